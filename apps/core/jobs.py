@@ -1,0 +1,286 @@
+"""Background jobs: one `Job` row per job, RQ only ever runs `job_run(job_pk)`.
+
+- `@job_handler(kind, queue=...)` registers `handler(job, progress) -> dict | None`.
+- `job_enqueue(...)` writes the row and enqueues after the surrounding transaction commits, so a
+  worker never sees a job whose row (or the data it works on) was rolled back.
+- `job_run` claims the row with a conditional update (queued -> running): a second delivery or a
+  job cancelled meanwhile is skipped. `JobFailed` = expected failure with a message for the user;
+  any other exception = errored, with the traceback for admins.
+- A running job's heartbeat is refreshed by a thread; `job_recover_dead()` marks jobs whose worker
+  process is gone (or whose heartbeat went silent) as errored, so nobody watches a dead spinner.
+"""
+import logging
+import os
+import socket
+import threading
+import time
+import traceback as traceback_module
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.core.models import Job, JobLog
+
+logger = logging.getLogger(__name__)
+
+RQ_JOB_PREFIX = "cinescent-job-"
+_PROGRESS_MIN_INTERVAL = 0.5  # seconds between counter writes; notes and the last step always land
+
+
+class JobFailed(Exception):
+    """An expected failure: the message is shown to the user as the job's error."""
+
+
+@dataclass(frozen=True)
+class JobHandler:
+    kind: str
+    func: Callable
+    queue: str
+    timeout: int
+
+
+_HANDLERS: dict[str, JobHandler] = {}
+
+
+def job_handler(kind: str, *, queue: str = "default", timeout: int = 600):
+    if queue not in settings.JOB_QUEUES:
+        raise ValueError(f"unknown queue {queue!r} for job kind {kind!r}")
+
+    def register(func):
+        _HANDLERS[kind] = JobHandler(kind=kind, func=func, queue=queue, timeout=timeout)
+        return func
+
+    return register
+
+
+def job_handler_get(kind: str) -> JobHandler:
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise ValueError(f"no job handler registered for kind {kind!r}") from None
+
+
+def job_kinds() -> list[str]:
+    return sorted(_HANDLERS)
+
+
+def job_enqueue(*, kind: str, user=None, target=None, params: dict | None = None) -> Job:
+    """Create a queued Job and hand it to RQ once the current transaction commits."""
+    handler = job_handler_get(kind)
+    job = Job(kind=kind, queue=handler.queue, user=user, params=params or {})
+    if target is not None:
+        job.target_type = ContentType.objects.get_for_model(target)
+        job.target_id = str(target.pk)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: _push_to_rq(job.pk, handler))
+    return job
+
+
+def _push_to_rq(job_pk: int, handler: JobHandler) -> None:
+    import django_rq
+
+    rq_id = f"{RQ_JOB_PREFIX}{job_pk}"
+    try:
+        django_rq.get_queue(handler.queue).enqueue(
+            job_run, job_pk, job_id=rq_id, job_timeout=handler.timeout,
+            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+        )
+    except Exception as exc:  # the queue is down: say so on the row instead of a silent "queued"
+        logger.exception("could not enqueue job %s", job_pk)
+        _finish(job_pk, Job.Status.ERRORED, error=f"The job queue is unavailable: {exc}")
+        return
+    Job.objects.filter(pk=job_pk).update(rq_id=rq_id)
+
+
+def job_run(job_pk: int) -> None:
+    """Entry point for RQ. Runs one job's handler and records the outcome on the row."""
+    close_old_connections()
+    claimed = Job.objects.filter(pk=job_pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker_name=_current_worker_name(),
+        worker_host=socket.gethostname(),
+        worker_pid=os.getpid(),
+    )
+    if not claimed:
+        logger.info("job %s was not queued any more (cancelled or taken); skipping", job_pk)
+        return
+    job = Job.objects.get(pk=job_pk)
+    handler = job_handler_get(job.kind)
+    progress = Progress(job_pk)
+    heartbeat = _Heartbeat(job_pk)
+    heartbeat.start()
+    try:
+        result = handler.func(job, progress)
+    except JobFailed as exc:
+        _finish(job_pk, Job.Status.FAILED, error=str(exc))
+    except BaseException as exc:  # noqa: BLE001 - record everything, including RQ's timeout
+        _finish(
+            job_pk, Job.Status.ERRORED,
+            error=f"Unexpected error: {type(exc).__name__}: {exc}",
+            tb=traceback_module.format_exc(),
+        )
+        if not isinstance(exc, Exception):
+            raise
+    else:
+        _finish(job_pk, Job.Status.SUCCEEDED, result=result)
+    finally:
+        heartbeat.stop()
+
+
+def _finish(job_pk, status, *, error="", tb="", result=None) -> None:
+    updates = dict(status=status, finished_at=timezone.now(), error=error, traceback=tb)
+    if result is not None:
+        updates["result"] = result
+    if status == Job.Status.SUCCEEDED:
+        job = Job.objects.only("progress_total").get(pk=job_pk)
+        updates["progress_done"] = job.progress_total
+    Job.objects.filter(pk=job_pk, status__in=[Job.Status.RUNNING, Job.Status.QUEUED]).update(
+        **updates
+    )
+    if error:
+        JobLog.objects.create(job_id=job_pk, level=JobLog.Level.ERROR, message=error)
+
+
+def _current_worker_name() -> str:
+    from rq import get_current_job
+
+    rq_job = get_current_job()
+    return (rq_job.worker_name or "") if rq_job else ""
+
+
+class Progress:
+    """The `progress(done, total, note)` callback handed to services."""
+
+    def __init__(self, job_pk: int):
+        self.job_pk = job_pk
+        self._last_write = 0.0
+
+    def __call__(self, done: int, total: int, note: str = "") -> None:
+        now = time.monotonic()
+        if note or done >= total or now - self._last_write >= _PROGRESS_MIN_INTERVAL:
+            updates = dict(
+                progress_done=max(0, int(done)), progress_total=max(0, int(total)),
+                heartbeat_at=timezone.now(),
+            )
+            if note:
+                updates["progress_note"] = note[:500]
+            Job.objects.filter(pk=self.job_pk).update(**updates)
+            self._last_write = now
+        if note:
+            self.log(note)
+
+    def log(self, message: str, level: str = JobLog.Level.INFO) -> None:
+        JobLog.objects.create(job_id=self.job_pk, level=level, message=message)
+
+
+class _Heartbeat:
+    """Refreshes `heartbeat_at` while a handler runs, from its own thread and DB connection."""
+
+    def __init__(self, job_pk: int):
+        self.job_pk = job_pk
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True, name=f"job-{job_pk}-hb")
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _beat(self):
+        try:
+            while not self._stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+                Job.objects.filter(pk=self.job_pk, status=Job.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # a failed heartbeat must never break the job itself
+            logger.exception("heartbeat for job %s failed", self.job_pk)
+        finally:
+            connection.close()
+
+
+def job_cancel(*, job: Job) -> bool:
+    """Cancel a queued job. Returns False when it already started or finished."""
+    cancelled = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now()
+    )
+    if not cancelled:
+        return False
+    JobLog.objects.create(job_id=job.pk, message="Cancelled before it started.")
+    if job.rq_id:
+        _rq_cancel(job)
+    return True
+
+
+def _rq_cancel(job: Job) -> None:
+    import django_rq
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job as RQJob
+
+    try:
+        RQJob.fetch(job.rq_id, connection=django_rq.get_connection(job.queue)).cancel()
+    except (NoSuchJobError, InvalidJobOperation):
+        pass  # already gone; job_run's conditional claim skips it anyway
+
+
+def job_is_dead(job: Job, *, now=None) -> bool:
+    """A running job whose worker process is gone, or whose heartbeat went silent."""
+    if job.status != Job.Status.RUNNING:
+        return False
+    if job.worker_pid and job.worker_host == socket.gethostname() and not _pid_alive(job.worker_pid):
+        return True
+    now = now or timezone.now()
+    last = job.heartbeat_at or job.started_at
+    return last is None or now - last > timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+
+def job_recover_dead(*, queryset=None) -> int:
+    """Mark running jobs whose worker died as errored. Returns how many were recovered."""
+    candidates = (queryset if queryset is not None else Job.objects).filter(
+        status=Job.Status.RUNNING
+    )
+    recovered = 0
+    for job in candidates:
+        if not job_is_dead(job):
+            continue
+        updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.ERRORED,
+            finished_at=timezone.now(),
+            error="The worker running this job stopped unexpectedly (it crashed or was killed). "
+            "Start the job again.",
+        )
+        if updated:
+            JobLog.objects.create(
+                job_id=job.pk, level=JobLog.Level.ERROR,
+                message=f"Worker {job.worker_name or job.worker_pid} died; job marked errored.",
+            )
+            recovered += 1
+    return recovered
+
+
+def _pid_alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return False
+    return process.status() != psutil.STATUS_ZOMBIE
+
+
+@job_handler("core.system_check", queue="default", timeout=120)
+def system_check_job(job, progress):
+    """Checks database, queue, storage and model store, step by step, with progress."""
+    from apps.core.services import system_check_run
+
+    return system_check_run(progress=progress, delay=float(job.params.get("delay", 0.3)))

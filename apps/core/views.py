@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from apps.core.jobs import job_cancel, job_enqueue, job_recover_dead
+from apps.core.models import Job
+from apps.core.selectors import (
+    health_report,
+    job_duration_stats,
+    job_get_for_user,
+    job_list_for_user,
+    queue_stats,
+    system_resources,
+    worker_list,
+)
+
+
+def media_serve(request, path):
+    """Dev-only media server. Private per-user areas are never served by bare URL: their
+    apps serve those files through views that check the owner."""
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    if any(path.startswith(prefix) for prefix in settings.MEDIA_PRIVATE_PREFIXES):
+        raise Http404("Private file.")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+@never_cache
+def healthz(request):
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@login_required
+def job_list(request):
+    jobs = job_list_for_user(user=request.user)
+    status = request.GET.get("status", "")
+    if status in Job.Status.values:
+        jobs = jobs.filter(status=status)
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(request, "core/job_list.html", {
+        "page_obj": page, "jobs": page.object_list, "status": status, "statuses": Job.Status.choices,
+    })
+
+
+@login_required
+def job_detail(request, pk):
+    job = _job_for_request(request, pk)
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@never_cache
+@login_required
+def job_status(request, pk):
+    """The live part of a job page, polled by htmx until the job finishes."""
+    job = _job_for_request(request, pk)
+    on_job_page = request.GET.get("log") == "1"
+    response = render(request, "partials/job_status.html", {"job": job, "show_log": on_job_page})
+    if on_job_page and job.is_finished:
+        # The job page shows the result beside the widget: reload it once; the reloaded page
+        # renders a finished widget, which no longer polls.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@login_required
+def job_cancel_view(request, pk):
+    job = job_get_for_user(user=request.user, pk=pk)
+    if job_cancel(job=job):
+        messages.success(request, "The job was cancelled.")
+    else:
+        messages.error(request, f"Only a queued job can be cancelled; this one is {job.get_status_display().lower()}.")
+    return redirect("core:job_detail", pk=job.pk)
+
+
+@require_POST
+@login_required
+def system_check_start(request):
+    with transaction.atomic():
+        job = job_enqueue(kind="core.system_check", user=request.user, params={"delay": 0.3})
+    messages.info(request, "System check started.")
+    return redirect("core:job_detail", pk=job.pk)
+
+
+@staff_member_required
+def monitoring(request):
+    job_recover_dead()
+    return render(request, "core/monitoring.html", {
+        "queues": queue_stats(),
+        "workers": worker_list(),
+        "durations": job_duration_stats(),
+        "resources": system_resources(),
+        "running": Job.objects.filter(status=Job.Status.RUNNING).select_related("user")[:50],
+        "failed": Job.objects.filter(status__in=[Job.Status.FAILED, Job.Status.ERRORED])
+        .select_related("user").order_by("-finished_at")[:50],
+    })
+
+
+def _job_for_request(request, pk) -> Job:
+    job = job_get_for_user(user=request.user, pk=pk)
+    if job.status == Job.Status.RUNNING and job_recover_dead(queryset=Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job

@@ -1,0 +1,2 @@
+app_name = "movies-api"
+urlpatterns: list = []

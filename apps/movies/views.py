@@ -1,0 +1,6 @@
+from django.shortcuts import render
+
+
+def placeholder(request):
+    """Shown until the Movies & reviews area lands (its issue is open)."""
+    return render(request, "core/placeholder.html", {"area": "Movies & reviews"})

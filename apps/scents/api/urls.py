@@ -1,0 +1,2 @@
+app_name = "scents-api"
+urlpatterns: list = []

@@ -1,0 +1,208 @@
+"""CineScent settings: one module, driven by environment variables.
+
+Defaults work on a laptop (embedded PostgreSQL + pgvector and Redis under var/); production sets
+DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false and DJANGO_ALLOWED_HOSTS.
+A malformed value is an error at start-up (see cinescent/env.py).
+"""
+from pathlib import Path
+
+from cinescent import embedded
+from cinescent.env import (
+    DEV_SECRET_KEY,
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    require_safe_secret,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env_path("CINESCENT_VAR_DIR", BASE_DIR / "var")
+
+# --- core -------------------------------------------------------------------------------
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+require_safe_secret(debug=DEBUG, secret_key=SECRET_KEY)
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_rq",
+    "apps.core",
+    "apps.accounts",
+    "apps.movies",
+    "apps.scents",
+    "apps.adstudio",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, no extra server
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cinescent.urls"
+WSGI_APPLICATION = "cinescent.wsgi.application"
+ASGI_APPLICATION = "cinescent.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- database and queue -----------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", "") or embedded.postgres_url(VAR_DIR / "pg")
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+if env_str("CINESCENT_TEST_DB_NAME", ""):  # set by the test runner: one test database per run
+    DATABASES["default"]["TEST"] = {"NAME": env_str("CINESCENT_TEST_DB_NAME")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "") or embedded.redis_url(VAR_DIR / "redis")
+# Tests run their own Redis server (tests/testenv.py); REDIS_DB picks a database on a shared one.
+REDIS_DB = env_int("REDIS_DB", 0, minimum=0)
+JOB_QUEUES = ("default", "video", "ml")
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DB": REDIS_DB, "DEFAULT_TIMEOUT": 3600} for name in JOB_QUEUES
+}
+# A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is presumed dead.
+JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 10.0, minimum=0.1)
+JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 90.0, minimum=1.0)
+# /healthz reports 503 unless every queue has a live worker (turn off for web-only deployments).
+HEALTHZ_REQUIRE_WORKERS = env_bool("HEALTHZ_REQUIRE_WORKERS", True)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"db": REDIS_DB},
+        "KEY_PREFIX": "cinescent",
+    }
+}
+
+# --- auth -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if env_bool("CINESCENT_FAST_PASSWORD_HASHER", False):  # tests only: hashing dominates otherwise
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CURATOR_GROUP = "curator"
+
+# --- i18n, static, media, storage --------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
+if DEBUG:  # whitenoise serves from the finders in debug, but warns when this folder is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
+# All file access goes through Django's storage API; production may name another backend
+# (e.g. an S3-compatible object store shared by web and workers).
+STORAGES = {
+    "default": {"BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Storage prefixes holding private per-user files: never served by bare /media/ URL.
+MEDIA_PRIVATE_PREFIXES = ["adstudio/", "private/"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- REST API ---------------------------------------------------------------------------
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CineScent API",
+    "DESCRIPTION": "Movies & reviews, scents and the ad studio. Token or session auth; "
+    "errors are {\"error\": code, \"detail\": message}.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- models -----------------------------------------------------------------------------
+MODELS_STORE = env_path("MODELS_STORE", BASE_DIR / "models_store")
+# Functions the `ml` worker calls at start so models are warm before the first job.
+ML_WARMUP: list[str] = []
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"pgserver": {"level": "WARNING"}},
+}
+
+# --- movies -----------------------------------------------------------------------------
+
+# --- scents -----------------------------------------------------------------------------
+
+# --- adstudio ---------------------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""Worker runtime: one RQ worker class per queue kind.
+
+- `ml`: runs jobs in the worker process itself (`SimpleWorker`), so models loaded by
+  `apps.core.registry.ml_model_get` stay in memory between jobs; warm-up functions listed in
+  settings.ML_WARMUP run once at start.
+- `video`: forks a work horse per job (ffmpeg/OpenCV memory is returned to the OS after each
+  video, and a crash in native code kills only the horse). Database connections are closed
+  before forking: a connection shared by parent and child corrupts the protocol stream.
+- `default`: light jobs, in-process.
+Every worker marks jobs left `running` by a dead worker as errored when it starts.
+"""
+import logging
+
+from django.conf import settings
+from django.db import connections
+from django.utils.module_loading import import_string
+from rq import SimpleWorker, Worker
+
+logger = logging.getLogger(__name__)
+
+
+class _RecoveringMixin:
+    def bootstrap(self, *args, **kwargs):
+        from apps.core.jobs import job_recover_dead
+
+        recovered = job_recover_dead()
+        if recovered:
+            logger.warning("marked %s job(s) of dead workers as errored", recovered)
+        return super().bootstrap(*args, **kwargs)
+
+
+class DefaultWorker(_RecoveringMixin, SimpleWorker):
+    def execute_job(self, job, queue):
+        try:
+            return super().execute_job(job, queue)
+        finally:
+            connections.close_all()  # never keep a connection across idle hours
+
+
+class MLWorker(_RecoveringMixin, SimpleWorker):
+    def bootstrap(self, *args, **kwargs):
+        result = super().bootstrap(*args, **kwargs)
+        for dotted in settings.ML_WARMUP:
+            try:
+                import_string(dotted)()
+                logger.info("warmed up %s", dotted)
+            except Exception:  # a missing model must not stop the worker serving other jobs
+                logger.exception("warm-up %s failed", dotted)
+        connections.close_all()
+        return result
+
+
+class VideoWorker(_RecoveringMixin, Worker):
+    def fork_work_horse(self, job, queue):
+        connections.close_all()
+        return super().fork_work_horse(job, queue)
