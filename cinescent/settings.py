@@ -131,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if env_bool("CINESCENT_FAST_PASSWORD_HASHER", False):  # tests only: hashing dominates otherwise
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CURATOR_GROUP = "curator"
+# Curators may edit every model of these apps in the admin (granted after each migrate).
+CURATOR_APPS = ["movies", "scents"]
 
 # --- i18n, static, media, storage --------------------------------------------------------
 LANGUAGE_CODE = "en-us"

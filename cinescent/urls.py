@@ -30,5 +30,7 @@ if settings.SERVE_MEDIA:
         re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), core_views.media_serve),
     ]
 
+handler404 = "apps.core.views.page_not_found"
+
 admin.site.site_header = "CineScent administration"
 admin.site.site_title = "CineScent admin"

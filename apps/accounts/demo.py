@@ -1,7 +1,7 @@
 """Demo accounts: a curator to try curator-only actions (idempotent)."""
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.conf import settings
+
+from apps.accounts.services import user_make_curator
 
 DEMO_CURATOR = "curator"
 
@@ -12,6 +12,6 @@ def load(*, stdout) -> None:
     if created:
         user.set_unusable_password()
         user.save()
-    user.groups.add(Group.objects.get(name=settings.CURATOR_GROUP))
+    user_make_curator(user=user)
     stdout.write(f"  curator account: {DEMO_CURATOR} ({'created' if created else 'exists'}; "
                  "set a password in the admin to log in as it)")

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,3 +40,21 @@ def token_regenerate(*, user) -> Token:
     """Replaces the user's API token (the old one stops working at once)."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
+
+
+def curator_group_sync_permissions() -> None:
+    """Gives the curator group every permission on the apps listed in CURATOR_APPS."""
+    group, _ = Group.objects.get_or_create(name=settings.CURATOR_GROUP)
+    permissions = Permission.objects.filter(content_type__app_label__in=settings.CURATOR_APPS)
+    group.permissions.add(*permissions)
+
+
+@transaction.atomic
+def user_make_curator(*, user):
+    """Adds the user to the curator group and lets them into the admin (is_staff)."""
+    group, _ = Group.objects.get_or_create(name=settings.CURATOR_GROUP)
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user

@@ -33,6 +33,13 @@ def media_serve(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+def page_not_found(request, exception):
+    """JSON for API clients (`{"error", "detail"}` like every API error), HTML for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "not_found", "detail": "No such API endpoint or object."}, status=404)
+    return render(request, "404.html", status=404)
+
+
 def home(request):
     return render(request, "core/home.html")
 

@@ -53,3 +53,14 @@ def test_a_new_api_token_is_shown_once(client_user, user):
     assert user.auth_token.key.encode() in first.content
     second = client_user.get("/accounts/profile/")
     assert user.auth_token.key.encode() not in second.content
+
+
+@pytest.mark.django_db
+def test_curator_add_makes_a_user_a_curator_with_admin_access(user):
+    from django.core.management import CommandError, call_command
+
+    call_command("curator_add", "alice")
+    user.refresh_from_db()
+    assert user_is_curator(user) and user.is_staff
+    with pytest.raises(CommandError, match="No user named"):
+        call_command("curator_add", "nobody")

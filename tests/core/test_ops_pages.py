@@ -81,3 +81,13 @@ def test_private_media_is_never_served_by_bare_url(client, settings):
         assert client.get(f"/media/{name}").status_code == 404
     finally:
         default_storage.delete(name)
+
+
+@pytest.mark.django_db
+def test_unknown_api_urls_answer_json_and_pages_answer_html(client, settings):
+    settings.DEBUG = False
+    api = client.get("/api/nowhere/")
+    assert api.status_code == 404
+    assert api.json() == {"error": "not_found", "detail": "No such API endpoint or object."}
+    page = client.get("/nowhere/")
+    assert page.status_code == 404 and b"Not found" in page.content
