@@ -159,6 +159,9 @@ MEDIA_PRIVATE_PREFIXES = ["adstudio/", "private/"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Untrusted URLs (poster and video URLs): loopback is refused unless this is on (tests, local use).
+NET_ALLOW_LOOPBACK = env_bool("NET_ALLOW_LOOPBACK", False)
+
 # --- REST API ---------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 REST_FRAMEWORK = {
