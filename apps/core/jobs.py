@@ -22,8 +22,8 @@ from typing import Callable
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
+from rq.timeouts import JobTimeoutException
 
 from apps.core.models import Job, JobLog
 
@@ -122,6 +122,10 @@ def job_run(job_pk: int) -> None:
         result = handler.func(job, progress)
     except JobFailed as exc:
         _finish(job_pk, Job.Status.FAILED, error=str(exc))
+    except JobTimeoutException:
+        _finish(job_pk, Job.Status.ERRORED,
+                error=f"The job ran longer than its limit of {handler.timeout} s and was stopped.",
+                tb=traceback_module.format_exc())
     except BaseException as exc:  # noqa: BLE001 - record everything, including RQ's timeout
         _finish(
             job_pk, Job.Status.ERRORED,

@@ -158,3 +158,17 @@ def test_a_running_job_with_a_silent_heartbeat_is_presumed_dead(user, settings):
     assert job_recover_dead() == 0
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(seconds=settings.JOB_STALE_SECONDS + 1))
     assert job_recover_dead() == 1
+
+
+@job_handler("tests.slow", queue="default", timeout=1)
+def slow_job(job, progress):
+    time.sleep(5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_over_its_time_limit_is_stopped_and_says_so(user, run_jobs):
+    job = job_enqueue(kind="tests.slow", user=user)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.ERRORED
+    assert job.error == "The job ran longer than its limit of 1 s and was stopped."
