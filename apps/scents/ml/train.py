@@ -1,0 +1,194 @@
+"""Training and evaluation of the scene -> profile model (`manage.py train_scents` calls `train_scents`).
+
+1. Generate scenarios (scenarios.py), split *archetypes* into train / val / test.
+2. Evaluation run: train on train archetypes, fit the confidence calibration on val archetypes,
+   measure on test archetypes (never seen, not even their wording) and on the hand-written set.
+3. Shipped model: same recipe trained on every archetype; it keeps the calibration from step 2
+   (fitted on unseen archetypes, so it is the honest, conservative one).
+Deterministic for a seed (torch on one thread, seeded bootstraps).
+"""
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import composer
+from .ingredients import master_default
+from .pipeline import ScentEngine
+from .profile import fit_calibration, top2_hits, train_ensemble
+from .scenarios import concept_scenarios, scenarios_generate, split_archetypes
+from .text import model_text, scene_input_clean
+from .vocab import FAMILIES
+
+HANDWRITTEN = Path(__file__).resolve().parent.parent / "data" / "handwritten_eval.jsonl"
+
+
+class EmbeddingCache:
+    """Embeddings on disk keyed by sha1(text), so reruns skip the encoder."""
+
+    def __init__(self, path, encoder_factory):
+        self.path = Path(path) if path else None
+        self.factory = encoder_factory
+        self.store = {}
+        if self.path and self.path.exists():
+            with np.load(self.path) as data:
+                self.store = dict(zip(data["keys"].tolist(), data["vecs"]))
+
+    def embed(self, texts, progress=None):
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in self.store]
+        if missing:
+            encoder = self.factory()
+            for n, start in enumerate(range(0, len(missing), 64)):
+                chunk = missing[start:start + 64]
+                vecs = encoder.encode([texts[i] for i in chunk])
+                for i, v in zip(chunk, vecs):
+                    self.store[keys[i]] = v
+                if progress:
+                    progress(min(start + 64, len(missing)), len(missing), "embedding")
+            self.save()
+        return np.stack([self.store[k] for k in keys]).astype(np.float32)
+
+    def save(self):
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = np.array(list(self.store))
+            np.savez(self.path, keys=keys, vecs=np.stack(list(self.store.values())))
+
+
+def _arrays(scenarios, cache, progress=None):
+    texts = [s.description for s in scenarios]
+    emb = cache.embed(texts, progress)
+    fields = [s.fields for s in scenarios]
+    targets = np.array([[s.target.get(f, 0.0) for f in FAMILIES] for s in scenarios])
+    return emb, fields, texts, targets
+
+
+def _join(parts):
+    return (np.concatenate([p[0] for p in parts]), sum((p[1] for p in parts), []),
+            sum((p[2] for p in parts), []), np.concatenate([p[3] for p in parts]))
+
+
+def profile_metrics(model, emb, fields, texts, targets, langs):
+    probs = model.predict_members(emb, fields, texts)
+    pred = probs.mean(axis=0)
+    conf = model.calibrate(model.confidence_raw(probs))
+    hits = top2_hits(pred, targets)
+    top1 = (pred.argmax(1) == targets.argmax(1)).astype(float)
+    cos = np.sum(pred * targets, 1) / (np.linalg.norm(pred, axis=1) * np.linalg.norm(targets, axis=1))
+    out = {"n": len(targets), "top2_hit": round(hits.mean(), 4), "top1_acc": round(top1.mean(), 4),
+           "cosine": round(float(cos.mean()), 4),
+           "confidence_mean": round(float(conf.mean()), 4),
+           "brier": round(float(np.mean((conf - hits) ** 2)), 4)}
+    for lang in sorted(set(langs)):
+        sel = np.array([lg == lang for lg in langs])
+        out[f"top2_hit_{lang}"] = round(hits[sel].mean(), 4)
+    return out
+
+
+def handwritten_eval(engine, path=HANDWRITTEN):
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    cleaned = [scene_input_clean(r) for r in rows]
+    results = engine.compose_many(cleaned, explain=False)
+    detail, hits = [], []
+    for row, res in zip(rows, results):
+        fams = list(res["recipe"]["families"])[:2]
+        hit = bool(set(fams) & set(row["expected"]))
+        hits.append(hit)
+        detail.append({"id": row["id"], "top2": fams, "expected": row["expected"], "hit": hit,
+                       "confidence": res["confidence"]})
+    langs = [r["id"][:2] for r in rows]
+    summary = {"n": len(rows), "hit_rate": round(float(np.mean(hits)), 4)}
+    for lang in sorted(set(langs)):
+        summary[f"hit_rate_{lang}"] = round(float(np.mean([h for h, lg in zip(hits, langs) if lg == lang])), 4)
+    return summary, detail
+
+
+def _recipe_checks(engine, scenarios):
+    cleaned = [scene_input_clean({"description": s.description, **s.fields}) for s in scenarios]
+    results = engine.compose_many(cleaned, explain=False)
+    by_name = engine.master.by_name()
+    bad, hits = 0, []
+    for s, res in zip(scenarios, results):
+        lines = [composer.Line(by_name[i["name"]], round(i["percent"] * 100)) for i in res["recipe"]["ingredients"]]
+        bad += bool(composer.recipe_check(lines, engine.master))
+        lead = max(s.target, key=s.target.get)
+        hits.append(lead in list(res["recipe"]["families"])[:2])
+    return {"recipes": len(results), "constraint_violations": bad, "recipe_top2_hit": round(float(np.mean(hits)), 4)}
+
+
+def train_scents(*, out_path, per_archetype=40, members=5, epochs=40, seed=0,
+                 emb_cache_path=None, encoder_factory=None, progress=None):
+    """Train, evaluate, save the shipped model to out_path (.npz). Returns (version, metrics)."""
+    from .encoder import TextEncoder
+
+    t0 = time.time()
+    say = progress or (lambda *a, **k: None)
+    cache = EmbeddingCache(emb_cache_path, encoder_factory or TextEncoder)
+    train_keys, val_keys, test_keys = split_archetypes(seed=7)
+    sets = {name: scenarios_generate(keys=keys, per_archetype=per_archetype, seed=seed + i)
+            for i, (name, keys) in enumerate((("train", train_keys), ("val", val_keys), ("test", test_keys)))}
+    sets["concepts"] = concept_scenarios(seed=seed)
+    data = {name: _arrays(s, cache, say) for name, s in sets.items()}
+    data["train+concepts"] = _join([data["train"], data["concepts"]])
+    say(0, 3, "training the evaluation ensemble (train archetypes only)")
+    held = train_ensemble(*data["train+concepts"], members=members, seed=seed, epochs=epochs)
+    fit_calibration(held, *data["val"])
+    held.version = "heldout"
+    metrics = {"split": {"train": train_keys, "val": val_keys, "test": test_keys},
+               "heldout_test": profile_metrics(held, *data["test"], [s.lang for s in sets["test"]]),
+               "heldout_val": profile_metrics(held, *data["val"], [s.lang for s in sets["val"]])}
+    baseline = data["train"][3].mean(axis=0)
+    metrics["baseline_mean_profile_test_top2_hit"] = round(
+        float(top2_hits(np.tile(baseline, (len(data["test"][3]), 1)), data["test"][3]).mean()), 4)
+    held_engine = ScentEngine(held, encoder=cache_encoder(cache))
+    metrics["heldout_test_recipes"] = _recipe_checks(held_engine, sets["test"])
+    metrics["handwritten_heldout_model"] = handwritten_eval(held_engine)[0]
+    say(1, 3, "training the shipped ensemble (all archetypes)")
+    every = _join([data[n] for n in sets])
+    final = train_ensemble(*every, members=members, seed=seed, epochs=epochs)
+    final.calib_x, final.calib_y = held.calib_x, held.calib_y
+    arrays = final.to_arrays()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out_path, **arrays)
+    digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
+    final.version = f"scents-profile-{digest[:10]}"
+    summary, detail = handwritten_eval(ScentEngine(final, encoder=cache_encoder(cache)))
+    metrics["handwritten"] = summary
+    metrics["handwritten_detail"] = detail
+    metrics["train_seconds"] = round(time.time() - t0, 1)
+    say(3, 3, "done")
+    return final.version, digest, metrics
+
+
+class cache_encoder:
+    """Adapter: the training embedding cache seen as an encoder."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def encode(self, texts):
+        return self.cache.embed(list(texts))
+
+
+def main():
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Train the scene -> profile model (no Django).")
+    parser.add_argument("--out", default="var/scents/scents-profile.npz")
+    parser.add_argument("--per-archetype", type=int, default=40)
+    parser.add_argument("--members", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--emb-cache", default="var/scents/emb_cache.npz")
+    args = parser.parse_args()
+    version, digest, metrics = train_scents(
+        out_path=args.out, per_archetype=args.per_archetype, members=args.members, epochs=args.epochs,
+        emb_cache_path=args.emb_cache, progress=lambda d, t, n="": print(f"[{d}/{t}] {n}", flush=True))
+    print(json.dumps({"version": version, "sha256": digest, "metrics": metrics}, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
