@@ -241,7 +241,7 @@ def job_is_dead(job: Job, *, now=None) -> bool:
     """A running job whose worker process is gone, or whose heartbeat went silent."""
     if job.status != Job.Status.RUNNING:
         return False
-    if job.worker_pid and job.worker_host == socket.gethostname() and not _pid_alive(job.worker_pid):
+    if job.worker_pid and job.worker_host == socket.gethostname() and not pid_alive(job.worker_pid):
         return True
     now = now or timezone.now()
     last = job.heartbeat_at or job.started_at
@@ -272,7 +272,7 @@ def job_recover_dead(*, queryset=None) -> int:
     return recovered
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     import psutil
 
     try:

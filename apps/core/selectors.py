@@ -40,13 +40,24 @@ def queue_stats() -> list[dict]:
 
 
 def worker_list() -> list[dict]:
-    """Live RQ workers with their last heartbeat (a worker that stops beating expires)."""
+    """RQ workers with their last heartbeat.
+
+    A killed worker's registration lingers in Redis until its TTL runs out (minutes); for
+    workers on this host we also check the process, so `alive` is right at once.
+    """
+    import socket
+
     import django_rq
     from rq import Worker
 
+    from apps.core.jobs import pid_alive
+
+    here = socket.gethostname()
     workers = []
     for worker in Worker.all(connection=django_rq.get_connection("default")):
+        alive = not (worker.hostname == here and worker.pid and not pid_alive(worker.pid))
         workers.append({
+            "alive": alive,
             "name": worker.name,
             "queues": worker.queue_names(),
             "state": str(worker.get_state()),
@@ -103,11 +114,11 @@ def health_report() -> dict:
     if report["redis"]["ok"]:
         report["queues"] = {q["name"]: q["queued"] for q in queue_stats()}
         report["workers"] = [
-            {"name": w["name"], "queues": w["queues"], "state": w["state"],
+            {"name": w["name"], "queues": w["queues"], "state": w["state"], "alive": w["alive"],
              "last_heartbeat": w["last_heartbeat"].isoformat() if w["last_heartbeat"] else None}
             for w in worker_list()
         ]
-    served = {q for w in report["workers"] for q in w["queues"]}
+    served = {q for w in report["workers"] if w["alive"] for q in w["queues"]}
     unserved = [q for q in settings.JOB_QUEUES if q not in served]
     report["unserved_queues"] = unserved
     healthy = report["database"]["ok"] and report["redis"]["ok"]

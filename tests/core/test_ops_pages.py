@@ -91,3 +91,23 @@ def test_unknown_api_urls_answer_json_and_pages_answer_html(client, settings):
     assert api.json() == {"error": "not_found", "detail": "No such API endpoint or object."}
     page = client.get("/nowhere/")
     assert page.status_code == 404 and b"Not found" in page.content
+
+
+@pytest.mark.django_db
+def test_a_dead_local_workers_lingering_registration_does_not_count_as_serving(client):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()  # a pid that no longer exists
+    connection = django_rq.get_connection("default")
+    worker = Worker([django_rq.get_queue(q) for q in ("default", "video", "ml")], connection=connection)
+    worker.register_birth()
+    connection.hset(worker.key, "pid", process.pid)
+    try:
+        body = client.get("/healthz").json()
+    finally:
+        worker.register_death()
+    assert body["workers"][0]["alive"] is False
+    assert body["unserved_queues"] == ["default", "video", "ml"]
+    assert body["status"] == "unhealthy"
