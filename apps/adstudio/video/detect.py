@@ -1,0 +1,26 @@
+"""Shots of a video file: decode once at analysis size, compute features, detect."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .features import FrameFeatures, analysis_size, features_compute
+from .ffmpeg import frames_read
+from .shots import ShotParams, shots_detect
+
+
+def features_from_file(
+    path: Path | str, *, fps: float, width: int, height: int, expected: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> FrameFeatures:
+    w, h = analysis_size(width, height)
+    return features_compute(frames_read(path, width=w, height=h), fps=fps, expected=expected,
+                            progress=progress)
+
+
+def shots_from_file(
+    path: Path | str, *, fps: float, width: int, height: int, params: ShotParams = ShotParams(),
+) -> dict:
+    """Return ``{"fps", "frames", "shots": [[first, last], ...]}`` for a probed video."""
+    features = features_from_file(path, fps=fps, width=width, height=height)
+    return {"fps": fps, "frames": features.count, "shots": shots_detect(features, params)}

@@ -1,0 +1,103 @@
+"""Probe a file before anything else touches it: is it a video, and how long, fast and big.
+
+There is no ffprobe beside imageio-ffmpeg's ffmpeg, so we read what ``ffmpeg -i`` prints about
+the container and its first video stream, then decode the first frame to prove the stream is
+readable (a renamed text file or an mp4 cut short fails here, with a message a person can act on).
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .ffmpeg import ffmpeg_exe, ffmpeg_info
+
+
+class VideoRejected(Exception):
+    """The file is not a video we can analyse; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    duration: float
+    fps: float
+    width: int
+    height: int
+    codec: str
+    frames_estimate: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+_VIDEO = re.compile(r"Stream #\S+.*?: Video: (?P<codec>[\w-]+)(?P<rest>.*)")
+_SIZE = re.compile(r"\b(\d{2,5})x(\d{2,5})\b")
+_FPS = re.compile(r"([\d.]+)\s*(?:fps|tbr)\b")
+
+
+def video_probe(path: Path | str, *, max_duration: float | None = None) -> VideoInfo:
+    """Return the video's facts or raise ``VideoRejected`` with a clear reason."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        raise VideoRejected("The file is empty.")
+    head = path.open("rb").read(4096)
+    if _looks_like_text(head):
+        raise VideoRejected("The file is text, not a video.")
+    text = ffmpeg_info(path)
+    info = _parse(text, head)
+    if info.duration <= 0 or info.frames_estimate < 1:
+        raise VideoRejected("The video has no frames (its duration is 0 seconds).")
+    if max_duration is not None and info.duration > max_duration:
+        raise VideoRejected(
+            f"The video is {info.duration:.0f} s long; the limit is {max_duration:.0f} s.")
+    _first_frame_decodes(path)
+    return info
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head:
+        return False
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in sample)
+    return printable / len(sample) > 0.95
+
+
+def _parse(text: str, head: bytes = b"") -> VideoInfo:
+    if "moov atom not found" in text:
+        if b"ftyp" in head[:16]:
+            raise VideoRejected("The mp4 file is incomplete (it looks truncated).")
+        raise VideoRejected("The file is not a video we can read.")
+    if "Invalid data found" in text or "Duration" not in text:
+        raise VideoRejected("The file is not a video we can read.")
+    match = _VIDEO.search(text)
+    if not match:
+        if re.search(r"Duration:\s*(N/A|00:00:00\.00)", text):
+            raise VideoRejected("The video is empty: 0 seconds, no frames.")
+        raise VideoRejected("The file has no video stream.")
+    rest = match.group("rest")
+    size, fps = _SIZE.search(rest), _FPS.search(rest)
+    if not size:
+        raise VideoRejected("The video stream has no picture size.")
+    duration = 0.0
+    if (dur := _DURATION.search(text)):
+        h, m, s = dur.groups()
+        duration = int(h) * 3600 + int(m) * 60 + float(s)
+    rate = float(fps.group(1)) if fps else 25.0
+    return VideoInfo(duration=duration, fps=rate, width=int(size.group(1)),
+                     height=int(size.group(2)), codec=match.group("codec"),
+                     frames_estimate=int(round(duration * rate)))
+
+
+def _first_frame_decodes(path: Path) -> None:
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+           "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"]
+    proc = subprocess.run(cmd, capture_output=True, timeout=60)
+    err = proc.stderr.decode("utf-8", "replace").strip()
+    if proc.returncode != 0:
+        raise VideoRejected("The video stream cannot be decoded"
+                            + (f": {err.splitlines()[-1]}" if err else "."))

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+
+from apps.adstudio.video.detect import shots_from_file
+from apps.adstudio.video.evaluate import boundaries_of, boundaries_score
+from apps.adstudio.video.features import FrameFeatures
+from apps.adstudio.video.shots import shots_detect, shots_from_boundaries
+
+
+def _detect(path, truth):
+    return shots_from_file(path, fps=truth["fps"], width=160, height=90)
+
+
+@pytest.mark.parametrize("kind", ["cuts", "dissolves", "fades", "flashes", "motion", "mixed"])
+def test_it_finds_the_known_boundaries_of_each_kind_of_clip(clips, kind):
+    totals = {"tp": 0, "fp": 0, "fn": 0}
+    for seed in (11, 12):
+        path, truth = clips(kind, seed)
+        score = boundaries_score(boundaries_of(_detect(path, truth)["shots"]),
+                                 truth["transitions"])
+        for key in totals:
+            totals[key] += score[key]
+    precision = totals["tp"] / max(1, totals["tp"] + totals["fp"])
+    recall = totals["tp"] / max(1, totals["tp"] + totals["fn"])
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    assert f1 >= 0.9, totals
+
+
+def test_the_shot_list_covers_every_frame_once_with_inclusive_ends(clips):
+    path, truth = clips("mixed", 3)
+    result = _detect(path, truth)
+    shots = result["shots"]
+    assert result["frames"] == truth["frames"]
+    assert shots[0][0] == 0 and shots[-1][1] == result["frames"] - 1
+    for (a, b), (c, _) in zip(shots, shots[1:]):
+        assert a <= b and c == b + 1
+
+
+def test_a_flash_inside_a_shot_is_not_a_cut(clips):
+    path, truth = clips("flashes", 21)
+    assert truth["flashes"]
+    found = boundaries_of(_detect(path, truth)["shots"])
+    for flash in truth["flashes"]:
+        assert not any(flash - 1 <= b <= flash + 4 for b in found)
+
+
+def test_fast_camera_pans_are_not_cuts(clips):
+    path, truth = clips("motion", 22)
+    score = boundaries_score(boundaries_of(_detect(path, truth)["shots"]), truth["transitions"])
+    assert score["fp"] == 0
+
+
+def test_boundaries_become_inclusive_pairs():
+    assert shots_from_boundaries([5, 9], 12) == [[0, 4], [5, 8], [9, 11]]
+    assert shots_from_boundaries([], 3) == [[0, 2]]
+    assert shots_from_boundaries([0, 3, 99], 3) == [[0, 2]]
+    assert shots_from_boundaries([], 0) == []
+
+
+def test_an_empty_feature_set_has_no_shots():
+    empty = FrameFeatures(fps=24, hist=np.zeros((0, 256), np.float32),
+                          gray=np.zeros((0, 8, 8), np.uint8), luma=np.zeros(0),
+                          spread=np.zeros(0), d_hist=np.zeros(0), d_aligned=np.zeros(0),
+                          motion=np.zeros(0))
+    assert shots_detect(empty) == []
