@@ -1,0 +1,127 @@
+"""Run a configured comparison of genre heads on one data set, and benchmark trained models.
+
+``experiment_run(config, ...)`` loads the data, splits it 70/15/15 (deterministic), reads or
+builds the feature cache, trains each requested head, tunes per-genre thresholds on validation
+(per modality pattern), and evaluates on the test split: all test movies, the ones with both a
+plot and a poster (``test_both``), and poster-only movies (``test_image``). Each trained head is
+saved as a predictor artifact in ``out_dir``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .data import assign_splits, label_matrix, load_dataset
+from .encoders import EncoderSpec
+from .features import features_load_or_extract
+from .heads import HEAD_KINDS, head_build
+from .metrics import metrics_compute, thresholds_apply, thresholds_by_pattern
+from .predictor import artifact_save
+from .train import TrainConfig, predict_probs, train_head
+from .vocab import IMDB_GENRES
+
+DEFAULT_CONFIG = {
+    "heads": list(HEAD_KINDS), "seed": 13, "limit": None,
+    "head": {"hidden": 512, "dropout": 0.3, "d_model": 256},
+    "train": {}, "encoder": {},
+}
+SUBSETS = ("test_all", "test_both", "test_image")
+
+
+def config_normalise(config: dict) -> dict:
+    """Fill defaults and reject unknown heads / training options (clear errors, not KeyErrors)."""
+    cfg = {**DEFAULT_CONFIG, **(config or {})}
+    unknown = [h for h in cfg["heads"] if h not in HEAD_KINDS]
+    if unknown or not cfg["heads"]:
+        raise ValueError(f"unknown head kinds {unknown}; choose from {', '.join(HEAD_KINDS)}")
+    known_train = {f.name for f in fields(TrainConfig)}
+    bad = set(cfg["train"]) - known_train
+    if bad:
+        raise ValueError(f"unknown training options: {', '.join(sorted(bad))}")
+    cfg["train"] = {**cfg["train"], "seed": cfg["seed"]}
+    cfg["head"] = {**DEFAULT_CONFIG["head"], **cfg["head"]}
+    return cfg
+
+
+def experiment_run(config: dict, *, data_path, cache_root, out_dir, progress=None, version_prefix="genres") -> dict:
+    cfg = config_normalise(config)
+    progress = progress or (lambda done, total, note="": None)
+    records = load_dataset(data_path)
+    if cfg["limit"]:
+        records = records[: int(cfg["limit"])]
+    spec = EncoderSpec(**cfg["encoder"])
+    splits = assign_splits(records, seed=cfg["seed"])
+    feats = features_load_or_extract(records, spec, Path(cache_root),
+                                     progress=lambda d, t, note="": progress(0, len(cfg["heads"]), note))
+    data = {name: _split_data(feats, recs) for name, recs in splits.items()}
+    results = {"config": cfg, "data": _data_summary(data_path, splits), "models": {}}
+    for k, kind in enumerate(cfg["heads"]):
+        progress(k, len(cfg["heads"]), f"training {kind} head")
+        results["models"][kind] = _run_one(kind, cfg, spec, data, Path(out_dir), version_prefix)
+        m = results["models"][kind]["metrics"]["test_both"]
+        progress(k + 1, len(cfg["heads"]), f"{kind}: test (both) macro-F1 {m.get('f1_macro', 0):.3f}")
+    results["summary"] = experiment_summary(results["models"])
+    return results
+
+
+def _split_data(feats, recs):
+    rows = feats.rows([r.id for r in recs])
+    return {"feats": rows, "y": label_matrix(recs), "patterns": np.array([r.pattern for r in recs]),
+            "ids": [r.id for r in recs]}
+
+
+def _data_summary(path, splits) -> dict:
+    out = {"path": str(path), "vocabulary": list(IMDB_GENRES)}
+    for name, recs in splits.items():
+        patterns = [r.pattern for r in recs]
+        out[name] = {"n": len(recs), **{p: patterns.count(p) for p in ("both", "text", "image")}}
+    return out
+
+
+def _run_one(kind: str, cfg: dict, spec: EncoderSpec, data: dict, out_dir: Path, prefix: str) -> dict:
+    train, val, test = data["train"], data["val"], data["test"]
+    torch.manual_seed(cfg["seed"])
+    head = head_build(kind, text_dim=train["feats"].text_tokens.shape[-1],
+                      image_dim=train["feats"].image_global.shape[-1], n_genres=len(IMDB_GENRES), **cfg["head"])
+    t0 = time.perf_counter()
+    fit = train_head(head, train["feats"], train["y"], val["feats"], val["y"], TrainConfig(**cfg["train"]))
+    train_s = time.perf_counter() - t0
+    p_val = predict_probs(head, val["feats"])
+    table = thresholds_by_pattern(val["y"], p_val, val["patterns"])
+    p_test = predict_probs(head, test["feats"])
+    th_test = thresholds_apply(table, test["patterns"])
+    metrics = {"val": metrics_compute(val["y"], p_val, thresholds_apply(table, val["patterns"]), IMDB_GENRES)}
+    for subset, rows in (("test_all", slice(None)), ("test_both", test["patterns"] == "both"),
+                         ("test_image", test["patterns"] == "image")):
+        metrics[subset] = metrics_compute(test["y"][rows], p_test[rows], th_test[rows], IMDB_GENRES)
+    version = f"{prefix}-{kind}-{time.strftime('%Y%m%d%H%M%S')}"
+    path = out_dir / f"{kind}.pt"
+    sha = artifact_save(path, head=head, thresholds=table, spec=spec, vocabulary=IMDB_GENRES, version=version,
+                        metrics={k: _scalars(v) for k, v in metrics.items()})
+    return {"kind": kind, "version": version, "artifact": str(path), "sha256": sha, "train_seconds": round(train_s, 1),
+            "params": sum(p.numel() for p in head.parameters()), "fit": fit, "metrics": metrics, "thresholds": table}
+
+
+def _scalars(m: dict) -> dict:
+    return {k: v for k, v in m.items() if not isinstance(v, dict)}
+
+
+def experiment_summary(models: dict) -> dict:
+    """Best single-modality and best fusion model on the test movies that have both modalities."""
+    def score(kind):
+        return models[kind]["metrics"]["test_both"].get("f1_macro", 0.0)
+
+    single = [k for k in models if k in ("text", "image")]
+    fusion = [k for k in models if k not in ("text", "image")]
+    out = {"ranking": sorted(models, key=score, reverse=True)}
+    if single:
+        out["best_single"] = max(single, key=score)
+    if fusion:
+        out["best_fusion"] = max(fusion, key=score)
+    if single and fusion:
+        out["fusion_gain_f1_macro"] = round(score(out["best_fusion"]) - score(out["best_single"]), 4)
+    return out

@@ -1,0 +1,80 @@
+"""Multi-label metrics and per-genre threshold tuning. Macro figures average over genres present
+(at least one positive in ``y_true``): a genre absent from a split has no defined F1 or AP."""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
+
+THRESHOLD_GRID = np.round(np.arange(0.02, 0.92, 0.02), 2)
+
+
+def metrics_compute(y_true: np.ndarray, probs: np.ndarray, thresholds: np.ndarray, vocab) -> dict:
+    """All run metrics: micro/macro/weighted/samples F1, precision, recall, macro ROC-AUC, mAP, per genre."""
+    y_true = np.asarray(y_true).astype(int)
+    y_pred = (probs >= thresholds).astype(int)
+    present = np.flatnonzero(y_true.sum(0) > 0)
+    if len(y_true) == 0 or len(present) == 0:
+        return {"n": int(len(y_true)), "genres_present": 0}
+    kw = dict(labels=present, zero_division=0)
+    out = {"n": int(len(y_true)), "genres_present": int(len(present))}
+    for avg in ("micro", "macro", "weighted", "samples"):
+        out[f"f1_{avg}"] = float(f1_score(y_true, y_pred, average=avg, **kw))
+        out[f"precision_{avg}"] = float(precision_score(y_true, y_pred, average=avg, **kw))
+        out[f"recall_{avg}"] = float(recall_score(y_true, y_pred, average=avg, **kw))
+    both = [g for g in present if y_true[:, g].min() == 0]  # AUC needs negatives as well
+    out["roc_auc_macro"] = float(np.mean([roc_auc_score(y_true[:, g], probs[:, g]) for g in both])) if both else None
+    aps = {g: float(average_precision_score(y_true[:, g], probs[:, g])) for g in present}
+    out["map_macro"] = float(np.mean(list(aps.values())))
+    f1s = f1_score(y_true, y_pred, average=None, labels=range(len(vocab)), zero_division=0)
+    out["per_genre"] = {
+        vocab[g]: {"f1": float(f1s[g]), "support": int(y_true[:, g].sum()), "ap": aps.get(g),
+                   "predicted": int(y_pred[:, g].sum())}
+        for g in range(len(vocab))
+    }
+    return out
+
+
+def thresholds_tune(y_true: np.ndarray, probs: np.ndarray, *, default: float = 0.5, min_pos: int = 1) -> np.ndarray:
+    """Per genre, the grid threshold with the best F1 on (validation) data; ``default`` if too few positives."""
+    thresholds = np.full(y_true.shape[1], default, dtype=np.float32)
+    for g in range(y_true.shape[1]):
+        pos = y_true[:, g] > 0
+        if pos.sum() < min_pos:
+            continue
+        preds = probs[:, g][None, :] >= THRESHOLD_GRID[:, None]          # (T, N)
+        tp = (preds & pos).sum(1)
+        f1 = 2 * tp / np.maximum(preds.sum(1) + pos.sum(), 1)
+        # Among equal F1 scores take the middle of the best band: less brittle than the first.
+        best = np.flatnonzero(f1 == f1.max())
+        thresholds[g] = THRESHOLD_GRID[best[len(best) // 2]]
+    return thresholds
+
+
+def thresholds_by_pattern(y_true, probs, patterns, *, min_rows: int = 60, min_pos: int = 3) -> dict:
+    """Thresholds per modality pattern (``both``/``text``/``image``), falling back to the global ones.
+
+    Scores of a movie with both modalities are calibrated differently from poster-only ones, so
+    one threshold per genre would be a compromise; a pattern with few validation rows (or a genre
+    with few positives in it) keeps the global threshold.
+    """
+    patterns = np.asarray(patterns)
+    glob = thresholds_tune(y_true, probs)
+    out = {"all": glob.tolist()}
+    for pattern in ("both", "text", "image"):
+        rows = patterns == pattern
+        if rows.sum() < min_rows:
+            continue
+        local = thresholds_tune(y_true[rows], probs[rows], min_pos=min_pos)
+        few = y_true[rows].sum(0) < min_pos
+        local[few] = glob[few]
+        out[pattern] = local.tolist()
+    return out
+
+
+def thresholds_for(table: dict, pattern: str) -> np.ndarray:
+    return np.asarray(table.get(pattern, table["all"]), dtype=np.float32)
+
+
+def thresholds_apply(table: dict, patterns) -> np.ndarray:
+    """Row-wise thresholds (N, G) for the given modality patterns."""
+    return np.stack([thresholds_for(table, p) for p in patterns]) if len(patterns) else np.zeros((0, len(table["all"])))
