@@ -209,5 +209,7 @@ LOGGING = {
 # --- movies -----------------------------------------------------------------------------
 
 # --- scents -----------------------------------------------------------------------------
+# The ml worker loads the scene -> profile model and the e5 encoder before the first job.
+ML_WARMUP.append("apps.scents.engine.warm_up")
 
 # --- adstudio ---------------------------------------------------------------------------

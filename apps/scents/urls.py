@@ -4,5 +4,15 @@ from apps.scents import views
 
 app_name = "scents"
 urlpatterns = [
-    path("", views.placeholder, name="index"),
+    path("", views.index, name="index"),
+    path("compose/", views.compose, name="compose"),
+    path("compose/preview/", views.compose_preview, name="compose_preview"),
+    path("batch/", views.batch_compose, name="batch_compose"),
+    path("scenes/<int:pk>/", views.scene_detail, name="scene_detail"),
+    path("scenes/<int:pk>/compose/", views.scene_compose, name="scene_compose"),
+    path("scenes/<int:pk>/delete/", views.scene_delete, name="scene_delete"),
+    path("recipes/<int:pk>/", views.recipe_detail, name="recipe_detail"),
+    path("recipes/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("recipes/<int:pk>/production/", views.production, name="production"),
+    path("ingredients/", views.ingredient_list, name="ingredient_list"),
 ]

@@ -1,6 +1,174 @@
-from django.shortcuts import render
+"""Server-rendered pages: selector -> form -> service -> message -> redirect."""
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import ApplicationError
+from apps.scents import selectors, services
+from apps.scents.forms import FeedbackForm, ProductionForm, SceneForm
+from apps.scents.ml.vocab import FAMILIES, TIERS
+from apps.scents.presenters import recipe_context
 
 
-def placeholder(request):
-    """Shown until the Scents area lands (its issue is open)."""
-    return render(request, "core/placeholder.html", {"area": "Scents"})
+def _get_or_404(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+def index(request):
+    query = request.GET.get("q", "").strip()
+    scenes = selectors.scene_list(user=request.user, query=query)
+    page = Paginator(scenes, 20).get_page(request.GET.get("page"))
+    return render(request, "scents/scene_list.html", {"page_obj": page, "query": query})
+
+
+def scene_detail(request, pk):
+    scene = _get_or_404(selectors.scene_get, pk=pk, user=request.user)
+    return render(request, "scents/scene_detail.html", {
+        "scene": scene,
+        "recipes": selectors.recipe_list(user=request.user, scene=scene)[:10],
+        "similar": selectors.scene_list_similar(scene=scene, limit=5, user=request.user),
+        "can_edit": request.user.is_authenticated and scene.owner_id == request.user.pk,
+    })
+
+
+@login_required
+def compose(request):
+    form = SceneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scene = services.scene_create(owner=request.user, **form.cleaned_data)
+            recipe = services.recipe_compose(scene_pk=scene.pk, user=request.user)
+        except ApplicationError as exc:
+            form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Scene saved and recipe composed.")
+            return redirect("scents:recipe_detail", pk=recipe.pk)
+    return render(request, "scents/compose.html", {"form": form})
+
+
+@require_POST
+def compose_preview(request):
+    """htmx partial: the recipe for the form as typed, nothing saved."""
+    form = SceneForm(request.POST)
+    form.is_valid()
+    data = {k: form.cleaned_data.get(k, "") for k in ("description", "genre", "mood", "time_of_day",
+                                                      "weather", "season", "place")}
+    try:
+        result = services.compose_preview(data=data)
+    except ApplicationError as exc:
+        return render(request, "scents/_preview.html", {"error": exc.message}, status=200)
+    return render(request, "scents/_preview.html", recipe_context(result))
+
+
+@login_required
+@require_POST
+def scene_compose(request, pk):
+    try:
+        recipe = services.recipe_compose(scene_pk=pk, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("scents:index")
+    return redirect("scents:recipe_detail", pk=recipe.pk)
+
+
+@login_required
+@require_POST
+def scene_delete(request, pk):
+    scene = _get_or_404(selectors.scene_get, pk=pk, user=request.user)
+    try:
+        services.scene_delete(scene=scene, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("scents:scene_detail", pk=pk)
+    messages.success(request, "Scene deleted.")
+    return redirect("scents:index")
+
+
+@login_required
+@require_POST
+def batch_compose(request):
+    try:
+        job = services.compose_batch_start(user=request.user, scene_ids=request.POST.getlist("scene_ids"))
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "Choose scenes by their numbers."))
+        return redirect("scents:index")
+    messages.info(request, "Composing in the background; follow the progress below.")
+    return redirect("core:job_detail", pk=job.pk)
+
+
+def recipe_detail(request, pk):
+    recipe = _get_or_404(selectors.recipe_get, pk=pk, user=request.user)
+    feedback_form = FeedbackForm(recipe=recipe)
+    if request.user.is_authenticated:
+        mine = selectors.feedback_list(recipe=recipe, user=request.user).first()
+        if mine:
+            feedback_form = FeedbackForm(recipe=recipe, initial={
+                "rating": mine.rating, "comment": mine.comment,
+                "liked": [i.name for i in mine.liked.all()], "disliked": [i.name for i in mine.disliked.all()]})
+    context = recipe_context(recipe)
+    context.update(recipe=recipe, feedback_form=feedback_form, production_form=ProductionForm(),
+                   )
+    return render(request, "scents/recipe_detail.html", context)
+
+
+@login_required
+@require_POST
+def feedback(request, pk):
+    recipe = _get_or_404(selectors.recipe_get, pk=pk, user=request.user)
+    form = FeedbackForm(request.POST, recipe=recipe)
+    if not form.is_valid():
+        messages.error(request, "Give a rating from 1 to 5; liked and disliked must be materials of this recipe.")
+        return redirect("scents:recipe_detail", pk=pk)
+    try:
+        services.feedback_submit(recipe=recipe, user=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Thank you: your feedback will shape later recipes.")
+    return redirect("scents:recipe_detail", pk=pk)
+
+
+def production(request, pk):
+    recipe = _get_or_404(selectors.recipe_get, pk=pk, user=request.user)
+    form = ProductionForm(request.GET or None, initial={"volume_ml": 50, "concentration": recipe.concentration})
+    sheet, error = None, ""
+    if form.is_bound and form.is_valid():
+        try:
+            sheet = services.production_sheet(recipe=recipe, volume_ml=form.cleaned_data["volume_ml"],
+                                              concentration=form.cleaned_data["concentration"] or None)
+        except ApplicationError as exc:
+            error = exc.message
+    elif not form.is_bound:
+        sheet = services.production_sheet(recipe=recipe, volume_ml=50)
+    if sheet and request.GET.get("format") == "csv":
+        return _sheet_csv(recipe, sheet)
+    return render(request, "scents/production.html", {"recipe": recipe, "form": form, "sheet": sheet, "error": error})
+
+
+def _sheet_csv(recipe, sheet):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recipe-{recipe.pk}-{int(sheet["volume_ml"])}ml.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["material", "cas", "tier", "percent_of_concentrate", "grams"])
+    for row in sheet["rows"]:
+        writer.writerow([row["name"], row["cas"], row["tier"], f'{row["percent"]:.2f}', f'{row["grams"]:.3f}'])
+    writer.writerow(["Perfumer's alcohol", "64-17-5", "", "", f'{sheet["alcohol_grams"]:.3f}'])
+    writer.writerow(["TOTAL", "", "", "", f'{sheet["total_grams"]:.2f}'])
+    return response
+
+
+def ingredient_list(request):
+    family, tier, query = request.GET.get("family", ""), request.GET.get("tier", ""), request.GET.get("q", "").strip()
+    rows = selectors.ingredient_list(family=family if family in FAMILIES else "",
+                                     tier=tier if tier in TIERS else "", query=query)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "scents/ingredient_list.html", {
+        "page_obj": page, "families": FAMILIES, "tiers": TIERS, "family": family, "tier": tier, "query": query})

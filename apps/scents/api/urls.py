@@ -1,2 +1,17 @@
+from django.urls import path
+
+from apps.scents.api import views
+
 app_name = "scents-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("ingredients/", views.IngredientListApi.as_view(), name="ingredient_list"),
+    path("ingredients/<int:pk>/", views.IngredientDetailApi.as_view(), name="ingredient_detail"),
+    path("scenes/", views.SceneListCreateApi.as_view(), name="scene_list"),
+    path("scenes/<int:pk>/", views.SceneDetailApi.as_view(), name="scene_detail"),
+    path("scenes/<int:pk>/similar/", views.SceneSimilarApi.as_view(), name="scene_similar"),
+    path("compose/", views.ComposeApi.as_view(), name="compose"),
+    path("compose/batch/", views.BatchComposeApi.as_view(), name="compose_batch"),
+    path("recipes/", views.RecipeListApi.as_view(), name="recipe_list"),
+    path("recipes/<int:pk>/", views.RecipeDetailApi.as_view(), name="recipe_detail"),
+    path("recipes/<int:pk>/feedback/", views.FeedbackApi.as_view(), name="feedback"),
+]

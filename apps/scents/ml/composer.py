@@ -179,6 +179,40 @@ def _fill_tiers(chosen, p, master, prefs):
     return chosen
 
 
+def _shares(chosen, x):
+    out = {}
+    for m, v in zip(chosen, x):
+        out[m.family] = out.get(m.family, 0.0) + v
+    return out
+
+
+def _spread_fillers(chosen, p, master, prefs):
+    """When a filler family (added only to meet tier bounds) outweighs the profile's two leading
+    families, add a second filler from another family to that tier so the formula still reads
+    as the profile. Matters for families made of potent, low-cap materials (Water, Fruity)."""
+    lead = [FAMILIES[i] for i in np.argsort(-p, kind="stable")[:2]]
+    weight = dict(zip(FAMILIES, _smoothed(p)))
+    for _ in range(4):
+        if len(chosen) >= MAX_MATERIALS - 1:
+            break
+        x = _amounts(chosen, p, master, prefs)
+        shares = _shares(chosen, x)
+        best_lead = max(shares.get(f, 0.0) for f in lead)
+        intruders = [f for f in shares if f not in lead and shares[f] > best_lead]
+        if not intruders:
+            break
+        family = max(intruders, key=shares.get)
+        tier = max(TIERS, key=lambda t: sum(v for m, v in zip(chosen, x) if m.family == family and m.tier == t))
+        options = [m for m in master.materials if m.tier == tier and m.family != family
+                   and m.family not in {c.family for c in chosen if c.tier == tier and c.family not in lead}]
+        options.sort(key=lambda m: (-(weight[m.family] + 0.02 * min(m.max_percent, 10)), m.name))
+        pick = _pick_first(options, chosen, master, prefs)
+        if pick is None:
+            break
+        chosen.append(pick)
+    return chosen
+
+
 def _drop_weakest(chosen, needy_tier, master):
     """Make room for a filler: drop the lowest-capacity material whose tier stays satisfied."""
     room = _tier_room(chosen, master)
@@ -298,7 +332,7 @@ def compose(profile, master, prefs=None):
     """Formula lines for a family profile (dict or 14-vector). Raises ComposeError if impossible."""
     prefs = prefs or {}
     p = _profile_vector(profile)
-    chosen = _select(p, master, prefs)
+    chosen = _spread_fillers(_select(p, master, prefs), p, master, prefs)
     x = _amounts(chosen, p, master, prefs)
     units = _to_units(chosen, x, master)
     lines = [Line(m, u) for m, u in zip(chosen, units)]

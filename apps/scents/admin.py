@@ -1,0 +1,66 @@
+"""Admin for curators: the ingredient master (with incompatibilities), scenes, recipes, feedback."""
+from django.contrib import admin
+
+from apps.scents.models import Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient, Scene
+
+
+class IncompatibilityInline(admin.TabularInline):
+    model = IngredientIncompatibility
+    fk_name = "first"
+    extra = 0
+    autocomplete_fields = ["second"]
+
+
+@admin.register(Ingredient)
+class IngredientAdmin(admin.ModelAdmin):
+    list_display = ["name", "cas", "family", "tier", "typical_percent", "max_percent", "allergen", "cost_tier", "active"]
+    list_filter = ["family", "tier", "allergen", "natural", "active", "cost_tier"]
+    list_editable = ["active"]
+    search_fields = ["name", "cas", "notes"]
+    inlines = [IncompatibilityInline]
+
+
+@admin.register(IngredientIncompatibility)
+class IngredientIncompatibilityAdmin(admin.ModelAdmin):
+    list_display = ["first", "second", "reason"]
+    autocomplete_fields = ["first", "second"]
+
+
+@admin.register(Scene)
+class SceneAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "genre", "mood", "is_private", "created_at"]
+    list_filter = ["genre", "mood", "is_private"]
+    search_fields = ["title", "description"]
+    readonly_fields = ["embedding_model", "created_at", "updated_at"]
+    exclude = ["embedding"]
+    raw_id_fields = ["owner"]
+
+
+class RecipeIngredientInline(admin.TabularInline):
+    model = RecipeIngredient
+    extra = 0
+    readonly_fields = ["ingredient", "tier", "percent", "position"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recipe)
+class RecipeAdmin(admin.ModelAdmin):
+    """Read-only: recipes come from the composer, which guarantees their constraints."""
+
+    list_display = ["scene", "concentration", "confidence", "model_version", "created_at"]
+    list_filter = ["concentration", "model_version"]
+    inlines = [RecipeIngredientInline]
+    readonly_fields = [f.name for f in Recipe._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["recipe", "user", "rating", "created_at"]
+    list_filter = ["rating"]
+    raw_id_fields = ["recipe", "user"]

@@ -1,0 +1,106 @@
+from rest_framework import serializers
+
+from apps.core.api.serializers import InputSerializer
+from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
+
+# Why CharField (not ChoiceField) for the vocabularies: the service validates them and its message
+# lists the allowed values, the same for pages, API and the batch command.
+
+
+class SceneInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    genre = serializers.CharField(required=False, allow_blank=True, default="")
+    mood = serializers.CharField(required=False, allow_blank=True, default="")
+    time_of_day = serializers.CharField(required=False, allow_blank=True, default="")
+    weather = serializers.CharField(required=False, allow_blank=True, default="")
+    season = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_private = serializers.BooleanField(required=False, default=False)
+
+
+class SceneUpdateSerializer(SceneInputSerializer):
+    description = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
+
+
+class ComposeInputSerializer(InputSerializer):
+    """Either an existing scene (`scene`) or scene fields to compose without saving."""
+
+    scene = serializers.IntegerField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    genre = serializers.CharField(required=False, allow_blank=True, default="")
+    mood = serializers.CharField(required=False, allow_blank=True, default="")
+    time_of_day = serializers.CharField(required=False, allow_blank=True, default="")
+    weather = serializers.CharField(required=False, allow_blank=True, default="")
+    season = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FeedbackInputSerializer(InputSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    liked = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    disliked = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class BatchInputSerializer(InputSerializer):
+    scene_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=2000)
+
+
+class IngredientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ingredient
+        fields = ["id", "name", "cas", "family", "tier", "descriptors", "volatility_hours", "typical_percent",
+                  "max_percent", "max_source", "ifra", "allergen", "allergens", "cost_tier", "natural", "notes",
+                  "active"]
+
+
+class SceneSerializer(serializers.ModelSerializer):
+    owner = serializers.StringRelatedField()
+
+    class Meta:
+        model = Scene
+        fields = ["id", "title", "description", "genre", "mood", "time_of_day", "weather", "season", "place",
+                  "is_private", "owner", "embedding_model", "created_at", "updated_at"]
+
+
+class SimilarSceneSerializer(SceneSerializer):
+    distance = serializers.FloatField()
+
+    class Meta(SceneSerializer.Meta):
+        fields = SceneSerializer.Meta.fields + ["distance"]
+
+
+class RecipeLineSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="ingredient.name")
+    cas = serializers.CharField(source="ingredient.cas")
+    family = serializers.CharField(source="ingredient.family")
+    max_percent = serializers.DecimalField(source="ingredient.max_percent", max_digits=5, decimal_places=2)
+
+    class Meta:
+        model = RecipeIngredient
+        fields = ["name", "cas", "family", "tier", "percent", "max_percent"]
+
+
+class RecipeSerializer(serializers.ModelSerializer):
+    ingredients = RecipeLineSerializer(source="lines", many=True)
+
+    class Meta:
+        model = Recipe
+        fields = ["id", "scene", "ingredients", "families", "profile", "concentration", "longevity_hours",
+                  "season", "confidence", "model_version", "explanation", "created_at"]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    liked = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    disliked = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "recipe", "rating", "liked", "disliked", "comment", "created_at", "updated_at"]

@@ -1,0 +1,83 @@
+"""python manage.py scenes_compose --input FILE.jsonl --output OUT.jsonl
+
+One output line per input line, in order:
+  {"id", "recipe": {"ingredients": [...], "families", "concentration", "longevity_hours", "season"},
+   "confidence", "model_version"}
+A line that cannot be composed (bad JSON, empty description, unknown genre...) gets
+  {"id", "error": {"field", "detail"}} so nothing is silently dropped.
+"""
+import json
+import multiprocessing
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.errors import ApplicationError
+from apps.scents.engine import engine_get
+from apps.scents.ml.text import SceneInputError, scene_input_clean
+
+CHUNK = 64
+_WORKER_ENGINE = None
+
+
+def _parse(lineno, raw):
+    try:
+        row = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return None, None, {"field": "line", "detail": f"line {lineno}: not JSON ({exc.msg})"}
+    if not isinstance(row, dict):
+        return None, None, {"field": "line", "detail": f"line {lineno}: expected a JSON object"}
+    try:
+        return row.get("id"), scene_input_clean(row), None
+    except SceneInputError as exc:
+        return row.get("id"), None, {"field": exc.field, "detail": exc.message}
+
+
+def _compose_chunk(cleaned):
+    results = _WORKER_ENGINE.compose_many(cleaned, explain=False)
+    return [{"recipe": r["recipe"], "confidence": r["confidence"], "model_version": r["model_version"]}
+            for r in results]
+
+
+class Command(BaseCommand):
+    help = "Compose a recipe for every scene of a JSONL file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", required=True)
+        parser.add_argument("--output", required=True)
+        parser.add_argument("--workers", type=int, default=1,
+                            help="processes embedding in parallel (each loads its own encoder)")
+
+    def handle(self, *args, **opts):
+        global _WORKER_ENGINE
+        try:
+            _WORKER_ENGINE = engine_get()
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        try:
+            with open(opts["input"], encoding="utf-8") as handle:
+                parsed = [_parse(n, line) for n, line in enumerate(handle, 1) if line.strip()]
+        except OSError as exc:
+            raise CommandError(f"cannot read {opts['input']}: {exc}") from exc
+        t0 = time.perf_counter()
+        good = [i for i, (_, clean, err) in enumerate(parsed) if err is None]
+        chunks = [[parsed[i][1] for i in good[s:s + CHUNK]] for s in range(0, len(good), CHUNK)]
+        composed = self._run(chunks, opts["workers"])
+        results = dict(zip(good, [r for chunk in composed for r in chunk]))
+        with open(opts["output"], "w", encoding="utf-8") as out:
+            for i, (row_id, _, err) in enumerate(parsed):
+                line = {"id": row_id, **results[i]} if err is None else {"id": row_id, "error": err}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        elapsed = time.perf_counter() - t0
+        self.stderr.write(f"{len(good)} composed, {len(parsed) - len(good)} refused, "
+                          f"{elapsed:.2f} s, {len(good) / max(elapsed, 1e-9):.1f} scenes/s")
+
+    def _run(self, chunks, workers):
+        if workers <= 1 or len(chunks) <= 1:
+            return [_compose_chunk(c) for c in chunks]
+        # Why fork: children inherit the loaded model and master (no DB access in them); each
+        # loads its own encoder on first use, since the C engine's handle is not fork-safe.
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            return pool.map(_compose_chunk, chunks)

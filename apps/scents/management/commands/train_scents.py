@@ -1,0 +1,45 @@
+"""python manage.py train_scents: train the scene -> profile model and publish it in the manifest."""
+import json
+import shlex
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from apps.core.registry import manifest_write_entry
+from apps.scents.ml.pipeline import PROFILE_MODEL_NAME
+from apps.scents.ml.train import train_scents
+
+
+class Command(BaseCommand):
+    help = "Train the scene -> fragrance-family model (deterministic) and write models_store/scents-profile.npz."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--per-archetype", type=int, default=40)
+        parser.add_argument("--members", type=int, default=5)
+        parser.add_argument("--epochs", type=int, default=40)
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--emb-cache", default=str(Path(settings.VAR_DIR) / "scents" / "emb_cache.npz"))
+        parser.add_argument("--metrics-out", default="", help="also write the full metrics JSON here")
+
+    def handle(self, *args, **opts):
+        out = Path(settings.MODELS_STORE) / "scents-profile.npz"
+        version, digest, metrics = train_scents(
+            out_path=out, per_archetype=opts["per_archetype"], members=opts["members"],
+            epochs=opts["epochs"], seed=opts["seed"], emb_cache_path=opts["emb_cache"],
+            progress=lambda d, t, note="": self.stderr.write(f"[{d}/{t}] {note}") if note != "embedding" else None)
+        command = "python manage.py train_scents " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        detail = metrics.pop("handwritten_detail")
+        entry = {"version": version, "path": out.name, "sha256": digest, "metrics": metrics,
+                 "command": command.strip(),
+                 "data": "generated scenarios (apps/scents/ml/scenarios.py); hand-written set "
+                         "apps/scents/data/handwritten_eval.jsonl for evaluation only",
+                 "created_at": datetime.now(timezone.utc).isoformat()}
+        manifest_write_entry(PROFILE_MODEL_NAME, entry)
+        if opts["metrics_out"]:
+            Path(opts["metrics_out"]).write_text(json.dumps(dict(metrics, handwritten_detail=detail), indent=1,
+                                                            ensure_ascii=False), encoding="utf-8")
+        self.stdout.write(json.dumps({"version": version, "heldout_test": metrics["heldout_test"],
+                                      "handwritten": metrics["handwritten"]}, ensure_ascii=False))

@@ -1,0 +1,270 @@
+"""Writes for the Scents area. Keyword-only `<entity>_<verb>` functions; ApplicationError for
+business-rule violations (the API handler and the views turn them into clear messages)."""
+import hashlib
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from apps.accounts.selectors import user_is_curator
+from apps.core.errors import ApplicationError
+from apps.scents import engine as engine_mod
+from apps.scents.ml.encoder import ENCODER_NAME
+from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
+from apps.scents.ml.pipeline import PREFERENCES_NAME
+from apps.scents.ml.text import SceneInputError, model_text, scene_input_clean
+from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
+from apps.scents.selectors import feedback_rows, scene_get
+
+SCENE_FIELDS = ("description", "genre", "mood", "time_of_day", "weather", "season", "place")
+
+
+def scene_input_validate(data: dict) -> dict:
+    """The cleaned composer input for raw form/API data, or ApplicationError naming the field."""
+    try:
+        return scene_input_clean({k: data.get(k) for k in SCENE_FIELDS})
+    except SceneInputError as exc:
+        raise ApplicationError(exc.message, code="invalid_scene", extra={"field": exc.field}) from exc
+
+
+def _scene_clean(scene: Scene) -> dict:
+    return scene_input_validate({k: getattr(scene, k) for k in SCENE_FIELDS})
+
+
+def _title_from(description: str) -> str:
+    words = description.split()
+    title = " ".join(words[:8])
+    return title if len(words) <= 8 else f"{title}..."
+
+
+@transaction.atomic
+def scene_create(*, owner, description, title="", genre="", mood="", time_of_day="", weather="",
+                 season="", place="", is_private=False) -> Scene:
+    """Validate the input, embed the description and save a Scene owned by `owner`.
+
+    Raises ApplicationError for an empty, over-long or word-less description or an unknown field value.
+    """
+    clean = scene_input_validate({"description": description, "genre": genre, "mood": mood,
+                                  "time_of_day": time_of_day, "weather": weather, "season": season,
+                                  "place": place})
+    scene = Scene(owner=owner, title=(title or "").strip()[:200] or _title_from(clean["description"]),
+                  description=clean["description"], genre=clean["genre"], mood=clean["mood"],
+                  time_of_day=clean["time_of_day"], weather=clean["weather"], season=clean["season"],
+                  place=clean.get("place", ""), is_private=bool(is_private))
+    _scene_embed(scene, clean)
+    scene.full_clean()
+    scene.save()
+    return scene
+
+
+def _scene_embed(scene: Scene, clean: dict) -> None:
+    engine = engine_mod.engine_get()
+    scene.embedding = engine.embed([model_text(clean)])[0].tolist()
+    scene.embedding_model = ENCODER_NAME
+
+
+def _scene_writable(scene: Scene, user) -> None:
+    if scene.owner_id != user.pk and not user_is_curator(user):
+        raise ApplicationError("Only the scene's owner (or a curator) may change it.",
+                               code="permission_denied", status=403)
+
+
+@transaction.atomic
+def scene_update(*, scene: Scene, user, **changes) -> Scene:
+    """Change a scene (owner or curator); the embedding is recomputed when the text changes."""
+    _scene_writable(scene, user)
+    unknown = set(changes) - set(SCENE_FIELDS) - {"title", "is_private"}
+    if unknown:
+        raise ApplicationError(f"Unknown scene fields: {', '.join(sorted(unknown))}.")
+    merged = {k: changes.get(k, getattr(scene, k)) for k in SCENE_FIELDS}
+    clean = scene_input_validate(merged)
+    for key in SCENE_FIELDS:
+        setattr(scene, key, clean.get(key, ""))
+    if "title" in changes:
+        scene.title = (changes["title"] or "").strip()[:200] or _title_from(clean["description"])
+    if "is_private" in changes:
+        scene.is_private = bool(changes["is_private"])
+    _scene_embed(scene, clean)
+    scene.full_clean()
+    scene.save()
+    return scene
+
+
+@transaction.atomic
+def scene_delete(*, scene: Scene, user) -> None:
+    """Delete a scene with its recipes and their feedback (owner or curator)."""
+    _scene_writable(scene, user)
+    scene.delete()
+
+
+def compose_preview(*, data: dict) -> dict:
+    """Compose without saving (the live result of the compose form). Cached like saved recipes."""
+    clean = scene_input_validate(data)
+    engine = engine_mod.engine_get()
+    return engine_mod.compose_cached(engine, [clean])[0]
+
+
+def recipe_compose(*, scene_pk, user) -> Recipe:
+    """The recipe for a scene this user can see, composing it if this input and model version
+    have none yet (same input + same model -> the stored recipe is returned, nothing recomputed).
+
+    Raises ApplicationError 404 for a missing scene or another user's private scene.
+    """
+    scene = scene_get(pk=scene_pk, user=user)
+    return recipes_compose_for(scenes=[scene], user=user)[0]
+
+
+def recipes_compose_for(*, scenes, user, progress=None):
+    """Recipes for many visible scenes (batch job and command); one engine call per chunk."""
+    engine = engine_mod.engine_get()
+    out = []
+    for start in range(0, len(scenes), 32):
+        chunk = scenes[start:start + 32]
+        results = engine_mod.compose_cached(engine, [_scene_clean(s) for s in chunk])
+        for scene, result in zip(chunk, results):
+            out.append(_recipe_store(scene=scene, user=user, result=result))
+        if progress:
+            progress(start + len(chunk), len(scenes), f"composed {start + len(chunk)} scenes")
+    return out
+
+
+@transaction.atomic
+def _recipe_store(*, scene, user, result) -> Recipe:
+    existing = Recipe.objects.filter(scene=scene, input_key=result["cache_key"]).first()
+    if existing is not None:
+        return existing
+    rec = result["recipe"]
+    recipe = Recipe(scene=scene, created_by=user, input_key=result["cache_key"],
+                    model_version=result["model_version"], concentration=rec["concentration"],
+                    longevity_hours=rec["longevity_hours"], season=rec["season"],
+                    confidence=result["confidence"], profile=result["profile"], families=rec["families"],
+                    explanation=result.get("explanation", {}))
+    recipe.full_clean()
+    recipe.save()
+    by_name = {i.name: i for i in Ingredient.objects.filter(name__in=[x["name"] for x in rec["ingredients"]])}
+    RecipeIngredient.objects.bulk_create([
+        RecipeIngredient(recipe=recipe, ingredient=by_name[x["name"]], tier=x["tier"],
+                         percent=Decimal(str(x["percent"])).quantize(Decimal("0.01")), position=i)
+        for i, x in enumerate(rec["ingredients"])
+    ])
+    return recipe
+
+
+@transaction.atomic
+def feedback_submit(*, recipe: Recipe, user, rating, liked=(), disliked=(), comment="") -> Feedback:
+    """Create or update this user's feedback on a recipe they can see.
+
+    liked / disliked are Ingredient names or objects of the recipe; a material cannot be both.
+    """
+    scene_get(pk=recipe.scene_id, user=user)
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise ApplicationError("Rating must be a whole number from 1 to 5.", extra={"field": "rating"}) from None
+    if not 1 <= rating <= 5:
+        raise ApplicationError("Rating must be a whole number from 1 to 5.", extra={"field": "rating"})
+    in_recipe = {line.ingredient.name: line.ingredient for line in recipe.lines.select_related("ingredient")}
+    liked_names = {getattr(x, "name", x) for x in liked}
+    disliked_names = {getattr(x, "name", x) for x in disliked}
+    stray = (liked_names | disliked_names) - set(in_recipe)
+    if stray:
+        raise ApplicationError(f"Not in this recipe: {', '.join(sorted(stray))}.", extra={"field": "liked"})
+    if liked_names & disliked_names:
+        raise ApplicationError("A material cannot be both liked and disliked.", extra={"field": "disliked"})
+    feedback = Feedback.objects.filter(recipe=recipe, user=user).first() or Feedback(recipe=recipe, user=user)
+    feedback.rating, feedback.comment = rating, (comment or "").strip()
+    feedback.full_clean()
+    feedback.save()
+    feedback.liked.set([in_recipe[n] for n in liked_names])
+    feedback.disliked.set([in_recipe[n] for n in disliked_names])
+    return feedback
+
+
+def preferences_rebuild(*, command="python manage.py scents_feedback_rerank") -> dict:
+    """Recompute material preferences from all feedback and publish them in the manifest.
+
+    Later recipes use them (new model_version, so cached recipes are not reused). Returns the entry.
+    """
+    from apps.core.registry import file_sha256, manifest_write_entry
+
+    rows = list(feedback_rows())
+    prefs = preferences_from_feedback(rows)
+    version = preferences_version(prefs)
+    path = Path(settings.MODELS_STORE) / "scents-preferences.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"version": version, "preferences": prefs}, indent=1, ensure_ascii=False,
+                               sort_keys=True), encoding="utf-8")
+    entry = {"version": version, "path": path.name, "sha256": file_sha256(path),
+             "metrics": {"feedback_rows": len(rows), "materials": len(prefs)}, "command": command,
+             "data": "scents.Feedback table", "created_at": datetime.now(timezone.utc).isoformat()}
+    manifest_write_entry(PREFERENCES_NAME, entry)
+    return entry
+
+
+def ingredient_master_load(*, apps_registry=None, doc=None) -> int:
+    """Upsert the curated master (data migration and `scents_load_ingredients`). Returns the row count."""
+    from apps.scents.ml.ingredients import master_document, master_validate
+
+    doc = doc or master_document()
+    problems = master_validate(doc)
+    if problems:
+        raise ApplicationError("The ingredient file is inconsistent: " + "; ".join(problems[:5]))
+    Ing = apps_registry.get_model("scents", "Ingredient") if apps_registry else Ingredient
+    Pair = apps_registry.get_model("scents", "IngredientIncompatibility") if apps_registry else None
+    from apps.scents.models import IngredientIncompatibility
+
+    Pair = Pair or IngredientIncompatibility
+    fields = ("cas", "family", "tier", "descriptors", "volatility_hours", "typical_percent", "max_percent",
+              "max_source", "ifra", "allergen", "allergens", "cost_tier", "natural", "notes")
+    by_name = {}
+    for row in doc["ingredients"]:
+        values = {k: row[k] for k in fields}
+        values["typical_percent"] = Decimal(str(row["typical_percent"]))
+        values["max_percent"] = Decimal(str(row["max_percent"]))
+        by_name[row["name"]], _ = Ing.objects.update_or_create(name=row["name"], defaults=values)
+    for pair in doc["incompatibilities"]:
+        Pair.objects.update_or_create(first=by_name[pair["a"]], second=by_name[pair["b"]],
+                                      defaults={"reason": pair["reason"]})
+    return len(by_name)
+
+
+def production_sheet(*, recipe: Recipe, volume_ml, concentration=None) -> dict:
+    """Grams of each material (and of alcohol) for `volume_ml` of finished product.
+
+    Assumes a finished-product density of 0.80 g/ml (perfumer's alcohol 0.79 plus oils) and the
+    concentrate share of the chosen concentration type (default: the recipe's).
+    """
+    from apps.scents.ml.vocab import CONCENTRATIONS
+
+    try:
+        volume = float(volume_ml)
+    except (TypeError, ValueError):
+        raise ApplicationError("Batch size must be a number of millilitres.", extra={"field": "volume_ml"}) from None
+    if not 1 <= volume <= 100000:
+        raise ApplicationError("Batch size must be between 1 and 100,000 ml.", extra={"field": "volume_ml"})
+    concentration = concentration or recipe.concentration
+    if concentration not in CONCENTRATIONS:
+        raise ApplicationError(f"Unknown concentration {concentration!r}; choose one of: "
+                               + ", ".join(CONCENTRATIONS) + ".", extra={"field": "concentration"})
+    total_g = volume * 0.80
+    concentrate_g = total_g * CONCENTRATIONS[concentration] / 100
+    rows = [{"name": line.ingredient.name, "cas": line.ingredient.cas, "tier": line.tier,
+             "percent": float(line.percent), "grams": round(concentrate_g * float(line.percent) / 100, 3)}
+            for line in recipe.lines.all()]
+    return {"volume_ml": volume, "concentration": concentration,
+            "concentrate_percent": CONCENTRATIONS[concentration], "total_grams": round(total_g, 2),
+            "concentrate_grams": round(concentrate_g, 3), "alcohol_grams": round(total_g - concentrate_g, 3),
+            "rows": rows, "digest": hashlib.sha1(repr(rows).encode()).hexdigest()[:8]}
+
+
+def compose_batch_start(*, user, scene_ids):
+    """Enqueue the `scents.compose_batch` job on the `ml` queue (after commit). Returns the Job."""
+    from apps.core.jobs import job_enqueue
+
+    ids = sorted({int(i) for i in scene_ids})
+    if not ids:
+        raise ApplicationError("Choose at least one scene to compose.", extra={"field": "scene_ids"})
+    return job_enqueue(kind="scents.compose_batch", user=user, params={"scene_ids": ids})
