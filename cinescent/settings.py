@@ -213,3 +213,24 @@ LOGGING = {
 ML_WARMUP.append("apps.scents.engine.warm_up")
 
 # --- adstudio ---------------------------------------------------------------------------
+# Video sources: limits checked before and after download; URLs must resolve to public
+# addresses (NET_ALLOW_LOOPBACK also opens loopback for video URLs).
+ADSTUDIO_MAX_UPLOAD_BYTES = env_int("ADSTUDIO_MAX_UPLOAD_BYTES", 500 * 1024 * 1024, minimum=1024)
+ADSTUDIO_MAX_SECONDS = env_float("ADSTUDIO_MAX_SECONDS", 15 * 60, minimum=1)
+ADSTUDIO_JOB_TIMEOUT = env_int("ADSTUDIO_JOB_TIMEOUT", 3600, minimum=60)
+# Remote scene readers: each is enabled only when its API key is set.
+ADSTUDIO_PROVIDERS = {
+    "openai": {"api_key": env_str("OPENAI_API_KEY", ""),
+               "model": env_str("ADSTUDIO_OPENAI_MODEL", "gpt-4o-mini"),
+               "base_url": env_str("ADSTUDIO_OPENAI_BASE_URL", "https://api.openai.com")},
+    "anthropic": {"api_key": env_str("ANTHROPIC_API_KEY", ""),
+                  "model": env_str("ADSTUDIO_ANTHROPIC_MODEL", "claude-sonnet-4-5"),
+                  "base_url": env_str("ADSTUDIO_ANTHROPIC_BASE_URL", "https://api.anthropic.com")},
+    "gemini": {"api_key": env_str("GEMINI_API_KEY", ""),
+               "model": env_str("ADSTUDIO_GEMINI_MODEL", "gemini-2.0-flash"),
+               "base_url": env_str("ADSTUDIO_GEMINI_BASE_URL",
+                                   "https://generativelanguage.googleapis.com")},
+}
+# Notion: tokens are per user (settings page); these only point the client somewhere else.
+ADSTUDIO_NOTION_BASE_URL = env_str("ADSTUDIO_NOTION_BASE_URL", "https://api.notion.com")
+ADSTUDIO_NOTION_MIN_INTERVAL = env_float("ADSTUDIO_NOTION_MIN_INTERVAL", 0.34, minimum=0)

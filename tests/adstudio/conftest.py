@@ -21,3 +21,12 @@ def clips(tmp_path_factory):
         return made[key]
 
     return make
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Storage in a fresh folder for this test; loopback URLs allowed (local fake servers)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.NET_ALLOW_LOOPBACK = True
+    settings.ADSTUDIO_NOTION_MIN_INTERVAL = 0.01
+    return tmp_path / "media"

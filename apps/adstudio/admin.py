@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
+                                  NotionSettings, SceneGroup, Shot, Tag, Video)
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "owner", "duration", "width", "height", "created_at")
+    search_fields = ("title", "source_url", "content_hash")
+    readonly_fields = ("content_hash", "size_bytes", "file")
+
+
+class ShotInline(admin.TabularInline):
+    model = Shot
+    fields = ("index", "first_frame", "last_frame", "cut_in", "motion")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Analysis)
+class AnalysisAdmin(admin.ModelAdmin):
+    list_display = ("id", "video", "owner", "provider", "status", "created_at")
+    list_filter = ("status", "provider")
+    readonly_fields = ("job", "reused_from", "model_version", "summary", "error")
+    inlines = [ShotInline]
+
+
+@admin.register(SceneGroup)
+class SceneGroupAdmin(admin.ModelAdmin):
+    list_display = ("id", "analysis", "index", "start", "end")
+    exclude = ("embedding",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "source", "confidence", "analysis")
+    list_filter = ("kind", "source")
+    search_fields = ("name",)
+
+
+class ItemInline(admin.TabularInline):
+    model = MoodboardItem
+    extra = 0
+
+
+@admin.register(Moodboard)
+class MoodboardAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "updated_at")
+    inlines = [ItemInline]
+
+
+@admin.register(NotionSettings)
+class NotionSettingsAdmin(admin.ModelAdmin):
+    list_display = ("user", "database_id", "token_hint")
+    exclude = ("token",)  # admins see the hint, never the token
+
+
+@admin.register(NotionExport)
+class NotionExportAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "analysis", "moodboard", "status", "exported_at")
+    list_filter = ("status",)

@@ -1,0 +1,19 @@
+"""Background jobs of the Ad studio (auto-imported by apps.core)."""
+from django.conf import settings
+
+from apps.adstudio import services
+from apps.adstudio.services.analyses import JOB_KIND as ANALYSE
+from apps.adstudio.services.notion import JOB_KIND as NOTION_EXPORT
+from apps.core.jobs import job_handler
+
+
+@job_handler(ANALYSE, queue="video", timeout=settings.ADSTUDIO_JOB_TIMEOUT)
+def analyse(job, progress):
+    """Run the whole pipeline for one Analysis (target); see services.analysis_run."""
+    return services.analysis_run(analysis_pk=int(job.target_id), progress=progress)
+
+
+@job_handler(NOTION_EXPORT, queue="default", timeout=1800)
+def notion_export(job, progress):
+    """Create or update the Notion page of one NotionExport (target)."""
+    return services.notion_export_run(export_pk=int(job.target_id), progress=progress)

@@ -1,0 +1,13 @@
+"""Writes for the Ad studio (keyword-only ``<entity>_<verb>`` functions).
+
+Split by entity: videos (sources, uploads, downloads), analyses (the pipeline job and saving its
+results), moodboards (items, order, notes, collage), notion (settings and exports).
+"""
+from apps.adstudio.services.analyses import analysis_run, analysis_start  # noqa: F401
+from apps.adstudio.services.moodboards import (  # noqa: F401
+    moodboard_collage_render, moodboard_create, moodboard_delete, moodboard_item_add,
+    moodboard_item_annotate, moodboard_item_remove, moodboard_items_reorder, moodboard_update)
+from apps.adstudio.services.notion import (  # noqa: F401
+    notion_export_run, notion_export_start, notion_settings_clear, notion_settings_save)
+from apps.adstudio.services.videos import (  # noqa: F401
+    video_create_from_upload, video_create_from_url)

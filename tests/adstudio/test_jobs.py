@@ -1,0 +1,149 @@
+"""The analysis job end to end: real database, real RQ worker (burst), synthetic clips."""
+import threading
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from apps.adstudio import services
+from apps.adstudio.models import Analysis, Shot, Tag
+from apps.core.models import Job
+from tests.adstudio.badfiles import text_as_mp4, truncated_mp4, zero_second_mp4
+from tests.adstudio.factories import analysis_started, upload_of
+from tests.adstudio.fakes import file_server
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _refresh(analysis):
+    analysis.refresh_from_db()
+    analysis.job.refresh_from_db()
+    return analysis
+
+
+def test_analysing_an_upload_stores_shots_scenes_tags_and_keyframes(user, media, clips,
+                                                                     run_jobs):
+    path, truth = clips("cuts", 31, seconds=5)
+    analysis = analysis_started(user, path)
+    assert analysis.job.queue == "video"
+    run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
+    assert analysis.job.status == Job.Status.SUCCEEDED
+    shots = list(analysis.shots.order_by("index"))
+    assert [s.first_frame for s in shots[1:]] == [t["start"] for t in truth["transitions"]]
+    assert shots[-1].last_frame == truth["frames"] - 1
+    for shot in shots:
+        assert shot.keyframe.name.startswith(f"adstudio/{user.pk}/analyses/{analysis.pk}/")
+        assert default_storage.exists(shot.keyframe.name) and len(shot.embedding) == 1280
+        assert shot.scene is not None
+    assert analysis.scenes.count() >= 1 and Tag.objects.filter(analysis=analysis).exists()
+    assert analysis.video.duration and analysis.video.codec == "h264"
+    notes = [line.message for line in analysis.job.logs.all()]
+    assert any("shots found" in n for n in notes) and any("Tagging" in n for n in notes)
+
+
+def test_a_second_analysis_of_the_same_file_reuses_the_first(user, media, clips, run_jobs):
+    path, _ = clips("cuts", 32, seconds=4)
+    first = analysis_started(user, path)
+    run_jobs()
+    second = analysis_started(user, path)
+    run_jobs()
+    second = _refresh(second)
+    assert second.status == Analysis.Status.SUCCEEDED and second.reused_from_id == first.pk
+    assert second.shots.count() == first.shots.count() > 0
+    assert "reusing" in second.job.progress_note or any(
+        "reusing" in line.message for line in second.job.logs.all())
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp, good: text_as_mp4(tmp), "text, not a video"),
+    (lambda tmp, good: truncated_mp4(tmp, good), "incomplete"),
+    (lambda tmp, good: zero_second_mp4(tmp), "0 seconds"),
+])
+def test_a_bad_file_fails_the_job_with_a_clear_message_and_keeps_the_video(
+        user, media, clips, run_jobs, tmp_path, make, message):
+    good, _ = clips("cuts", 33, seconds=3)
+    bad = make(tmp_path, good)
+    video = services.video_create_from_upload(owner=user, upload=upload_of(bad))
+    analysis = services.analysis_start(owner=user, video=video)
+    run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.status == Analysis.Status.FAILED and message in analysis.error
+    assert analysis.job.status == Job.Status.FAILED and message in analysis.job.error
+    assert default_storage.exists(video.file.name)  # nothing lost
+    assert not Shot.objects.filter(analysis=analysis).exists()
+
+
+def test_a_url_video_is_downloaded_into_the_owners_workspace(user, media, clips, run_jobs):
+    path, _ = clips("cuts", 34, seconds=3)
+    with file_server({"/ad.mp4": path.read_bytes()}) as server:
+        video = services.video_create_from_url(owner=user, url=f"{server.url}/ad.mp4")
+        analysis = services.analysis_start(owner=user, video=video)
+        run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
+    video.refresh_from_db()
+    assert video.file.name.startswith(f"adstudio/{user.pk}/videos/{video.pk}/")
+
+
+def test_a_url_that_404s_fails_the_job_clearly(user, media, run_jobs):
+    with file_server({}) as server:
+        video = services.video_create_from_url(owner=user, url=f"{server.url}/gone.mp4")
+        analysis = services.analysis_start(owner=user, video=video)
+        run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.job.status == Job.Status.FAILED and "HTTP 404" in analysis.job.error
+
+
+def test_a_private_address_is_refused_at_once_and_again_by_the_job(user, media, settings,
+                                                                     run_jobs):
+    from apps.core.errors import ApplicationError
+
+    settings.NET_ALLOW_LOOPBACK = False
+    with pytest.raises(ApplicationError, match="private or local"):
+        services.video_create_from_url(owner=user, url="http://127.0.0.1:9/x.mp4")
+    settings.NET_ALLOW_LOOPBACK = True
+    video = services.video_create_from_url(owner=user, url="http://127.0.0.1:9/x.mp4")
+    analysis = services.analysis_start(owner=user, video=video)
+    settings.NET_ALLOW_LOOPBACK = False  # the address is checked again when the job runs
+    run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.job.status == Job.Status.FAILED and "private or local" in analysis.job.error
+
+
+def test_five_users_submitting_at_once_all_finish_and_nothing_is_mixed(media, clips, run_jobs):
+    users = [UserFactory(username=f"editor{i}") for i in range(5)]
+    inputs = [clips("cuts", 40 + i, seconds=3) for i in range(5)]
+    barrier = threading.Barrier(5)
+    started, errors = [None] * 5, []
+
+    def submit(i):
+        try:
+            barrier.wait()  # all five submit at the same moment, each on its own connection
+            started[i] = (users[i], analysis_started(users[i], inputs[i][0]), inputs[i][1])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    run_jobs()
+    for owner, analysis, truth in started:
+        analysis = _refresh(analysis)
+        assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
+        assert analysis.owner == owner and analysis.video.owner == owner
+        shots = list(analysis.shots.order_by("index"))
+        assert len(shots) == len(truth["transitions"]) + 1
+        assert shots[-1].last_frame == truth["frames"] - 1
+        for shot in shots:
+            assert shot.keyframe.name.startswith(f"adstudio/{owner.pk}/")
+            assert shot.scene.analysis_id == analysis.pk
+        assert not Tag.objects.filter(analysis=analysis).exclude(
+            scene__analysis=analysis).exists()
