@@ -97,7 +97,7 @@ class Recipe(BaseModel):
     confidence = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
     profile = models.JSONField(default=dict, help_text="Predicted share of each family.")
     families = models.JSONField(default=dict, help_text="Share of each family in the formula.")
-    explanation = models.JSONField(default=dict)
+    explanation = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

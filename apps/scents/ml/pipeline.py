@@ -38,7 +38,9 @@ class ScentEngine:
     def compose_many(self, cleaned, *, embeddings=None, explain=True):
         """Results for validated inputs (see text.scene_input_clean), in order; cached per input."""
         keys = [cache_key(c, self.version) for c in cleaned]
-        results = [self._cache_get(k) for k in keys]
+        # Results with and without explanation are cached apart (the batch command skips it).
+        slot = "x" if explain else "-"
+        results = [self._cache_get((slot, k)) for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]
         if todo:
             texts = [model_text(cleaned[i]) for i in todo]
@@ -49,7 +51,7 @@ class ScentEngine:
                 res = self._result(profiles[j], float(conf[j]), keys[i])
                 if explain:
                     res["explanation"] = self.explain(emb[j:j + 1], cleaned[i], texts[j])
-                self._cache_put(keys[i], res)
+                self._cache_put((slot, keys[i]), res)
                 results[i] = res
         return [json.loads(json.dumps(r)) for r in results]
 

@@ -1,0 +1,70 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from apps.core.models import Job
+from apps.scents import services
+from apps.scents.models import Recipe
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_composing_runs_on_the_ml_queue_with_progress(master, user, other_user, run_jobs):
+    scenes = [services.scene_create(owner=user, description=text) for text in
+              ("Rain at night", "A rose garden", "눈 덮인 소나무 숲")]
+    hidden = services.scene_create(owner=other_user, description="Private", is_private=True)
+    job = services.compose_batch_start(user=user, scene_ids=[s.pk for s in scenes] + [hidden.pk])
+    assert job.queue == "ml"
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error + job.traceback
+    assert job.result["count"] == 3 and job.result["skipped"] == 1
+    assert job.progress_done == job.progress_total == 3
+    assert Recipe.objects.filter(scene__in=scenes).count() == 3
+    assert not Recipe.objects.filter(scene=hidden).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_invisible_scenes_fails_with_a_message(master, user, other_user, run_jobs):
+    hidden = services.scene_create(owner=other_user, description="Private", is_private=True)
+    job = services.compose_batch_start(user=user, scene_ids=[hidden.pk])
+    run_jobs()
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == "failed" and "visible" in job.error
+
+
+@pytest.mark.django_db
+def test_scenes_compose_writes_one_line_per_input_in_order(master, tmp_path):
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "description": "Rain on a neon street at night", "weather": "rain"},
+            {"id": "b", "description": ""},
+            {"id": "c", "description": "장미 정원의 봄날", "genre": "romance", "mood": "romantic"},
+            {"id": "d", "description": "rain", "genre": "space opera"},
+            {"id": "e", "description": "🌧️🌧️"}]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nnot json\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    call_command("scenes_compose", "--input", str(src), "--output", str(out))
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c", "d", "e", None]
+    for line in (lines[0], lines[2]):
+        assert list(line) == ["id", "recipe", "confidence", "model_version"]
+        assert list(line["recipe"]) == ["ingredients", "families", "concentration", "longevity_hours", "season"]
+        assert list(line["recipe"]["ingredients"][0]) == ["name", "cas", "family", "tier", "percent", "max_percent"]
+        assert round(sum(i["percent"] for i in line["recipe"]["ingredients"]), 2) == 100.0
+    assert lines[1]["error"]["field"] == "description"
+    assert lines[3]["error"]["field"] == "genre"
+    assert lines[4]["error"]["field"] == "description"
+    assert lines[5]["error"]["field"] == "line"
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_twice_without_duplicates(master):
+    from io import StringIO
+
+    from apps.scents import demo
+    from apps.scents.models import Scene
+
+    demo.load(stdout=StringIO())
+    count = Scene.objects.count()
+    demo.load(stdout=StringIO())
+    assert count == len(demo.SCENES) == Scene.objects.count()
