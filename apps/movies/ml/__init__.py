@@ -1,0 +1,1 @@
+"""Pure ML code for movies (no ORM): language routing, sentiment + rating models, training."""

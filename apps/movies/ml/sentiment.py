@@ -1,0 +1,145 @@
+"""Runtime sentiment + rating model: one ``LanguageModel`` per language, routed per review.
+
+An artifact is one ``.npz`` file (no pickle: ``allow_pickle=False``) holding the hashed n-gram
+weights, the optional convolutional model, the blend and calibration tables, and a JSON
+``meta`` record (language, version, feature spec, metrics).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import FeatureSpec, Featurizer, normalize
+from .lang import EN, KO, detect_language
+from .neural import conv_from_bytes, conv_predict
+
+POSITIVE, NEGATIVE = "positive", "negative"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    p_positive: float
+    rating: float  # 0-10, one decimal
+    language: str
+    model_version: str
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "p_positive": self.p_positive,
+            "rating": self.rating,
+            "language": self.language,
+            "model_version": self.model_version,
+        }
+
+
+class LanguageModel:
+    """Scores normalised texts of one language.
+
+    Pipeline: hashed n-grams -> linear sentiment score and linear rating; optional conv model ->
+    its own sentiment logit and rating; ``blend`` (logistic regression fitted on the validation
+    split) mixes the sentiment scores; ``calib_x/calib_y`` (isotonic, validation split) turn the
+    blend into a calibrated probability; ``rate_w`` mixes the rating signals and
+    ``rate_x/rate_y`` map that score to the validation split's conditional median rating (the
+    best point estimate for absolute error).
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+        self.language = self.meta["language"]
+        self.version = self.meta["version"]
+        self.max_len = int(self.meta.get("max_len", 128))
+        self.featurizer = Featurizer(FeatureSpec.from_dict(self.meta["features"]))
+        self.w_cls = arrays["w_cls"].astype(np.float32)
+        self.w_reg = arrays["w_reg"].astype(np.float32)
+        self.b_cls, self.b_reg = float(arrays["b"][0]), float(arrays["b"][1])
+        self.blend = arrays["blend"].astype(np.float64)
+        self.calib_x, self.calib_y = arrays["calib_x"], arrays["calib_y"]
+        self.rate_w = arrays["rate_w"].astype(np.float64)
+        self.rate_x, self.rate_y = arrays["rate_x"], arrays["rate_y"]
+        self.conv = None
+        if "conv_state" in arrays:
+            self.conv = conv_from_bytes(
+                {
+                    "tokenizer": bytes(arrays["conv_tokenizer"]).decode("utf-8"),
+                    "config": bytes(arrays["conv_config"]).decode("utf-8"),
+                    "state": bytes(arrays["conv_state"]),
+                }
+            )
+
+    def signals(self, texts: list[str]) -> np.ndarray:
+        """Raw signals per text: [linear logit, linear rating, conv logit, conv rating]."""
+        x = self.featurizer.transform(texts, normalized=True)
+        out = np.zeros((len(texts), 4), dtype=np.float64)
+        out[:, 0] = x @ self.w_cls + self.b_cls
+        out[:, 1] = x @ self.w_reg + self.b_reg
+        if self.conv is not None and texts:
+            tokenizer, net = self.conv
+            out[:, 2], out[:, 3] = conv_predict(tokenizer, net, texts, max_len=self.max_len)
+        return out
+
+    def predict_arrays(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (calibrated P(positive), rating 0-10) for normalised texts."""
+        s = self.signals(texts)
+        return self.from_signals(s)
+
+    def from_signals(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        score = s @ self.blend[:4] + self.blend[4]
+        p = np.interp(score, self.calib_x, self.calib_y)
+        feats = np.column_stack([s, score])
+        raw = feats @ self.rate_w[:5] + self.rate_w[5]
+        rating = np.clip(np.interp(raw, self.rate_x, self.rate_y), 0.0, 10.0)
+        return p, rating
+
+
+def load_language_model(path: str | Path) -> LanguageModel:
+    with np.load(path, allow_pickle=False) as data:
+        return LanguageModel({k: data[k] for k in data.files})
+
+
+class SentimentPredictor:
+    """Routes each review to its language's model; the public entry point for the app."""
+
+    def __init__(self, models: dict[str, LanguageModel]):
+        if not models:
+            raise ValueError("at least one language model is needed")
+        self.models = models
+
+    @property
+    def version(self) -> str:
+        return "+".join(f"{lang}:{self.models[lang].version}" for lang in sorted(self.models))
+
+    def route(self, text: str) -> str:
+        lang = detect_language(text)
+        if lang not in self.models:
+            lang = KO if KO in self.models else EN
+        return lang if lang in self.models else next(iter(self.models))
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        """Score many texts (batched per language). Empty texts must be rejected by the caller."""
+        normalized = [normalize(t) for t in texts]
+        langs = [self.route(t) for t in normalized]
+        results: list[Prediction | None] = [None] * len(texts)
+        for lang, model in self.models.items():
+            index = [i for i, lg in enumerate(langs) if lg == lang]
+            if not index:
+                continue
+            p, rating = model.predict_arrays([normalized[i] for i in index])
+            for j, i in enumerate(index):
+                prob = float(round(p[j], 4))
+                results[i] = Prediction(
+                    label=POSITIVE if p[j] >= 0.5 else NEGATIVE,
+                    p_positive=prob,
+                    rating=float(round(rating[j], 1)),
+                    language=lang,
+                    model_version=model.version,
+                )
+        return results  # type: ignore[return-value]
+
+    def predict_one(self, text: str) -> Prediction:
+        return self.predict([text])[0]

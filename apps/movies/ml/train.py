@@ -1,0 +1,196 @@
+"""Training of one language's sentiment + rating model (called by ``manage.py train_sentiment``).
+
+Deterministic: the split hashes review ids, SGD and torch use fixed seeds, and the BPE
+vocabulary depends only on the training texts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+
+from . import calibrate, data
+from .features import FeatureSpec, Featurizer, normalize
+from .metrics import accuracy, expected_calibration_error, log_loss, rating_metrics
+from .neural import conv_predict, conv_to_bytes, conv_train
+from .sentiment import LanguageModel
+
+# Protocols from the issue: NSMC 1-4 negative / 9-10 positive; IMDB <=4 / >=7.
+PROTOCOLS = {"ko": (4, 9), "en": (4, 7)}
+DEFAULTS = {
+    "ko": dict(features=FeatureSpec(word_ngrams=(1, 2), char_ngrams=(1, 5), word_bits=21, char_bits=21),
+               vocab_size=12000, max_len=64, epochs=1, alpha=5e-7),
+    "en": dict(features=FeatureSpec(word_ngrams=(1, 3), char_ngrams=(2, 5), word_bits=21, char_bits=21,
+                                    char_analyzer="char_wb"),
+               vocab_size=16000, max_len=400, epochs=3, alpha=2e-6),
+}
+
+
+@dataclass
+class TrainConfig:
+    lang: str
+    data_path: Path
+    out_dir: Path
+    limit: int | None = None
+    epochs: int | None = None  # conv epochs; 0 = linear model only
+    seed: int = 13
+    command: str = ""
+    overrides: dict = field(default_factory=dict)
+
+    def setting(self, key: str):
+        if key == "epochs" and self.epochs is not None:
+            return self.epochs
+        return self.overrides.get(key, DEFAULTS[self.lang][key])
+
+
+def _linear_fit(x, y_cls, ratings, alpha: float, seed: int):
+    labelled = y_cls >= 0
+    cls = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=8, tol=None, average=True,
+                        class_weight="balanced", random_state=seed)
+    cls.fit(x[labelled], y_cls[labelled])
+    reg = SGDRegressor(loss="squared_error", alpha=alpha, max_iter=8, tol=None, average=True,
+                       random_state=seed)
+    reg.fit(x, ratings.astype(np.float64))
+    return cls, reg
+
+
+def _stack_arrays(meta, cls, reg, conv, tables) -> dict:
+    arrays = {
+        "w_cls": cls.coef_[0].astype(np.float16),
+        "w_reg": reg.coef_.astype(np.float16),
+        "b": np.array([cls.intercept_[0], reg.intercept_[0]], dtype=np.float64),
+        **tables,
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+    }
+    if conv is not None:
+        parts = conv_to_bytes(*conv)
+        arrays["conv_tokenizer"] = np.frombuffer(parts["tokenizer"].encode("utf-8"), dtype=np.uint8)
+        arrays["conv_config"] = np.frombuffer(parts["config"].encode("utf-8"), dtype=np.uint8)
+        arrays["conv_state"] = np.frombuffer(parts["state"], dtype=np.uint8)
+    return arrays
+
+
+def _fit_tables(signals, y_cls, ratings, use_conv: bool) -> dict:
+    """Blend + calibration + rating map, fitted on the validation split."""
+    labelled = y_cls >= 0
+    columns = [0, 2] if use_conv else [0]
+    blend = calibrate.blend_fit(signals[labelled], y_cls[labelled], columns)
+    score = signals @ blend[:4] + blend[4]
+    calib_x, calib_y = calibrate.isotonic_fit(score[labelled], y_cls[labelled])
+    feats = np.column_stack([signals, score])
+    rate_cols = [1, 3, 4] if use_conv else [1, 4]
+    design = np.column_stack([feats[:, rate_cols], np.ones(len(feats))])
+    coef, *_ = np.linalg.lstsq(design, ratings.astype(np.float64), rcond=None)
+    rate_w = np.zeros(6)
+    rate_w[rate_cols] = coef[:-1]
+    rate_w[5] = coef[-1]
+    raw = feats @ rate_w[:5] + rate_w[5]
+    rate_x, rate_y = calibrate.median_map_fit(raw, ratings.astype(np.float64))
+    return {"blend": blend, "calib_x": calib_x, "calib_y": calib_y,
+            "rate_w": rate_w, "rate_x": rate_x, "rate_y": rate_y}
+
+
+def evaluate(model: LanguageModel, part: data.Reviews, lang: str, signals=None) -> dict:
+    """Held-out figures: balanced protocol accuracy, ECE, log loss; rating MAE/Spearman on all rows."""
+    neg_max, pos_min = PROTOCOLS[lang]
+    if signals is None:
+        signals = model.signals([normalize(t) for t in part.texts])
+    p, rating = model.from_signals(signals)
+    y = data.binary_labels(part.ratings, neg_max=neg_max, pos_min=pos_min)
+    bal = data.balanced_index(y, part.ids)
+    out = {
+        "n_balanced": int(len(bal)),
+        "accuracy": accuracy(p[bal], y[bal]),
+        "accuracy_linear_only": accuracy((signals[bal, 0] > 0).astype(float), y[bal]),
+        "ece": expected_calibration_error(p[bal], y[bal]),
+        "log_loss": log_loss(p[bal], y[bal]),
+        "n_rating": int(len(part)),
+        **{f"rating_{k}": v for k, v in rating_metrics(rating, part.ratings.astype(float)).items()},
+    }
+    if model.conv is not None:
+        out["accuracy_conv_only"] = accuracy((signals[bal, 2] > 0).astype(float), y[bal])
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
+    """Train, evaluate on the held-out test split, write ``movies-sentiment-<lang>.npz``.
+
+    Returns the manifest entry (without writing the manifest: the caller does that).
+    """
+    started = time.time()
+    lang = cfg.lang
+    neg_max, pos_min = PROTOCOLS[lang]
+    reviews = data.read_reviews(cfg.data_path, limit=cfg.limit)
+    parts = data.split_reviews(reviews)
+    train, valid, test = parts[data.TRAIN], parts[data.VALID], parts[data.TEST]
+    log(f"[{lang}] {len(reviews)} reviews: train {len(train)} valid {len(valid)} test {len(test)}")
+    spec: FeatureSpec = cfg.setting("features")
+    featurizer = Featurizer(spec)
+    texts = {name: [normalize(t) for t in part.texts] for name, part in parts.items()}
+    y_tr = data.binary_labels(train.ratings, neg_max=neg_max, pos_min=pos_min)
+    x_tr = featurizer.transform(texts[data.TRAIN], normalized=True)
+    log(f"[{lang}] features {x_tr.shape[1]} ({x_tr.nnz / max(1, x_tr.shape[0]):.0f} per review), "
+        f"{time.time() - started:.0f}s")
+    cls, reg = _linear_fit(x_tr, y_tr, train.ratings, cfg.setting("alpha"), cfg.seed)
+    del x_tr
+    log(f"[{lang}] linear models fitted, {time.time() - started:.0f}s")
+    conv = None
+    epochs = cfg.setting("epochs")
+    max_len = cfg.setting("max_len")
+    if epochs > 0:
+        conv = conv_train(texts[data.TRAIN], y_tr, train.ratings.astype(np.float32),
+                          vocab_size=cfg.setting("vocab_size"), max_len=max_len, epochs=epochs,
+                          seed=cfg.seed, log=log)
+        log(f"[{lang}] conv model trained, {time.time() - started:.0f}s")
+    version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+    meta = {"language": lang, "version": f"{lang}-{version}", "features": spec.as_dict(),
+            "max_len": max_len, "protocol": {"negative_max": neg_max, "positive_min": pos_min}}
+
+    def signals_for(name: str, model_obj=None) -> np.ndarray:
+        x = featurizer.transform(texts[name], normalized=True)
+        s = np.zeros((x.shape[0], 4))
+        s[:, 0] = x @ cls.coef_[0].astype(np.float16).astype(np.float32) + cls.intercept_[0]
+        s[:, 1] = x @ reg.coef_.astype(np.float16).astype(np.float32) + reg.intercept_[0]
+        if conv is not None and len(texts[name]):
+            s[:, 2], s[:, 3] = conv_predict(*model_obj, texts[name], max_len=max_len)
+        return s
+
+    conv_roundtrip = None
+    if conv is not None:
+        from .neural import conv_from_bytes
+        conv_roundtrip = conv_from_bytes(conv_to_bytes(*conv))  # score with the fp16 weights we ship
+    s_valid = signals_for(data.VALID, conv_roundtrip)
+    y_va = data.binary_labels(valid.ratings, neg_max=neg_max, pos_min=pos_min)
+    tables = _fit_tables(s_valid, y_va, valid.ratings, conv is not None)
+    arrays = _stack_arrays(meta, cls, reg, conv, tables)
+    model = LanguageModel(arrays)
+    metrics = {"test": evaluate(model, test, lang, signals_for(data.TEST, conv_roundtrip)),
+               "valid": evaluate(model, valid, lang, s_valid),
+               "train_seconds": round(time.time() - started, 1)}
+    log(f"[{lang}] test: {json.dumps(metrics['test'])}")
+    meta["metrics"] = metrics
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    cfg.out_dir.mkdir(parents=True, exist_ok=True)
+    name = f"movies-sentiment-{lang}"
+    path = cfg.out_dir / f"{name}.npz"
+    np.savez_compressed(path, **arrays)
+    return {
+        "name": name,
+        "version": meta["version"],
+        "path": path.name,
+        "sha256": data.file_sha256(path),
+        "size_bytes": path.stat().st_size,
+        "metrics": metrics,
+        "command": cfg.command,
+        "data": {"path": str(cfg.data_path), "sha256": data.file_sha256(cfg.data_path),
+                 "rows": len(reviews), "limit": cfg.limit},
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": cfg.seed,
+    }

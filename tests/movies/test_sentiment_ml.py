@@ -1,0 +1,125 @@
+"""The pure sentiment code: language routing, training on tiny real data, loading, scoring."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from apps.movies.ml import data
+from apps.movies.ml.calibrate import median_map_fit
+from apps.movies.ml.features import FeatureSpec, normalize
+from apps.movies.ml.lang import detect_language
+from apps.movies.ml.metrics import expected_calibration_error
+from apps.movies.ml.sentiment import SentimentPredictor, load_language_model
+from apps.movies.ml.store import manifest_write
+from apps.movies.ml.train import TrainConfig, train_sentiment
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "movies"
+TINY = {"features": FeatureSpec(word_bits=14, char_bits=14), "vocab_size": 400, "max_len": 48}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("정말 재밌어요", "ko"),
+        ("OST가 최고인 영화 CG도 좋고", "ko"),
+        ("A wonderful film", "en"),
+        ("😀😀😀", "en"),
+        ("", "en"),
+        ("12345 !!!", "en"),
+    ],
+)
+def test_it_detects_the_language_of_a_review(text, expected):
+    assert detect_language(text) == expected
+
+
+def test_normalize_drops_html_squeezes_runs_and_caps_length():
+    assert normalize("<b>Great</b>   movie ㅋㅋㅋㅋㅋㅋㅋ") == "great movie ㅋㅋㅋ"
+    assert len(normalize("a b " * 10000)) == 5000
+
+
+def test_the_split_is_deterministic_and_stable():
+    assert [data.split_of(str(i)) for i in range(50)] == [data.split_of(str(i)) for i in range(50)]
+    counts = {name: 0 for name in (data.TRAIN, data.VALID, data.TEST)}
+    for i in range(5000):
+        counts[data.split_of(f"r{i}")] += 1
+    assert 350 < counts[data.TEST] < 650 and 350 < counts[data.VALID] < 650
+
+
+def test_balanced_index_keeps_equal_classes():
+    labels = np.array([0, 1, 1, 1, -1, 0, 1])
+    index = data.balanced_index(labels, [str(i) for i in range(7)])
+    assert sorted(labels[index].tolist()) == [0, 0, 1, 1]
+
+
+def test_ece_is_zero_for_perfect_calibration_and_large_for_overconfidence():
+    y = np.array([0, 1] * 50)
+    assert expected_calibration_error(np.full(100, 0.5), y) == pytest.approx(0.0)
+    assert expected_calibration_error(np.where(y == 1, 0.0, 1.0), y) == pytest.approx(1.0)
+
+
+def test_median_map_is_monotone():
+    raw = np.linspace(0, 1, 300)
+    xs, ys = median_map_fit(raw, np.round(raw * 9 + 1), bins=10)
+    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) >= 0)
+
+
+def test_it_reads_the_training_tsv_and_rejects_a_file_without_the_columns(tmp_path):
+    reviews = data.read_reviews(FIXTURES / "nsmc_sample.tsv", limit=50)
+    assert len(reviews) == 50 and reviews.ratings.min() >= 1 and reviews.ratings.max() <= 10
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("id\tscore\n1\t5\n")
+    with pytest.raises(ValueError, match="missing column"):
+        data.read_reviews(bad)
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models")
+    entries = {}
+    for lang, name in (("ko", "nsmc_sample.tsv"), ("en", "imdb_sample.tsv")):
+        cfg = TrainConfig(lang=lang, data_path=FIXTURES / name, out_dir=out, epochs=1,
+                          command=f"test {lang}", overrides=TINY)
+        entries[lang] = train_sentiment(cfg, log=lambda message: None)
+    return out, entries
+
+
+def test_training_writes_an_artifact_with_a_complete_manifest_entry(tiny_models):
+    out, entries = tiny_models
+    entry = entries["ko"]
+    assert (out / entry["path"]).exists()
+    assert entry["sha256"] == data.file_sha256(out / entry["path"])
+    assert entry["data"]["sha256"] == data.file_sha256(FIXTURES / "nsmc_sample.tsv")
+    assert {"accuracy", "ece", "rating_mae", "rating_spearman"} <= entry["metrics"]["test"].keys()
+    assert entry["command"] == "test ko"
+    manifest_write(out, "movies-sentiment-ko", {**entry})
+    manifest = json.loads((out / "MANIFEST.json").read_text())
+    assert manifest["models"]["movies-sentiment-ko"]["version"] == entry["version"]
+
+
+def test_training_is_deterministic(tiny_models, tmp_path):
+    out, entries = tiny_models
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path,
+                      epochs=1, overrides=TINY)
+    again = train_sentiment(cfg, log=lambda message: None)
+    first = load_language_model(out / entries["ko"]["path"])
+    second = load_language_model(tmp_path / again["path"])
+    texts = ["정말 재밌어요", "최악의 영화"]
+    np.testing.assert_allclose(first.signals(texts), second.signals(texts), rtol=1e-5, atol=1e-5)
+
+
+def test_predictor_routes_and_scores_odd_inputs(tiny_models):
+    out, entries = tiny_models
+    predictor = SentimentPredictor(
+        {lang: load_language_model(out / entry["path"]) for lang, entry in entries.items()}
+    )
+    texts = ["정말 재밌어요 최고", "A wonderful, moving film", "😀🎬", "x" * 10000,
+             "<script>alert(1)</script> 좋아요 정말 좋아요", "재밌다 but too long"]
+    predictions = predictor.predict(texts)
+    assert [p.language for p in predictions] == ["ko", "en", "en", "en", "ko", "ko"]
+    for p in predictions:
+        assert p.label in ("positive", "negative")
+        assert 0.0 <= p.p_positive <= 1.0 and 0.0 <= p.rating <= 10.0
+        assert p.model_version.startswith(p.language + "-")
+        assert (p.label == "positive") == (p.p_positive >= 0.5)
