@@ -68,6 +68,7 @@ def manifest_write_entry(name: str, entry: dict) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; workers may run as another user
         os.replace(tmp, path)
 
 
