@@ -207,6 +207,13 @@ LOGGING = {
 }
 
 # --- movies -----------------------------------------------------------------------------
+# Reviews are scored by the Korean/English sentiment models (models_store/movies-sentiment-*);
+# the ml worker loads both before its first job.
+ML_WARMUP.append("apps.movies.scoring.warm_up")
+MOVIES_REVIEW_MAX_CHARS = env_int("MOVIES_REVIEW_MAX_CHARS", 5000, minimum=100)
+# Poster URLs are fetched by a job: public addresses only, at most this many bytes / pixels.
+MOVIES_POSTER_MAX_BYTES = env_int("MOVIES_POSTER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+MOVIES_POSTER_MAX_PIXELS = env_int("MOVIES_POSTER_MAX_PIXELS", 4000 * 4000, minimum=100)
 
 # --- scents -----------------------------------------------------------------------------
 # The ml worker loads the scene -> profile model and the e5 encoder before the first job.

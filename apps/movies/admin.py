@@ -1,0 +1,54 @@
+"""Admin for curators: movies, genres, reviews (filters, search, re-score action)."""
+
+from django.contrib import admin, messages
+
+from apps.core.jobs import job_enqueue
+from apps.movies.models import Genre, Movie, Review
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    fields = ["author", "text", "sentiment", "ai_rating", "model_version"]
+    readonly_fields = ["author", "sentiment", "ai_rating", "model_version"]
+    show_change_link = True
+
+
+@admin.register(Movie)
+class MovieAdmin(admin.ModelAdmin):
+    list_display = ["title", "release_date", "director", "created_by", "created_at"]
+    list_filter = ["genres", ("release_date", admin.DateFieldListFilter)]
+    search_fields = ["title", "original_title", "director"]
+    filter_horizontal = ["genres"]
+    autocomplete_fields = ["created_by"]
+    date_hierarchy = "release_date"
+    inlines = [ReviewInline]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["movie", "author", "short_text", "language", "sentiment", "ai_rating", "model_version",
+                    "created_at"]
+    list_filter = ["sentiment", "language", "model_version", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["text", "movie__title", "author__username"]
+    list_select_related = ["movie", "author"]
+    autocomplete_fields = ["movie", "author"]
+    readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "model_version", "scored_at"]
+    actions = ["rescore"]
+
+    @admin.display(description="text")
+    def short_text(self, review):
+        return review.text[:80]
+
+    @admin.action(description="Re-score selected reviews with the current model (background job)")
+    def rescore(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        job = job_enqueue(kind="movies.reviews_rescore", user=request.user, params={"review_ids": ids})
+        self.message_user(request, f"Re-scoring {len(ids)} review(s) in job #{job.pk}.", messages.SUCCESS)

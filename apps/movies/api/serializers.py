@@ -1,0 +1,82 @@
+"""API serializers: input serializers reject unknown fields; output ones are read-only."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from apps.core.api.serializers import InputSerializer
+from apps.movies.models import Genre, Movie, Review
+
+
+class GenreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "slug"]
+
+
+class MovieSerializer(serializers.ModelSerializer):
+    genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    average_rating = serializers.SerializerMethodField()
+    review_count = serializers.IntegerField(read_only=True, default=0)
+    created_by = serializers.StringRelatedField()
+    poster = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Movie
+        fields = ["id", "title", "original_title", "release_date", "director", "runtime_minutes", "plot",
+                  "genres", "poster", "poster_url", "average_rating", "review_count", "created_by",
+                  "created_at", "updated_at"]
+
+    def get_average_rating(self, movie) -> float | None:
+        value = getattr(movie, "avg_rating", None)
+        return round(float(value), 1) if value is not None else None
+
+    def get_poster(self, movie) -> str | None:
+        return movie.poster.url if movie.poster else None
+
+
+class MovieInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200)
+    original_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    release_date = serializers.DateField(required=False, allow_null=True)
+    director = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    runtime_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
+    plot = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
+    poster_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+    rating = serializers.DecimalField(source="ai_rating", max_digits=3, decimal_places=1, coerce_to_string=False,
+                                      read_only=True)
+    label = serializers.CharField(source="sentiment", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "movie", "author", "text", "language", "label", "p_positive", "rating",
+                  "model_version", "created_at", "updated_at"]
+
+
+class ReviewInputSerializer(InputSerializer):
+    # Length and emptiness are checked by the service (same messages as the pages); this only
+    # stops absurd bodies before they reach it.
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                 max_length=settings.MOVIES_REVIEW_MAX_CHARS * 4)
+
+
+class RatingSerializer(serializers.Serializer):
+    movie = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField()
+    positive = serializers.IntegerField()
+    distribution = serializers.ListField(child=serializers.IntegerField())
+
+
+class ScoreInputSerializer(InputSerializer):
+    texts = serializers.ListField(child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+                                 min_length=1, max_length=100)
+
+
+class RescoreInputSerializer(InputSerializer):
+    review_ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100000)
+    all = serializers.BooleanField(required=False, default=False)

@@ -1,0 +1,182 @@
+"""REST API under /api/movies/: small write views calling services, generic reads on selectors."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api.permissions import IsCurator
+from apps.core.api.serializers import JobOutputSerializer
+from apps.core.errors import ApplicationError
+from apps.core.jobs import job_enqueue
+from apps.movies import selectors, services
+from apps.movies.api.serializers import (GenreSerializer, MovieInputSerializer, MovieSerializer, RatingSerializer,
+                                         RescoreInputSerializer, ReviewInputSerializer, ReviewSerializer,
+                                         ScoreInputSerializer)
+
+MOVIE_FILTERS = [
+    OpenApiParameter("q", str, description="Text in the title or original title"),
+    OpenApiParameter("genre", str, description="Genre slug or name"),
+    OpenApiParameter("year", int, description="Release year"),
+    OpenApiParameter("sort", str, enum=list(selectors.SORTS), description="Sort order (default title)"),
+]
+
+
+def _year(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ApplicationError("year must be a whole number, e.g. 1999.", code="invalid_filter") from None
+
+
+class MovieListCreateApi(generics.ListAPIView):
+    serializer_class = MovieSerializer
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.movie_list(query=p.get("q", "").strip(), genre=p.get("genre", ""),
+                                    year=_year(p.get("year")), sort=p.get("sort", "title"))
+
+    @extend_schema(parameters=MOVIE_FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=MovieInputSerializer, responses={201: MovieSerializer})
+    def post(self, request):
+        data = MovieInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        movie = services.movie_create(created_by=request.user, **data.validated_data)
+        return Response(MovieSerializer(selectors.movie_get(pk=movie.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class MovieDetailApi(APIView):
+    @extend_schema(responses=MovieSerializer)
+    def get(self, request, pk):
+        return Response(MovieSerializer(selectors.movie_get(pk=pk)).data)
+
+    @extend_schema(request=MovieInputSerializer, responses=MovieSerializer)
+    def patch(self, request, pk):
+        data = MovieInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.movie_update(movie=selectors.movie_get(pk=pk), user=request.user, **data.validated_data)
+        return Response(MovieSerializer(selectors.movie_get(pk=pk)).data)
+
+    @extend_schema(request=MovieInputSerializer, responses=MovieSerializer)
+    def put(self, request, pk):
+        data = MovieInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.movie_update(movie=selectors.movie_get(pk=pk), user=request.user, **data.validated_data)
+        return Response(MovieSerializer(selectors.movie_get(pk=pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        services.movie_delete(movie=selectors.movie_get(pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MovieRatingApi(APIView):
+    """The movie's average AI rating, number of scored reviews and rating distribution (0..10)."""
+
+    @extend_schema(responses=RatingSerializer)
+    def get(self, request, pk):
+        movie = selectors.movie_get(pk=pk)
+        return Response({"movie": movie.pk, **selectors.movie_rating_summary(movie=movie)})
+
+
+class MovieReviewListCreateApi(generics.ListAPIView):
+    serializer_class = ReviewSerializer
+
+    def get_queryset(self):
+        movie = selectors.movie_get(pk=self.kwargs["pk"])
+        return selectors.review_list(movie=movie, sentiment=self.request.query_params.get("label", ""))
+
+    @extend_schema(parameters=[OpenApiParameter("label", str, enum=["positive", "negative"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
+    def post(self, request, pk):
+        """Create the user's review of the movie; the answer holds the AI label, P(positive),
+        0-10 rating and model version. 409 when the user already reviewed the movie."""
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        movie = selectors.movie_list().filter(pk=pk).first()
+        if movie is None:
+            raise ApplicationError("This movie does not exist (it may have been deleted).",
+                                   code="movie_not_found", status=404)
+        review = services.review_create(movie=movie, author=request.user, **data.validated_data)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewDetailApi(APIView):
+    @extend_schema(responses=ReviewSerializer)
+    def get(self, request, pk):
+        return Response(ReviewSerializer(selectors.review_get(pk=pk)).data)
+
+    @extend_schema(request=ReviewInputSerializer, responses=ReviewSerializer)
+    def patch(self, request, pk):
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_update(review=selectors.review_get(pk=pk), user=request.user,
+                                        **data.validated_data)
+        return Response(ReviewSerializer(review).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        services.review_delete(review=selectors.review_get(pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GenreListApi(generics.ListAPIView):
+    serializer_class = GenreSerializer
+
+    def get_queryset(self):
+        return selectors.genre_list()
+
+
+class SentimentScoreApi(APIView):
+    """Score up to 100 texts without saving anything (same model as reviews)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ScoreInputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        from apps.core.registry import ModelUnavailable
+        from apps.movies.scoring import sentiment_predict
+
+        data = ScoreInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = []
+        texts = data.validated_data["texts"]
+        clean = {}
+        for i, text in enumerate(texts):
+            try:
+                clean[i] = services.review_text_clean(text)
+            except ApplicationError as exc:
+                results.append({"index": i, "error": exc.message})
+        try:
+            predictions = sentiment_predict(list(clean.values())) if clean else []
+        except ModelUnavailable as exc:
+            raise ApplicationError(f"No sentiment model is available: {exc}", code="model_unavailable",
+                                   status=503) from exc
+        results += [{"index": i, **p.as_dict()} for i, p in zip(clean, predictions)]
+        return Response({"results": sorted(results, key=lambda r: r["index"])})
+
+
+class ReviewRescoreApi(APIView):
+    """Curators: re-score reviews (listed ids, or all) with the current model, as an ml job."""
+
+    permission_classes = [IsCurator]
+
+    @extend_schema(request=RescoreInputSerializer, responses={202: JobOutputSerializer})
+    def post(self, request):
+        data = RescoreInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data.get("all") and not data.validated_data.get("review_ids"):
+            raise ApplicationError("Give review_ids or all=true.", code="invalid")
+        job = job_enqueue(kind="movies.reviews_rescore", user=request.user, params=data.validated_data)
+        return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)

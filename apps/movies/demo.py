@@ -1,0 +1,35 @@
+"""Demo catalog: 300 real movies (title, plot, genres) from TMDB, loaded once. Idempotent.
+
+The fixture (apps/movies/fixtures/demo_movies.json) was cut from the Kaggle "TMDB 5000 Movie
+Dataset"; TMDB is credited in the footer of the movie pages. No posters are shipped.
+"""
+
+import json
+from pathlib import Path
+
+from apps.core.errors import ApplicationError
+from apps.movies.models import Movie
+from apps.movies.services import genre_get_or_create, movie_create
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_movies.json"
+
+
+def load(*, stdout) -> None:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    known = set(Movie.objects.exclude(tmdb_id=None).values_list("tmdb_id", flat=True))
+    genres = {}
+    added = 0
+    for row in data["movies"]:
+        if row["tmdb_id"] in known:
+            continue
+        for name in row["genres"]:
+            if name not in genres:
+                genres[name] = genre_get_or_create(name=name)
+        try:
+            movie_create(created_by=None, title=row["title"], plot=row["plot"], tmdb_id=row["tmdb_id"],
+                         genres=[genres[name] for name in row["genres"]])
+        except ApplicationError as exc:
+            stdout.write(f"movies demo: skipped {row['title']!r}: {exc.message}")
+            continue
+        added += 1
+    stdout.write(f"movies demo: {added} movies added ({len(data['movies']) - added} already there)")

@@ -1,0 +1,43 @@
+"""Forms of the movies pages (validation of shape only; business rules live in services)."""
+
+from django import forms
+from django.conf import settings
+
+from apps.movies.models import Genre
+
+
+class MovieForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    original_title = forms.CharField(max_length=200, required=False)
+    release_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    director = forms.CharField(max_length=200, required=False)
+    runtime_minutes = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    plot = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    genres = forms.ModelMultipleChoiceField(queryset=Genre.objects.order_by("name"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    poster = forms.ImageField(required=False, help_text="JPEG, PNG, WebP or GIF, at most 5 MB.")
+    poster_url = forms.URLField(required=False, max_length=1000, assume_scheme="https",
+                                help_text="Or a public image URL; it is fetched in the background.")
+
+    def clean_poster(self):
+        poster = self.cleaned_data.get("poster")
+        if poster and poster.size > settings.MOVIES_POSTER_MAX_BYTES:
+            raise forms.ValidationError("The poster file is larger than 5 MB.")
+        return poster
+
+
+class ReviewForm(forms.Form):
+    # The service checks emptiness, length and words with the same messages as the API; the
+    # form's own limit is looser so a too-long text comes back in the form rather than cut.
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What did you think? (Korean or English)"}),
+                           strip=False, required=False)
+
+
+class ReviewImportForm(forms.Form):
+    file = forms.FileField(help_text="TSV or CSV with a header holding movie_id and text; at most 20 MB.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        return upload

@@ -1,0 +1,94 @@
+"""Catalog models: genres, movies and reviews with their AI sentiment."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from apps.core.models import BaseModel
+
+
+class Genre(BaseModel):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Movie(BaseModel):
+    title = models.CharField(max_length=200)
+    original_title = models.CharField(max_length=200, blank=True, default="")
+    release_date = models.DateField(null=True, blank=True)
+    director = models.CharField(max_length=200, blank=True, default="")
+    runtime_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    plot = models.TextField(blank=True, default="")
+    genres = models.ManyToManyField(Genre, blank=True, related_name="movies")
+    poster = models.ImageField(upload_to="movies/posters/", blank=True, default="")
+    # Where the poster came from when it was given as a URL (fetched by the poster job).
+    poster_url = models.URLField(max_length=1000, blank=True, default="")
+    # Source id of demo / imported movies (TMDB), so loading the demo twice adds nothing.
+    tmdb_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="movies_created",
+    )
+
+    class Meta:
+        ordering = ["title", "pk"]
+        indexes = [
+            models.Index(Lower("title"), name="movies_movie_title_lower"),
+            models.Index(fields=["release_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.release_date.year})" if self.release_date else self.title
+
+    @property
+    def year(self):
+        return self.release_date.year if self.release_date else None
+
+
+class Review(BaseModel):
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", "Negative"
+
+    class Language(models.TextChoices):
+        KOREAN = "ko", "Korean"
+        ENGLISH = "en", "English"
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    text = models.TextField()
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True, default="")
+    # AI output; empty/null until scored (the model may be missing right after a fresh clone).
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True, default="")
+    p_positive = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    ai_rating = models.DecimalField(
+        max_digits=3, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    model_version = models.CharField(max_length=100, blank=True, default="")
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["movie", "author"], name="movies_review_one_per_user"),
+        ]
+        indexes = [models.Index(fields=["movie", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.author} on {self.movie}"
+
+    @property
+    def is_scored(self) -> bool:
+        return bool(self.model_version)

@@ -1,0 +1,267 @@
+"""Writes for the catalog: movies, genres, reviews (scored by the sentiment model on save).
+
+Keyword-only ``<entity>_<verb>`` functions; each runs in ``transaction.atomic`` and validates
+with ``full_clean()``. Business-rule violations raise ApplicationError with a clear message.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.selectors import user_is_curator
+from apps.core.errors import ApplicationError
+from apps.core.registry import ModelUnavailable
+from apps.movies.ml.lang import detect_language, script_counts
+from apps.movies.ml.sentiment import Prediction
+from apps.movies.models import Genre, Movie, Review
+
+logger = logging.getLogger(__name__)
+
+MOVIE_FIELDS = ("title", "original_title", "release_date", "director", "runtime_minutes", "plot")
+
+
+def _validation_message(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(_validation_message(exc), code="invalid",
+                               extra={"fields": getattr(exc, "message_dict", {})}) from exc
+
+
+def _require_editor(*, movie: Movie, user) -> None:
+    if not (user.is_authenticated and (movie.created_by_id == user.pk or user_is_curator(user))):
+        raise ApplicationError("Only the person who added this movie or a curator may change it.",
+                               code="forbidden", status=403)
+
+
+def genre_get_or_create(*, name: str) -> Genre:
+    """Return the genre called ``name`` (case-insensitive), creating it when new."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApplicationError("A genre needs a name.", code="invalid_genre")
+    existing = Genre.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        genre = Genre(name=name[:60], slug=slugify(name)[:60] or f"genre-{Genre.objects.count() + 1}")
+        _clean(genre)
+        genre.save()
+    return genre
+
+
+def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: str = "", **fields) -> Movie:
+    """Create a movie (and its genre links). A ``poster_url`` enqueues the poster fetch job."""
+    with transaction.atomic():
+        movie = Movie(created_by=created_by, title=(title or "").strip(),
+                      **{k: v for k, v in fields.items() if k in MOVIE_FIELDS or k == "tmdb_id"})
+        if poster:
+            movie.poster = poster
+        movie.poster_url = (poster_url or "").strip()
+        _clean(movie)
+        movie.save()
+        movie.genres.set(_genres(genres))
+        if movie.poster_url and not poster:
+            _poster_fetch_enqueue(movie=movie, user=created_by)
+    return movie
+
+
+def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: str | None = None,
+                 **fields) -> Movie:
+    """Change a movie's fields; only its creator or a curator may. A new ``poster_url`` is fetched
+    by a job; an uploaded ``poster`` replaces the current one."""
+    _require_editor(movie=movie, user=user)
+    with transaction.atomic():
+        for key, value in fields.items():
+            if key in MOVIE_FIELDS:
+                setattr(movie, key, value.strip() if isinstance(value, str) else value)
+        if poster:
+            movie.poster = poster
+        fetch = poster_url is not None and poster_url.strip() and poster_url.strip() != movie.poster_url
+        if poster_url is not None:
+            movie.poster_url = poster_url.strip()
+        _clean(movie)
+        movie.save()
+        if genres is not None:
+            movie.genres.set(_genres(genres))
+        if fetch and not poster:
+            _poster_fetch_enqueue(movie=movie, user=user)
+    return movie
+
+
+def movie_delete(*, movie: Movie, user) -> None:
+    """Delete a movie with its reviews; only its creator or a curator may."""
+    _require_editor(movie=movie, user=user)
+    with transaction.atomic():
+        poster = movie.poster.name if movie.poster else ""
+        movie.delete()
+        if poster:
+            transaction.on_commit(lambda: _storage_delete(poster))
+
+
+def _storage_delete(name: str) -> None:
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(name)
+
+
+def _genres(genres) -> list[Genre]:
+    out = []
+    for item in genres or ():
+        out.append(item if isinstance(item, Genre) else genre_get_or_create(name=str(item)))
+    return out
+
+
+def _poster_fetch_enqueue(*, movie: Movie, user) -> None:
+    from apps.core.jobs import job_enqueue
+
+    job_enqueue(kind="movies.poster_fetch", user=user if getattr(user, "pk", None) else None,
+                target=movie, params={"url": movie.poster_url})
+
+
+# --- reviews ----------------------------------------------------------------------------
+
+
+def review_text_clean(text: str) -> str:
+    """The stored form of a review, or ApplicationError saying what is wrong with it.
+
+    HTML is kept as typed (templates escape it); NUL characters cannot be stored by PostgreSQL.
+    """
+    text = (text or "").replace("\x00", "").strip()
+    limit = settings.MOVIES_REVIEW_MAX_CHARS
+    if not text:
+        raise ApplicationError("The review is empty: write a few words about the movie.",
+                               code="review_empty", extra={"field": "text"})
+    if len(text) > limit:
+        raise ApplicationError(
+            f"The review has {len(text):,} characters; the limit is {limit:,}. Shorten it and "
+            "try again (your text is still in the form).", code="review_too_long", extra={"field": "text"})
+    hangul, other = script_counts(text)
+    if hangul + other == 0:
+        raise ApplicationError("The review has no words (only emoji, digits or punctuation), so it "
+                               "cannot be rated. Add a few words.", code="review_no_words",
+                               extra={"field": "text"})
+    return text
+
+
+def _apply_prediction(review: Review, prediction: Prediction | None) -> None:
+    if prediction is None:
+        review.language = detect_language(review.text)
+        review.sentiment, review.p_positive, review.ai_rating = "", None, None
+        review.model_version, review.scored_at = "", None
+        return
+    review.language = prediction.language
+    review.sentiment = prediction.label
+    review.p_positive = prediction.p_positive
+    review.ai_rating = Decimal(str(prediction.rating)).quantize(Decimal("0.1"))
+    review.model_version = prediction.model_version
+    review.scored_at = timezone.now()
+
+
+def _predict(texts: list[str]) -> list[Prediction] | None:
+    from apps.movies.scoring import sentiment_predict
+
+    try:
+        return sentiment_predict(texts)
+    except ModelUnavailable as exc:
+        logger.warning("review saved unscored: %s", exc)
+        return None
+
+
+def _score_later(review: Review, user) -> None:
+    from apps.core.jobs import job_enqueue
+
+    job_enqueue(kind="movies.reviews_rescore", user=user, params={"review_ids": [review.pk]})
+
+
+def review_create(*, movie: Movie, author, text: str) -> Review:
+    """Save ``author``'s review of ``movie`` scored by the sentiment model (synchronously).
+
+    Raises ApplicationError for bad text, a missing movie or a second review by the same user.
+    When no model is available the review is saved unscored and a rescore job is enqueued.
+    """
+    text = review_text_clean(text)
+    if movie is None or not Movie.objects.filter(pk=movie.pk).exists():
+        raise ApplicationError("This movie does not exist (it may have been deleted).",
+                               code="movie_not_found", status=404)
+    if Review.objects.filter(movie=movie, author=author).exists():
+        raise ApplicationError("You have already reviewed this movie; edit your review instead.",
+                               code="review_duplicate", status=409)
+    predictions = _predict([text])
+    review = Review(movie=movie, author=author, text=text)
+    _apply_prediction(review, predictions[0] if predictions else None)
+    try:
+        with transaction.atomic():
+            _clean(review)
+            review.save()
+            if predictions is None:
+                _score_later(review, author)
+    except IntegrityError:
+        # Two submissions raced past the check above; the unique constraint decided.
+        raise ApplicationError("You have already reviewed this movie; edit your review instead.",
+                               code="review_duplicate", status=409) from None
+    return review
+
+
+def review_update(*, review: Review, user, text: str) -> Review:
+    """Change the text of one's own review; it is scored again."""
+    if review.author_id != user.pk:
+        raise ApplicationError("You can only edit your own review.", code="forbidden", status=403)
+    text = review_text_clean(text)
+    predictions = _predict([text])
+    with transaction.atomic():
+        review.text = text
+        _apply_prediction(review, predictions[0] if predictions else None)
+        _clean(review)
+        review.save()
+        if predictions is None:
+            _score_later(review, user)
+    return review
+
+
+def review_delete(*, review: Review, user) -> None:
+    """Delete a review: its author, or a curator, may."""
+    if review.author_id != user.pk and not user_is_curator(user):
+        raise ApplicationError("You can only delete your own review.", code="forbidden", status=403)
+    with transaction.atomic():
+        review.delete()
+
+
+def reviews_rescore(*, reviews, batch_size: int = 500, progress=None) -> dict:
+    """Score ``reviews`` (a queryset or list) with the current model, in short atomic batches.
+
+    Raises ModelUnavailable when no model is trained. Returns counts for the job result.
+    """
+    from apps.movies.scoring import sentiment_predict
+
+    ids = [r.pk for r in reviews] if isinstance(reviews, list) else list(reviews.values_list("pk", flat=True))
+    done = changed = 0
+    total = len(ids)
+    if progress:
+        progress(0, total, f"scoring {total} reviews")
+    for start in range(0, total, batch_size):
+        chunk = list(Review.objects.filter(pk__in=ids[start:start + batch_size]).order_by("pk"))
+        predictions = sentiment_predict([r.text for r in chunk])
+        with transaction.atomic():
+            for review, prediction in zip(chunk, predictions):
+                before = (review.sentiment, review.ai_rating, review.model_version)
+                _apply_prediction(review, prediction)
+                changed += before != (review.sentiment, review.ai_rating, review.model_version)
+                review.save(update_fields=["language", "sentiment", "p_positive", "ai_rating",
+                                           "model_version", "scored_at", "updated_at"])
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    return {"scored": done, "changed": changed}

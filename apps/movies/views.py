@@ -1,6 +1,0 @@
-from django.shortcuts import render
-
-
-def placeholder(request):
-    """Shown until the Movies & reviews area lands (its issue is open)."""
-    return render(request, "core/placeholder.html", {"area": "Movies & reviews"})
