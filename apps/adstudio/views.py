@@ -1,6 +1,218 @@
-from django.shortcuts import render
+"""Server-rendered pages: selector -> form -> service -> message -> redirect."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.adstudio import selectors, services
+from apps.adstudio.forms import AnalyseForm, MoodboardForm, NoteForm, NotionSettingsForm
+from apps.core.errors import ApplicationError
 
 
-def placeholder(request):
-    """Shown until the Ad studio area lands (its issue is open)."""
-    return render(request, "core/placeholder.html", {"area": "Ad studio"})
+def _get(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def index(request):
+    form = AnalyseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["upload"]:
+                video = services.video_create_from_upload(owner=request.user,
+                                                          upload=data["upload"],
+                                                          title=data["title"])
+            else:
+                video = services.video_create_from_url(owner=request.user, url=data["url"],
+                                                       title=data["title"])
+            analysis = services.analysis_start(owner=request.user, video=video,
+                                               provider=data["provider"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Analysis queued: watch it below.")
+            return redirect("adstudio:analysis_detail", pk=analysis.pk)
+    page = Paginator(selectors.analysis_list(user=request.user), 20).get_page(
+        request.GET.get("page"))
+    return render(request, "adstudio/index.html", {"form": form, "page_obj": page})
+
+
+@login_required
+def analysis_detail(request, pk):
+    analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
+    return render(request, "adstudio/analysis_detail.html", {
+        "analysis": analysis,
+        "shots": selectors.shot_list(user=request.user, analysis=analysis),
+        "scenes": selectors.scene_list(user=request.user, analysis=analysis),
+        "moodboards": selectors.moodboard_list(user=request.user),
+        "export": selectors.export_for(user=request.user, analysis=analysis),
+        "notion_ready": selectors.notion_settings_get(user=request.user) is not None,
+    })
+
+
+@login_required
+def keyframe(request, pk):
+    """A shot's keyframe JPEG, for its owner only (private files are never served by URL)."""
+    shot = _get(selectors.shot_get, user=request.user, pk=pk)
+    response = FileResponse(shot.keyframe.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def shot_similar(request, pk):
+    shot = _get(selectors.shot_get, user=request.user, pk=pk)
+    return render(request, "adstudio/search.html", {
+        "similar_to": shot, "shots": selectors.shot_list_similar(user=request.user, shot=shot),
+        "tags": selectors.tag_names(user=request.user)})
+
+
+@login_required
+def search(request):
+    tag, text = request.GET.get("tag", "").strip(), request.GET.get("q", "").strip()
+    scenes = selectors.scene_search(user=request.user, tag=tag, text=text) if (tag or text) \
+        else None
+    return render(request, "adstudio/search.html", {
+        "tag": tag, "q": text, "scenes": scenes[:60] if scenes is not None else None,
+        "tags": selectors.tag_names(user=request.user)})
+
+
+@login_required
+def moodboard_list(request):
+    form = MoodboardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = services.moodboard_create(owner=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("adstudio:moodboard_detail", pk=board.pk)
+    return render(request, "adstudio/moodboard_list.html", {
+        "form": form, "boards": selectors.moodboard_list(user=request.user)})
+
+
+@login_required
+def moodboard_detail(request, pk):
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    return render(request, "adstudio/moodboard_detail.html", {
+        "board": board, "items": selectors.moodboard_items(moodboard=board),
+        "export": selectors.export_for(user=request.user, moodboard=board),
+        "notion_ready": selectors.notion_settings_get(user=request.user) is not None})
+
+
+def _act(request, func, done: str, **kwargs):
+    try:
+        func(owner=request.user, **kwargs)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if done:
+            messages.success(request, done)
+
+
+@login_required
+@require_POST
+def moodboard_add(request):
+    board = _get(selectors.moodboard_get, user=request.user, pk=request.POST.get("moodboard"))
+    shot = _get(selectors.shot_get, user=request.user, pk=request.POST.get("shot"))
+    _act(request, services.moodboard_item_add, f"Added to “{board.title}”.", moodboard=board,
+         shot=shot, note=request.POST.get("note", ""))
+    if request.POST.get("back") == "analysis":
+        return redirect("adstudio:analysis_detail", pk=shot.analysis_id)
+    return redirect("adstudio:moodboard_detail", pk=board.pk)
+
+
+@login_required
+@require_POST
+def moodboard_item_move(request, pk):
+    item = _get(selectors.moodboard_item_get, user=request.user, pk=pk)
+    ids = list(selectors.moodboard_items(moodboard=item.moodboard).values_list("pk", flat=True))
+    at = ids.index(item.pk)
+    to = at - 1 if request.POST.get("direction") == "up" else at + 1
+    if 0 <= to < len(ids):
+        ids[at], ids[to] = ids[to], ids[at]
+        _act(request, services.moodboard_items_reorder, "", moodboard=item.moodboard,
+             item_ids=ids)
+    return redirect("adstudio:moodboard_detail", pk=item.moodboard_id)
+
+
+@login_required
+@require_POST
+def moodboard_item_note(request, pk):
+    item = _get(selectors.moodboard_item_get, user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        _act(request, services.moodboard_item_annotate, "Note saved.", item=item,
+             note=form.cleaned_data["note"])
+    return redirect("adstudio:moodboard_detail", pk=item.moodboard_id)
+
+
+@login_required
+@require_POST
+def moodboard_item_remove(request, pk):
+    item = _get(selectors.moodboard_item_get, user=request.user, pk=pk)
+    _act(request, services.moodboard_item_remove, "Removed.", item=item)
+    return redirect("adstudio:moodboard_detail", pk=item.moodboard_id)
+
+
+@login_required
+def moodboard_collage(request, pk):
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    try:
+        png = services.moodboard_collage_render(owner=request.user, moodboard=board)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("adstudio:moodboard_detail", pk=board.pk)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="moodboard-{board.pk}.png"'
+    return response
+
+
+@login_required
+@require_POST
+def moodboard_delete(request, pk):
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    _act(request, services.moodboard_delete, "Moodboard deleted.", moodboard=board)
+    return redirect("adstudio:moodboard_list")
+
+
+@login_required
+def notion_settings(request):
+    current = selectors.notion_settings_get(user=request.user)
+    form = NotionSettingsForm(request.POST or None,
+                              initial={"database_id": current.database_id if current else ""})
+    if request.method == "POST" and request.POST.get("clear"):
+        services.notion_settings_clear(user=request.user)
+        messages.success(request, "Notion settings removed.")
+        return redirect("adstudio:notion_settings")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notion_settings_save(user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.extra.get("field"), exc.message)
+        else:
+            messages.success(request, "Notion settings saved.")
+            return redirect("adstudio:notion_settings")
+    return render(request, "adstudio/notion_settings.html", {"form": form, "current": current})
+
+
+@login_required
+@require_POST
+def notion_export(request):
+    analysis = moodboard = None
+    if request.POST.get("analysis"):
+        analysis = _get(selectors.analysis_get, user=request.user, pk=request.POST["analysis"])
+    else:
+        moodboard = _get(selectors.moodboard_get, user=request.user,
+                         pk=request.POST.get("moodboard"))
+    _act(request, services.notion_export_start, "Export to Notion queued.", analysis=analysis,
+         moodboard=moodboard)
+    if analysis:
+        return redirect("adstudio:analysis_detail", pk=analysis.pk)
+    return redirect("adstudio:moodboard_detail", pk=moodboard.pk)

@@ -1,0 +1,133 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport, Provider,
+                                  SceneGroup, Shot, Tag, Video)
+from apps.core.api.serializers import InputSerializer, JobOutputSerializer
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Video
+        fields = ["id", "title", "source_url", "content_hash", "size_bytes", "duration", "fps",
+                  "width", "height", "codec", "created_at"]
+
+
+class AnalysisSerializer(serializers.ModelSerializer):
+    video = VideoSerializer(read_only=True)
+    job = JobOutputSerializer(read_only=True)
+
+    class Meta:
+        model = Analysis
+        fields = ["id", "video", "provider", "status", "error", "reused_from", "model_version",
+                  "frames", "fps", "summary", "job", "created_at"]
+
+
+class ShotSerializer(serializers.ModelSerializer):
+    keyframe_url = serializers.SerializerMethodField()
+    distance = serializers.FloatField(read_only=True, required=False)
+
+    class Meta:
+        model = Shot
+        fields = ["id", "analysis", "scene", "index", "first_frame", "last_frame", "start", "end",
+                  "cut_in", "keyframe_frame", "keyframe_url", "motion", "labels", "distance"]
+
+    def get_keyframe_url(self, shot) -> str:
+        return reverse("adstudio:keyframe", args=[shot.pk])
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["name", "kind", "source", "confidence"]
+
+
+class SceneSerializer(serializers.ModelSerializer):
+    tags = TagSerializer(many=True, read_only=True)
+    shots = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SceneGroup
+        fields = ["id", "analysis", "index", "start", "end", "palette", "metrics", "reading",
+                  "description", "tags", "shots"]
+
+    def get_shots(self, scene) -> list[int]:
+        return [s.pk for s in scene.shots.all()]
+
+
+class AnalysisInputSerializer(InputSerializer):
+    video = serializers.IntegerField(required=False)
+    url = serializers.URLField(required=False, max_length=2000)
+    upload = serializers.FileField(required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    provider = serializers.ChoiceField(choices=Provider.choices, default=Provider.LOCAL)
+
+    def validate(self, data):
+        given = [k for k in ("video", "url", "upload") if data.get(k)]
+        if len(given) != 1:
+            raise serializers.ValidationError("Give exactly one of video, url or upload.")
+        return data
+
+
+class MoodboardItemSerializer(serializers.ModelSerializer):
+    shot = ShotSerializer(read_only=True)
+
+    class Meta:
+        model = MoodboardItem
+        fields = ["id", "position", "note", "shot"]
+
+
+class MoodboardSerializer(serializers.ModelSerializer):
+    items = MoodboardItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Moodboard
+        fields = ["id", "title", "description", "items", "created_at", "updated_at"]
+
+
+class MoodboardInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MoodboardUpdateSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class ItemInputSerializer(InputSerializer):
+    shot = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ItemUpdateSerializer(InputSerializer):
+    note = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class OrderInputSerializer(InputSerializer):
+    items = serializers.ListField(child=serializers.IntegerField(), max_length=500)
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    job = JobOutputSerializer(read_only=True)
+
+    class Meta:
+        model = NotionExport
+        fields = ["id", "analysis", "moodboard", "status", "error", "page_id", "url",
+                  "exported_at", "job"]
+
+
+class ExportInputSerializer(InputSerializer):
+    analysis = serializers.IntegerField(required=False)
+    moodboard = serializers.IntegerField(required=False)
+
+    def validate(self, data):
+        if bool(data.get("analysis")) == bool(data.get("moodboard")):
+            raise serializers.ValidationError("Give exactly one of analysis or moodboard.")
+        return data
+
+
+class NotionSettingsInputSerializer(InputSerializer):
+    token = serializers.CharField(required=False, allow_blank=True, max_length=300,
+                                  write_only=True)
+    database_id = serializers.CharField(max_length=100)

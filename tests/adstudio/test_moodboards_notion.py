@@ -1,0 +1,108 @@
+import io
+
+import pytest
+from PIL import Image
+
+from apps.adstudio import services
+from apps.adstudio.models import NotionExport
+from apps.core.errors import ApplicationError
+from apps.core.models import Job
+from tests.adstudio.factories import analysis_started
+from tests.adstudio.fake_notion import TOKEN, FakeNotion
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def finished(user, media, clips, run_jobs):
+    path, _ = clips("cuts", 51, seconds=8)
+    analysis = analysis_started(user, path)
+    run_jobs()
+    analysis.refresh_from_db()
+    assert analysis.status == "succeeded", analysis.error
+    return analysis
+
+
+def test_a_moodboard_collects_reorders_annotates_and_renders_a_collage(user, finished):
+    board = services.moodboard_create(owner=user, title="Warm tones")
+    shots = list(finished.shots.order_by("index"))[:3]
+    items = [services.moodboard_item_add(owner=user, moodboard=board, shot=s) for s in shots]
+    assert [i.position for i in items] == [0, 1, 2]
+    services.moodboard_items_reorder(owner=user, moodboard=board,
+                                     item_ids=[items[2].pk, items[0].pk, items[1].pk])
+    services.moodboard_item_annotate(owner=user, item=items[2], note="Open on this")
+    order = list(board.items.order_by("position").values_list("pk", "note"))
+    assert order[0] == (items[2].pk, "Open on this")
+    png = services.moodboard_collage_render(owner=user, moodboard=board)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width == 3 * 360
+
+
+def test_a_moodboard_refuses_someone_elses_shots_and_a_bad_order(user, other_user, finished):
+    theirs = services.moodboard_create(owner=other_user, title="Theirs")
+    shot = finished.shots.first()
+    with pytest.raises(ApplicationError):
+        services.moodboard_item_add(owner=other_user, moodboard=theirs, shot=shot)
+    mine = services.moodboard_create(owner=user, title="Mine")
+    item = services.moodboard_item_add(owner=user, moodboard=mine, shot=shot)
+    with pytest.raises(ApplicationError):
+        services.moodboard_items_reorder(owner=user, moodboard=mine, item_ids=[item.pk, item.pk])
+    with pytest.raises(ApplicationError):
+        services.moodboard_item_annotate(owner=other_user, item=item, note="mine now")
+
+
+def test_notion_export_creates_then_updates_the_same_page(user, finished, settings, run_jobs):
+    with FakeNotion() as fake:
+        settings.ADSTUDIO_NOTION_BASE_URL = fake.url
+        services.notion_settings_save(user=user, token=TOKEN, database_id=fake.database_id)
+        export = services.notion_export_start(owner=user, analysis=finished)
+        run_jobs()
+        export.refresh_from_db()
+        assert export.status == NotionExport.Status.SUCCEEDED, export.error
+        first_page = export.page_id
+        services.notion_export_start(owner=user, analysis=finished)
+        run_jobs()
+    export.refresh_from_db()
+    assert export.page_id == first_page and len(fake.pages) == 1
+    page = fake.pages[first_page]
+    assert page["properties"]["Kind"]["select"]["name"] == "Analysis"
+    images = [b for b in page["children"] if b["type"] == "image"]
+    assert len(images) == finished.shots.count()
+
+
+def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, finished, settings,
+                                                                       run_jobs):
+    with FakeNotion() as fake:
+        settings.ADSTUDIO_NOTION_BASE_URL = fake.url
+        services.notion_settings_save(user=user, token="secret_wrong",
+                                      database_id=fake.database_id)
+        export = services.notion_export_start(owner=user, analysis=finished)
+        run_jobs()
+    export.refresh_from_db()
+    export.job.refresh_from_db()
+    assert export.status == NotionExport.Status.FAILED
+    assert export.job.status == Job.Status.FAILED
+    assert "refused the integration token" in export.job.error
+    assert "secret_wrong" not in export.job.error and fake.pages == {}
+
+
+def test_a_moodboard_exports_with_its_notes_as_captions(user, finished, settings, run_jobs):
+    board = services.moodboard_create(owner=user, title="Board")
+    services.moodboard_item_add(owner=user, moodboard=board, shot=finished.shots.first(),
+                                note="hero frame")
+    with FakeNotion() as fake:
+        settings.ADSTUDIO_NOTION_BASE_URL = fake.url
+        services.notion_settings_save(user=user, token=TOKEN, database_id=fake.database_id)
+        export = services.notion_export_start(owner=user, moodboard=board)
+        run_jobs()
+    export.refresh_from_db()
+    page = fake.pages[export.page_id]
+    caption = page["children"][0]["image"]["caption"][0]["text"]["content"]
+    assert caption == "hero frame"
+
+
+def test_the_token_is_kept_when_settings_are_saved_without_a_new_one(user, db):
+    services.notion_settings_save(user=user, token="secret_abcdefghijkl", database_id="a" * 32)
+    row = services.notion_settings_save(user=user, token="", database_id="b" * 32)
+    assert row.token == "secret_abcdefghijkl" and row.database_id == "b" * 32
+    assert "abcdefghijkl" not in row.token_hint
