@@ -1,0 +1,165 @@
+"""Jobs run by a real RQ worker (burst mode) and the management commands."""
+
+import csv
+import http.server
+import io
+import json
+import threading
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from PIL import Image
+
+from apps.core.jobs import job_enqueue
+from apps.core.models import Job
+from apps.movies.models import Movie, Review
+from apps.movies.services import movie_create
+from tests.movies.factories import MovieFactory, ReviewFactory
+from tests.movies.test_sentiment_ml import FIXTURES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rescoring_all_reviews_runs_on_the_ml_queue_with_progress(sentiment_models, user, run_jobs):
+    reviews = [ReviewFactory(text=t) for t in ("최고의 영화", "Awful film", "그저 그랬다")]
+    job = job_enqueue(kind="movies.reviews_rescore", user=user, params={"all": True})
+    assert job.queue == "ml"
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error + job.traceback
+    assert job.result["scored"] == 3 and job.progress_done == job.progress_total == 3
+    for review in reviews:
+        review.refresh_from_db()
+        assert review.model_version and review.ai_rating is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rescoring_without_a_model_fails_with_a_message(no_sentiment_models, user, run_jobs):
+    ReviewFactory()
+    job = job_enqueue(kind="movies.reviews_rescore", user=user, params={"all": True})
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "failed" and "No sentiment model" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_importing_a_file_keeps_good_rows_and_lists_bad_ones(sentiment_models, user, run_jobs):
+    movies = [MovieFactory(), MovieFactory(), MovieFactory()]
+    ReviewFactory(movie=movies[2], author=user)
+    body = ("movie_id\ttext\n"
+            f"{movies[0].pk}\t정말 재미있어요\n"
+            f"{movies[1].pk}\t\n"
+            f"999999\tGreat\n"
+            f"{movies[2].pk}\tAlready reviewed\n"
+            "x\ty\tz\n")
+    path = default_storage.save(f"private/movies/{user.pk}/import.tsv", ContentFile(body.encode()))
+    job = job_enqueue(kind="movies.reviews_import", user=user, params={"path": path})
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error + job.traceback
+    assert job.result["created"] == 1 and job.result["error_count"] == 4
+    assert Review.objects.get(movie=movies[0]).model_version.startswith("ko-")
+
+
+class _PosterHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/poster.png":
+            buffer = io.BytesIO()
+            Image.new("RGB", (20, 30), "navy").save(buffer, format="PNG")
+            body, kind = buffer.getvalue(), "image/png"
+        elif self.path == "/fake.png":
+            body, kind = b"not an image at all", "image/png"
+        else:
+            body, kind = b"<html></html>", "text/html"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def poster_server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PosterHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path, status, message", [
+    ("/poster.png", "succeeded", ""),
+    ("/fake.png", "failed", "not a readable image"),
+    ("/page.html", "failed", "Expected image/"),
+])
+def test_a_poster_url_is_fetched_by_a_job_with_type_checks(settings, poster_server, user, run_jobs,
+                                                           path, status, message):
+    settings.NET_ALLOW_LOOPBACK = True
+    movie = movie_create(created_by=user, title="Poster test", poster_url=poster_server + path)
+    run_jobs()
+    job = Job.objects.get(kind="movies.poster_fetch")
+    assert job.status == status and message in job.error
+    movie.refresh_from_db()
+    assert bool(movie.poster) == (status == "succeeded")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poster_url_on_a_private_address_is_refused(settings, poster_server, user, run_jobs):
+    settings.NET_ALLOW_LOOPBACK = False
+    movie_create(created_by=user, title="SSRF", poster_url=poster_server + "/poster.png")
+    run_jobs()
+    job = Job.objects.get(kind="movies.poster_fetch")
+    assert job.status == "failed" and "private or local address" in job.error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("delimiter", ["\t", ","])
+def test_reviews_score_writes_one_line_per_row_in_order(sentiment_models, tmp_path, delimiter):
+    rows = [("r1", "정말 최고의 영화"), ("r2", ""), ("r3", "A tedious, boring film" if delimiter == "," else "A tedious boring film"), ("r4", "😀😀"),
+            ("r5", "x" * 10000)]
+    buffer = io.StringIO()
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator="\n")
+    writer.writerows([["review_id", "movie", "text"], *[[rid, "m", text] for rid, text in rows[:2]],
+                      ["r2b", "too", "many", "fields"], *[[rid, "m", text] for rid, text in rows[2:]]])
+    src = tmp_path / ("in.tsv" if delimiter == "\t" else "in.csv")
+    src.write_text(buffer.getvalue(), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    call_command("reviews_score", "--input", str(src), "--output", str(out))
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["review_id"] for r in results] == ["r1", "r2", "r2b", "r3", "r4", "r5"]
+    assert list(results[0]) == ["review_id", "label", "p_positive", "rating", "language", "model_version"]
+    assert results[0]["language"] == "ko" and results[3]["language"] == "en"
+    assert all("error" in results[i] for i in (1, 2, 4, 5))
+
+
+@pytest.mark.django_db
+def test_reviews_score_refuses_a_file_without_the_columns(sentiment_models, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("id,body\n1,hello\n")
+    with pytest.raises(CommandError, match="review_id"):
+        call_command("reviews_score", "--input", str(src), "--output", str(tmp_path / "o.jsonl"))
+
+
+def test_train_sentiment_writes_the_artifact_and_manifest_entry(tmp_path, capsys):
+    call_command("train_sentiment", "--lang", "en", "--data", str(FIXTURES / "imdb_sample.tsv"),
+                 "--out", str(tmp_path), "--epochs", "0")
+    manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
+    entry = manifest["models"]["movies-sentiment-en"]
+    assert (tmp_path / entry["path"]).exists() and entry["command"].startswith("python manage.py train_sentiment")
+    assert "accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_demo_catalog_loads_once(capsys):
+    from apps.movies import demo
+
+    demo.load(stdout=io.StringIO())
+    count = Movie.objects.count()
+    assert count == 300 and Movie.objects.filter(plot="").count() == 0
+    demo.load(stdout=io.StringIO())
+    assert Movie.objects.count() == count
