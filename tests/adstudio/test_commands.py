@@ -37,3 +37,16 @@ def test_video_analyze_reports_a_failure(user, media, tmp_path):
     with pytest.raises(CommandError, match="failed: The file is text"):
         call_command("video_analyze", "--input", str(text_as_mp4(tmp_path)), "--user",
                      user.username)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_queues_one_analysis_and_is_idempotent(media):
+    import io
+
+    from apps.adstudio import demo
+    from tests.factories import UserFactory
+
+    UserFactory(username=demo.DEMO_USER)
+    demo.load(stdout=io.StringIO())
+    demo.load(stdout=io.StringIO())
+    assert Analysis.objects.filter(video__title=demo.DEMO_TITLE).count() == 1

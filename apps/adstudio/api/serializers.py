@@ -6,15 +6,15 @@ from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExpo
 from apps.core.api.serializers import InputSerializer, JobOutputSerializer
 
 
-class VideoSerializer(serializers.ModelSerializer):
+class AdVideoSerializer(serializers.ModelSerializer):
     class Meta:
         model = Video
         fields = ["id", "title", "source_url", "content_hash", "size_bytes", "duration", "fps",
                   "width", "height", "codec", "created_at"]
 
 
-class AnalysisSerializer(serializers.ModelSerializer):
-    video = VideoSerializer(read_only=True)
+class AdAnalysisSerializer(serializers.ModelSerializer):
+    video = AdVideoSerializer(read_only=True)
     job = JobOutputSerializer(read_only=True)
 
     class Meta:
@@ -23,7 +23,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
                   "frames", "fps", "summary", "job", "created_at"]
 
 
-class ShotSerializer(serializers.ModelSerializer):
+class AdShotSerializer(serializers.ModelSerializer):
     keyframe_url = serializers.SerializerMethodField()
     distance = serializers.FloatField(read_only=True, required=False)
 
@@ -36,14 +36,14 @@ class ShotSerializer(serializers.ModelSerializer):
         return reverse("adstudio:keyframe", args=[shot.pk])
 
 
-class TagSerializer(serializers.ModelSerializer):
+class AdTagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ["name", "kind", "source", "confidence"]
 
 
-class SceneSerializer(serializers.ModelSerializer):
-    tags = TagSerializer(many=True, read_only=True)
+class AdSceneSerializer(serializers.ModelSerializer):
+    tags = AdTagSerializer(many=True, read_only=True)
     shots = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,7 +55,7 @@ class SceneSerializer(serializers.ModelSerializer):
         return [s.pk for s in scene.shots.all()]
 
 
-class AnalysisInputSerializer(InputSerializer):
+class AdAnalysisInputSerializer(InputSerializer):
     video = serializers.IntegerField(required=False)
     url = serializers.URLField(required=False, max_length=2000)
     upload = serializers.FileField(required=False)
@@ -69,46 +69,46 @@ class AnalysisInputSerializer(InputSerializer):
         return data
 
 
-class MoodboardItemSerializer(serializers.ModelSerializer):
-    shot = ShotSerializer(read_only=True)
+class AdMoodboardItemSerializer(serializers.ModelSerializer):
+    shot = AdShotSerializer(read_only=True)
 
     class Meta:
         model = MoodboardItem
         fields = ["id", "position", "note", "shot"]
 
 
-class MoodboardSerializer(serializers.ModelSerializer):
-    items = MoodboardItemSerializer(many=True, read_only=True)
+class AdMoodboardSerializer(serializers.ModelSerializer):
+    items = AdMoodboardItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Moodboard
         fields = ["id", "title", "description", "items", "created_at", "updated_at"]
 
 
-class MoodboardInputSerializer(InputSerializer):
+class AdMoodboardInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MoodboardUpdateSerializer(InputSerializer):
+class AdMoodboardUpdateSerializer(InputSerializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class ItemInputSerializer(InputSerializer):
+class AdItemInputSerializer(InputSerializer):
     shot = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ItemUpdateSerializer(InputSerializer):
+class AdItemUpdateSerializer(InputSerializer):
     note = serializers.CharField(allow_blank=True, max_length=2000)
 
 
-class OrderInputSerializer(InputSerializer):
+class AdOrderInputSerializer(InputSerializer):
     items = serializers.ListField(child=serializers.IntegerField(), max_length=500)
 
 
-class ExportSerializer(serializers.ModelSerializer):
+class AdExportSerializer(serializers.ModelSerializer):
     job = JobOutputSerializer(read_only=True)
 
     class Meta:
@@ -117,7 +117,7 @@ class ExportSerializer(serializers.ModelSerializer):
                   "exported_at", "job"]
 
 
-class ExportInputSerializer(InputSerializer):
+class AdExportInputSerializer(InputSerializer):
     analysis = serializers.IntegerField(required=False)
     moodboard = serializers.IntegerField(required=False)
 
@@ -127,7 +127,13 @@ class ExportInputSerializer(InputSerializer):
         return data
 
 
-class NotionSettingsInputSerializer(InputSerializer):
+class AdNotionSettingsInputSerializer(InputSerializer):
     token = serializers.CharField(required=False, allow_blank=True, max_length=300,
                                   write_only=True)
     database_id = serializers.CharField(max_length=100)
+
+
+class AdNotionSettingsOutputSerializer(serializers.Serializer):
+    configured = serializers.BooleanField()
+    database_id = serializers.CharField()
+    token_hint = serializers.CharField()

@@ -15,27 +15,27 @@ class _Private:
 
 
 class VideoListApi(_Private, generics.ListAPIView):
-    serializer_class = s.VideoSerializer
+    serializer_class = s.AdVideoSerializer
 
     def get_queryset(self):
         return selectors.video_list(user=self.request.user)
 
 
 class VideoDetailApi(_Private, APIView):
-    @extend_schema(responses=s.VideoSerializer)
+    @extend_schema(responses=s.AdVideoSerializer)
     def get(self, request, pk):
-        return Response(s.VideoSerializer(selectors.video_get(user=request.user, pk=pk)).data)
+        return Response(s.AdVideoSerializer(selectors.video_get(user=request.user, pk=pk)).data)
 
 
 class AnalysisListCreateApi(_Private, generics.ListAPIView):
-    serializer_class = s.AnalysisSerializer
+    serializer_class = s.AdAnalysisSerializer
 
     def get_queryset(self):
         return selectors.analysis_list(user=self.request.user)
 
-    @extend_schema(request=s.AnalysisInputSerializer, responses={202: s.AnalysisSerializer})
+    @extend_schema(request=s.AdAnalysisInputSerializer, responses={202: s.AdAnalysisSerializer})
     def post(self, request):
-        data = s.AnalysisInputSerializer(data=request.data)
+        data = s.AdAnalysisInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d, user = data.validated_data, request.user
         if d.get("video"):
@@ -47,18 +47,18 @@ class AnalysisListCreateApi(_Private, generics.ListAPIView):
             video = services.video_create_from_upload(owner=user, upload=d["upload"],
                                                       title=d.get("title", ""))
         analysis = services.analysis_start(owner=user, video=video, provider=d["provider"])
-        return Response(s.AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
+        return Response(s.AdAnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
 
 
 class AnalysisDetailApi(_Private, APIView):
-    @extend_schema(responses=s.AnalysisSerializer)
+    @extend_schema(responses=s.AdAnalysisSerializer)
     def get(self, request, pk):
-        return Response(s.AnalysisSerializer(
+        return Response(s.AdAnalysisSerializer(
             selectors.analysis_get(user=request.user, pk=pk)).data)
 
 
 class AnalysisShotsApi(_Private, generics.ListAPIView):
-    serializer_class = s.ShotSerializer
+    serializer_class = s.AdShotSerializer
 
     def get_queryset(self):
         analysis = selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -66,7 +66,7 @@ class AnalysisShotsApi(_Private, generics.ListAPIView):
 
 
 class AnalysisScenesApi(_Private, generics.ListAPIView):
-    serializer_class = s.SceneSerializer
+    serializer_class = s.AdSceneSerializer
 
     def get_queryset(self):
         analysis = selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -74,18 +74,18 @@ class AnalysisScenesApi(_Private, generics.ListAPIView):
 
 
 class ShotSimilarApi(_Private, APIView):
-    @extend_schema(responses=s.ShotSerializer(many=True))
+    @extend_schema(responses=s.AdShotSerializer(many=True))
     def get(self, request, pk):
         shot = selectors.shot_get(user=request.user, pk=pk)
         limit = max(1, min(50, int(request.query_params.get("limit", 12) or 12)))
         shots = selectors.shot_list_similar(user=request.user, shot=shot, limit=limit)
-        return Response(s.ShotSerializer(shots, many=True).data)
+        return Response(s.AdShotSerializer(shots, many=True).data)
 
 
 class SceneSearchApi(_Private, generics.ListAPIView):
     """Scenes by tag (exact name) and/or text (every word in description or tags)."""
 
-    serializer_class = s.SceneSerializer
+    serializer_class = s.AdSceneSerializer
 
     def get_queryset(self):
         p = self.request.query_params
@@ -94,74 +94,76 @@ class SceneSearchApi(_Private, generics.ListAPIView):
 
 
 class MoodboardListCreateApi(_Private, generics.ListAPIView):
-    serializer_class = s.MoodboardSerializer
+    serializer_class = s.AdMoodboardSerializer
 
     def get_queryset(self):
         return selectors.moodboard_list(user=self.request.user).prefetch_related(
             "items__shot")
 
-    @extend_schema(request=s.MoodboardInputSerializer, responses={201: s.MoodboardSerializer})
+    @extend_schema(request=s.AdMoodboardInputSerializer, responses={201: s.AdMoodboardSerializer})
     def post(self, request):
-        data = s.MoodboardInputSerializer(data=request.data)
+        data = s.AdMoodboardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         board = services.moodboard_create(owner=request.user, **data.validated_data)
-        return Response(s.MoodboardSerializer(board).data, status=status.HTTP_201_CREATED)
+        return Response(s.AdMoodboardSerializer(board).data, status=status.HTTP_201_CREATED)
 
 
 class MoodboardDetailApi(_Private, APIView):
     def _board(self, request, pk):
         return selectors.moodboard_get(user=request.user, pk=pk)
 
-    @extend_schema(responses=s.MoodboardSerializer)
+    @extend_schema(responses=s.AdMoodboardSerializer)
     def get(self, request, pk):
-        return Response(s.MoodboardSerializer(self._board(request, pk)).data)
+        return Response(s.AdMoodboardSerializer(self._board(request, pk)).data)
 
-    @extend_schema(request=s.MoodboardUpdateSerializer, responses=s.MoodboardSerializer)
+    @extend_schema(request=s.AdMoodboardUpdateSerializer, responses=s.AdMoodboardSerializer)
     def patch(self, request, pk):
-        data = s.MoodboardUpdateSerializer(data=request.data)
+        data = s.AdMoodboardUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         board = services.moodboard_update(owner=request.user, moodboard=self._board(request, pk),
                                           **data.validated_data)
-        return Response(s.MoodboardSerializer(board).data)
+        return Response(s.AdMoodboardSerializer(board).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, pk):
         services.moodboard_delete(owner=request.user, moodboard=self._board(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MoodboardItemsApi(_Private, APIView):
-    @extend_schema(request=s.ItemInputSerializer, responses={201: s.MoodboardItemSerializer})
+    @extend_schema(request=s.AdItemInputSerializer, responses={201: s.AdMoodboardItemSerializer})
     def post(self, request, pk):
-        data = s.ItemInputSerializer(data=request.data)
+        data = s.AdItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         board = selectors.moodboard_get(user=request.user, pk=pk)
         shot = selectors.shot_get(user=request.user, pk=data.validated_data["shot"])
         item = services.moodboard_item_add(owner=request.user, moodboard=board, shot=shot,
                                            note=data.validated_data["note"])
-        return Response(s.MoodboardItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(s.AdMoodboardItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class MoodboardOrderApi(_Private, APIView):
-    @extend_schema(request=s.OrderInputSerializer, responses=s.MoodboardSerializer)
+    @extend_schema(request=s.AdOrderInputSerializer, responses=s.AdMoodboardSerializer)
     def post(self, request, pk):
-        data = s.OrderInputSerializer(data=request.data)
+        data = s.AdOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         board = selectors.moodboard_get(user=request.user, pk=pk)
         services.moodboard_items_reorder(owner=request.user, moodboard=board,
                                          item_ids=data.validated_data["items"])
-        return Response(s.MoodboardSerializer(board).data)
+        return Response(s.AdMoodboardSerializer(board).data)
 
 
 class MoodboardItemDetailApi(_Private, APIView):
-    @extend_schema(request=s.ItemUpdateSerializer, responses=s.MoodboardItemSerializer)
+    @extend_schema(request=s.AdItemUpdateSerializer, responses=s.AdMoodboardItemSerializer)
     def patch(self, request, pk):
-        data = s.ItemUpdateSerializer(data=request.data)
+        data = s.AdItemUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = selectors.moodboard_item_get(user=request.user, pk=pk)
         item = services.moodboard_item_annotate(owner=request.user, item=item,
                                                 note=data.validated_data["note"])
-        return Response(s.MoodboardItemSerializer(item).data)
+        return Response(s.AdMoodboardItemSerializer(item).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, pk):
         item = selectors.moodboard_item_get(user=request.user, pk=pk)
         services.moodboard_item_remove(owner=request.user, item=item)
@@ -169,14 +171,14 @@ class MoodboardItemDetailApi(_Private, APIView):
 
 
 class ExportListCreateApi(_Private, generics.ListAPIView):
-    serializer_class = s.ExportSerializer
+    serializer_class = s.AdExportSerializer
 
     def get_queryset(self):
         return selectors.export_list(user=self.request.user)
 
-    @extend_schema(request=s.ExportInputSerializer, responses={202: s.ExportSerializer})
+    @extend_schema(request=s.AdExportInputSerializer, responses={202: s.AdExportSerializer})
     def post(self, request):
-        data = s.ExportInputSerializer(data=request.data)
+        data = s.AdExportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d, user = data.validated_data, request.user
         analysis = selectors.analysis_get(user=user, pk=d["analysis"]) if d.get(
@@ -184,7 +186,7 @@ class ExportListCreateApi(_Private, generics.ListAPIView):
         board = selectors.moodboard_get(user=user, pk=d["moodboard"]) if d.get(
             "moodboard") else None
         export = services.notion_export_start(owner=user, analysis=analysis, moodboard=board)
-        return Response(s.ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+        return Response(s.AdExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
 
 class NotionSettingsApi(_Private, APIView):
@@ -194,16 +196,19 @@ class NotionSettingsApi(_Private, APIView):
         return {"configured": row is not None, "database_id": row.database_id if row else "",
                 "token_hint": row.token_hint if row else ""}
 
+    @extend_schema(responses=s.AdNotionSettingsOutputSerializer)
     def get(self, request):
         return Response(self._out(selectors.notion_settings_get(user=request.user)))
 
-    @extend_schema(request=s.NotionSettingsInputSerializer)
+    @extend_schema(request=s.AdNotionSettingsInputSerializer,
+                   responses=s.AdNotionSettingsOutputSerializer)
     def put(self, request):
-        data = s.NotionSettingsInputSerializer(data=request.data)
+        data = s.AdNotionSettingsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(self._out(services.notion_settings_save(user=request.user,
                                                                  **data.validated_data)))
 
+    @extend_schema(responses={204: None})
     def delete(self, request):
         services.notion_settings_clear(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
