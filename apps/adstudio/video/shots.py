@@ -38,6 +38,8 @@ class ShotParams:
     grad_ratio: float = 2.0          # ... against the distance within each side
     blend_dip: float = 0.9           # contrast in a dissolve's middle, against its ends
     blend_linear: float = 0.45       # middle frame's distance to the ends' average, relative
+    blend_busy: float = 1.4          # residual inside a dissolve against its flanks
+    blend_collapse: float = 0.3      # contrast dip that needs no other evidence
     blend_same: float = 0.4          # ends more correlated than this are one picture
     dissolve_merge: float = 1.0      # seconds; closer dissolve peaks may be one transition
     min_shot: float = 0.3            # seconds; boundaries closer than this merge
@@ -261,6 +263,19 @@ def detect_dissolves(
     return out
 
 
+def _busy_inside(features: FrameFeatures, c: int, k: int, params: ShotParams) -> bool:
+    """The picture changes *non-rigidly* during a dissolve: the motion-compensated residual
+    between neighbouring frames rises above that of the shots around it. A pan, however
+    fast, is compensated away, so its residual stays at its own (flank) level."""
+    d = features.d_aligned
+    h = max(2, k // 2)
+    inside = float(np.median(d[max(1, c - h):c + h + 1]))
+    flanks = np.concatenate([d[max(1, c - 3 * k):max(1, c - k)], d[c + k:c + 3 * k]])
+    if flanks.size == 0:
+        return True
+    return inside > params.blend_busy * (float(np.median(flanks)) + 1e-4)
+
+
 def _looks_like_blend(features: FrameFeatures, c: int, k: int, params: ShotParams) -> bool:
     """A dissolve's middle is a mix of its ends; a pan's middle is just another view.
 
@@ -271,6 +286,9 @@ def _looks_like_blend(features: FrameFeatures, c: int, k: int, params: ShotParam
     h = max(1, k // 2)
     ends = (spread[c - k] + spread[c + k]) / 2 + 1e-6
     dip = spread[c - h:c + h + 1].min() / ends
+    # Contrast collapsing almost to nothing is a fade through black (or white): no doubt left.
+    if dip >= params.blend_collapse and not _busy_inside(features, c, k, params):
+        return False
     a, b, m = (features.gray[x].astype(np.float32) for x in (c - k, c + k, c))
     linear = np.abs(m - (a + b) / 2).mean() / max(float(np.abs(a - b).mean()), 1e-3)
     if not (dip < params.blend_dip or linear < params.blend_linear):
