@@ -6,6 +6,7 @@ app_name = "adstudio"
 urlpatterns = [
     path("", views.index, name="index"),
     path("analyses/<int:pk>/", views.analysis_detail, name="analysis_detail"),
+    path("analyses/<int:pk>/status/", views.analysis_status, name="analysis_status"),
     path("shots/<int:pk>/keyframe.jpg", views.keyframe, name="keyframe"),
     path("shots/<int:pk>/similar/", views.shot_similar, name="shot_similar"),
     path("search/", views.search, name="search"),

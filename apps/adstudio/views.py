@@ -57,6 +57,18 @@ def analysis_detail(request, pk):
 
 
 @login_required
+def analysis_status(request, pk):
+    """htmx poll from the analysis page: nothing while the job runs, a page refresh when the
+    analysis has finished (so shots and scenes appear without a manual reload)."""
+    analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
+    response = HttpResponse(status=204)
+    if analysis.status in (analysis.Status.SUCCEEDED, analysis.Status.FAILED):
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
 def keyframe(request, pk):
     """A shot's keyframe JPEG, for its owner only (private files are never served by URL)."""
     shot = _get(selectors.shot_get, user=request.user, pk=pk)

@@ -147,3 +147,40 @@ def test_five_users_submitting_at_once_all_finish_and_nothing_is_mixed(media, cl
             assert shot.scene.analysis_id == analysis.pk
         assert not Tag.objects.filter(analysis=analysis).exclude(
             scene__analysis=analysis).exists()
+
+
+def _openai_fake(status=200):
+    import json as _json
+
+    from tests.adstudio.fakes import FakeServer
+    from tests.adstudio.test_providers import READING, openai_reply
+
+    if status == 200:
+        return FakeServer(lambda r: (200, {}, openai_reply(_json.dumps(READING))))
+    return FakeServer(lambda r: (status, {}, {"error": {"message": "Incorrect API key"}}))
+
+
+def test_a_remote_provider_tags_scenes_with_its_reading(user, media, clips, run_jobs, settings):
+    path, _ = clips("cuts", 35, seconds=3)
+    with _openai_fake() as server:
+        settings.ADSTUDIO_PROVIDERS = {"openai": {"api_key": "sk-test", "base_url": server.url}}
+        analysis = analysis_started(user, path, provider="openai")
+        run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
+    tags = set(Tag.objects.filter(analysis=analysis, source="openai").values_list("name",
+                                                                                   "kind"))
+    assert ("surfboard", "object") in tags and ("warm, nostalgic", "mood") in tags
+    assert analysis.scenes.first().reading["copy_ideas"] == ["Golden hour, every hour."]
+
+
+def test_a_provider_refusing_the_key_fails_the_job_clearly(user, media, clips, run_jobs,
+                                                           settings):
+    path, _ = clips("cuts", 36, seconds=3)
+    with _openai_fake(status=401) as server:
+        settings.ADSTUDIO_PROVIDERS = {"openai": {"api_key": "sk-bad", "base_url": server.url}}
+        analysis = analysis_started(user, path, provider="openai")
+        run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.job.status == Job.Status.FAILED
+    assert "OpenAI refused the API key" in analysis.job.error and "sk-bad" not in analysis.error

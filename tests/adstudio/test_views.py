@@ -118,3 +118,8 @@ def test_notion_settings_never_show_the_token_back(client_user, user, media):
     page = client_user.get(reverse("adstudio:notion_settings")).content.decode()
     assert "secret_ABCDEFGHIJKLMNOP" not in page and "MNOP" in page
     assert user.adstudio_notion.token == "secret_ABCDEFGHIJKLMNOP"
+
+
+def test_the_status_poll_asks_for_a_refresh_once_the_analysis_is_done(client_user, done):
+    response = client_user.get(reverse("adstudio:analysis_status", args=[done.pk]))
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"

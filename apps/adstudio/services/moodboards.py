@@ -56,7 +56,8 @@ def moodboard_delete(*, owner, moodboard: Moodboard) -> None:
 
 
 @transaction.atomic
-def moodboard_item_add(*, owner, moodboard: Moodboard, shot: Shot, note: str = "") -> MoodboardItem:
+def moodboard_item_add(*, owner, moodboard: Moodboard, shot: Shot,
+                       note: str = "") -> MoodboardItem:
     """Append a shot's keyframe. The shot must come from one of the owner's own analyses."""
     _own(moodboard, owner, "Moodboard")
     if shot.analysis.owner_id != owner.pk:
@@ -115,7 +116,8 @@ def moodboard_collage_render(*, owner, moodboard: Moodboard) -> bytes:
     draw = ImageDraw.Draw(sheet)
     draw.text((12, 16), moodboard.title[:90], fill="black", font=_font(22))
     for k, tile in enumerate(tiles):
-        sheet.paste(tile, ((k % COLLAGE_COLUMNS) * TILE_WIDTH, 56 + (k // COLLAGE_COLUMNS) * tile_h))
+        row, col = divmod(k, COLLAGE_COLUMNS)
+        sheet.paste(tile, (col * TILE_WIDTH, 56 + row * tile_h))
     out = io.BytesIO()
     sheet.save(out, format="PNG", optimize=True)
     return out.getvalue()
