@@ -45,22 +45,27 @@ def run_command(src, dst, workers):
 
 
 def single_latency(n):
-    """Warm in-process latency of one scene with explanation (the page path minus HTML)."""
+    """Warm latency of one scene on the page: POST to the compose preview view (validation,
+    embedding, profile, explanation, composer, HTML), distinct texts so no cache helps."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
     django.setup()
-    from apps.scents.engine import engine_get
-    from apps.scents.ml.text import scene_input_clean
+    from django.test import Client
+    from django.test.utils import setup_test_environment
 
-    engine = engine_get()
-    engine.compose_one(scene_input_clean({"description": "warm up the encoder"}))
+    setup_test_environment()
+    client = Client()
+    client.post("/scents/compose/preview/", {"description": "warm up the encoder and the model"})
     times = []
+    nonce = int(time.time())  # a new number per run: the Django cache must not answer
     for row in scenes(n):
-        clean = scene_input_clean(row)
+        data = {k: v for k, v in row.items() if k != "id"}
+        data["description"] = f"{data['description']} #{nonce}"
         t0 = time.perf_counter()
-        engine.compose_one(clean)
+        response = client.post("/scents/compose/preview/", data)
         times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200 and b"<svg" in response.content, response.content[:300]
     return times
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.movies.models import Movie
 from apps.scents.ml.text import MAX_DESCRIPTION_CHARS
 from apps.scents.ml.vocab import CONCENTRATIONS, GENRES, MOODS, SEASONS, TIMES_OF_DAY, WEATHERS
 
@@ -11,6 +12,8 @@ def _optional(values):
 class SceneForm(forms.Form):
     """Scene input; the service validates it again (it is the single source of the rules)."""
 
+    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), required=False,
+                                   help_text="Optional: the film this scene is from.")
     title = forms.CharField(max_length=200, required=False,
                             help_text="Optional; the first words of the description otherwise.")
     # Why no max_length here: a too-long text must reach the service, whose message explains the limit.

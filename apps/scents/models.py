@@ -60,6 +60,8 @@ class Scene(BaseModel):
     """A film scene described by a user; its embedding powers the similar-scenes search."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenes")
+    movie = models.ForeignKey("movies.Movie", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="scent_scenes", help_text="The film this scene is from, if any.")
     title = models.CharField(max_length=200)
     description = models.TextField()
     genre = models.CharField(max_length=30, blank=True, default="", choices=_choices(GENRES))

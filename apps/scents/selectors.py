@@ -33,7 +33,7 @@ def scene_visible_filter(user):
 
 
 def scene_list(*, user, owner=None, query=""):
-    qs = Scene.objects.filter(scene_visible_filter(user)).select_related("owner").annotate(
+    qs = Scene.objects.filter(scene_visible_filter(user)).select_related("owner", "movie").annotate(
         recipe_count=Count("recipes"))
     if owner is not None:
         qs = qs.filter(owner=owner)
@@ -45,7 +45,7 @@ def scene_list(*, user, owner=None, query=""):
 def scene_get(*, pk, user) -> Scene:
     """The scene if this user may see it; a 404 ApplicationError otherwise (private scenes of
     other users are indistinguishable from missing ones)."""
-    scene = Scene.objects.filter(scene_visible_filter(user), pk=pk).select_related("owner").first()
+    scene = Scene.objects.filter(scene_visible_filter(user), pk=pk).select_related("owner", "movie").first()
     if scene is None:
         raise ApplicationError("No such scene, or it is private to its owner.", code="not_found", status=404)
     return scene

@@ -42,7 +42,7 @@ def _title_from(description: str) -> str:
 
 @transaction.atomic
 def scene_create(*, owner, description, title="", genre="", mood="", time_of_day="", weather="",
-                 season="", place="", is_private=False) -> Scene:
+                 season="", place="", is_private=False, movie=None) -> Scene:
     """Validate the input, embed the description and save a Scene owned by `owner`.
 
     Raises ApplicationError for an empty, over-long or word-less description or an unknown field value.
@@ -53,7 +53,7 @@ def scene_create(*, owner, description, title="", genre="", mood="", time_of_day
     scene = Scene(owner=owner, title=(title or "").strip()[:200] or _title_from(clean["description"]),
                   description=clean["description"], genre=clean["genre"], mood=clean["mood"],
                   time_of_day=clean["time_of_day"], weather=clean["weather"], season=clean["season"],
-                  place=clean.get("place", ""), is_private=bool(is_private))
+                  place=clean.get("place", ""), is_private=bool(is_private), movie=movie)
     _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()
@@ -76,7 +76,7 @@ def _scene_writable(scene: Scene, user) -> None:
 def scene_update(*, scene: Scene, user, **changes) -> Scene:
     """Change a scene (owner or curator); the embedding is recomputed when the text changes."""
     _scene_writable(scene, user)
-    unknown = set(changes) - set(SCENE_FIELDS) - {"title", "is_private"}
+    unknown = set(changes) - set(SCENE_FIELDS) - {"title", "is_private", "movie"}
     if unknown:
         raise ApplicationError(f"Unknown scene fields: {', '.join(sorted(unknown))}.")
     merged = {k: changes.get(k, getattr(scene, k)) for k in SCENE_FIELDS}
@@ -87,6 +87,8 @@ def scene_update(*, scene: Scene, user, **changes) -> Scene:
         scene.title = (changes["title"] or "").strip()[:200] or _title_from(clean["description"])
     if "is_private" in changes:
         scene.is_private = bool(changes["is_private"])
+    if "movie" in changes:
+        scene.movie = changes["movie"]
     _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()
@@ -260,11 +262,17 @@ def production_sheet(*, recipe: Recipe, volume_ml, concentration=None) -> dict:
             "rows": rows, "digest": hashlib.sha1(repr(rows).encode()).hexdigest()[:8]}
 
 
-def compose_batch_start(*, user, scene_ids):
-    """Enqueue the `scents.compose_batch` job on the `ml` queue (after commit). Returns the Job."""
-    from apps.core.jobs import job_enqueue
+def compose_batch_start(*, user, scene_ids=(), movie=None):
+    """Enqueue the `scents.compose_batch` job on the `ml` queue (after commit). Returns the Job.
 
-    ids = sorted({int(i) for i in scene_ids})
+    Scenes are the listed ids, plus every scene of `movie` when given (e.g. all scenes of a film).
+    """
+    from apps.core.jobs import job_enqueue
+    from apps.scents.selectors import scene_list
+
+    ids = {int(i) for i in scene_ids}
+    if movie is not None:
+        ids |= set(scene_list(user=user).filter(movie=movie).values_list("pk", flat=True))
     if not ids:
         raise ApplicationError("Choose at least one scene to compose.", extra={"field": "scene_ids"})
-    return job_enqueue(kind="scents.compose_batch", user=user, params={"scene_ids": ids})
+    return job_enqueue(kind="scents.compose_batch", user=user, params={"scene_ids": sorted(ids)})

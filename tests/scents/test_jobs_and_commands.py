@@ -68,3 +68,18 @@ def test_demo_data_loads_twice_without_duplicates(master):
     count = Scene.objects.count()
     demo.load(stdout=StringIO())
     assert count == len(demo.SCENES) == Scene.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_scene_of_a_movie_can_be_composed_in_one_job(master, user, run_jobs):
+    from tests.movies.factories import MovieFactory
+
+    movie = MovieFactory(title="Blade Runner")
+    for text in ("Rain on a neon street", "Tears in rain on a rooftop"):
+        services.scene_create(owner=user, description=text, movie=movie)
+    services.scene_create(owner=user, description="A scene of another film")
+    job = services.compose_batch_start(user=user, movie=movie)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.result["count"] == 2
+    assert Recipe.objects.filter(scene__movie=movie).count() == 2

@@ -100,3 +100,29 @@ def test_the_real_encoder_puts_a_korean_scene_next_to_its_english_translation():
                                     "a bakery with warm bread in the morning"])
     assert float(vecs[0] @ vecs[1]) > float(vecs[1] @ vecs[2])
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-3)
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apps.scents.ml.text import SceneInputError
+from apps.scents.ml.vocab import FIELDS
+
+_ENGINE = ScentEngine(tiny_model(), encoder=HashEncoder())
+field_values = {name: st.one_of(st.just(""), st.sampled_from(values), st.text(max_size=12))
+                for name, values in FIELDS.items()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(description=st.one_of(st.text(max_size=300), st.text(alphabet="비밤장미 rain night🌧️", max_size=60),
+                             st.just(""), st.just("x" * 5000)),
+       fields=st.fixed_dictionaries(field_values))
+def test_any_input_is_either_refused_clearly_or_composed_within_the_constraints(description, fields):
+    try:
+        clean = scene_input_clean({"description": description, **fields})
+    except SceneInputError as exc:
+        assert exc.field in ("description", *FIELDS) and exc.message
+        return
+    result = _ENGINE.compose_one(clean)
+    assert _check(_ENGINE, result) == []
+    assert 0.0 <= result["confidence"] <= 1.0

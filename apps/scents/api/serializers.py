@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
+from apps.movies.models import Movie
 from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
 
 # Why CharField (not ChoiceField) for the vocabularies: the service validates them and its message
@@ -17,6 +18,8 @@ class SceneInputSerializer(InputSerializer):
     season = serializers.CharField(required=False, allow_blank=True, default="")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     is_private = serializers.BooleanField(required=False, default=False)
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), required=False, allow_null=True,
+                                               default=None)
 
 
 class SceneUpdateSerializer(SceneInputSerializer):
@@ -50,7 +53,9 @@ class FeedbackInputSerializer(InputSerializer):
 
 
 class BatchInputSerializer(InputSerializer):
-    scene_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=2000)
+    scene_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                      max_length=2000)
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), required=False, default=None)
 
 
 class IngredientSerializer(serializers.ModelSerializer):
@@ -66,8 +71,8 @@ class SceneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Scene
-        fields = ["id", "title", "description", "genre", "mood", "time_of_day", "weather", "season", "place",
-                  "is_private", "owner", "embedding_model", "created_at", "updated_at"]
+        fields = ["id", "movie", "title", "description", "genre", "mood", "time_of_day", "weather", "season",
+                  "place", "is_private", "owner", "embedding_model", "created_at", "updated_at"]
 
 
 class SimilarSceneSerializer(SceneSerializer):

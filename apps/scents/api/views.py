@@ -99,7 +99,8 @@ class BatchComposeApi(APIView):
     def post(self, request):
         data = BatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.compose_batch_start(user=request.user, scene_ids=data.validated_data["scene_ids"])
+        job = services.compose_batch_start(user=request.user, scene_ids=data.validated_data["scene_ids"],
+                                           movie=data.validated_data["movie"])
         return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -155,7 +155,13 @@ def train_scents(*, out_path, per_archetype=40, members=5, epochs=40, seed=0,
     out_path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(out_path, **arrays)
     digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
-    final.version = f"scents-profile-{digest[:10]}"
+    # The version hashes the weights, not the file: np.savez stamps zip entries with the time,
+    # and a retrain with the same data and seed must keep its version (and its cached recipes).
+    weights = hashlib.sha256()
+    for key in sorted(arrays):
+        weights.update(key.encode())
+        weights.update(np.ascontiguousarray(arrays[key]).tobytes())
+    final.version = f"scents-profile-{weights.hexdigest()[:10]}"
     summary, detail = handwritten_eval(ScentEngine(final, encoder=cache_encoder(cache)))
     metrics["handwritten"] = summary
     metrics["handwritten_detail"] = detail
