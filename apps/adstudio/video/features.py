@@ -96,11 +96,9 @@ def _spread_change(diff: np.ndarray, cells: int = 4) -> float:
     h, w = diff.shape
     if h < cells or w < cells:
         return float(diff.mean())
-    ys = np.linspace(0, h, cells + 1).astype(int)
-    xs = np.linspace(0, w, cells + 1).astype(int)
-    means = [diff[ys[i]:ys[i + 1], xs[j]:xs[j + 1]].mean()
-             for i in range(cells) for j in range(cells)]
-    return float(np.median(means))
+    ch, cw = h // cells, w // cells
+    grid = diff[:ch * cells, :cw * cells].reshape(cells, ch, cells, cw).mean(axis=(1, 3))
+    return float(np.median(grid))
 
 
 def structure_similarity(a: np.ndarray, b: np.ndarray, aligner: "_Aligner") -> float:
