@@ -28,5 +28,6 @@ def tiny_model(seed=0, members=3, version="test-model"):
                  "b2": np.zeros(len(FAMILIES), np.float32),
                  "L": rng.normal(0, 0.5, (LEX_DIM, len(FAMILIES))).astype(np.float32)}
                 for _ in range(members)]
-    return ProfileModel(members_, np.array([0.0, 1.0]), np.array([0.05, 0.95]), version,
-                        np.zeros(384, np.float32), np.ones(384, np.float32))
+    return ProfileModel(members_, np.array([2.0, 2.0, 1.0, 1.0]), -3.0, version,
+                        np.zeros(384, np.float32), np.ones(384, np.float32),
+                        np.eye(4, 384, dtype=np.float32))

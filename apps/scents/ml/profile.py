@@ -7,8 +7,10 @@ Each ensemble member is `softmax(MLP([embedding, fields]) + lexical(words))`:
 Members are trained on bootstrap resamples with different seeds; inference is numpy only.
 
 Confidence = calibrated probability that the scene's leading family is among the profile's two
-largest: a raw score (ensemble agreement x probability mass of the top two) mapped through an
-isotonic curve fitted on archetypes that none of the members saw.
+largest. A logistic model, fitted on archetypes none of the members saw, reads four signals:
+ensemble agreement (1 - mean Jensen-Shannon divergence to the mean), probability mass of the top
+two families, similarity of the scene to the nearest training group (novel scenes are riskier),
+and the share of the scene's words the lexical part has learned (gibberish and unknown words).
 """
 from dataclasses import dataclass
 
@@ -56,11 +58,12 @@ def _js(p, q):
 @dataclass
 class ProfileModel:
     members: list  # dicts of numpy arrays: W1 b1 W2 b2 L (LEX_DIM x 14)
-    calib_x: np.ndarray
-    calib_y: np.ndarray
+    calib_w: np.ndarray  # (4,) logistic weights over confidence_features; empty = uncalibrated
+    calib_b: float
     version: str = "dev"
     emb_mean: np.ndarray = None
     emb_scale: np.ndarray = None
+    centroids: np.ndarray = None  # (k, 384) unit mean embeddings of the training groups
 
     def _standardise(self, emb):
         # Why: e5 vectors share a large common direction (cosines of unrelated texts ~0.75);
@@ -83,20 +86,33 @@ class ProfileModel:
         lex = [lex_ids(t) for t in texts]
         return np.stack([_softmax(self._member_logits(m, emb, fmat, lex)) for m in self.members])
 
-    def confidence_raw(self, probs):
-        """probs: (K, n, 14) -> (n,) agreement x top-two mass, in [0, 1]."""
+    def confidence_features(self, probs, emb, texts):
+        """(n, 4): agreement, top-two mass, nearest-group similarity, known-word share."""
         mean = probs.mean(axis=0)
         agreement = 1.0 - np.mean([_js(p, mean) for p in probs], axis=0) / np.log(2)
         top2 = np.sort(mean, axis=1)[:, -2:].sum(axis=1)
-        return np.clip(agreement * top2, 0.0, 1.0)
+        if self.centroids is not None and len(self.centroids):
+            near = (np.asarray(emb, dtype=np.float32) @ self.centroids.T).max(axis=1)
+        else:
+            near = np.ones(len(mean))
+        if getattr(self, "_lex_norm", None) is None:
+            self._lex_norm = np.linalg.norm(np.mean([m["L"] for m in self.members], axis=0), axis=1)
+        known = []
+        for text in texts:
+            ids = lex_ids(text)[0]
+            known.append(float(np.mean(self._lex_norm[ids] > 0.05)) if len(ids) else 0.0)
+        return np.stack([agreement, top2, near, np.asarray(known)], axis=1)
 
-    def calibrate(self, raw):
-        return np.interp(raw, self.calib_x, self.calib_y) if len(self.calib_x) else raw
+    def confidence(self, probs, emb, texts):
+        feats = self.confidence_features(probs, emb, texts)
+        if self.calib_w is None or not len(self.calib_w):
+            return np.clip(feats[:, 0] * feats[:, 1], 0.0, 1.0)
+        return 1.0 / (1.0 + np.exp(-(feats @ self.calib_w + self.calib_b)))
 
     def predict(self, emb, fields, texts):
         """(profiles (n, 14), confidence (n,)) for already-embedded scenes."""
         probs = self.predict_members(emb, fields, texts)
-        return probs.mean(axis=0), self.calibrate(self.confidence_raw(probs))
+        return probs.mean(axis=0), self.confidence(probs, emb, texts)
 
     def explain_words(self, text, top=8):
         """Words that pushed families up, from the additive lexical part of every member.
@@ -137,8 +153,8 @@ class ProfileModel:
         return out
 
     def to_arrays(self):
-        arrays = {"calib_x": self.calib_x, "calib_y": self.calib_y,
-                  "emb_mean": self.emb_mean, "emb_scale": self.emb_scale}
+        arrays = {"calib_w": self.calib_w, "calib_b": np.array([self.calib_b]),
+                  "emb_mean": self.emb_mean, "emb_scale": self.emb_scale, "centroids": self.centroids}
         for k, m in enumerate(self.members):
             for key, val in m.items():
                 arrays[f"m{k}_{key}"] = val
@@ -150,8 +166,8 @@ class ProfileModel:
         while f"m{k}_W1" in arrays:
             members.append({key: arrays[f"m{k}_{key}"] for key in ("W1", "b1", "W2", "b2", "L")})
             k += 1
-        return cls(members, arrays["calib_x"], arrays["calib_y"], version,
-                   arrays["emb_mean"], arrays["emb_scale"])
+        return cls(members, arrays["calib_w"], float(arrays["calib_b"][0]), version,
+                   arrays["emb_mean"], arrays["emb_scale"], arrays["centroids"])
 
 
 def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-3):
@@ -208,24 +224,29 @@ def train_ensemble(emb, fields, texts, targets, *, members=5, seed=0, epochs=40)
     lex = [lex_ids(t) for t in texts]
     out = [train_member(z, fmat, lex, targets, seed=seed + 1000 * k, epochs=epochs)
            for k in range(members)]
-    return ProfileModel(out, np.zeros(0), np.zeros(0), "dev", mean, scale)
+    return ProfileModel(out, np.zeros(0), 0.0, "dev", mean, scale)
+
+
+def group_centroids(emb, groups):
+    """Unit mean embedding of each training group (archetype or smell concept)."""
+    keys = sorted(set(groups))
+    cents = np.stack([emb[[g == k for g in groups]].mean(axis=0) for k in keys])
+    return (cents / np.linalg.norm(cents, axis=1, keepdims=True)).astype(np.float32)
 
 
 def fit_calibration(model, emb, fields, texts, targets):
-    """Logistic (Platt) map raw confidence -> P(target's top family in the profile's top two),
-    stored as a 51-point curve. Logistic rather than isotonic: with a few hundred held-out
-    scenes isotonic steps reach exactly 0 or 1, which no model deserves."""
+    """Logistic map confidence_features -> P(target's top family in the profile's top two),
+    fitted on held-out archetypes (a Platt-style calibration with four inputs)."""
     from sklearn.linear_model import LogisticRegression
 
     probs = model.predict_members(emb, fields, texts)
-    raw = model.confidence_raw(probs)
+    feats = model.confidence_features(probs, emb, texts)
     hits = top2_hits(probs.mean(axis=0), targets)
-    grid = np.linspace(0.0, 1.0, 51)
     if hits.min() == hits.max():
-        model.calib_x, model.calib_y = grid, np.full_like(grid, hits.mean() * 0.98 + 0.01)
+        model.calib_w, model.calib_b = np.zeros(feats.shape[1]), float(np.log((hits.mean() + 0.01) / (1.01 - hits.mean())))
         return model
-    clf = LogisticRegression(C=10.0).fit(raw.reshape(-1, 1), hits)
-    model.calib_x, model.calib_y = grid, clf.predict_proba(grid.reshape(-1, 1))[:, 1]
+    clf = LogisticRegression(C=1.0).fit(feats, hits)
+    model.calib_w, model.calib_b = clf.coef_[0].astype(np.float64), float(clf.intercept_[0])
     return model
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from . import composer
 from .ingredients import master_default
 from .pipeline import ScentEngine
-from .profile import fit_calibration, top2_hits, train_ensemble
+from .profile import fit_calibration, group_centroids, top2_hits, train_ensemble
 from .scenarios import concept_scenarios, scenarios_generate, split_archetypes
 from .text import model_text, scene_input_clean
 from .vocab import FAMILIES
@@ -74,14 +74,19 @@ def _join(parts):
 def profile_metrics(model, emb, fields, texts, targets, langs):
     probs = model.predict_members(emb, fields, texts)
     pred = probs.mean(axis=0)
-    conf = model.calibrate(model.confidence_raw(probs))
+    conf = model.confidence(probs, emb, texts)
     hits = top2_hits(pred, targets)
     top1 = (pred.argmax(1) == targets.argmax(1)).astype(float)
     cos = np.sum(pred * targets, 1) / (np.linalg.norm(pred, axis=1) * np.linalg.norm(targets, axis=1))
     out = {"n": len(targets), "top2_hit": round(hits.mean(), 4), "top1_acc": round(top1.mean(), 4),
            "cosine": round(float(cos.mean()), 4),
            "confidence_mean": round(float(conf.mean()), 4),
-           "brier": round(float(np.mean((conf - hits) ** 2)), 4)}
+           "brier": round(float(np.mean((conf - hits) ** 2)), 4),
+           "brier_constant": round(float(hits.mean() * (1 - hits.mean())), 4)}
+    if 0 < hits.mean() < 1:
+        from sklearn.metrics import roc_auc_score
+
+        out["confidence_auc"] = round(float(roc_auc_score(hits, conf)), 4)
     for lang in sorted(set(langs)):
         sel = np.array([lg == lang for lg in langs])
         out[f"top2_hit_{lang}"] = round(hits[sel].mean(), 4)
@@ -135,6 +140,8 @@ def train_scents(*, out_path, per_archetype=40, members=5, epochs=40, seed=0,
     data["train+concepts"] = _join([data["train"], data["concepts"]])
     say(0, 3, "training the evaluation ensemble (train archetypes only)")
     held = train_ensemble(*data["train+concepts"], members=members, seed=seed, epochs=epochs)
+    held.centroids = group_centroids(data["train+concepts"][0],
+                                     [s.archetype for s in sets["train"] + sets["concepts"]])
     fit_calibration(held, *data["val"])
     held.version = "heldout"
     metrics = {"split": {"train": train_keys, "val": val_keys, "test": test_keys},
@@ -149,7 +156,8 @@ def train_scents(*, out_path, per_archetype=40, members=5, epochs=40, seed=0,
     say(1, 3, "training the shipped ensemble (all archetypes)")
     every = _join([data[n] for n in sets])
     final = train_ensemble(*every, members=members, seed=seed, epochs=epochs)
-    final.calib_x, final.calib_y = held.calib_x, held.calib_y
+    final.calib_w, final.calib_b = held.calib_w, held.calib_b
+    final.centroids = group_centroids(every[0], [s.archetype for n in sets for s in sets[n]])
     arrays = final.to_arrays()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
