@@ -65,6 +65,7 @@ def video_analyse(path: Path, *, model, options: PipelineOptions = PipelineOptio
     progress(4, len(STAGES), "Grouping shots into scenes")
     groups = scenes_group(np.stack([s["embedding"] for s in shots]),
                           [(s["start"], s["end"]) for s in shots],
+                          hists=features.hist[[s["keyframe"] for s in shots]],
                           hard_breaks={i for i, s in enumerate(shots) if s["cut_in"] == "fade"},
                           params=options.scene_params)
     progress(5, len(STAGES), f"{len(groups)} scenes; reading them with {options.provider}")

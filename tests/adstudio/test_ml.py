@@ -83,3 +83,11 @@ def test_shots_with_similar_embeddings_form_one_scene_and_a_fade_splits():
     spans = [(i * 2.0, i * 2.0 + 2) for i in range(5)]
     assert scenes_group(emb, spans) == [[0, 1], [2, 3], [4]]
     assert scenes_group(emb, spans, hard_breaks={1}) == [[0], [1], [2, 3], [4]]
+
+
+def test_colour_histograms_join_shots_that_share_the_light_of_a_scene():
+    emb = np.stack([np.eye(4)[0], np.eye(4)[0] * 0.6 + np.eye(4)[1] * 0.8, np.eye(4)[2]])
+    warm, cold = np.array([0.9, 0.1, 0.0]), np.array([0.0, 0.1, 0.9])
+    spans = [(0, 2), (2, 4), (4, 6)]
+    assert scenes_group(emb, spans, hists=np.stack([warm, warm, cold])) == [[0, 1], [2]]
+    assert scenes_group(emb, spans, hists=np.stack([warm, cold, cold])) == [[0], [1], [2]]
