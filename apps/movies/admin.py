@@ -52,3 +52,7 @@ class ReviewAdmin(admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         job = job_enqueue(kind="movies.reviews_rescore", user=request.user, params={"review_ids": ids})
         self.message_user(request, f"Re-scoring {len(ids)} review(s) in job #{job.pk}.", messages.SUCCESS)
+
+
+# Genre experiment/suggestion admin and the "Suggest genres" movie action (issue 4).
+from apps.movies import admin_genres  # noqa: E402,F401

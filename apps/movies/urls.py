@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from apps.movies.views import catalog
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/review/", catalog.review_save, name="review_save"),
     path("reviews/<int:pk>/delete/", catalog.review_delete, name="review_delete"),
     path("reviews/import/", catalog.reviews_import, name="reviews_import"),
+    # Genre suggestions and research pages (issue 4).
+    path("", include("apps.movies.urls_genres")),
 ]

@@ -18,15 +18,18 @@ from PIL import Image
 from .encoders import map_to_features
 
 
-def gradcam(head, batch: dict, fmap: torch.Tensor, genre: int, cells: int) -> np.ndarray:
-    """Heat map (h, w) in [0, 1] on the feature-map grid for logit ``genre`` of movie 0 in ``batch``."""
+def gradcam(head, batch: dict, fmap: torch.Tensor, genre: int, cells: int) -> np.ndarray | None:
+    """Heat map (h, w) in [0, 1] on the feature-map grid for logit ``genre`` of movie 0 in ``batch``
+    (None when the head does not look at the poster, e.g. the text-only head)."""
     fmap = fmap.detach().clone().requires_grad_(True)
     pooled, grid = map_to_features(fmap, cells)
     b = dict(batch, image_global=pooled, image_cells=grid, has_image=torch.ones(fmap.shape[0], dtype=torch.bool))
     head.eval()
     head.zero_grad(set_to_none=True)
     logit = head(b)[0, genre]
-    (grad,) = torch.autograd.grad(logit, fmap)
+    (grad,) = torch.autograd.grad(logit, fmap, allow_unused=True)
+    if grad is None:
+        return None
     weights = grad[0].mean(dim=(1, 2))                       # (C,)
     cam = torch.relu((weights[:, None, None] * fmap[0]).sum(0)).detach().numpy()
     return cam / cam.max() if cam.max() > 0 else cam
@@ -43,16 +46,20 @@ def heatmap_overlay_png(image: Image.Image, cam: np.ndarray, alpha: float = 0.45
     return buf.getvalue()
 
 
-def token_attributions(head, batch: dict, genre: int, words: list[tuple[str, list[int]]]) -> list[dict]:
-    """Per-word scores (signed, scaled to max |score| = 1) for logit ``genre`` of movie 0.
+def token_attributions(head, batch: dict, genre: int, words: list[tuple[str, list[int]]]) -> list[dict] | None:
+    """Per-word scores (signed, scaled to max |score| = 1) for logit ``genre`` of movie 0
+    (None when the head does not read the plot, e.g. the image-only head).
 
     ``words`` lists each word and the token positions it spans (from the tokenizer's ``word_ids``).
     """
     tokens = batch["text_tokens"].detach().float().clone().requires_grad_(True)
     head.eval()
     head.zero_grad(set_to_none=True)
-    logit = head(dict(batch, text_tokens=tokens))[0, genre]
-    (grad,) = torch.autograd.grad(logit, tokens)
+    b = {k: v for k, v in batch.items() if k != "text_pooled"}
+    logit = head(dict(b, text_tokens=tokens))[0, genre]
+    (grad,) = torch.autograd.grad(logit, tokens, allow_unused=True)
+    if grad is None:
+        return None
     per_token = (grad[0] * tokens[0]).sum(-1).detach().numpy()
     scores = [float(per_token[pos].sum()) for _, pos in words]
     top = max((abs(s) for s in scores), default=0.0) or 1.0

@@ -40,7 +40,9 @@ class GenreHead(nn.Module):
         self.modality_weights: torch.Tensor | None = None
 
     def text_vector(self, b) -> torch.Tensor:
-        pooled = masked_mean(b["text_tokens"].float(), b["text_mask"])
+        # Training passes the masked mean precomputed once ("text_pooled"); live inference and
+        # token attributions pass only tokens, so gradients reach each token.
+        pooled = b["text_pooled"] if "text_pooled" in b else masked_mean(b["text_tokens"].float(), b["text_mask"])
         return torch.where(b["has_text"].unsqueeze(-1), pooled, self.missing_text.expand_as(pooled))
 
     def image_vector(self, b) -> torch.Tensor:
@@ -155,14 +157,17 @@ class CrossAttentionHead(GenreHead):
         self.mlp = _mlp(2 * d, c["hidden"], c["n_genres"], c["dropout"])
         self.attention: tuple[torch.Tensor, torch.Tensor] | None = None
 
+    max_segments = 32
+
     def forward(self, b):
-        t, i = self.proj_t(b["text_tokens"].float()), self.proj_i(b["image_cells"].float())
+        tokens, text_mask = segment_tokens(b["text_tokens"].float(), b["text_mask"], self.max_segments)
+        t, i = self.proj_t(tokens), self.proj_i(b["image_cells"].float())
         B = t.shape[0]
         t = torch.cat([self.missing_text_token.expand(B, -1, -1), t], dim=1)
         i = torch.cat([self.missing_image_token.expand(B, -1, -1), i], dim=1)
         has_t, has_i = b["has_text"].unsqueeze(-1), b["has_image"].unsqueeze(-1)
         # Key masks (True = ignore): the stand-in token is used only when the modality is missing.
-        t_ignore = torch.cat([has_t, ~b["text_mask"] | ~has_t], dim=1)
+        t_ignore = torch.cat([has_t, ~text_mask | ~has_t], dim=1)
         i_ignore = torch.cat([has_i, (~has_i).expand(-1, i.shape[1] - 1)], dim=1)
         t_att, w_ti = self.t2i(t, i, i, key_padding_mask=i_ignore)
         i_att, w_it = self.i2t(i, t, t, key_padding_mask=t_ignore)
@@ -171,6 +176,24 @@ class CrossAttentionHead(GenreHead):
         pooled_t = masked_mean(t_out, ~t_ignore)
         pooled_i = masked_mean(i_out, ~i_ignore)
         return self.mlp(torch.cat([pooled_t, pooled_i], dim=-1))
+
+
+def segment_tokens(tokens: torch.Tensor, mask: torch.Tensor, max_segments: int):
+    """Average runs of consecutive tokens so at most ``max_segments`` remain (CPU cost of attention
+    grows with length; genre cues are phrases, not single word pieces). Gradients still reach
+    every token, so token attributions keep their resolution."""
+    B, L, D = tokens.shape
+    size = -(-L // max_segments)
+    if size <= 1:
+        return tokens, mask
+    pad = (-L) % size
+    if pad:
+        tokens = torch.cat([tokens, tokens.new_zeros(B, pad, D)], dim=1)
+        mask = torch.cat([mask, mask.new_zeros(B, pad)], dim=1)
+    m = mask.reshape(B, -1, size, 1).to(tokens.dtype)
+    summed = (tokens.reshape(B, -1, size, D) * m).sum(2)
+    count = m.sum(2)
+    return summed / count.clamp(min=1.0), count.squeeze(-1) > 0
 
 
 class GMUHead(GenreHead):

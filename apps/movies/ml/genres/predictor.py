@@ -175,11 +175,12 @@ class GenrePredictor:
         per_genre = []
         for g in top:
             entry = {"genre": self.vocabulary[g], "score": float(probs[g])}
-            if fmaps is not None:
-                cam = gradcam(self.head, batch, fmaps, int(g), self.spec.image_cells)
+            cam = gradcam(self.head, batch, fmaps, int(g), self.spec.image_cells) if fmaps is not None else None
+            if cam is not None:
                 entry["gradcam_png"] = base64.b64encode(heatmap_overlay_png(images[0], cam)).decode()
-            if words:
-                entry["words"] = token_attributions(self.head, batch, int(g), words)
+            scores = token_attributions(self.head, batch, int(g), words) if words else None
+            if scores is not None:
+                entry["words"] = scores
             per_genre.append(entry)
         return {"prediction": pred.as_dict(), "modality_weights": weights, "explanations": per_genre,
                 "model_version": self.version, "model_kind": self.kind}

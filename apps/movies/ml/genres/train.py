@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .features import FeatureSet
-from .heads import GenreHead
+from .heads import GenreHead, masked_mean
 
 
 @dataclass
@@ -39,7 +39,24 @@ def seed_everything(seed: int) -> None:
 
 
 def batch_slice(t: dict[str, torch.Tensor], idx) -> dict[str, torch.Tensor]:
-    return {k: v[idx] for k, v in t.items()}
+    """Rows ``idx``, with the token axis cut to the longest plot in the batch (most are short)."""
+    b = {k: v[idx] for k, v in t.items()}
+    used = b["text_mask"].any(0).nonzero()
+    length = int(used.max()) + 1 if len(used) else 1
+    b["text_tokens"], b["text_mask"] = b["text_tokens"][:, :length], b["text_mask"][:, :length]
+    return b
+
+
+def feature_tensors(feats: FeatureSet | dict) -> dict[str, torch.Tensor]:
+    """Tensors for training/evaluation, with the pooled plot vector computed once."""
+    if not isinstance(feats, FeatureSet):
+        return feats
+    t = feats.tensors()
+    if "text_pooled" not in t:
+        chunks = [masked_mean(t["text_tokens"][s:s + 512].float(), t["text_mask"][s:s + 512])
+                  for s in range(0, len(t["text_mask"]), 512)]
+        t["text_pooled"] = torch.cat(chunks) if chunks else torch.zeros(0, t["text_tokens"].shape[-1])
+    return t
 
 
 def modality_dropout(b: dict, p: float, gen: torch.Generator) -> dict:
@@ -57,7 +74,7 @@ def modality_dropout(b: dict, p: float, gen: torch.Generator) -> dict:
 @torch.no_grad()
 def predict_probs(head: GenreHead, feats: FeatureSet | dict, batch_size: int = 256) -> np.ndarray:
     head.eval()
-    t = feats.tensors() if isinstance(feats, FeatureSet) else feats
+    t = feature_tensors(feats)
     n = len(t["has_text"])
     out = [torch.sigmoid(head(batch_slice(t, slice(s, s + batch_size)))) for s in range(0, n, batch_size)]
     return torch.cat(out).numpy() if out else np.zeros((0, head.config["n_genres"]), dtype=np.float32)
@@ -71,11 +88,17 @@ def _map(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def train_head(head: GenreHead, train: FeatureSet, y_train: np.ndarray, val: FeatureSet, y_val: np.ndarray,
-               cfg: TrainConfig, *, progress=None) -> dict:
-    """Train ``head`` in place (best validation epoch restored); return the history."""
+               cfg: TrainConfig, *, progress=None, val_select: np.ndarray | None = None) -> dict:
+    """Train ``head`` in place (best validation epoch restored); return the history.
+
+    ``val_select`` (bool per validation row) restricts the early-stopping score to the population
+    the model is judged on (e.g. movies with both a plot and a poster).
+    """
     seed_everything(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    t, y = train.tensors(), torch.from_numpy(y_train)
+    t, y = feature_tensors(train), torch.from_numpy(y_train)
+    val_t = feature_tensors(val)
+    sel = np.ones(len(y_val), dtype=bool) if val_select is None else np.asarray(val_select)
     n = len(y)
     steps_per_epoch = max(1, math.ceil(n / cfg.batch_size))
     total = steps_per_epoch * cfg.epochs
@@ -98,7 +121,7 @@ def train_head(head: GenreHead, train: FeatureSet, y_train: np.ndarray, val: Fea
             opt.step()
             sched.step()
             losses.append(loss.item())
-        score = _map(y_val, predict_probs(head, val))
+        score = _map(y_val[sel], predict_probs(head, val_t)[sel])
         history.append({"epoch": epoch + 1, "loss": float(np.mean(losses)), "val_map": score})
         if progress:
             progress(epoch + 1, cfg.epochs, f"epoch {epoch + 1}: loss {np.mean(losses):.4f}, val mAP {score:.4f}")

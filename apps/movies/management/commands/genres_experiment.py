@@ -1,0 +1,84 @@
+"""Train and compare genre heads on a data set; optionally deploy one.
+
+    python manage.py genres_experiment --data ../shared/data/genres [--heads text image gmu ...]
+        [--name NAME] [--seed 13] [--limit N] [--now] [--deploy KIND|best]
+
+Without ``--now`` the run is enqueued as a job on the ``ml`` queue (watch it on the job page);
+with ``--now`` it runs in this process. ``--deploy`` (needs ``--now``) copies the chosen head to
+``models_store/`` and writes its manifest entry; ``best`` = the run's validation pick.
+"""
+import json
+
+import torch
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.errors import ApplicationError
+from apps.movies.ml.genres.heads import HEAD_KINDS
+
+
+class Command(BaseCommand):
+    help = "Run a genre-model experiment (and optionally deploy a head)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", required=True, help="shared JSONL folder/file or an MM-IMDb folder")
+        parser.add_argument("--heads", nargs="+", default=list(HEAD_KINDS), choices=HEAD_KINDS)
+        parser.add_argument("--name", default="")
+        parser.add_argument("--seed", type=int, default=13)
+        parser.add_argument("--limit", type=int, default=None)
+        parser.add_argument("--train", default="{}", help="JSON training overrides, e.g. '{\"epochs\": 20}'")
+        parser.add_argument("--now", action="store_true", help="run in this process instead of a job")
+        parser.add_argument("--deploy", default="", help="head kind to deploy after the run, or 'best'")
+        parser.add_argument("--threads", type=int, default=0)
+
+    def handle(self, *args, **opts):
+        from apps.movies.services.genres_experiments import experiment_create, experiment_deploy, experiment_execute
+
+        if opts["deploy"] and not opts["now"]:
+            raise CommandError("--deploy needs --now (a queued run has no results yet)")
+        if opts["threads"]:
+            torch.set_num_threads(opts["threads"])
+        try:
+            train = json.loads(opts["train"])
+            experiment = experiment_create(user=None, name=opts["name"] or f"heads: {' '.join(opts['heads'])}",
+                                           data_path=opts["data"], heads=opts["heads"], seed=opts["seed"],
+                                           limit=opts["limit"], train=train, enqueue=not opts["now"])
+        except (ApplicationError, ValueError) as exc:
+            raise CommandError(getattr(exc, "message", str(exc))) from exc
+        if not opts["now"]:
+            self.stdout.write(f"Experiment {experiment.pk} queued as job {experiment.job_id} on the ml queue.")
+            return
+        progress = _Printer(self.stdout)
+        try:
+            experiment_execute(experiment=experiment, progress=progress)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        experiment.refresh_from_db()
+        self._table(experiment)
+        if opts["deploy"]:
+            kind = experiment.summary["deploy_candidate"] if opts["deploy"] == "best" else opts["deploy"]
+            try:
+                entry = experiment_deploy(experiment=experiment, kind=kind)
+            except ApplicationError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(f"Deployed {kind} as {entry['path']} (version {entry['version']}).")
+
+    def _table(self, experiment):
+        cols = ("f1_macro", "f1_micro", "map_macro", "roc_auc_macro")
+        for subset in ("test_both", "test_image"):
+            self.stdout.write(f"\n{subset:>10}  " + "  ".join(f"{c:>13}" for c in cols))
+            for kind, m in experiment.metrics.items():
+                row = m.get(subset, {})
+                self.stdout.write(f"{kind:>10}  " + "  ".join(f"{(row.get(c) or 0):13.4f}" for c in cols))
+        self.stdout.write("\n" + json.dumps(experiment.summary))
+
+
+class _Printer:
+    def __init__(self, out):
+        self.out = out
+
+    def __call__(self, done, total, note=""):
+        if note:
+            self.out.write(f"[{done}/{total}] {note}")
+
+    def log(self, text):
+        self.out.write(text)

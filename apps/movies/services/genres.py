@@ -1,0 +1,188 @@
+"""Writes for genre research and suggestions (issue 4).
+
+Suggestions come from the deployed genre model (``settings.GENRES_MODEL_NAME`` in the model
+manifest); experiments train and compare heads on a data set named by path and may deploy one.
+Heavy work (encoders, training) runs in jobs on the ``ml`` queue; rows are written in short
+atomic blocks afterwards, never around the model call.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.selectors import user_is_curator
+from apps.core.errors import ApplicationError
+from apps.core.jobs import job_enqueue
+from apps.core.registry import ModelUnavailable, manifest_read, manifest_write_entry, ml_model_get, ml_model_register
+from apps.movies.ml.genres.images import MAX_POSTER_BYTES
+from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput, file_sha256
+from apps.movies.models import Experiment, GenreSuggestion, Movie
+from apps.movies.services.catalog import genre_get_or_create
+
+logger = logging.getLogger(__name__)
+
+SUGGESTIONS_SHOWN = 5       # top genres stored per request (above threshold or not)
+EXPLAINED = 3               # of which this many get a Grad-CAM image and word attributions
+
+
+def _load_predictor(path: Path, entry: dict) -> GenrePredictor:
+    predictor = GenrePredictor.load(path)
+    predictor.manifest_entry = entry
+    return predictor
+
+
+def genre_model_names() -> list[str]:
+    """Genre models in the manifest (the deployed one and any kept for comparison)."""
+    return sorted(n for n, e in manifest_read()["models"].items() if e.get("task") == "genres")
+
+
+def genre_model_get(name: str | None = None):
+    """The ``LoadedModel`` for ``name`` (default: the deployed one); ApplicationError when unknown."""
+    name = name or settings.GENRES_MODEL_NAME
+    known = genre_model_names()
+    if name not in known:
+        listed = ", ".join(known) or "none; run genres_experiment --deploy first"
+        raise ApplicationError(f"Unknown genre model {name!r}. Available: {listed}.", code="unknown_model", status=404)
+    ml_model_register(name, _load_predictor)
+    try:
+        return ml_model_get(name)
+    except ModelUnavailable as exc:
+        raise ApplicationError(str(exc), code="model_unavailable", status=409) from exc
+
+
+def genres_model_warm_up() -> None:
+    """Load the deployed genre model and its encoders (the ml worker calls this at start)."""
+    try:
+        genre_model_get().obj.warm_up()
+    except ApplicationError as exc:
+        logger.info("genre model not warmed up: %s", exc.message)
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+def _require_curator(user) -> None:
+    if not (user is not None and user.is_authenticated and user_is_curator(user)):
+        raise ApplicationError("Only curators may work with genre suggestions.", code="forbidden", status=403)
+
+
+def genre_suggest_request(*, movie: Movie, user):
+    """Enqueue a ``movies.genres_suggest`` job for ``movie`` (curators only); returns the Job.
+
+    Raises ApplicationError (403) for non-curators and (409) when no genre model is deployed.
+    """
+    _require_curator(user)
+    genre_model_get()  # fail now, with a clear message, rather than in the worker
+    return job_enqueue(kind="movies.genres_suggest", user=user, target=movie)
+
+
+def _poster_bytes(movie: Movie) -> tuple[bytes | None, str]:
+    if not movie.poster:
+        return None, ""
+    try:
+        with default_storage.open(movie.poster.name, "rb") as fh:
+            data = fh.read(MAX_POSTER_BYTES + 1)
+    except OSError as exc:
+        return None, f"poster file unreadable ({exc.__class__.__name__}); predicted without a poster"
+    if len(data) > MAX_POSTER_BYTES:
+        return None, "poster larger than 50 MB; predicted without a poster"
+    return data, ""
+
+
+def genre_suggestions_generate(*, movie: Movie, job=None, progress=None, model_name: str | None = None) -> dict:
+    """Predict genres for ``movie`` with explanations and store the top ones as pending suggestions.
+
+    Replaces the movie's earlier *pending* suggestions; accepted/rejected ones stay. Genres the
+    movie already has are not suggested. Returns a summary dict (the job result).
+    """
+    loaded = genre_model_get(model_name)
+    predictor = loaded.obj
+    poster, note = _poster_bytes(movie)
+    if progress:
+        progress(0, 2, "predicting genres")
+    out = predictor.explain(MovieInput(id=str(movie.pk), plot=movie.plot or None, poster=poster), top_k=EXPLAINED)
+    pred = out["prediction"]
+    notes = [note] if note else []
+    notes += pred["notes"]
+    explained = {e["genre"]: e for e in out["explanations"]}
+    have = {g.lower() for g in movie.genres.values_list("name", flat=True)}
+    ranked = [g for g in sorted(pred["scores"], key=lambda g: -pred["scores"][g]) if g.lower() not in have]
+    chosen = ranked[:max(SUGGESTIONS_SHOWN, len([g for g in pred["genres"] if g.lower() not in have]))]
+    rows = _suggestions_save(movie=movie, job=job, version=loaded.version, pred=pred, chosen=chosen,
+                             explained=explained, weights=out["modality_weights"])
+    if progress:
+        progress(2, 2, f"{len(rows)} suggestions stored")
+    return {"model_version": loaded.version, "pattern": pred["pattern"], "notes": notes,
+            "suggested": [{"genre": r.genre_name, "score": r.score, "above_threshold": r.above_threshold}
+                          for r in rows]}
+
+
+def _suggestions_save(*, movie, job, version, pred, chosen, explained, weights) -> list[GenreSuggestion]:
+    rows = []
+    with transaction.atomic():
+        GenreSuggestion.objects.filter(movie=movie, status=GenreSuggestion.Status.PENDING).delete()
+        decided = set(GenreSuggestion.objects.filter(movie=movie, model_version=version)
+                      .values_list("genre_name", flat=True))
+        for name in chosen:
+            if name in decided:
+                continue
+            ex = explained.get(name, {})
+            row = GenreSuggestion(
+                movie=movie, genre_name=name, score=pred["scores"][name], above_threshold=name in pred["genres"],
+                model_version=version, job=job,
+                explanation={"words": ex.get("words", []), "modality_weights": weights, "pattern": pred["pattern"]},
+            )
+            row.full_clean(exclude=["heatmap"])
+            if ex.get("gradcam_png"):
+                import base64
+                row.heatmap.save(f"{movie.pk}-{slugify(name)}-{int(time.time())}.png",
+                                 ContentFile(base64.b64decode(ex["gradcam_png"])), save=False)
+            row.save()
+            rows.append(row)
+    return rows
+
+
+def genre_suggestion_accept(*, suggestion: GenreSuggestion, user) -> GenreSuggestion:
+    """Add the suggested genre to the movie (creating the Genre if new) and mark it accepted."""
+    _require_curator(user)
+    with transaction.atomic():
+        suggestion = GenreSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != GenreSuggestion.Status.PENDING:
+            raise ApplicationError(f"This suggestion was already {suggestion.status}.", code="already_decided",
+                                   status=409)
+        genre = genre_get_or_create(name=suggestion.genre_name)
+        suggestion.movie.genres.add(genre)
+        suggestion.genre = genre
+        _decide(suggestion, GenreSuggestion.Status.ACCEPTED, user)
+    return suggestion
+
+
+def genre_suggestion_reject(*, suggestion: GenreSuggestion, user) -> GenreSuggestion:
+    """Mark a pending suggestion rejected (the movie's genres do not change)."""
+    _require_curator(user)
+    with transaction.atomic():
+        suggestion = GenreSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != GenreSuggestion.Status.PENDING:
+            raise ApplicationError(f"This suggestion was already {suggestion.status}.", code="already_decided",
+                                   status=409)
+        _decide(suggestion, GenreSuggestion.Status.REJECTED, user)
+    return suggestion
+
+
+def _decide(suggestion, status, user) -> None:
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = status, user, timezone.now()
+    suggestion.full_clean(exclude=["heatmap"])
+    suggestion.save(update_fields=["status", "decided_by", "decided_at", "genre", "updated_at"])
+
+
+def genre_suggest_many(*, movies, user) -> list:
+    """Enqueue one suggestion job per movie (the admin action over many movies)."""
+    return [genre_suggest_request(movie=m, user=user) for m in movies]

