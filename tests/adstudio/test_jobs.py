@@ -10,7 +10,7 @@ from apps.adstudio.models import Analysis, Shot, Tag
 from apps.core.models import Job
 from tests.adstudio.badfiles import text_as_mp4, truncated_mp4, zero_second_mp4
 from tests.adstudio.factories import analysis_started, upload_of
-from tests.adstudio.fakes import file_server
+from tests.adstudio.fakes import FakeServer, file_server
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,13 +88,34 @@ def test_a_url_video_is_downloaded_into_the_owners_workspace(user, media, clips,
     assert video.file.name.startswith(f"adstudio/{user.pk}/videos/{video.pk}/")
 
 
+def test_a_web_page_with_a_video_is_resolved_by_ytdlp(user, media, clips, run_jobs):
+    path, _ = clips("cuts", 37, seconds=3)
+    page = '<html><body><video src="/media/ad.mp4" controls></video></body></html>'
+    files = {"/spot.html": page.encode(), "/media/ad.mp4": path.read_bytes()}
+
+    def handler(request):
+        name = request["path"].split("?")[0]
+        if name not in files:
+            return 404, {}, "not found"
+        kind = "text/html" if name.endswith(".html") else "video/mp4"
+        return 200, {"Content-Type": kind}, files[name]
+
+    with FakeServer(handler) as server:
+        video = services.video_create_from_url(owner=user, url=f"{server.url}/spot.html")
+        analysis = services.analysis_start(owner=user, video=video)
+        run_jobs()
+    analysis = _refresh(analysis)
+    assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
+    assert any("yt-dlp" in line.message for line in analysis.job.logs.all())
+
+
 def test_a_url_that_404s_fails_the_job_clearly(user, media, run_jobs):
     with file_server({}) as server:
         video = services.video_create_from_url(owner=user, url=f"{server.url}/gone.mp4")
         analysis = services.analysis_start(owner=user, video=video)
         run_jobs()
     analysis = _refresh(analysis)
-    assert analysis.job.status == Job.Status.FAILED and "HTTP 404" in analysis.job.error
+    assert analysis.job.status == Job.Status.FAILED and "404" in analysis.job.error
 
 
 def test_a_private_address_is_refused_at_once_and_again_by_the_job(user, media, settings,

@@ -2,7 +2,7 @@
 
 yt-dlp gets imageio-ffmpeg's ffmpeg (for formats that need merging), a size cap, a duration
 filter, no playlists and a quiet logger; its errors come back as ``DownloadFailed`` with a
-message a user can act on. The caller checks the URL first (``video.source.url_check``).
+message a user can act on. The caller checks the URL first (``apps.core.net.url_validate``).
 """
 from __future__ import annotations
 

@@ -13,14 +13,13 @@ from apps.adstudio.providers import ProviderError, providers_enabled
 from apps.adstudio.services.storage import local_path, workspace
 from apps.adstudio.services.videos import video_fetch
 from apps.adstudio.video.probe import VideoRejected
-from apps.adstudio.video.source import SourceRejected
 from apps.core.errors import ApplicationError
 from apps.core.jobs import JobFailed, job_enqueue
 
 JOB_KIND = "adstudio.analyse"
 # Stages the user watches: fetch + the pipeline's stages + save.
 TOTAL_STAGES = len(STAGES) + 2
-USER_ERRORS = (VideoRejected, SourceRejected, DownloadFailed, ProviderError)
+USER_ERRORS = (VideoRejected, DownloadFailed, ProviderError, ApplicationError)
 
 
 def provider_config() -> dict:

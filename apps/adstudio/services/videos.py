@@ -1,4 +1,10 @@
-"""Video sources: an upload or a URL, checked, stored in the owner's workspace."""
+"""Video sources: an upload or a URL, checked, stored in the owner's workspace.
+
+URLs go through ``apps.core.net``: only public addresses, checked again on every connection
+and redirect. A direct link to a video file is downloaded by that safe client; only a web page
+(HTML) is handed to yt-dlp to find the video on it. yt-dlp opens its own connections, so for
+pages the address check happens before (the page URL) and after (the media URL it reports).
+"""
 import tempfile
 import uuid
 from pathlib import Path
@@ -12,33 +18,23 @@ from apps.adstudio.integrations import ytdlp
 from apps.adstudio.models import Video
 from apps.adstudio.services.storage import sha256_of, workspace
 from apps.adstudio.video.ffmpeg import ffmpeg_exe
-from apps.adstudio.video.source import SourceLimits, SourceRejected, url_check
 from apps.core.errors import ApplicationError
+from apps.core.net import http_download, url_validate
 
 ALLOWED_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mpg", ".mpeg"}
-
-
-def source_limits() -> SourceLimits:
-    return SourceLimits(max_bytes=settings.ADSTUDIO_MAX_UPLOAD_BYTES,
-                        max_seconds=settings.ADSTUDIO_MAX_SECONDS,
-                        allow_loopback=settings.NET_ALLOW_LOOPBACK)
-
-
-def video_url_check(url: str) -> str:
-    """The URL if it may be fetched, else ApplicationError (not http(s), private address...)."""
-    try:
-        return url_check(url, limits=source_limits())
-    except SourceRejected as exc:
-        raise ApplicationError(str(exc), code="unsafe_url") from exc
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+SUFFIX_OF_TYPE = {"video/quicktime": ".mov", "video/webm": ".webm", "video/x-matroska": ".mkv",
+                  "video/x-msvideo": ".avi", "video/mpeg": ".mpg"}
 
 
 @transaction.atomic
 def video_create_from_url(*, owner, url: str, title: str = "") -> Video:
     """Record a URL source (nothing is downloaded here; the analysis job downloads it).
 
-    Raises ApplicationError when the URL is not http(s) or points to a private address.
+    Raises ApplicationError (UnsafeURL) when the URL is not http(s) or points to a private
+    or local address.
     """
-    url = video_url_check(url)
+    url = url_validate(url)
     video = Video(owner=owner, source_url=url, title=(title or "").strip()[:200])
     video.full_clean()
     video.save()
@@ -79,23 +75,14 @@ def video_create_from_upload(*, owner, upload, title: str = "") -> Video:
 def video_fetch(*, video: Video, progress) -> None:
     """Download a URL video into its owner's workspace (once); fills file, size and hash.
 
-    Raises SourceRejected / ytdlp.DownloadFailed with a message for the user.
+    Raises ApplicationError (unsafe URL, HTTP error, too large) or ytdlp.DownloadFailed, each
+    with a message for the user.
     """
     if video.file:
         return
-    url_check(video.source_url, limits=source_limits())  # again: DNS may have changed
-    limits = source_limits()
+    max_bytes = settings.ADSTUDIO_MAX_UPLOAD_BYTES
     with tempfile.TemporaryDirectory(prefix="adstudio-dl-") as tmp:
-        result = ytdlp.download(
-            video.source_url, Path(tmp) / uuid.uuid4().hex, max_bytes=limits.max_bytes,
-            max_seconds=limits.max_seconds, ffmpeg_location=ffmpeg_exe(),
-            progress=_download_logger(progress))
-        if result.get("url"):
-            url_check(result["url"], limits=limits)  # where the bytes finally came from
-        path: Path = result["path"]
-        if path.stat().st_size > limits.max_bytes:
-            raise SourceRejected(f"The video is larger than the {limits.max_bytes // 2**20} MB "
-                                 "limit.")
+        path, title = _download(video.source_url, Path(tmp), max_bytes, progress)
         with path.open("rb") as handle:
             stored = default_storage.save(
                 workspace(video.owner_id, "videos", str(video.pk), f"source{path.suffix}"),
@@ -103,9 +90,32 @@ def video_fetch(*, video: Video, progress) -> None:
     video.file.name = stored
     video.size_bytes = default_storage.size(stored)
     video.content_hash = sha256_of(stored)
-    if not video.title:
-        video.title = (result.get("title") or "")[:200]
+    video.title = video.title or title[:200]
     video.save(update_fields=["file", "size_bytes", "content_hash", "title", "updated_at"])
+
+
+def _download(url: str, folder: Path, max_bytes: int, progress) -> tuple[Path, str]:
+    """The downloaded file and a title (empty for direct links)."""
+    direct = folder / "direct"
+    with direct.open("wb") as handle:
+        got = http_download(url, dest=handle, max_bytes=max_bytes, timeout=30)
+    if got.content_type not in PAGE_TYPES:
+        suffix = SUFFIX_OF_TYPE.get(got.content_type) or _suffix_of(got.url)
+        return direct.rename(folder / f"source{suffix}"), ""
+    progress.log("The URL is a web page: looking for its video with yt-dlp")
+    result = ytdlp.download(url, folder / uuid.uuid4().hex, max_bytes=max_bytes,
+                            max_seconds=settings.ADSTUDIO_MAX_SECONDS,
+                            ffmpeg_location=ffmpeg_exe(), progress=_download_logger(progress))
+    if result.get("url"):
+        url_validate(result["url"])  # where yt-dlp says the media came from
+    if result["path"].stat().st_size > max_bytes:
+        raise ApplicationError(f"The video is larger than the {max_bytes // 2**20} MB limit.")
+    return result["path"], result.get("title", "")
+
+
+def _suffix_of(url: str) -> str:
+    suffix = Path(url.split("?")[0]).suffix.lower()
+    return suffix if suffix in ALLOWED_SUFFIXES else ".mp4"
 
 
 def _download_logger(progress):
