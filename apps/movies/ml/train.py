@@ -26,10 +26,10 @@ from .sentiment import LanguageModel
 PROTOCOLS = {"ko": (4, 9), "en": (4, 7)}
 DEFAULTS = {
     "ko": dict(features=FeatureSpec(word_ngrams=(1, 2), char_ngrams=(1, 5), word_bits=21, char_bits=21),
-               vocab_size=12000, max_len=64, epochs=1, alpha=5e-7),
+               vocab_size=12000, max_len=64, epochs=1, alpha=5e-7, nb=False, sgd_iter=8),
     "en": dict(features=FeatureSpec(word_ngrams=(1, 3), char_ngrams=(2, 5), word_bits=21, char_bits=21,
-                                    char_analyzer="char_wb"),
-               vocab_size=16000, max_len=400, epochs=3, alpha=2e-6),
+                                    char_analyzer="char_wb", norm="l2"),
+               vocab_size=16000, max_len=256, epochs=0, alpha=2e-6, nb=True, sgd_iter=12),
 }
 
 
@@ -50,12 +50,28 @@ class TrainConfig:
         return self.overrides.get(key, DEFAULTS[self.lang][key])
 
 
-def _linear_fit(x, y_cls, ratings, alpha: float, seed: int):
+def nb_ratios(x, y, *, smoothing: float = 1.0) -> np.ndarray:
+    """Naive-Bayes log-count ratios of binarised features (Wang & Manning 2012, NBSVM)."""
+    present = (x > 0).astype(np.float32)
+    pos = np.asarray(present[y == 1].sum(axis=0)).ravel() + smoothing
+    neg = np.asarray(present[y == 0].sum(axis=0)).ravel() + smoothing
+    return np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
+
+
+def _linear_fit(x, y_cls, ratings, alpha: float, seed: int, nb: bool = False, iters: int = 8):
     labelled = y_cls >= 0
-    cls = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=8, tol=None, average=True,
+    cls = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=iters, tol=None, average=True,
                         class_weight="balanced", random_state=seed)
-    cls.fit(x[labelled], y_cls[labelled])
-    reg = SGDRegressor(loss="squared_error", alpha=alpha, max_iter=8, tol=None, average=True,
+    x_cls, y_lab = x[labelled], y_cls[labelled]
+    if nb:
+        # Scale each feature by its NB ratio, fit, then fold the ratio into the weights
+        # (x * r) . w == x . (r * w), so serving needs no extra table.
+        ratios = nb_ratios(x_cls, y_lab)
+        cls.fit(x_cls @ sp.diags(ratios), y_lab)
+        cls.coef_ = cls.coef_ * ratios[None, :]
+    else:
+        cls.fit(x_cls, y_lab)
+    reg = SGDRegressor(loss="squared_error", alpha=alpha, max_iter=iters, tol=None, average=True,
                        random_state=seed)
     reg.fit(x, ratings.astype(np.float64))
     return cls, reg
@@ -138,7 +154,8 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
     x_tr = featurizer.transform(texts[data.TRAIN], normalized=True)
     log(f"[{lang}] features {x_tr.shape[1]} ({x_tr.nnz / max(1, x_tr.shape[0]):.0f} per review), "
         f"{time.time() - started:.0f}s")
-    cls, reg = _linear_fit(x_tr, y_tr, train.ratings, cfg.setting("alpha"), cfg.seed)
+    cls, reg = _linear_fit(x_tr, y_tr, train.ratings, cfg.setting("alpha"), cfg.seed,
+                           cfg.setting("nb"), cfg.setting("sgd_iter"))
     del x_tr
     log(f"[{lang}] linear models fitted, {time.time() - started:.0f}s")
     conv = None
