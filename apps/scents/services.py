@@ -1,6 +1,5 @@
 """Writes for the Scents area. Keyword-only `<entity>_<verb>` functions; ApplicationError for
 business-rule violations (the API handler and the views turn them into clear messages)."""
-import hashlib
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -259,7 +258,7 @@ def production_sheet(*, recipe: Recipe, volume_ml, concentration=None) -> dict:
     return {"volume_ml": volume, "concentration": concentration,
             "concentrate_percent": CONCENTRATIONS[concentration], "total_grams": round(total_g, 2),
             "concentrate_grams": round(concentrate_g, 3), "alcohol_grams": round(total_g - concentrate_g, 3),
-            "rows": rows, "digest": hashlib.sha1(repr(rows).encode()).hexdigest()[:8]}
+            "rows": rows}
 
 
 def compose_batch_start(*, user, scene_ids=(), movie=None):

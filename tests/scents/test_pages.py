@@ -57,3 +57,23 @@ def test_ingredient_master_page_filters(master, client):
     page = client.get("/scents/ingredients/?family=Water")
     html = page.content.decode()
     assert "Calone" in html and "Vanillin" not in html
+
+
+def test_curators_manage_the_master_in_the_admin(master, client, user):
+    from apps.scents.models import Ingredient
+
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    scene = services.scene_create(owner=user, description="Rain at night")
+    recipe = services.recipe_compose(scene_pk=scene.pk, user=user)
+    for url in ("/admin/scents/ingredient/", f"/admin/scents/ingredient/{Ingredient.objects.first().pk}/change/",
+                "/admin/scents/scene/", f"/admin/scents/recipe/{recipe.pk}/change/", "/admin/scents/feedback/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_ml_worker_warm_up_loads_the_model(master):
+    from apps.scents.engine import engine_get, warm_up
+
+    warm_up()
+    assert engine_get().encoder is not None
