@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from apps.adstudio import selectors, services
 from apps.adstudio.forms import AnalyseForm, MoodboardForm, NoteForm, NotionSettingsForm
+from apps.adstudio.uploads import too_large_message, upload_limit_install, upload_was_too_large
 from apps.core.errors import ApplicationError
 
 
@@ -18,10 +20,22 @@ def _get(func, **kwargs):
         raise Http404(exc.message) from exc
 
 
-@login_required
+@csrf_exempt  # the upload limit must be in place before CSRF checking reads the body
 def index(request):
-    form = AnalyseForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    upload_limit_install(request)
+    return _index(request)
+
+
+@login_required
+@csrf_protect
+def _index(request):
+    posted = request.method == "POST"
+    form = AnalyseForm(request.POST, request.FILES) if posted else AnalyseForm()
+    valid = posted and form.is_valid()
+    if upload_was_too_large(request):
+        form.add_error(None, too_large_message())
+        valid = False
+    if valid:
         data = form.cleaned_data
         try:
             if data["upload"]:

@@ -100,3 +100,11 @@ def test_export_through_the_api_and_the_token_is_never_returned(api_user, done, 
         run_jobs()
     exports = api_user.get(f"{API}/exports/").json()["results"]
     assert exports[0]["status"] == "succeeded" and exports[0]["page_id"] in fake.pages
+
+
+def test_the_api_refuses_an_upload_over_the_limit_with_413(api_user, media, settings, clips):
+    settings.ADSTUDIO_MAX_UPLOAD_BYTES = 2048
+    path, _ = clips("cuts", 73, seconds=3)
+    response = api_user.post(f"{API}/analyses/", {"upload": upload_of(path)},
+                             format="multipart")
+    assert response.status_code == 413 and "larger than" in response.json()["detail"]

@@ -123,3 +123,16 @@ def test_notion_settings_never_show_the_token_back(client_user, user, media):
 def test_the_status_poll_asks_for_a_refresh_once_the_analysis_is_done(client_user, done):
     response = client_user.get(reverse("adstudio:analysis_status", args=[done.pk]))
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
+
+
+def test_an_upload_over_the_limit_is_refused_while_it_is_read(client_user, media, settings,
+                                                              clips):
+    from apps.adstudio.models import Video
+
+    settings.ADSTUDIO_MAX_UPLOAD_BYTES = 2048
+    path, _ = clips("cuts", 63, seconds=3)
+    response = client_user.post(reverse("adstudio:index"), {"upload": upload_of(path),
+                                                            "provider": "local"})
+    assert response.status_code == 200
+    assert "larger than the 0 MB limit" in response.content.decode()
+    assert not Video.objects.exists()

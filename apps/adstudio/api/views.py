@@ -8,6 +8,8 @@ from rest_framework.views import APIView
 
 from apps.adstudio import selectors, services
 from apps.adstudio.api import serializers as s
+from apps.adstudio.uploads import too_large_message, upload_limit_install, upload_was_too_large
+from apps.core.errors import ApplicationError
 
 
 class _Private:
@@ -30,12 +32,18 @@ class VideoDetailApi(_Private, APIView):
 class AnalysisListCreateApi(_Private, generics.ListAPIView):
     serializer_class = s.AdAnalysisSerializer
 
+    def initialize_request(self, request, *args, **kwargs):
+        upload_limit_install(request)  # before DRF's parsers read the body
+        return super().initialize_request(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.analysis_list(user=self.request.user)
 
     @extend_schema(request=s.AdAnalysisInputSerializer, responses={202: s.AdAnalysisSerializer})
     def post(self, request):
         data = s.AdAnalysisInputSerializer(data=request.data)
+        if upload_was_too_large(request._request):
+            raise ApplicationError(too_large_message(), code="too_large", status=413)
         data.is_valid(raise_exception=True)
         d, user = data.validated_data, request.user
         if d.get("video"):
