@@ -27,6 +27,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("video")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cold", action="store_true",
+                        help="no warm-up: the first run includes loading the model (a fresh "
+                             "forked video worker without a warm parent pays this)")
     args = parser.parse_args()
 
     from cinescent import embedded
@@ -57,9 +60,10 @@ def _bench(args) -> None:
     db_name = connection.creation.create_test_db(verbosity=0)
     try:
         with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            t0 = time.perf_counter()
-            image_model_get().predict([np.zeros((224, 224, 3), np.uint8)])
-            print(f"model load + warm-up: {time.perf_counter() - t0:.1f} s")
+            if not args.cold:
+                t0 = time.perf_counter()
+                image_model_get().predict([np.zeros((224, 224, 3), np.uint8)])
+                print(f"model load + warm-up: {time.perf_counter() - t0:.1f} s")
             owner = UserFactory(username="bench")
             data = Path(args.video).read_bytes()
             totals = []
