@@ -90,9 +90,10 @@ def _compatible(m, chosen, master):
 
 
 def _pick(candidates, chosen, master, prefs):
-    usable = [m for m in candidates if m not in chosen and _compatible(m, chosen, master)]
-    liked = [m for m in usable if prefs.get(m.name, 0.0) > DISLIKE_CUTOFF]
-    pool = liked or usable
+    """Best compatible candidate; disliked materials never fill a family slot (the tier
+    fillers may still use one when nothing else fits)."""
+    pool = [m for m in candidates if m not in chosen and _compatible(m, chosen, master)
+            and prefs.get(m.name, 0.0) > DISLIKE_CUTOFF]
     return max(pool, key=lambda m: (_score(m, prefs), m.name)) if pool else None
 
 
@@ -276,7 +277,11 @@ def _amounts(chosen, p, master, prefs):
     tiers = np.array([TIERS.index(m.tier) for m in chosen])
     floor = np.array([_floor(m) for m in chosen])
     cap = np.array([m.max_percent for m in chosen])
-    t_target = np.array([target[tiers == k].sum() for k in range(3)]) + 1e-9
+    # Tier targets from a cap-aware first pass over the whole formula: what a capped material
+    # cannot take spreads over every material by profile weight, instead of flowing to whatever
+    # filler shares its tier (a marine top note capped at 2 % must not make a 25 % citrus top).
+    first = _fit(target, floor, cap, 100.0) if cap.sum() >= 100.0 else cap
+    t_target = np.array([first[tiers == k].sum() for k in range(3)]) + 1e-9
     t_low = np.array([max(master.tier_bounds[t][0], floor[tiers == k].sum()) for k, t in enumerate(TIERS)])
     t_high = np.array([min(master.tier_bounds[t][1], cap[tiers == k].sum()) for k, t in enumerate(TIERS)])
     if t_low.sum() > 100 or t_high.sum() < 100 or (t_low > t_high).any():
