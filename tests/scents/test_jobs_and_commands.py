@@ -83,3 +83,16 @@ def test_every_scene_of_a_movie_can_be_composed_in_one_job(master, user, run_job
     job.refresh_from_db()
     assert job.status == "succeeded" and job.result["count"] == 2
     assert Recipe.objects.filter(scene__movie=movie).count() == 2
+
+
+@pytest.mark.django_db
+def test_scenes_compose_with_two_workers_gives_the_same_lines(master, tmp_path):
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": i, "description": text} for i, text in enumerate(
+        ["Rain at night", "비 오는 밤", "A rose garden", "장미 정원", "Smoke over a battlefield"] * 30)]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    call_command("scenes_compose", "--input", str(src), "--output", str(one))
+    call_command("scenes_compose", "--input", str(src), "--output", str(two), "--workers", "2")
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert len(one.read_text(encoding="utf-8").splitlines()) == len(rows)

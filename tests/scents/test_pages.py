@@ -77,3 +77,11 @@ def test_the_ml_worker_warm_up_loads_the_model(master):
 
     warm_up()
     assert engine_get().encoder is not None
+
+
+def test_the_compose_page_renders_for_members_and_sends_visitors_to_log_in(master, client_user):
+    from django.test import Client
+
+    page = client_user.get("/scents/compose/")
+    assert page.status_code == 200 and "hx-post" in page.content.decode()
+    assert Client().get("/scents/compose/").status_code == 302
