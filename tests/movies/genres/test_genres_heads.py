@@ -56,3 +56,17 @@ def test_cross_attention_keeps_attention_maps(head_kwargs):
 def test_an_unknown_head_kind_is_a_clear_error(head_kwargs):
     with pytest.raises(ValueError, match="unknown head kind"):
         head_build("transformer-xl", **head_kwargs)
+
+
+def test_an_ensemble_averages_its_members_and_rebuilds_from_its_config(head_kwargs):
+    members = [head_build(k, **head_kwargs).eval() for k in ("gmu", "cross")]
+    ens = head_build("ensemble", members=[m.config for m in members]).eval()
+    for sub, m in zip(ens.members, members):
+        sub.load_state_dict(m.state_dict())
+    b = _batch([True, False], [True, True], n=2)
+    expected = (members[0](b) + members[1](b)) / 2
+    assert torch.allclose(ens(b), expected, atol=1e-5)
+    assert ens.modality_weights.shape == (2, 2)  # only the GMU member reports weights
+    rebuilt = head_build(**ens.config)
+    rebuilt.load_state_dict(ens.state_dict())
+    assert torch.allclose(rebuilt.eval()(b), expected, atol=1e-5)

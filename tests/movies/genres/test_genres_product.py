@@ -179,10 +179,10 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
     settings.MEDIA_ROOT = tmp_path / "media"
     ml_cache_clear()
     out = io.StringIO()
-    call_command("genres_experiment", "--data", str(FIXTURE), "--heads", "text", "gmu", "--now",
+    call_command("genres_experiment", "--data", str(FIXTURE), "--heads", "text", "gmu", "late", "--now",
                  "--train", '{"epochs": 2, "batch_size": 2}', "--deploy", "best", stdout=out)
     exp = Experiment.objects.get()
-    assert exp.status == "succeeded" and set(exp.metrics) == {"text", "gmu"}
+    assert exp.status == "succeeded" and set(exp.metrics) == {"text", "gmu", "late", "ensemble"}
     assert exp.dataset["train"]["n"] == 3 and exp.dataset["test"]["n"] == 1
     assert exp.examples and exp.examples[0]["movie"] == "0000006"
     manifest = json.loads((settings.MODELS_STORE / "MANIFEST.json").read_text())

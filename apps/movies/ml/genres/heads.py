@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 HEAD_KINDS = ("text", "image", "early", "late", "attention", "cross", "gmu")
 
@@ -220,12 +219,36 @@ class GMUHead(GenreHead):
         return self.mlp(z * torch.tanh(self.h_t(xt)) + (1 - z) * torch.tanh(self.h_i(xi)))
 
 
+class EnsembleHead(nn.Module):
+    """Mean of the logits of several trained heads (e.g. the fusion heads of one experiment).
+
+    Explanations still work: Grad-CAM and token attributions differentiate through the mean, and
+    the modality weight is the mean over members that report one.
+    """
+
+    kind = "ensemble"
+
+    def __init__(self, *, members: list[dict], **_ignored):
+        super().__init__()
+        self.members = nn.ModuleList(head_build(**m) for m in members)
+        self.config = {"kind": self.kind, "members": [dict(m.config) for m in self.members],
+                       "n_genres": self.members[0].config["n_genres"]}
+        self.modality_weights = None
+
+    def forward(self, b):
+        logits = torch.stack([m(b) for m in self.members]).mean(0)
+        weights = [m.modality_weights for m in self.members if getattr(m, "modality_weights", None) is not None]
+        self.modality_weights = torch.stack(weights).mean(0) if weights else None
+        return logits
+
+
 HEADS = {cls.kind: cls for cls in (TextHead, ImageHead, EarlyFusionHead, LateFusionHead,
-                                   AttentionFusionHead, CrossAttentionHead, GMUHead)}
+                                   AttentionFusionHead, CrossAttentionHead, GMUHead, EnsembleHead)}
 
 
 def head_build(kind: str, **config) -> GenreHead:
-    """Build a head by kind (``text``, ``image``, ``early``, ``late``, ``attention``, ``cross``, ``gmu``)."""
+    """Build a head by kind (``text``, ``image``, ``early``, ``late``, ``attention``, ``cross``, ``gmu``,
+    or ``ensemble`` with ``members=[config, ...]``)."""
     if kind not in HEADS:
         raise ValueError(f"unknown head kind {kind!r}; choose one of {', '.join(HEAD_KINDS)}")
     config.pop("kind", None)
