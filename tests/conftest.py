@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import django_rq
 import pytest
 from django.conf import settings
@@ -76,3 +79,36 @@ def run_jobs():
 
     assert WORKER_CLASSES  # the production map exists; tests run jobs in-process for speed
     return run
+
+
+# --- browser: one Playwright session per test module. Module scope, not session: Playwright's
+# sync API keeps an event loop marked running in the main thread while it is open, which would
+# break later non-browser tests that use asyncio; two sessions at once are refused outright.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing (.ci/run installs it)")
+        pytest.skip(f"no Chromium at {CHROMIUM}; install Debian's chromium package to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

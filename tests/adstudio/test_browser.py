@@ -1,7 +1,6 @@
 import pytest
 
 from apps.adstudio.models import Analysis
-from tests.browser.conftest import browser, page  # noqa: F401  (Chromium fixtures)
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

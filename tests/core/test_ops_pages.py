@@ -58,10 +58,16 @@ def test_the_monitoring_page_reports_median_and_p95_per_kind(client, staff_user,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/", "/api/docs/", "/api/schema/", "/admin/login/", "/accounts/login/",
-                                 "/accounts/signup/", "/movies/", "/scents/", "/adstudio/"])
+                                 "/accounts/signup/", "/movies/", "/scents/"])
 def test_public_pages_answer(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_private_ad_studio_asks_visitors_to_log_in(client):
+    response = client.get("/adstudio/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.django_db
