@@ -30,6 +30,7 @@ def main():
     ap.add_argument("--limit", type=int)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--split-seed", type=int, default=None, help="seed of the 70/15/15 split (default: --seed)")
     ap.add_argument("--train", default="{}", help="JSON TrainConfig overrides")
     ap.add_argument("--head", default="{}", help="JSON head overrides (hidden, dropout, d_model)")
     ap.add_argument("--deploy", default="", help="after the run, deploy KIND (or 'best' = validation pick) "
@@ -42,7 +43,7 @@ def main():
         deploy(json.loads((Path(args.out) / "results.json").read_text()), args)
         return
     t0 = time.time()
-    config = {"heads": args.heads, "seed": args.seed, "limit": args.limit,
+    config = {"heads": args.heads, "seed": args.seed, "split_seed": args.split_seed, "limit": args.limit,
               "train": json.loads(args.train), "head": json.loads(args.head)}
     res = experiment_run(config, data_path=args.data, cache_root=args.cache, out_dir=args.out,
                          progress=lambda d, t, note="": note and print(f"{time.time() - t0:7.1f}s {note}", flush=True))

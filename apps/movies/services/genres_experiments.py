@@ -103,7 +103,9 @@ def experiment_examples_make(*, experiment: Experiment, count: int = EXAMPLES) -
     if not kind:
         return []
     predictor = GenrePredictor.load(experiment.artifacts[kind]["path"])
-    records = assign_splits(load_dataset(experiment.dataset["path"]), seed=experiment.config.get("seed", 13))
+    cfg = experiment.config
+    split_seed = cfg.get("split_seed") if cfg.get("split_seed") is not None else cfg.get("seed", 13)
+    records = assign_splits(load_dataset(experiment.dataset["path"]), seed=split_seed)
     chosen = [r for r in records["test"] if r.pattern == "both"][:count]
     examples = []
     for rec in chosen:

@@ -25,7 +25,9 @@ from .train import TrainConfig, predict_probs, train_head
 from .vocab import IMDB_GENRES
 
 DEFAULT_CONFIG = {
-    "heads": list(HEAD_KINDS), "seed": 13, "limit": None, "select_on": "both",
+    # ``seed`` seeds training; ``split_seed`` (default: the same) fixes the 70/15/15 split, so
+    # several training seeds can be compared on one split.
+    "heads": list(HEAD_KINDS), "seed": 13, "split_seed": None, "limit": None, "select_on": "both",
     "ensemble": ["late", "attention", "cross", "gmu"],
     "head": {"hidden": 512, "dropout": 0.5, "d_model": 256},  # 0.5 beat 0.3 on validation mAP
     # Cross-attention is the CPU-heavy head: a narrower model keeps an epoch near the others.
@@ -46,6 +48,8 @@ def config_normalise(config: dict) -> dict:
     if bad:
         raise ValueError(f"unknown training options: {', '.join(sorted(bad))}")
     cfg["train"] = {**cfg["train"], "seed": cfg["seed"]}
+    if cfg["split_seed"] is None:
+        cfg["split_seed"] = cfg["seed"]
     cfg["head"] = {**DEFAULT_CONFIG["head"], **cfg["head"]}
     cfg["head_by_kind"] = {**DEFAULT_CONFIG["head_by_kind"], **cfg.get("head_by_kind", {})}
     return cfg
@@ -58,7 +62,7 @@ def experiment_run(config: dict, *, data_path, cache_root, out_dir, progress=Non
     if cfg["limit"]:
         records = records[: int(cfg["limit"])]
     spec = EncoderSpec(**cfg["encoder"])
-    splits = assign_splits(records, seed=cfg["seed"])
+    splits = assign_splits(records, seed=cfg["split_seed"])
     feats = features_load_or_extract(records, spec, Path(cache_root),
                                      progress=lambda d, t, note="": progress(0, len(cfg["heads"]), note))
     data = {name: _split_data(feats, recs) for name, recs in splits.items()}

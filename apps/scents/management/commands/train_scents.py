@@ -18,6 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--per-archetype", type=int, default=40)
+        parser.add_argument("--per-concept", type=int, default=40)
         parser.add_argument("--members", type=int, default=5)
         parser.add_argument("--epochs", type=int, default=40)
         parser.add_argument("--seed", type=int, default=0)
@@ -27,7 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         out = Path(settings.MODELS_STORE) / "scents-profile.npz"
         version, digest, metrics = train_scents(
-            out_path=out, per_archetype=opts["per_archetype"], members=opts["members"],
+            out_path=out, per_archetype=opts["per_archetype"], per_concept=opts["per_concept"],
+            members=opts["members"],
             epochs=opts["epochs"], seed=opts["seed"], emb_cache_path=opts["emb_cache"],
             progress=lambda d, t, note="": self.stderr.write(f"[{d}/{t}] {note}") if note != "embedding" else None)
         command = "python manage.py train_scents " + " ".join(shlex.quote(a) for a in sys.argv[2:])
