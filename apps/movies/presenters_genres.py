@@ -47,3 +47,29 @@ def per_genre_table(experiment) -> tuple[list[str], list[dict]]:
         support = max(experiment.per_genre[k].get(g, {}).get("support", 0) for k in kinds)
         rows.append({"genre": g, "support": support, "cells": [{"f1": c, "best": c == best and c} for c in cells]})
     return kinds, rows
+
+
+SUBSETS = [("test_both", "test movies with plot and poster"), ("test_image", "poster-only test movies"),
+           ("test_all", "all test movies"), ("val_both", "validation movies with plot and poster")]
+
+
+def metric_tables(experiment) -> list[dict]:
+    """One table per evaluation subset: a row per model with the figures of METRIC_LABELS."""
+    tables = []
+    for subset, label in SUBSETS:
+        rows = []
+        for kind, m in (experiment.metrics or {}).items():
+            row = m.get(subset) or {}
+            rows.append({"kind": kind, "n": row.get("n"), "values": [row.get(key) for key, _ in METRIC_LABELS]})
+        tables.append({"subset": subset, "label": label, "rows": rows})
+    return tables
+
+
+def word_highlights(words: list[dict] | None) -> list[dict]:
+    """Words with a background colour: green pushes toward the genre, red away; alpha = |score|."""
+    out = []
+    for w in words or []:
+        score = float(w.get("score") or 0.0)
+        rgb = "46,160,67" if score >= 0 else "214,39,40"
+        out.append({"word": w.get("word", ""), "score": score, "bg": f"rgba({rgb},{min(1.0, abs(score)) * 0.6:.2f})"})
+    return out

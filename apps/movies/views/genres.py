@@ -14,7 +14,8 @@ from apps.core.models import Job
 from apps.movies import selectors
 from apps.movies.forms_genres import ExperimentForm
 from apps.movies.models import Experiment, GenreSuggestion
-from apps.movies.presenters_genres import METRIC_LABELS, comparison_rows, models_chart, per_genre_table
+from apps.movies.presenters_genres import (METRIC_LABELS, comparison_rows, metric_tables, models_chart,
+                                           per_genre_table, word_highlights)
 from apps.movies.selectors import genres as genre_selectors
 from apps.movies.services import genres as genre_services
 from apps.movies.services import genres_experiments as experiment_services
@@ -56,13 +57,15 @@ def experiment_create(request):
 def experiment_detail(request, pk):
     exp = genre_selectors.experiment_get(pk=pk)
     kinds, genre_rows = per_genre_table(exp) if exp.per_genre else ([], [])
-    examples = [dict(e, image_urls={g: default_storage.url(n) for g, n in e.get("images", {}).items()})
-                for e in exp.examples or []]
+    examples = []
+    for ex in exp.examples or []:
+        urls = {g: default_storage.url(n) for g, n in ex.get("images", {}).items()}
+        genres = [dict(e, image_url=urls.get(e["genre"]), words=word_highlights(e.get("words")))
+                  for e in ex.get("explain", {}).get("explanations", [])]
+        examples.append(dict(ex, genres=genres))
     return render(request, "movies/genres/experiment_detail.html", {
         "experiment": exp, "kinds": kinds, "genre_rows": genre_rows, "examples": examples,
-        "metric_labels": METRIC_LABELS,
-        "subsets": [("test_both", "test movies with plot and poster"), ("test_image", "poster-only test movies"),
-                    ("test_all", "all test movies"), ("val_both", "validation (both)")],
+        "metric_labels": METRIC_LABELS, "tables": metric_tables(exp),
         "chart_both": models_chart(exp) if exp.metrics else None,
         "chart_image": models_chart(exp, "test_image") if exp.metrics else None,
         "can_deploy": request.user.is_staff, "model_name": settings.GENRES_MODEL_NAME,
@@ -87,6 +90,8 @@ def experiment_deploy(request, pk):
 
 def _panel(request, movie, job=None, status=200):
     suggestions = list(genre_selectors.genre_suggestion_list(movie=movie)[:20])
+    for s in suggestions:
+        s.words_view = word_highlights(s.explanation.get("words"))
     if job is None:
         job = (Job.objects.filter(kind="movies.genres_suggest", target_id=str(movie.pk))
                .order_by("-created_at").first())

@@ -193,6 +193,7 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
     assert page.status_code == 200 and b"Runs side by side" in page.content
     detail = client.get(reverse("movies:genres_experiment", args=[exp.pk]))
     assert detail.status_code == 200 and b"Per-genre F1" in detail.content
+    assert b"Grad-CAM for" in detail.content and b"Poster-only test movies" in detail.content
     ml_cache_clear()
 
 
