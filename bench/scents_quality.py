@@ -53,11 +53,34 @@ def main():
         p = rng.dirichlet(np.full(14, rng.choice([0.05, 0.3, 1.0, 5.0])))
         random_bad += bool(composer.recipe_check(composer.compose(p, master), master))
     conf = np.array([r["confidence"] for r in results])
+    # Diagnostic only (not a product figure): families by odour impact, each material's dose
+    # divided by its typical dose, against families by weight (the recipe's "families").
+    rows = [json.loads(line) for line in (ROOT / "apps/scents/data/handwritten_eval.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    hw = engine.compose_many([scene_input_clean(r) for r in rows], explain=False)
+    impact_hits = []
+    for row, res in zip(rows, hw):
+        impact = {}
+        for i in res["recipe"]["ingredients"]:
+            impact[i["family"]] = impact.get(i["family"], 0.0) + i["percent"] / by_name[i["name"]].typical_percent
+        top2 = sorted(impact, key=impact.get, reverse=True)[:2]
+        impact_hits.append(bool(set(top2) & set(row["expected"])))
+    fidelity = {"weight": 0, "impact": 0}
+    for s, res in zip(scen, results):
+        lead = max(s.target, key=s.target.get)
+        pred_lead = max(res["profile"], key=res["profile"].get)
+        impact = {}
+        for i in res["recipe"]["ingredients"]:
+            impact[i["family"]] = impact.get(i["family"], 0.0) + i["percent"] / by_name[i["name"]].typical_percent
+        fidelity["weight"] += pred_lead in list(res["recipe"]["families"])[:2]
+        fidelity["impact"] += pred_lead in sorted(impact, key=impact.get, reverse=True)[:2]
     print(json.dumps({
         "handwritten": summary,
         "handwritten_misses": [d for d in detail if not d["hit"]],
         "scenario_recipes": {"n": len(results), "constraint_violations": bad},
         "random_profiles": {"n": 5000, "constraint_violations": random_bad},
+        "diagnostic_handwritten_hit_rate_by_impact": round(float(np.mean(impact_hits)), 4),
+        "diagnostic_composer_fidelity": {k: round(v / len(results), 4) for k, v in fidelity.items()},
         "confidence": {"min": round(float(conf.min()), 3), "median": round(float(np.median(conf)), 3),
                        "max": round(float(conf.max()), 3), "distinct": int(len(np.unique(conf.round(4))))},
     }, indent=1, ensure_ascii=False))

@@ -21,15 +21,22 @@ def recipe_context(source):
         base = {"families": rec["families"], "concentration": rec["concentration"],
                 "longevity_hours": rec["longevity_hours"], "season": rec["season"],
                 "confidence": source["confidence"], "profile": source.get("profile", {}),
-                "explanation": source.get("explanation", {}), "model_version": source["model_version"]}
+                "explanation": source.get("explanation", {}), "model_version": source["model_version"],
+                "impact": source.get("impact", {})}
     else:
         lines = [{"name": ln.ingredient.name, "cas": ln.ingredient.cas, "family": ln.ingredient.family,
                   "tier": ln.tier, "percent": float(ln.percent), "max_percent": float(ln.ingredient.max_percent),
-                  "pk": ln.ingredient.pk} for ln in source.lines.all()]
+                  "pk": ln.ingredient.pk, "typical_percent": float(ln.ingredient.typical_percent)}
+                 for ln in source.lines.all()]
+        impact = {}
+        for x in lines:
+            impact[x["family"]] = impact.get(x["family"], 0.0) + x["percent"] / x["typical_percent"]
+        total = sum(impact.values()) or 1.0
         base = {"families": source.families, "concentration": source.concentration,
                 "longevity_hours": source.longevity_hours, "season": source.season,
                 "confidence": source.confidence, "profile": source.profile,
-                "explanation": source.explanation, "model_version": source.model_version}
+                "explanation": source.explanation, "model_version": source.model_version,
+                "impact": {f: v / total for f, v in sorted(impact.items(), key=lambda kv: -kv[1])}}
     for line in lines:
         line["colour"] = FAMILY_COLOURS.get(line["family"], "#999")
     tiers = {t: round(sum(x["percent"] for x in lines if x["tier"] == t), 2) for t in TIERS}
@@ -37,7 +44,9 @@ def recipe_context(source):
     base.update(lines=lines, tiers=tiers, confidence_percent=round(100 * base["confidence"]),
                 profile_top=[{"family": f, "share": round(100 * s, 1), "colour": FAMILY_COLOURS[f]} for f, s in profile_top],
                 family_rows=[{"family": f, "share": round(100 * s, 1), "colour": FAMILY_COLOURS.get(f, "#999")}
-                             for f, s in base["families"].items()])
+                             for f, s in base["families"].items()],
+                impact_rows=[{"family": f, "share": round(100 * s, 1), "colour": FAMILY_COLOURS.get(f, "#999")}
+                             for f, s in base["impact"].items()])
     base["svg"] = pyramid_svg(base)
     return base
 

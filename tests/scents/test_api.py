@@ -56,6 +56,7 @@ def test_compose_stores_a_recipe_for_a_scene_and_previews_free_text(master, api_
     assert Recipe.objects.count() == 1
     got = api_user.get(f"/api/scents/recipes/{recipe['id']}/").json()
     assert got["id"] == recipe["id"]
+    assert abs(sum(got["impact"].values()) - 1) < 1e-3
 
 
 def test_compose_for_another_users_private_scene_is_a_404(master, api_user, other_user):

@@ -19,6 +19,7 @@ def test_compose_form_saves_and_shows_the_recipe_with_its_pyramid(master, client
     html = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in html and "confidence" in html and "Production sheet" in html
+    assert "By odour impact" in html and "By weight" in html
 
 
 def test_the_live_preview_explains_errors_without_saving(master, client_user):

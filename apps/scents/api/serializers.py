@@ -95,11 +95,17 @@ class RecipeLineSerializer(serializers.ModelSerializer):
 
 class RecipeSerializer(serializers.ModelSerializer):
     ingredients = RecipeLineSerializer(source="lines", many=True)
+    impact = serializers.SerializerMethodField(help_text="Families by estimated odour impact (dose / typical dose).")
 
     class Meta:
         model = Recipe
-        fields = ["id", "scene", "ingredients", "families", "profile", "concentration", "longevity_hours",
-                  "season", "confidence", "model_version", "explanation", "created_at"]
+        fields = ["id", "scene", "ingredients", "families", "impact", "profile", "concentration",
+                  "longevity_hours", "season", "confidence", "model_version", "explanation", "created_at"]
+
+    def get_impact(self, recipe) -> dict:
+        from apps.scents.presenters import recipe_context
+
+        return {f: round(v, 4) for f, v in recipe_context(recipe)["impact"].items()}
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

@@ -372,6 +372,20 @@ def family_shares(lines):
     return {f: round(u / (100 * SCALE), 4) for f, u in sorted(shares.items(), key=lambda kv: -kv[1])}
 
 
+def impact_shares(lines):
+    """Families by estimated odour impact: each dose divided by the material's typical dose.
+
+    Potent materials (marine, smoky, green notes at 0.1-2 %) lead the smell at small weights, so
+    this, not the weight share, is how the formula reads to a nose; shown beside the weights.
+    """
+    impact = {}
+    for line in lines:
+        m = line.material
+        impact[m.family] = impact.get(m.family, 0.0) + line.percent / m.typical_percent
+    total = sum(impact.values()) or 1.0
+    return {f: round(v / total, 4) for f, v in sorted(impact.items(), key=lambda kv: -kv[1])}
+
+
 def tier_shares(lines):
     return {t: sum(line.units for line in lines if line.material.tier == t) / SCALE for t in TIERS}
 

@@ -78,6 +78,7 @@ class ScentEngine:
                 "longevity_hours": composer.longevity_hours(lines, conc),
                 "season": composer.season_for(lines),
             },
+            "impact": composer.impact_shares(lines),
             "confidence": round(confidence, 4),
             "model_version": self.version,
             "profile": {f: round(float(v), 4) for f, v in zip(FAMILIES, profile)},
