@@ -193,7 +193,9 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
     assert page.status_code == 200 and b"Runs side by side" in page.content
     detail = client.get(reverse("movies:genres_experiment", args=[exp.pk]))
     assert detail.status_code == 200 and b"Per-genre F1" in detail.content
-    assert b"Grad-CAM for" in detail.content and b"Poster-only test movies" in detail.content
+    assert b"Poster-only test movies" in detail.content and b"true: Drama, War" in detail.content
+    if exp.examples[0]["images"]:  # the validation pick may be the text-only head (no poster map)
+        assert b"Grad-CAM for" in detail.content
     ml_cache_clear()
 
 
