@@ -1,6 +1,9 @@
 """Reads for the Ad studio. Every selector takes the requesting user and returns only what
 that user owns (anonymous users own nothing)."""
-from django.db.models import Count, Prefetch, Q
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from pgvector.django import CosineDistance
 
 from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
@@ -81,15 +84,41 @@ def tag_names(*, user, limit: int = 60) -> list[tuple[str, int]]:
 
 
 def scene_search(*, user, tag: str = "", text: str = ""):
-    """Scenes of the user's analyses with a tag named ``tag`` (exact, any case) and/or whose
-    description, reading or tags contain every word of ``text``."""
+    """Scenes of the user's analyses with a tag named ``tag`` (exact, any case) and/or matching
+    ``text``: Postgres full-text search (English stemming, web-search syntax) over the scene
+    description (weight A), its tag names (B) and the video title (C), best match first; when
+    that finds nothing (a partial word, a tag with punctuation), every word as a substring."""
     scenes = scene_list(user=user).filter(analysis__status=Analysis.Status.SUCCEEDED)
     if tag.strip():
-        scenes = scenes.filter(tags__name__iexact=tag.strip())
+        scenes = scenes.filter(pk__in=Tag.objects.filter(name__iexact=tag.strip())
+                               .values("scene_id"))
+    text = text.strip()[:200]
+    if not text:
+        return scenes
+    query = SearchQuery(text, search_type="websearch", config="english")
+    ranked = (scenes.annotate(tag_text=Coalesce(_tag_text(), Value(""),
+                                                output_field=TextField()))
+              .annotate(document=SearchVector("description", weight="A", config="english")
+                        + SearchVector("tag_text", weight="B", config="english")
+                        + SearchVector("analysis__video__title", weight="C", config="english"))
+              .filter(document=query)
+              .annotate(rank=SearchRank(F("document"), query))
+              .order_by("-rank", "analysis_id", "index"))
+    if ranked.exists():
+        return ranked
     for word in text.split()[:8]:
-        scenes = scenes.filter(Q(description__icontains=word) | Q(tags__name__icontains=word)
+        scenes = scenes.filter(Q(description__icontains=word)
+                               | Q(pk__in=Tag.objects.filter(name__icontains=word)
+                                   .values("scene_id"))
                                | Q(analysis__video__title__icontains=word))
-    return scenes.distinct()
+    return scenes
+
+
+def _tag_text():
+    """One scene's tag names as a single string (a correlated subquery)."""
+    return Subquery(Tag.objects.filter(scene=OuterRef("pk")).values("scene")
+                    .annotate(text=StringAgg("name", " ", output_field=TextField()))
+                    .values("text")[:1], output_field=TextField())
 
 
 def moodboard_list(*, user):

@@ -136,3 +136,15 @@ def test_an_upload_over_the_limit_is_refused_while_it_is_read(client_user, media
     assert response.status_code == 200
     assert "larger than the 0 MB limit" in response.content.decode()
     assert not Video.objects.exists()
+
+
+def test_text_search_stems_words_and_ranks_scenes(user, done):
+    from apps.adstudio import selectors
+
+    scene = done.scenes.first()
+    scene.description = "Golden light on the running waves"
+    scene.save()
+    found = list(selectors.scene_search(user=user, text="wave run"))
+    assert found and found[0].pk == scene.pk
+    assert list(selectors.scene_search(user=user, text="gold")) == [scene]  # substring fallback
+    assert list(selectors.scene_search(user=user, text="volcano")) == []
