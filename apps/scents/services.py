@@ -11,7 +11,7 @@ from django.db import transaction
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.scents import engine as engine_mod
-from apps.scents.ml.encoder import ENCODER_NAME
+from apps.scents.ml.encoder import ENCODER_NAME, encoder_shared
 from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
 from apps.scents.ml.pipeline import PREFERENCES_NAME
 from apps.scents.ml.text import SceneInputError, model_text, scene_input_clean
@@ -60,8 +60,8 @@ def scene_create(*, owner, description, title="", genre="", mood="", time_of_day
 
 
 def _scene_embed(scene: Scene, clean: dict) -> None:
-    engine = engine_mod.engine_get()
-    scene.embedding = engine.embed([model_text(clean)])[0].tolist()
+    # The encoder alone (not the engine): scenes can be saved before a scent model is trained.
+    scene.embedding = encoder_shared().encode([model_text(clean)])[0].tolist()
     scene.embedding_model = ENCODER_NAME
 
 
