@@ -59,7 +59,8 @@ def _index(request):
 
 @login_required
 def analysis_detail(request, pk):
-    analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
+    analysis = services.analysis_reconcile(
+        analysis=_get(selectors.analysis_get, user=request.user, pk=pk))
     return render(request, "adstudio/analysis_detail.html", {
         "analysis": analysis,
         "shots": selectors.shot_list(user=request.user, analysis=analysis),
@@ -74,7 +75,8 @@ def analysis_detail(request, pk):
 def analysis_status(request, pk):
     """htmx poll from the analysis page: nothing while the job runs, a page refresh when the
     analysis has finished (so shots and scenes appear without a manual reload)."""
-    analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
+    analysis = services.analysis_reconcile(
+        analysis=_get(selectors.analysis_get, user=request.user, pk=pk))
     response = HttpResponse(status=204)
     if analysis.status in (analysis.Status.SUCCEEDED, analysis.Status.FAILED):
         response = HttpResponse(status=200)

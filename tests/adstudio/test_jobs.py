@@ -205,3 +205,15 @@ def test_a_provider_refusing_the_key_fails_the_job_clearly(user, media, clips, r
     analysis = _refresh(analysis)
     assert analysis.job.status == Job.Status.FAILED
     assert "OpenAI refused the API key" in analysis.job.error and "sk-bad" not in analysis.error
+
+
+def test_an_analysis_whose_job_died_is_shown_as_failed(user, media, clips):
+    from apps.adstudio.services import analysis_reconcile
+
+    path, _ = clips("cuts", 38, seconds=3)
+    analysis = analysis_started(user, path)
+    Job.objects.filter(pk=analysis.job_id).update(
+        status=Job.Status.ERRORED, error="The worker running this job stopped.")
+    analysis = analysis_reconcile(analysis=Analysis.objects.select_related("job").get(
+        pk=analysis.pk))
+    assert analysis.status == Analysis.Status.FAILED and "worker" in analysis.error

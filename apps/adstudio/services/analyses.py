@@ -78,6 +78,20 @@ def analysis_run(*, analysis_pk: int, progress) -> dict:
             "scenes": analysis.scenes.count(), "reused_from": analysis.reused_from_id}
 
 
+def analysis_reconcile(*, analysis: Analysis) -> Analysis:
+    """Mark an analysis failed when its job ended without finishing it (a killed worker is
+    recovered as errored, a job can be cancelled), so nobody waits on a dead analysis."""
+    job = analysis.job
+    unfinished = (Analysis.Status.QUEUED, Analysis.Status.RUNNING)
+    if analysis.status in unfinished and job is not None and job.status in (
+            job.Status.ERRORED, job.Status.CANCELLED, job.Status.FAILED):
+        message = job.error or f"The job was {job.get_status_display().lower()}."
+        Analysis.objects.filter(pk=analysis.pk, status__in=unfinished).update(
+            status=Analysis.Status.FAILED, error=message[:2000], updated_at=timezone.now())
+        analysis.refresh_from_db()
+    return analysis
+
+
 def _status(analysis: Analysis, status: str, error: str = "") -> None:
     analysis.status, analysis.error = status, error
     Analysis.objects.filter(pk=analysis.pk).update(status=status, error=error,
