@@ -100,10 +100,10 @@ def test_it_retries_after_a_timeout(name):
     _, reply = PROVIDERS[name]
 
     def slow(request):
-        time.sleep(0.6)
+        time.sleep(1.2)
         return 200, {}, reply(json.dumps(READING))
 
-    quick = HttpConfig(timeout=0.3, attempts=3, backoff=0.01, max_wait=0.05)
+    quick = HttpConfig(timeout=0.5, attempts=3, backoff=0.01, max_wait=0.05)
     with FakeServer(replies(slow, (200, {}, reply(json.dumps(READING))))) as server:
         assert scene_read(name, SCENE, config=config_for(name, server), http=quick) == READING
     assert len(server.requests) == 2
