@@ -123,3 +123,19 @@ def test_predictor_routes_and_scores_odd_inputs(tiny_models):
         assert 0.0 <= p.p_positive <= 1.0 and 0.0 <= p.rating <= 10.0
         assert p.model_version.startswith(p.language + "-")
         assert (p.label == "positive") == (p.p_positive >= 0.5)
+
+
+def test_refitting_the_tables_keeps_the_weights_and_writes_a_new_version(tiny_models, tmp_path):
+    import shutil
+
+    from apps.movies.ml.sentiment import load_arrays
+    from apps.movies.ml.train import refit_tables
+
+    out, entries = tiny_models
+    shutil.copy(out / entries["ko"]["path"], tmp_path / entries["ko"]["path"])
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY)
+    entry = refit_tables(cfg, log=lambda message: None)
+    before, after = load_arrays(out / entries["ko"]["path"]), load_arrays(tmp_path / entry["path"])
+    np.testing.assert_array_equal(before["w_cls"], after["w_cls"])
+    meta = json.loads(bytes(after["meta"]).decode())
+    assert meta["weights_from"] == entries["ko"]["version"] and "rate_mix" in after

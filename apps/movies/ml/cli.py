@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .store import manifest_write
-from .train import TrainConfig, train_sentiment
+from .train import TrainConfig, refit_tables, train_sentiment
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=None, help="conv epochs (0 = linear only)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-manifest", action="store_true", help="write the artifact only")
+    parser.add_argument("--refit-tables", action="store_true",
+                        help="keep the weights of the existing artifact in --out; refit only the "
+                             "validation tables (blend, calibration, rating map)")
 
 
 def run(options: dict, *, command: str, log=print) -> dict:
@@ -35,7 +38,7 @@ def run(options: dict, *, command: str, log=print) -> dict:
         seed=options.get("seed", 13),
         command=command,
     )
-    entry = train_sentiment(cfg, log=log)
+    entry = (refit_tables(cfg, log=log) if options.get("refit_tables") else train_sentiment(cfg, log=log))
     if not options.get("no_manifest"):
         manifest_write(cfg.out_dir, entry.pop("name"), entry)
     log(json.dumps(entry["metrics"]["test"], indent=2))

@@ -62,6 +62,7 @@ class LanguageModel:
         self.calib_x, self.calib_y = arrays["calib_x"], arrays["calib_y"]
         self.rate_w = arrays["rate_w"].astype(np.float64)
         self.rate_x, self.rate_y = arrays["rate_x"], arrays["rate_y"]
+        self.rate_mix = float(arrays["rate_mix"][0]) if "rate_mix" in arrays else 0.0
         self.conv = None
         if "conv_state" in arrays:
             self.conv = conv_from_bytes(
@@ -93,13 +94,18 @@ class LanguageModel:
         p = np.interp(score, self.calib_x, self.calib_y)
         feats = np.column_stack([s, score])
         raw = feats @ self.rate_w[:5] + self.rate_w[5]
-        rating = np.clip(np.interp(raw, self.rate_x, self.rate_y), 0.0, 10.0)
+        mapped = np.interp(raw, self.rate_x, self.rate_y)
+        rating = np.clip((1 - self.rate_mix) * mapped + self.rate_mix * raw, 0.0, 10.0)
         return p, rating
 
 
-def load_language_model(path: str | Path) -> LanguageModel:
+def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
     with np.load(path, allow_pickle=False) as data:
-        return LanguageModel({k: data[k] for k in data.files})
+        return {k: data[k] for k in data.files}
+
+
+def load_language_model(path: str | Path) -> LanguageModel:
+    return LanguageModel(load_arrays(path))
 
 
 class SentimentPredictor:
