@@ -10,7 +10,8 @@ from .synthetic import N_GENRES, synthetic_features
 VOCAB = ("A", "B", "C", "D", "E")
 
 
-@pytest.mark.parametrize("kind", ["early", "late", "gmu", "cross"])
+@pytest.mark.parametrize("kind", ["early", "late", pytest.param("gmu", marks=pytest.mark.slow),
+                                  pytest.param("cross", marks=pytest.mark.slow)])
 def test_training_learns_the_synthetic_labels_and_restores_the_best_epoch(kind, head_kwargs):
     train, y_train = synthetic_features(240, seed=1)
     val, y_val = synthetic_features(80, seed=2)
