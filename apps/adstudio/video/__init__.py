@@ -1,0 +1,1 @@
+"""Video handling without Django: ffmpeg pipes, probing, shot detection, synthetic clips."""
