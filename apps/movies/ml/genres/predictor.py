@@ -47,12 +47,15 @@ class Prediction:
 
 
 def artifact_save(path: Path, *, head, thresholds: dict, spec: EncoderSpec, vocabulary, version: str,
-                  metrics: dict | None = None, extra: dict | None = None) -> str:
-    """Write the artifact and return its sha256."""
+                  metrics: dict | None = None, extra: dict | None = None, half: bool = False) -> str:
+    """Write the artifact and return its sha256 (``half``: float16 weights, half the size)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu() for k, v in head.state_dict().items()}
+    if half:
+        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
     torch.save({
         "format": ARTIFACT_FORMAT, "version": version, "head_config": head.config,
-        "state_dict": {k: v.detach().cpu() for k, v in head.state_dict().items()},
+        "state_dict": state,
         "thresholds": thresholds, "encoder_spec": spec.as_dict(), "vocabulary": list(vocabulary),
         "metrics": metrics or {}, **(extra or {}),
     }, path)
@@ -78,6 +81,7 @@ class GenrePredictor:
         self.thresholds = artifact["thresholds"]
         self.spec = EncoderSpec(**artifact["encoder_spec"])
         self.head = head_build(**artifact["head_config"])
+        # load_state_dict copies into the float32 parameters, so float16 artifacts load as float32.
         self.head.load_state_dict(artifact["state_dict"])
         self.head.eval()
         self._text, self._image = text_encoder, image_encoder
