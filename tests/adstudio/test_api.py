@@ -108,3 +108,22 @@ def test_the_api_refuses_an_upload_over_the_limit_with_413(api_user, media, sett
     response = api_user.post(f"{API}/analyses/", {"upload": upload_of(path)},
                              format="multipart")
     assert response.status_code == 413 and "larger than" in response.json()["detail"]
+
+
+def test_keyframes_and_collages_are_served_to_token_clients_of_the_owner_only(done, other_user):
+    from rest_framework.authtoken.models import Token
+
+    shot = done.shots.first()
+    owner = APIClient()
+    owner.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=done.owner).key}")
+    url = owner.get(f"{API}/analyses/{done.pk}/shots/").json()["results"][0]["keyframe_url"]
+    response = owner.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    board = owner.post(f"{API}/moodboards/", {"title": "B"}, format="json").json()
+    owner.post(f"{API}/moodboards/{board['id']}/items/", {"shot": shot.pk}, format="json")
+    collage = owner.get(f"{API}/moodboards/{board['id']}/collage.png")
+    assert collage.status_code == 200 and collage.content[:4] == b"\x89PNG"
+    other = APIClient()
+    other.force_authenticate(other_user)
+    assert other.get(url).status_code == 404
+    assert other.get(f"{API}/moodboards/{board['id']}/collage.png").status_code == 404

@@ -33,7 +33,7 @@ class AdShotSerializer(serializers.ModelSerializer):
                   "cut_in", "keyframe_frame", "keyframe_url", "motion", "labels", "distance"]
 
     def get_keyframe_url(self, shot) -> str:
-        return reverse("adstudio:keyframe", args=[shot.pk])
+        return reverse("adstudio-api:shot_keyframe", args=[shot.pk])
 
 
 class AdTagSerializer(serializers.ModelSerializer):

@@ -1,5 +1,7 @@
 """REST API under /api/adstudio/: small write views calling services, reads on selectors.
 Every endpoint needs a logged-in user and only ever sees that user's objects."""
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -79,6 +81,25 @@ class AnalysisScenesApi(_Private, generics.ListAPIView):
     def get_queryset(self):
         analysis = selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
         return selectors.scene_list(user=self.request.user, analysis=analysis)
+
+
+class ShotKeyframeApi(_Private, APIView):
+    """The shot's keyframe JPEG (session or token auth; the owner only)."""
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        shot = selectors.shot_get(user=request.user, pk=pk)
+        return FileResponse(shot.keyframe.open("rb"), content_type="image/jpeg")
+
+
+class MoodboardCollageApi(_Private, APIView):
+    """The moodboard rendered as one PNG (keyframes in order, with their notes)."""
+
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        board = selectors.moodboard_get(user=request.user, pk=pk)
+        png = services.moodboard_collage_render(owner=request.user, moodboard=board)
+        return HttpResponse(png, content_type="image/png")
 
 
 class ShotSimilarApi(_Private, APIView):
