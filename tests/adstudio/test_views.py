@@ -148,3 +148,21 @@ def test_text_search_stems_words_and_ranks_scenes(user, done):
     assert found and found[0].pk == scene.pk
     assert list(selectors.scene_search(user=user, text="gold")) == [scene]  # substring fallback
     assert list(selectors.scene_search(user=user, text="volcano")) == []
+
+
+def test_the_admin_lists_every_adstudio_model_without_showing_tokens(client, staff_user, done):
+    from django.contrib.auth.models import Permission
+
+    staff_user.user_permissions.set(Permission.objects.filter(content_type__app_label="adstudio"))
+    services.notion_settings_save(user=done.owner, token="secret_supersecretvalue",
+                                  database_id="c" * 32)
+    client.force_login(staff_user)
+    for model in ["video", "analysis", "scenegroup", "tag", "moodboard", "notionsettings",
+                  "notionexport"]:
+        response = client.get(f"/admin/adstudio/{model}/")
+        assert response.status_code == 200, model
+        assert "supersecretvalue" not in response.content.decode()
+    row = done.owner.adstudio_notion
+    page = client.get(f"/admin/adstudio/notionsettings/{row.pk}/change/").content.decode()
+    assert "supersecretvalue" not in page
+    assert client.get(f"/admin/adstudio/analysis/{done.pk}/change/").status_code == 200
