@@ -42,3 +42,19 @@ def test_it_rejects_a_video_longer_than_the_limit(clips):
     path, _ = clips("cuts", 1)
     with pytest.raises(VideoRejected, match="limit is 2 s"):
         video_probe(path, max_duration=2)
+
+
+def test_a_rotated_phone_video_reports_the_size_it_decodes_to(clips, tmp_path):
+    import subprocess
+
+    from apps.adstudio.video.ffmpeg import ffmpeg_exe, frames_read
+
+    path, _ = clips("cuts", 1)
+    rotated = tmp_path / "portrait.mp4"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                    "-display_rotation", "90", "-i", str(path), "-c", "copy", str(rotated)],
+                   check=True)
+    info = video_probe(rotated)
+    assert (info.width, info.height) == (90, 160)
+    frame = next(iter(frames_read(rotated, width=info.width, height=info.height)))
+    assert frame.shape == (160, 90, 3)

@@ -88,9 +88,13 @@ def _parse(text: str, head: bytes = b"") -> VideoInfo:
         h, m, s = dur.groups()
         duration = int(h) * 3600 + int(m) * 60 + float(s)
     rate = float(fps.group(1)) if fps else 25.0
-    return VideoInfo(duration=duration, fps=rate, width=int(size.group(1)),
-                     height=int(size.group(2)), codec=match.group("codec"),
-                     frames_estimate=int(round(duration * rate)))
+    width, height = int(size.group(1)), int(size.group(2))
+    # Phone videos store portrait frames as landscape plus a rotation; ffmpeg applies it when
+    # decoding, so the picture we get is the rotated one.
+    if re.search(r"rotation of -?(90|270)(\.0+)? degrees", text):
+        width, height = height, width
+    return VideoInfo(duration=duration, fps=rate, width=width, height=height,
+                     codec=match.group("codec"), frames_estimate=int(round(duration * rate)))
 
 
 def _first_frame_decodes(path: Path) -> None:
