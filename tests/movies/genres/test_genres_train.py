@@ -61,3 +61,13 @@ def test_metrics_cover_every_average_auc_map_and_the_per_genre_table():
     assert m["genres_present"] == 3  # macro averages over genres present only
     assert m["per_genre"]["A"]["f1"] == 1.0 and m["per_genre"]["B"]["f1"] == pytest.approx(2 / 3)
     assert m["map_macro"] == 1.0
+
+
+def test_shrunk_thresholds_lie_between_per_genre_and_single_thresholds():
+    rng = np.random.default_rng(1)
+    y = (rng.random((200, 4)) < 0.3).astype(int)
+    p = np.clip(y * rng.uniform(0.2, 0.6, (200, 4)) + rng.random((200, 4)) * 0.4, 0, 1)
+    per_genre, single = thresholds_tune(y, p), thresholds_tune(y, p, shrink=1.0)
+    assert np.allclose(single, single[0])  # one value for every genre
+    half = thresholds_tune(y, p, shrink=0.5)
+    assert np.allclose(half, (per_genre + single) / 2)
