@@ -1,10 +1,11 @@
 """Chart and table helpers for the genre research pages (plain dicts for inline SVG)."""
 
 COLORS = {"text": "#4e79a7", "image": "#f28e2b", "early": "#76b7b2", "late": "#59a14f", "attention": "#edc948",
-          "cross": "#b07aa1", "gmu": "#e15759"}
+          "cross": "#b07aa1", "gmu": "#e15759", "ensemble": "#9c755f"}
 METRIC_LABELS = [("f1_macro", "macro-F1"), ("f1_micro", "micro-F1"), ("f1_weighted", "weighted-F1"),
                  ("f1_samples", "samples-F1"), ("precision_macro", "macro precision"),
-                 ("recall_macro", "macro recall"), ("roc_auc_macro", "macro ROC-AUC"), ("map_macro", "mAP")]
+                 ("recall_macro", "macro recall"), ("roc_auc_macro", "macro ROC-AUC"), ("map_macro", "mAP"),
+                 ("f1_macro_halfsplit", "macro-F1, thresholds from the other half (validation pick)")]
 
 
 def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 520, bar_h: int = 18, label_w: int = 150) -> dict:
