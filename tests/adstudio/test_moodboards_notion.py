@@ -106,3 +106,11 @@ def test_the_token_is_kept_when_settings_are_saved_without_a_new_one(user, db):
     row = services.notion_settings_save(user=user, token="", database_id="b" * 32)
     assert row.token == "secret_abcdefghijkl" and row.database_id == "b" * 32
     assert "abcdefghijkl" not in row.token_hint
+
+
+def test_a_second_export_request_while_one_is_queued_does_not_start_another(user, finished):
+    services.notion_settings_save(user=user, token=TOKEN, database_id="d" * 32)
+    first = services.notion_export_start(owner=user, analysis=finished)
+    second = services.notion_export_start(owner=user, analysis=finished)
+    assert second.pk == first.pk and second.job_id == first.job_id
+    assert Job.objects.filter(kind="adstudio.notion_export").count() == 1

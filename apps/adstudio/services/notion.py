@@ -55,6 +55,9 @@ def notion_export_start(*, owner, analysis: Analysis | None = None,
                                code="notion_not_configured")
     export, _ = NotionExport.objects.select_for_update().get_or_create(
         owner=owner, analysis=analysis, moodboard=moodboard)
+    if export.job_id and not export.job.is_finished:
+        # One export at a time per page: two running at once could both create a page.
+        return export
     export.status, export.error = NotionExport.Status.QUEUED, ""
     export.job = job_enqueue(kind=JOB_KIND, user=owner, target=export)
     export.save()
