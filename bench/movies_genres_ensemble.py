@@ -10,22 +10,18 @@ The runs must come from bench/movies_genres_experiment.py with the same --split-
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.data import assign_splits, label_matrix, load_dataset  # noqa: E402
+from apps.movies.ml.genres.data import assign_splits, load_dataset  # noqa: E402
 from apps.movies.ml.genres.encoders import EncoderSpec  # noqa: E402
 from apps.movies.ml.genres.features import features_load_or_extract  # noqa: E402
 from apps.movies.ml.genres.heads import EnsembleHead  # noqa: E402
-from apps.movies.ml.genres.metrics import metrics_compute, thresholds_apply, thresholds_by_pattern  # noqa: E402
-from apps.movies.ml.genres.predictor import GenrePredictor, artifact_save  # noqa: E402
-from apps.movies.ml.genres.train import predict_probs  # noqa: E402
-from apps.movies.ml.genres.vocab import IMDB_GENRES  # noqa: E402
+from apps.movies.ml.genres.experiment import evaluate_save, split_data  # noqa: E402
+from apps.movies.ml.genres.predictor import GenrePredictor  # noqa: E402
 
 
 def main():
@@ -50,26 +46,21 @@ def main():
     records = load_dataset(args.data)
     splits = assign_splits(records, seed=split_seed.pop())
     feats = features_load_or_extract(records, EncoderSpec(), Path("var/cache/genres"))
-    data = {n: (feats.rows([r.id for r in recs]), label_matrix(recs), np.array([r.pattern for r in recs]))
-            for n, recs in splits.items()}
-    (vf, vy, vp), (tf, ty, tp) = data["val"], data["test"]
-    p_val, p_test = predict_probs(ens, vf), predict_probs(ens, tf)
-    table = thresholds_by_pattern(vy, p_val, vp)
-    th_val, th_test = thresholds_apply(table, vp), thresholds_apply(table, tp)
-    metrics = {"val_both": metrics_compute(vy[vp == "both"], p_val[vp == "both"], th_val[vp == "both"], IMDB_GENRES)}
-    for subset, rows in (("test_all", slice(None)), ("test_both", tp == "both"), ("test_image", tp == "image")):
-        metrics[subset] = metrics_compute(ty[rows], p_test[rows], th_test[rows], IMDB_GENRES)
-    for subset in ("val_both", "test_both", "test_image", "test_all"):
-        m = metrics[subset]
-        print(f"{subset:>10}: macro-F1 {m['f1_macro']:.4f}  micro-F1 {m['f1_micro']:.4f}  mAP {m['map_macro']:.4f}"
-              f"  AUC {m['roc_auc_macro']:.4f}  n={m['n']}")
+    data = {name: split_data(feats, recs) for name, recs in splits.items()}
     out = Path(args.out)
-    version = f"genres-ensemble{len(heads)}-{time.strftime('%Y%m%d%H%M%S')}"
+    res = evaluate_save("ensemble", ens, {"members": len(heads)}, 0.0, EncoderSpec(), data, out,
+                        f"genres-ensemble{len(heads)}", half=True)
+    metrics = res["metrics"]
+    for subset in ("val_both", "test_both", "test_image", "test_plot_only", "test_all"):
+        m = metrics.get(subset)
+        if m:
+            print(f"{subset:>14}: macro-F1 {m['f1_macro']:.4f}  micro-F1 {m['f1_micro']:.4f}  mAP {m['map_macro']:.4f}"
+                  f"  AUC {m['roc_auc_macro']:.4f}  n={m['n']}")
+    print(f"validation half-split macro-F1 {metrics['val_both'].get('f1_macro_halfsplit')}")
     scalars = {s: {k: v for k, v in m.items() if not isinstance(v, dict)} for s, m in metrics.items()}
-    sha = artifact_save(out / "ensemble.pt", head=ens, thresholds=table, spec=EncoderSpec(), vocabulary=IMDB_GENRES,
-                        version=version, metrics=scalars, half=True)
-    summary = {"version": version, "sha256": sha, "members": [f"{r}:{k}" for r in args.runs for k in args.kinds],
-               "metrics": metrics, "data": runs[0]["data"]}
+    summary = {"version": res["version"], "sha256": res["sha256"],
+               "members": [f"{r}:{k}" for r in args.runs for k in args.kinds], "metrics": metrics,
+               "data": runs[0]["data"]}
     (out / "results.json").write_text(json.dumps(summary, indent=1))
     print(f"saved {out / 'ensemble.pt'} ({(out / 'ensemble.pt').stat().st_size / 1e6:.1f} MB)")
     if args.deploy:

@@ -50,10 +50,10 @@ def main():
     Path(args.out).mkdir(parents=True, exist_ok=True)
     (Path(args.out) / "results.json").write_text(json.dumps(res, indent=1))
     print(json.dumps(res["data"], indent=None))
-    for subset in ("test_both", "test_image", "test_all", "val"):
+    for subset in ("test_both", "test_image", "test_plot_only", "test_all", "val"):
         print(f"\n{subset}: " + " ".join(f"{c:>14}" for c in COLUMNS))
         for kind, m in res["models"].items():
-            row = m["metrics"][subset]
+            row = m["metrics"].get(subset, {})
             print(f"{kind:>10}: " + " ".join(f"{(row.get(c) or 0):14.4f}" for c in COLUMNS) + f"   n={row.get('n')}")
     print("\n" + json.dumps(res["summary"]))
     print("epochs:", {k: m["fit"]["epochs_run"] for k, m in res["models"].items()},

@@ -51,6 +51,7 @@ def per_genre_table(experiment) -> tuple[list[str], list[dict]]:
 
 
 SUBSETS = [("test_both", "test movies with plot and poster"), ("test_image", "poster-only test movies"),
+           ("test_plot_only", "test movies with plot and poster, poster hidden"),
            ("test_all", "all test movies"), ("val_both", "validation movies with plot and poster")]
 
 
