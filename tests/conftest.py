@@ -63,21 +63,25 @@ def api_user(user):
 
 @pytest.fixture
 def run_jobs():
-    """Process every queued job with a real RQ worker in burst mode (this process, real Redis).
+    """Process every queued job with a real RQ worker in burst mode (real Redis).
 
-    Use with @pytest.mark.django_db(transaction=True) so jobs are enqueued on commit.
+    By default the worker runs jobs in this process (fast, and the test database connection is
+    shared); `run_jobs(forking=True)` uses the production forking worker class of the `video`
+    queue, so a job runs in a forked work horse exactly as in production. Use with
+    @pytest.mark.django_db(transaction=True) so jobs are enqueued on commit.
     """
-    from workers.queues import WORKER_CLASSES
 
-    def run(queues=None):
+    def run(queues=None, *, forking=False):
         from rq import SimpleWorker
+
+        from workers.worker import VideoWorker
 
         names = queues or list(settings.JOB_QUEUES)
         connection = django_rq.get_connection("default")
-        worker = SimpleWorker([django_rq.get_queue(name) for name in names], connection=connection)
+        worker_class = VideoWorker if forking else SimpleWorker
+        worker = worker_class([django_rq.get_queue(name) for name in names], connection=connection)
         worker.work(burst=True, with_scheduler=False)
 
-    assert WORKER_CLASSES  # the production map exists; tests run jobs in-process for speed
     return run
 
 

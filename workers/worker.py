@@ -51,6 +51,13 @@ class MLWorker(_RecoveringMixin, SimpleWorker):
 
 
 class VideoWorker(_RecoveringMixin, Worker):
+    """Forks a work horse per job.
+
+    Never build a torch model in this parent process (no ML_WARMUP here): a forked child of a
+    parent that has run torch's thread pool hangs on its first prediction. Importing torch is
+    fine; each horse loads the models it needs.
+    """
+
     def fork_work_horse(self, job, queue):
         connections.close_all()
         return super().fork_work_horse(job, queue)

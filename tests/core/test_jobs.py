@@ -172,3 +172,13 @@ def test_a_job_over_its_time_limit_is_stopped_and_says_so(user, run_jobs):
     job.refresh_from_db()
     assert job.status == Job.Status.ERRORED
     assert job.error == "The job ran longer than its limit of 1 s and was stopped."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_in_the_forking_worker_like_in_production(user, run_jobs):
+    job = job_enqueue(kind="tests.count", user=user, params={"n": 2})
+    run_jobs(["default"], forking=True)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.worker_pid != os.getpid()  # ran in the forked work horse
+    assert [line.message for line in job.logs.all()] == ["step 1", "step 2"]
