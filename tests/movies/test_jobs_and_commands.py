@@ -120,7 +120,7 @@ def test_a_poster_url_on_a_private_address_is_refused(settings, poster_server, u
 @pytest.mark.parametrize("delimiter", ["\t", ","])
 def test_reviews_score_writes_one_line_per_row_in_order(sentiment_models, tmp_path, delimiter):
     rows = [("r1", "정말 최고의 영화"), ("r2", ""), ("r3", "A tedious, boring film" if delimiter == "," else "A tedious boring film"), ("r4", "😀😀"),
-            ("r5", "x" * 10000)]
+            ("r5", "long review " * 1000), ("r6", "x" * 100_001)]
     buffer = io.StringIO()
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator="\n")
@@ -131,10 +131,11 @@ def test_reviews_score_writes_one_line_per_row_in_order(sentiment_models, tmp_pa
     out = tmp_path / "out.jsonl"
     call_command("reviews_score", "--input", str(src), "--output", str(out))
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["review_id"] for r in results] == ["r1", "r2", "r2b", "r3", "r4", "r5"]
+    assert [r["review_id"] for r in results] == ["r1", "r2", "r2b", "r3", "r4", "r5", "r6"]
     assert list(results[0]) == ["review_id", "label", "p_positive", "rating", "language", "model_version"]
     assert results[0]["language"] == "ko" and results[3]["language"] == "en"
-    assert all("error" in results[i] for i in (1, 2, 4, 5))
+    assert all("error" in results[i] for i in (1, 2, 4, 6))
+    assert results[5]["language"] == "en"  # 12,000 characters: scored (the site's limit is for new reviews)
 
 
 @pytest.mark.django_db

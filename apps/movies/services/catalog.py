@@ -134,20 +134,21 @@ def _poster_fetch_enqueue(*, movie: Movie, user) -> None:
 # --- reviews ----------------------------------------------------------------------------
 
 
-def review_text_clean(text: str) -> str:
+def review_text_clean(text: str, *, max_chars: int | None = None) -> str:
     """The stored form of a review, or ApplicationError saying what is wrong with it.
 
     HTML is kept as typed (templates escape it); NUL characters cannot be stored by PostgreSQL.
+    ``max_chars`` overrides the review length limit (batch scoring of existing texts).
     """
     text = (text or "").replace("\x00", "").strip()
-    limit = settings.MOVIES_REVIEW_MAX_CHARS
+    limit = max_chars or settings.MOVIES_REVIEW_MAX_CHARS
     if not text:
         raise ApplicationError("The review is empty: write a few words about the movie.",
                                code="review_empty", extra={"field": "text"})
     if len(text) > limit:
         raise ApplicationError(
             f"The review has {len(text):,} characters; the limit is {limit:,}. Shorten it and "
-            "try again (your text is still in the form).", code="review_too_long", extra={"field": "text"})
+            "try again.", code="review_too_long", extra={"field": "text"})
     hangul, other = script_counts(text)
     if hangul + other == 0:
         raise ApplicationError("The review has no words (only emoji, digits or punctuation), so it "

@@ -18,6 +18,9 @@ from apps.movies.services import review_text_clean
 from apps.movies.services.imports import rows_read
 
 BATCH = 2000
+# Existing reviews (evaluation sets, imports) may be longer than what the site accepts; the
+# model reads the first 5,000 characters of anything up to this size.
+MAX_CHARS = 100_000
 
 
 class Command(BaseCommand):
@@ -66,7 +69,7 @@ class Command(BaseCommand):
                 yield review_id, None, f"malformed row at line {line}: {error}"
                 continue
             try:
-                yield review_id, review_text_clean(row.get("text", "")), ""
+                yield review_id, review_text_clean(row.get("text", ""), max_chars=MAX_CHARS), ""
             except ApplicationError as exc:
                 yield review_id, None, exc.message
 
