@@ -12,6 +12,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils.text import slugify
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
+from apps.core.models import Job
 from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
 from apps.movies.ml.genres.images import MAX_POSTER_BYTES
 from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput
@@ -76,11 +78,17 @@ def _require_curator(user) -> None:
 def genre_suggest_request(*, movie: Movie, user):
     """Enqueue a ``movies.genres_suggest`` job for ``movie`` (curators only); returns the Job.
 
-    Raises ApplicationError (403) for non-curators and (409) when no genre model is deployed.
+    Returns the movie's unfinished suggestion job instead of a second one. Raises ApplicationError
+    (403) for non-curators and (404/409) when no genre model is deployed or it cannot load.
     """
     _require_curator(user)
     genre_model_get()  # fail now, with a clear message, rather than in the worker
-    return job_enqueue(kind="movies.genres_suggest", user=user, target=movie)
+    # A second click while the first job is still waiting or running gets that job back.
+    pending = (Job.objects.filter(kind="movies.genres_suggest", target_id=str(movie.pk),
+                                  target_type=ContentType.objects.get_for_model(Movie),
+                                  status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+               .order_by("-created_at").first())
+    return pending or job_enqueue(kind="movies.genres_suggest", user=user, target=movie)
 
 
 def _poster_bytes(movie: Movie) -> tuple[bytes | None, str]:

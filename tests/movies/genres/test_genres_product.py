@@ -203,3 +203,13 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
 def test_genres_experiment_rejects_a_missing_data_set(tmp_path):
     with pytest.raises(CommandError, match="Data set not found"):
         call_command("genres_experiment", "--data", str(tmp_path / "nothing"), "--now")
+
+
+@pytest.mark.django_db
+def test_a_second_suggest_click_returns_the_job_already_waiting(genre_model, curator):
+    from apps.movies.services.genres import genre_suggest_request
+
+    movie = MovieFactory()
+    first = genre_suggest_request(movie=movie, user=curator)
+    assert genre_suggest_request(movie=movie, user=curator).pk == first.pk
+    assert genre_suggest_request(movie=MovieFactory(), user=curator).pk != first.pk
