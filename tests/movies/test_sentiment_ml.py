@@ -139,3 +139,18 @@ def test_refitting_the_tables_keeps_the_weights_and_writes_a_new_version(tiny_mo
     np.testing.assert_array_equal(before["w_cls"], after["w_cls"])
     meta = json.loads(bytes(after["meta"]).decode())
     assert meta["weights_from"] == entries["ko"]["version"] and "rate_mix" in after
+
+
+def test_refitting_the_rating_regressor_on_unit_rows_still_predicts(tiny_models, tmp_path):
+    import shutil
+
+    from apps.movies.ml.train import refit_tables
+
+    out, entries = tiny_models
+    shutil.copy(out / entries["ko"]["path"], tmp_path / entries["ko"]["path"])
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY)
+    entry = refit_tables(cfg, refit_rating=True, log=lambda message: None)
+    model = load_language_model(tmp_path / entry["path"])
+    assert model.meta["reg_row_norm"] is True
+    p, rating = model.predict_arrays(["정말 재밌어요", "최악"])
+    assert np.all((0 <= rating) & (rating <= 10)) and np.all((0 <= p) & (p <= 1))

@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refit-tables", action="store_true",
                         help="keep the weights of the existing artifact in --out; refit only the "
                              "validation tables (blend, calibration, rating map)")
+    parser.add_argument("--refit-rating", action="store_true",
+                        help="with --refit-tables: also refit the linear rating regressor")
 
 
 def run(options: dict, *, command: str, log=print) -> dict:
@@ -38,7 +40,7 @@ def run(options: dict, *, command: str, log=print) -> dict:
         seed=options.get("seed", 13),
         command=command,
     )
-    entry = (refit_tables(cfg, log=log) if options.get("refit_tables") else train_sentiment(cfg, log=log))
+    entry = (refit_tables(cfg, refit_rating=options.get("refit_rating", False), log=log) if options.get("refit_tables") else train_sentiment(cfg, log=log))
     if not options.get("no_manifest"):
         manifest_write(cfg.out_dir, entry.pop("name"), entry)
     log(json.dumps(entry["metrics"]["test"], indent=2))

@@ -78,7 +78,11 @@ class LanguageModel:
         x = self.featurizer.transform(texts, normalized=True)
         out = np.zeros((len(texts), 4), dtype=np.float64)
         out[:, 0] = x @ self.w_cls + self.b_cls
-        out[:, 1] = x @ self.w_reg + self.b_reg
+        reg = x @ self.w_reg
+        if self.meta.get("reg_row_norm"):
+            # The regressor was fitted on unit-length rows: divide by each row's L2 norm.
+            reg = reg / np.sqrt(np.maximum(x.multiply(x).sum(axis=1).A1, 1e-12))
+        out[:, 1] = reg + self.b_reg
         if self.conv is not None and texts:
             tokenizer, net = self.conv
             out[:, 2], out[:, 3] = conv_predict(tokenizer, net, texts, max_len=self.max_len)
