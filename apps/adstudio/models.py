@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
+from apps.core.fields import EncryptedCharField
 from apps.core.models import BaseModel
 
 EMBED_DIM = 1280  # EfficientNet-Lite0 pooled features
@@ -173,7 +174,8 @@ class NotionSettings(BaseModel):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="adstudio_notion")
-    token = models.CharField(max_length=300)
+    # Encrypted at rest; max_length bounds the ciphertext (forms accept 300 characters).
+    token = EncryptedCharField(max_length=800)
     database_id = models.CharField(max_length=100)
 
     def __str__(self):
