@@ -12,12 +12,12 @@ help:
 	@echo "make test    run the test suite (excludes @slow)"
 	@echo "make test-all  include slow training tests"
 
-$(STAMP): requirements.txt requirements-nodeps.txt
+$(STAMP): requirements.txt requirements-nodeps.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@# torch first and exactly pinned: a looser request pulls GBs of CUDA packages.
 	$(PY) -m pip install --disable-pip-version-check -q "torch==2.13.0"
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
-	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt -c constraints.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
