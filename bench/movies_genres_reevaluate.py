@@ -2,12 +2,13 @@
 compare threshold strategies on validation only.
 
     nice -n 10 .venv/bin/python bench/movies_genres_reevaluate.py /work/shared/data/genres \
-        --runs var/genres/exp3 var/genres/exp3_seed1 var/genres/exp3_seed2 [--strategies]
+        --runs var/genres/exp3 var/genres/exp3_seed1 var/genres/exp3_seed2 [--strategies | --combos]
 
 Without ``--strategies``: per run and model, thresholds re-tuned on validation (per modality
 pattern, shrunk toward a single threshold) and macro/micro-F1, mAP, AUC on the test subsets.
 With ``--strategies``: for the 4-head ensemble of each run, macro-F1 on validation movies with both
 modalities, thresholds tuned on one half and scored on the other (both ways, averaged).
+With ``--combos``: the same validation score (shrunk thresholds) for ensembles of several head sets.
 """
 import argparse
 import json
@@ -30,6 +31,8 @@ from apps.movies.ml.genres.train import predict_probs  # noqa: E402
 from apps.movies.ml.genres.vocab import IMDB_GENRES  # noqa: E402
 
 FUSION = ["late", "attention", "cross", "gmu"]
+COMBOS = [("late", "attention", "cross", "gmu"), ("late", "gmu"), ("late", "attention", "gmu"),
+          ("late", "attention", "cross", "gmu", "text"), ("late", "attention", "gmu", "text")]
 
 
 def load_split(data, split_seed):
@@ -80,8 +83,11 @@ def main():
     ap.add_argument("--runs", nargs="+", required=True)
     ap.add_argument("--kinds", nargs="+", default=["text", "image", "early", *FUSION])
     ap.add_argument("--strategies", action="store_true")
+    ap.add_argument("--combos", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(1)
+    if args.combos:
+        return combos(args)
     rows = {}
     for run in map(Path, args.runs):
         cfg = json.loads((run / "results.json").read_text())["config"]
@@ -100,6 +106,23 @@ def main():
     for kind, ms in rows.items():
         f = [m["test_both"]["f1_macro"] for m in ms]
         print(f"{kind:>10}: test-both macro-F1 mean {np.mean(f):.4f} (min {min(f):.4f}, max {max(f):.4f}, runs {len(f)})")
+
+
+def combos(args):
+    scores = {}
+    for run in map(Path, args.runs):
+        cfg = json.loads((run / "results.json").read_text())["config"]
+        split = load_split(args.data, cfg.get("split_seed", cfg["seed"]))
+        heads = {k: GenrePredictor.load(run / f"{k}.pt").head for k in {k for c in COMBOS for k in c}}
+        for combo in COMBOS:
+            ens = EnsembleHead(members=[heads[k].config for k in combo])
+            for sub, k in zip(ens.members, combo):
+                sub.load_state_dict(heads[k].state_dict())
+            score = strategies(ens.eval(), split)["shrunk 0.5"]
+            scores.setdefault(combo, []).append(score)
+            print(f"{run.name:>12} {'+'.join(combo):>32}: validation half-split macro-F1 {score:.4f}", flush=True)
+    for combo, s in scores.items():
+        print(f"{'+'.join(combo):>32}: mean {np.mean(s):.4f}")
 
 
 if __name__ == "__main__":
