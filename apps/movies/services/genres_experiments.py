@@ -8,6 +8,7 @@ and writes its manifest entry.
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 from pathlib import Path
 
@@ -71,6 +72,14 @@ def experiment_execute(*, experiment: Experiment, progress=None) -> dict:
     except (ValueError, OSError, KeyError) as exc:
         Experiment.objects.filter(pk=experiment.pk).update(status=Experiment.Status.FAILED, error=str(exc))
         raise ApplicationError(f"The experiment could not run: {exc}", code="experiment_failed") from exc
+    _results_store(experiment, results)
+    if progress:
+        progress(1, 1, "explaining a few test movies")
+    experiment_examples_make(experiment=experiment)
+    return {"experiment": experiment.pk, "summary": results["summary"]}
+
+
+def _results_store(experiment: Experiment, results: dict) -> None:
     models = results["models"]
     with transaction.atomic():
         experiment.refresh_from_db()
@@ -83,10 +92,31 @@ def experiment_execute(*, experiment: Experiment, progress=None) -> dict:
         experiment.summary = results["summary"]
         experiment.status = Experiment.Status.SUCCEEDED
         experiment.save()
-    if progress:
-        progress(1, 1, "explaining a few test movies")
-    experiment_examples_make(experiment=experiment)
-    return {"experiment": experiment.pk, "summary": results["summary"]}
+
+
+def experiment_import(*, path, user=None, name: str = "", examples: bool = True) -> Experiment:
+    """Store the ``results.json`` of a bench run (bench/movies_genres_experiment.py) as a finished
+    Experiment, so the research page compares it with runs made here. Raises ApplicationError when
+    the file is not such a result."""
+    try:
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+        config, models = results["config"], results["models"]
+        if not isinstance(models, dict) or not models:
+            raise KeyError("models")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ApplicationError(f"Not a genre experiment result file: {path} ({exc})", code="invalid_results") from exc
+    with transaction.atomic():
+        experiment = Experiment(name=(name or f"imported {Path(path).parent.name}")[:120], config=config,
+                                dataset={"path": results.get("data", {}).get("path", "")}, created_by=user)
+        experiment.full_clean()
+        experiment.save()
+    _results_store(experiment, results)
+    if examples and all(Path(m["artifact"]).exists() for m in models.values()):
+        try:
+            experiment_examples_make(experiment=experiment)
+        except OSError:  # the data set is not on this machine: the run is kept without examples
+            pass
+    return experiment
 
 
 def _scalars(m: dict) -> dict:

@@ -213,3 +213,21 @@ def test_a_second_suggest_click_returns_the_job_already_waiting(genre_model, cur
     first = genre_suggest_request(movie=movie, user=curator)
     assert genre_suggest_request(movie=movie, user=curator).pk == first.pk
     assert genre_suggest_request(movie=MovieFactory(), user=curator).pk != first.pk
+
+
+@pytest.mark.django_db
+def test_a_bench_results_file_can_be_imported_as_an_experiment(settings, tmp_path):
+    settings.GENRES_WORK_DIR = tmp_path / "work"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from apps.movies.ml.genres.experiment import experiment_run
+
+    results = experiment_run({"heads": ["text", "image"], "train": {"epochs": 1, "batch_size": 2}},
+                             data_path=FIXTURE, cache_root=tmp_path / "cache", out_dir=tmp_path / "run")
+    (tmp_path / "run" / "results.json").write_text(json.dumps(results))
+    call_command("genres_experiment", "--import-results", str(tmp_path / "run" / "results.json"), stdout=io.StringIO())
+    exp = Experiment.objects.get()
+    assert exp.status == "succeeded" and set(exp.metrics) == {"text", "image"}
+    assert exp.examples  # the fixture data and artifacts are here, so examples were made
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(CommandError, match="Not a genre experiment result file"):
+        call_command("genres_experiment", "--import-results", str(tmp_path / "bad.json"))

@@ -2,6 +2,7 @@
 
     python manage.py genres_experiment --data ../shared/data/genres [--heads text image gmu ...]
         [--name NAME] [--seed 13] [--limit N] [--now] [--deploy KIND|best]
+    python manage.py genres_experiment --import-results var/genres/exp3/results.json [--name NAME]
 
 Without ``--now`` the run is enqueued as a job on the ``ml`` queue (watch it on the job page);
 with ``--now`` it runs in this process. ``--deploy`` (needs ``--now``) copies the chosen head to
@@ -20,7 +21,9 @@ class Command(BaseCommand):
     help = "Run a genre-model experiment (and optionally deploy a head)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", required=True, help="shared JSONL folder/file or an MM-IMDb folder")
+        parser.add_argument("--data", help="shared JSONL folder/file or an MM-IMDb folder")
+        parser.add_argument("--import-results", metavar="RESULTS_JSON",
+                            help="store a bench run's results.json as a finished experiment instead of training")
         parser.add_argument("--heads", nargs="+", default=list(HEAD_KINDS), choices=HEAD_KINDS)
         parser.add_argument("--name", default="")
         parser.add_argument("--seed", type=int, default=13)
@@ -31,8 +34,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=0)
 
     def handle(self, *args, **opts):
-        from apps.movies.services.genres_experiments import experiment_create, experiment_deploy, experiment_execute
+        from apps.movies.services.genres_experiments import (experiment_create, experiment_deploy, experiment_execute,
+                                                             experiment_import)
 
+        if opts["import_results"]:
+            try:
+                experiment = experiment_import(path=opts["import_results"], name=opts["name"])
+            except ApplicationError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(f"Imported as experiment {experiment.pk}.")
+            self._table(experiment)
+            return
+        if not opts["data"]:
+            raise CommandError("--data is required (or --import-results)")
         if opts["deploy"] and not opts["now"]:
             raise CommandError("--deploy needs --now (a queued run has no results yet)")
         if opts["threads"]:
