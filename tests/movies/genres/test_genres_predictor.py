@@ -79,3 +79,13 @@ def test_gradcam_heat_map_has_the_feature_map_shape(predictor):
     batch, _, fmaps, _ = predictor._encode([MovieInput(plot="x", poster=_poster_bytes())])
     cam = gradcam(predictor.head, batch, fmaps, 0, predictor.spec.image_cells)
     assert cam.shape == fmaps.shape[2:] and cam.min() >= 0 and cam.max() <= 1
+
+
+def test_warm_up_loads_both_encoders(encoders, tmp_path):
+    spec, _, _ = encoders
+    head = head_build("late", text_dim=384, image_dim=1280, n_genres=len(IMDB_GENRES), hidden=16)
+    artifact_save(tmp_path / "h.pt", head=head, thresholds={"all": [0.5] * len(IMDB_GENRES)}, spec=spec,
+                  vocabulary=IMDB_GENRES, version="w")
+    predictor = GenrePredictor.load(tmp_path / "h.pt")
+    predictor.warm_up()
+    assert predictor._text is not None and predictor._image is not None

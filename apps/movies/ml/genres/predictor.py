@@ -107,7 +107,14 @@ class GenrePredictor:
         return self._image
 
     def warm_up(self) -> None:
-        self.predict([MovieInput(plot="warm up", poster=None)])
+        """Load both encoders and run each once (the first poster would otherwise pay for timm)."""
+        import io
+
+        from PIL import Image
+
+        buf = io.BytesIO()
+        Image.new("RGB", (64, 96), (128, 128, 128)).save(buf, format="PNG")
+        self.predict([MovieInput(plot="warm up", poster=buf.getvalue())])
 
     def _encode(self, items: list[MovieInput]):
         """Batch tensors for ``items`` plus the decoded posters and per-item notes."""
