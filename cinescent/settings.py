@@ -192,6 +192,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several models get one stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "apps.adstudio.models.Analysis.Status",  # = movies Experiment.Status
+        "ProviderEnum": "apps.adstudio.models.Provider",
+    },
 }
 
 # --- models -----------------------------------------------------------------------------

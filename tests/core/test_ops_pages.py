@@ -117,3 +117,9 @@ def test_a_dead_local_workers_lingering_registration_does_not_count_as_serving(c
     assert body["workers"][0]["alive"] is False
     assert body["unserved_queues"] == ["default", "video", "ml"]
     assert body["status"] == "unhealthy"
+
+
+def test_the_openapi_schema_generates_without_warnings(capsys):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
