@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
 MODELS_STORE = env_path("MODELS_STORE", BASE_DIR / "models_store")
 # Functions the `ml` worker calls at start so models are warm before the first job.
 ML_WARMUP: list[str] = []
+# Functions web processes call in the background at start (models used inside requests).
+WEB_WARMUP: list[str] = []
 
 LOGGING = {
     "version": 1,
@@ -217,6 +219,7 @@ LOGGING = {
 # Reviews are scored by the Korean/English sentiment models (models_store/movies-sentiment-*);
 # the ml worker loads both before its first job.
 ML_WARMUP.append("apps.movies.scoring.warm_up")
+WEB_WARMUP.append("apps.movies.scoring.warm_up")  # reviews are scored inside the request
 MOVIES_REVIEW_MAX_CHARS = env_int("MOVIES_REVIEW_MAX_CHARS", 5000, minimum=100)
 # Poster URLs are fetched by a job: public addresses only, at most this many bytes / pixels.
 MOVIES_POSTER_MAX_BYTES = env_int("MOVIES_POSTER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
@@ -236,6 +239,7 @@ ML_WARMUP.append("apps.movies.services.genres.genres_model_warm_up")
 # --- scents -----------------------------------------------------------------------------
 # The ml worker loads the scene -> profile model and the e5 encoder before the first job.
 ML_WARMUP.append("apps.scents.engine.warm_up")
+WEB_WARMUP.append("apps.scents.engine.warm_up")  # the compose page composes inside the request
 
 # --- adstudio ---------------------------------------------------------------------------
 # Video sources: limits checked before and after download; URLs must resolve to public

@@ -13,8 +13,9 @@ import logging
 
 from django.conf import settings
 from django.db import connections
-from django.utils.module_loading import import_string
 from rq import SimpleWorker, Worker
+
+from apps.core.warmup import warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,7 @@ class DefaultWorker(_RecoveringMixin, SimpleWorker):
 class MLWorker(_RecoveringMixin, SimpleWorker):
     def bootstrap(self, *args, **kwargs):
         result = super().bootstrap(*args, **kwargs)
-        for dotted in settings.ML_WARMUP:
-            try:
-                import_string(dotted)()
-                logger.info("warmed up %s", dotted)
-            except Exception:  # a missing model must not stop the worker serving other jobs
-                logger.exception("warm-up %s failed", dotted)
+        warm_up(settings.ML_WARMUP)  # a missing model must not stop the worker serving other jobs
         connections.close_all()
         return result
 
