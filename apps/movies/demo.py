@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 
 from apps.core.errors import ApplicationError
-from apps.movies.models import Movie
-from apps.movies.services import genre_get_or_create, movie_create
+from django.contrib.auth import get_user_model
+
+from apps.movies.models import Movie, Review
+from apps.movies.services import genre_get_or_create, movie_create, review_create
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_movies.json"
+REVIEWS = Path(__file__).resolve().parent / "fixtures" / "demo_reviews.json"
 
 
 def load(*, stdout) -> None:
@@ -33,3 +36,26 @@ def load(*, stdout) -> None:
             continue
         added += 1
     stdout.write(f"movies demo: {added} movies added ({len(data['movies']) - added} already there)")
+    _load_reviews(stdout=stdout)
+
+
+def _load_reviews(*, stdout) -> None:
+    """A few reviews by demo users (scored by the shipped models), so pages show AI ratings."""
+    data = json.loads(REVIEWS.read_text(encoding="utf-8"))
+    User = get_user_model()
+    users = {}
+    for name in data["users"]:
+        user, created = User.objects.get_or_create(username=name, defaults={"display_name": name})
+        if created:
+            user.set_unusable_password()
+            user.save()
+        users[name] = user
+    added = 0
+    for row in data["reviews"]:
+        movie = Movie.objects.filter(title=row["movie"]).order_by("pk").first()
+        author = users[row["user"]]
+        if movie is None or Review.objects.filter(movie=movie, author=author).exists():
+            continue
+        review_create(movie=movie, author=author, text=row["text"])
+        added += 1
+    stdout.write(f"movies demo: {added} reviews added")

@@ -156,11 +156,16 @@ def test_train_sentiment_writes_the_artifact_and_manifest_entry(tmp_path, capsys
 
 
 @pytest.mark.django_db
-def test_the_demo_catalog_loads_once(capsys):
+def test_the_demo_catalog_loads_once_with_scored_reviews(capsys, sentiment_models):
     from apps.movies import demo
+    from apps.movies.models import Review
 
     demo.load(stdout=io.StringIO())
     count = Movie.objects.count()
     assert count == 300 and Movie.objects.filter(plot="").count() == 0
+    reviews = Review.objects.all()
+    assert reviews.count() == 24
+    assert {r.language for r in reviews} == {"ko", "en"}
+    assert all(r.sentiment in ("positive", "negative") and r.model_version for r in reviews)
     demo.load(stdout=io.StringIO())
-    assert Movie.objects.count() == count
+    assert Movie.objects.count() == count and Review.objects.count() == 24
