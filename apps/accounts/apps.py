@@ -14,6 +14,10 @@ class AccountsConfig(AppConfig):
 
 
 def _sync_curators(sender, **kwargs):
+    from django.conf import settings
+
     from apps.accounts.services import curator_group_sync_permissions
 
-    curator_group_sync_permissions()
+    # post_migrate is sent once per app; only a curated app's permissions can have changed.
+    if sender.label in settings.CURATOR_APPS:
+        curator_group_sync_permissions()

@@ -22,6 +22,7 @@ from typing import Callable
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from rq.timeouts import JobTimeoutException
 
@@ -145,8 +146,7 @@ def _finish(job_pk, status, *, error="", tb="", result=None) -> None:
     if result is not None:
         updates["result"] = result
     if status == Job.Status.SUCCEEDED:
-        job = Job.objects.only("progress_total").get(pk=job_pk)
-        updates["progress_done"] = job.progress_total
+        updates["progress_done"] = F("progress_total")
     Job.objects.filter(pk=job_pk, status__in=[Job.Status.RUNNING, Job.Status.QUEUED]).update(
         **updates
     )

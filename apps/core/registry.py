@@ -39,12 +39,12 @@ def ml_model_register(name: str, loader: Callable[[Path, dict], Any]) -> None:
     _LOADERS[name] = loader
 
 
-def manifest_path() -> Path:
-    return Path(settings.MODELS_STORE) / MANIFEST_NAME
+def manifest_path(store: Path | None = None) -> Path:
+    return Path(store if store is not None else settings.MODELS_STORE) / MANIFEST_NAME
 
 
-def manifest_read() -> dict:
-    path = manifest_path()
+def manifest_read(store: Path | None = None) -> dict:
+    path = manifest_path(store)
     if not path.exists():
         return {"models": {}}
     with path.open(encoding="utf-8") as handle:
@@ -53,16 +53,19 @@ def manifest_read() -> dict:
     return data
 
 
-def manifest_write_entry(name: str, entry: dict) -> None:
-    """Add or replace one model's entry; the file is rewritten atomically."""
+def manifest_write_entry(name: str, entry: dict, *, store: Path | None = None) -> None:
+    """Add or replace one model's entry; the file is rewritten atomically.
+
+    `store` defaults to settings.MODELS_STORE; training code that runs without Django names it.
+    """
     missing = {"version", "path", "sha256"} - entry.keys()
     if missing:
         raise ValueError(f"manifest entry for {name!r} lacks {sorted(missing)}")
     with _LOCK:
-        data = manifest_read()
+        data = manifest_read(store)
         data["models"][name] = entry
         data["models"] = dict(sorted(data["models"].items()))
-        path = manifest_path()
+        path = manifest_path(store)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -1,3 +1,5 @@
+import io
+
 from django.conf import settings
 from rest_framework.parsers import JSONParser
 
@@ -21,6 +23,4 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise PayloadTooLarge(f"The request body is over the limit of {limit} bytes.")
-        import io
-
         return super().parse(io.BytesIO(body), media_type, parser_context)

@@ -1,6 +1,6 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -51,9 +51,7 @@ class JobCancelApi(APIView):
 
 
 class SystemCheckInputSerializer(InputSerializer):
-    from rest_framework import serializers as _s
-
-    delay = _s.FloatField(min_value=0, max_value=5, required=False, default=0.3)
+    delay = serializers.FloatField(min_value=0, max_value=5, required=False, default=0.3)
 
 
 class SystemCheckApi(APIView):
