@@ -76,8 +76,10 @@ def deploy(out, summary, scalars, runs, args):
     django.setup()
     from apps.movies.services.genres_experiments import genre_model_deploy
 
+    # Each head is seeded on its own, so the heads listed (all by default) do not change the weights.
     trains = [f"python bench/movies_genres_experiment.py {args.data} --out {path} --threads 1 --seed {r['config']['seed']}"
-              f" --split-seed {r['config'].get('split_seed', r['config']['seed'])}" for path, r in zip(args.runs, runs)]
+              f" --split-seed {r['config'].get('split_seed', r['config']['seed'])}"
+              f" --heads {' '.join(r['config']['heads'])}" for path, r in zip(args.runs, runs)]
     command = " && ".join([*trains, " ".join(["python", *sys.argv])])
     entry = genre_model_deploy(artifact_path=out / "ensemble.pt", kind="ensemble", version=summary["version"],
                                metrics=scalars, dataset=summary["data"], command=command)
