@@ -10,11 +10,16 @@ on OOF + validation predictions (~2,100 movies with both modalities instead of ~
     # 1. train the fold models, save OOF / validation logits (test movies are not read)
     nice -n 15 .venv/bin/python bench/movies_genres_crossfit.py train /work/shared/data/genres \
         --out var/genres/xfit --folds 4 --seed 13 --split-seed 13 --kinds late attention gmu text
-    # 2. compare threshold sources on validation (paired random halvings of validation movies)
-    nice -n 15 .venv/bin/python bench/movies_genres_crossfit.py select /work/shared/data/genres --out var/genres/xfit
-    # 3. build the ensemble artifact with the chosen threshold source, report test figures, optionally deploy
+    # 2. compare threshold sources on validation (paired random halvings of validation movies), for the
+    #    fold models and (--runs) for ensembles of --subset-size full-data runs (training seeds)
+    nice -n 15 .venv/bin/python bench/movies_genres_crossfit.py select /work/shared/data/genres --out var/genres/xfit \
+        [--runs var/genres/exp3 var/genres/exp3_seed1 ... --subset-size 4]
+    # 3. build the chosen model (the fold models, or --runs: those runs' heads) with thresholds from the chosen
+    #    source, report its test figures, optionally deploy; --only text: the text heads alone (research question)
     nice -n 15 .venv/bin/python bench/movies_genres_crossfit.py build /work/shared/data/genres --out var/genres/xfit \
-        --thresholds oof+val [--deploy]
+        [--runs ...] --thresholds oof+val --shrink 0.25 [--save-as DIR] [--only text] [--deploy]
+
+Only ``build`` reads test movies.
 """
 import argparse
 import hashlib
@@ -181,11 +186,27 @@ def thresholds_table(source, z, p_val, p_val_hidden, shrink):
     return table
 
 
+def oof_logits(out: Path, tr: dict, fold: np.ndarray, folds: int, kinds) -> dict:
+    both = tr["patterns"] == "both"
+    oof, hidden = np.zeros((len(fold), len(IMDB_GENRES)), np.float32), np.zeros((int(both.sum()), len(IMDB_GENRES)))
+    for k in range(folds):
+        heads = [GenrePredictor.load(out / f"fold{k}_{kind}.pt").head for kind in kinds]
+        held = fold == k
+        oof[held] = np.mean([logits_of(h, subset(tr, held)["feats"]) for h in heads], axis=0)
+        hidden[held[both]] = np.mean([logits_of(h, _hide_poster(tr["feats"], held & both)) for h in heads], axis=0)
+    return {"oof": oof, "oof_hidden": hidden}
+
+
 def build(args):
     out = Path(args.out)
     z = np.load(out / "logits.npz")
     meta = json.loads((out / "config.json").read_text())
-    kinds, folds, cfg = meta["kinds"], meta["folds"], meta["config"]
+    if args.only and args.deploy:
+        raise SystemExit("--only builds a research comparison, not a model to deploy")
+    kinds, folds, cfg = args.only or meta["kinds"], meta["folds"], meta["config"]
+    data = load(args.data, cfg["split_seed"])
+    if args.only:  # a part of the head set (e.g. text only, for the research question): its own OOF rows
+        z = {**z, **oof_logits(out, data["train"], z["fold"], folds, kinds)}
     # The model: the fold models themselves, or (--runs) the same head set trained on the whole
     # training split with several seeds; the OOF rows for the thresholds come from the fold models.
     members = ([(Path(r) / f"{kind}.pt", f"{r}:{kind}") for r in args.runs for kind in kinds] if args.runs else
@@ -197,7 +218,6 @@ def build(args):
     # The figures below are those of the saved float16 artifact.
     ens.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in ens.state_dict().items()})
     ens.eval()
-    data = load(args.data, cfg["split_seed"])
     val, test = data["val"], data["test"]
     vb, tb = val["patterns"] == "both", test["patterns"] == "both"
     p_val = sigmoid(logits_of(ens, val["feats"]))
@@ -288,6 +308,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=50)
     ap.add_argument("--thresholds", choices=SOURCES, default="oof+val")
     ap.add_argument("--shrink", type=float, default=THRESHOLD_SHRINK)
+    ap.add_argument("--only", nargs="+", help="build: only these kinds of the head set (no deploy)")
     ap.add_argument("--save-as", default="", help="build: folder for ensemble.pt + results.json (default --out)")
     ap.add_argument("--deploy", action="store_true")
     args = ap.parse_args()

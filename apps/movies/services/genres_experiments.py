@@ -81,16 +81,23 @@ def experiment_execute(*, experiment: Experiment, progress=None) -> dict:
 
 def _results_store(experiment: Experiment, results: dict) -> None:
     models = results["models"]
+    _finished_store(
+        experiment, dataset=results["data"],
+        metrics={k: {s: _scalars(v) for s, v in m["metrics"].items()} for k, m in models.items()},
+        per_genre={k: m["metrics"]["test_both"].get("per_genre", {}) for k, m in models.items()},
+        artifacts={k: {"path": m["artifact"], "sha256": m["sha256"], "version": m["version"], "params": m["params"],
+                       "train_seconds": m["train_seconds"], "epochs_run": m["fit"]["epochs_run"]}
+                   for k, m in models.items()},
+        summary=results["summary"])
+
+
+def _finished_store(experiment: Experiment, *, dataset, metrics, per_genre, artifacts, summary) -> None:
     with transaction.atomic():
         experiment.refresh_from_db()
-        experiment.dataset = results["data"]
-        experiment.metrics = {k: {s: _scalars(v) for s, v in m["metrics"].items()} for k, m in models.items()}
-        experiment.per_genre = {k: m["metrics"]["test_both"].get("per_genre", {}) for k, m in models.items()}
-        experiment.artifacts = {k: {"path": m["artifact"], "sha256": m["sha256"], "version": m["version"],
-                                    "params": m["params"], "train_seconds": m["train_seconds"],
-                                    "epochs_run": m["fit"]["epochs_run"]} for k, m in models.items()}
-        experiment.summary = results["summary"]
+        experiment.dataset, experiment.metrics, experiment.per_genre = dataset, metrics, per_genre
+        experiment.artifacts, experiment.summary = artifacts, summary
         experiment.status = Experiment.Status.SUCCEEDED
+        experiment.full_clean()
         experiment.save()
 
 
@@ -117,6 +124,34 @@ def experiment_import(*, path, user=None, name: str = "", examples: bool = True)
         except OSError:  # the data set is not on this machine: the run is kept without examples
             pass
     return experiment
+
+
+RECORD_KEYS = ("key", "name", "source", "config", "dataset", "metrics", "per_genre", "artifacts", "summary")
+
+
+def experiment_record_import(*, record: dict, user=None) -> tuple[Experiment, bool]:
+    """Store a recorded run (figures measured elsewhere, e.g. the demo fixture) as a finished Experiment.
+
+    Idempotent: a record whose ``key`` is already stored is not added again (returns that row and
+    False). The row's config carries ``imported`` = the record's key and source (command, results
+    file, date), which the pages show; such a row has no weights here, so it cannot be deployed.
+    Raises ApplicationError when a field is missing.
+    """
+    missing = [k for k in RECORD_KEYS if k not in record]
+    if missing or not record["metrics"]:
+        raise ApplicationError(f"Not an experiment record (missing {', '.join(missing) or 'metrics'}).",
+                               code="invalid_results")
+    existing = Experiment.objects.filter(config__imported__key=record["key"]).order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    config = {**record["config"], "imported": {"key": record["key"], **record["source"]}}
+    with transaction.atomic():
+        experiment = Experiment(name=record["name"][:120], config=config, dataset={}, created_by=user)
+        experiment.full_clean()
+        experiment.save()
+    _finished_store(experiment, dataset=record["dataset"], metrics=record["metrics"], per_genre=record["per_genre"],
+                    artifacts=record["artifacts"], summary=record["summary"])
+    return experiment, True
 
 
 def _scalars(m: dict) -> dict:
@@ -157,6 +192,9 @@ def experiment_deploy(*, experiment: Experiment, kind: str, name: str | None = N
         raise ApplicationError(f"Experiment {experiment.pk} has no trained {kind!r} head to deploy.",
                                code="not_deployable")
     art, cfg = experiment.artifacts[kind], experiment.config
+    if not art.get("path") or not Path(art["path"]).exists():
+        raise ApplicationError(f"The {kind!r} weights of experiment {experiment.pk} are not on this machine"
+                               " (an imported record keeps figures only).", code="not_deployable")
     command = (f"python manage.py genres_experiment --data {experiment.dataset.get('path')}"
                f" --heads {' '.join(cfg.get('heads', []))} --seed {cfg.get('seed', 13)} --now --deploy {kind}")
     return genre_model_deploy(artifact_path=art["path"], kind=kind, version=art["version"],

@@ -231,3 +231,28 @@ def test_a_bench_results_file_can_be_imported_as_an_experiment(settings, tmp_pat
     (tmp_path / "bad.json").write_text("{}")
     with pytest.raises(CommandError, match="Not a genre experiment result file"):
         call_command("genres_experiment", "--import-results", str(tmp_path / "bad.json"))
+
+
+@pytest.mark.django_db
+def test_the_demo_imports_the_recorded_experiments_once_and_the_research_page_compares_them(client, staff_user):
+    from apps.core.errors import ApplicationError
+    from apps.movies import demo
+    from apps.movies.services.genres_experiments import experiment_deploy
+
+    records = json.loads(demo.EXPERIMENTS.read_text())["experiments"]
+    demo._load_experiments(stdout=io.StringIO())
+    demo._load_experiments(stdout=io.StringIO())
+    assert Experiment.objects.count() == len(records) >= 2
+    for record in records:
+        exp = Experiment.objects.get(config__imported__key=record["key"])
+        assert exp.status == "succeeded" and exp.config["imported"]["command"] == record["source"]["command"]
+        assert exp.metrics == record["metrics"] and exp.per_genre and exp.summary["deploy_candidate"]
+    client.force_login(staff_user)
+    page = client.get(reverse("movies:genres_research"))
+    assert page.status_code == 200 and b"Runs side by side" in page.content and b"imported record" in page.content
+    newest = Experiment.objects.first()
+    detail = client.get(reverse("movies:genres_experiment", args=[newest.pk]))
+    assert detail.status_code == 200 and b"Per-genre F1" in detail.content and b"Imported record" in detail.content
+    assert b"Deploy as" not in detail.content  # no weights here
+    with pytest.raises(ApplicationError, match="not on this machine"):
+        experiment_deploy(experiment=newest, kind=newest.summary["deploy_candidate"])
