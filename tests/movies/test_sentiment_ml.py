@@ -154,3 +154,45 @@ def test_refitting_the_rating_regressor_on_unit_rows_still_predicts(tiny_models,
     assert model.meta["reg_row_norm"] is True
     p, rating = model.predict_arrays(["정말 재밌어요", "최악"])
     assert np.all((0 <= rating) & (rating <= 10)) and np.all((0 <= p) & (p <= 1))
+
+
+def test_the_korean_model_blends_a_ridge_rating_regressor_into_its_sentiment(tiny_models):
+    out, entries = tiny_models
+    model = load_language_model(out / entries["ko"]["path"])
+    assert model.meta["reg_row_norm"] is True
+    assert model.blend[1] != 0.0  # the rating signal takes part in the sentiment blend
+
+
+def test_a_gru_model_keeps_its_best_validation_epoch_and_round_trips():
+    from apps.movies.ml.neural import conv_from_bytes, conv_predict, conv_to_bytes, conv_train
+
+    reviews = data.read_reviews(FIXTURES / "nsmc_sample.tsv")
+    texts = [normalize(t) for t in reviews.texts]
+    labels = data.binary_labels(reviews.ratings, neg_max=4, pos_min=9)
+    logs = []
+    tokenizer, net = conv_train(texts[:500], labels[:500], reviews.ratings[:500].astype(np.float32),
+                                vocab_size=300, max_len=32, epochs=2, arch="gru", size=16,
+                                valid=(texts[500:], labels[500:]), log=logs.append)
+    assert net.config["arch"] == "gru" and any("kept epoch" in line for line in logs)
+    again = conv_from_bytes(conv_to_bytes(tokenizer, net))
+    before = conv_predict(tokenizer, net, texts[500:520], max_len=32)
+    after = conv_predict(*again, texts[500:520], max_len=32)
+    np.testing.assert_allclose(before[0], after[0], atol=5e-2)
+
+
+def test_a_conv_model_saved_before_the_arch_field_still_loads():
+    import torch
+
+    from apps.movies.ml.neural import ConvText, conv_from_bytes, conv_predict, conv_to_bytes, tokenizer_train
+
+    texts = ["정말 재밌어요", "최악의 영화", "good film", "bad film"] * 5
+    tokenizer = tokenizer_train(texts, vocab_size=60)
+    torch.manual_seed(0)
+    net = ConvText(tokenizer.get_vocab_size(), dim=8, channels=4)
+    parts = conv_to_bytes(tokenizer, net)
+    config = json.loads(parts["config"])
+    del config["arch"]
+    tokenizer2, net2 = conv_from_bytes({**parts, "config": json.dumps(config)})
+    before = conv_predict(tokenizer, net.eval(), texts[:4], max_len=16)
+    after = conv_predict(tokenizer2, net2, texts[:4], max_len=16)
+    np.testing.assert_allclose(before[0], after[0], atol=1e-2)

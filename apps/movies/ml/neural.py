@@ -1,17 +1,22 @@
-"""A small convolutional text model trained from scratch (torch), used beside the linear model.
+"""A small neural text model trained from scratch (torch), used beside the linear model.
 
 It reads BPE sub-word tokens (vocabulary learned with the ``tokenizers`` library on the training
 texts), so it sees word order and morphology that hashed n-grams miss; its errors are only partly
-correlated with the linear model's, which is why averaging the two helps. It has two heads: a
-sentiment logit (trained on the protocol's negative/positive ratings) and a rating (trained on
-every rating, including the 5-8 ones the classifier drops).
+correlated with the linear model's, which is why averaging the two helps. Two architectures share
+one interface: ``gru`` (embedding -> bidirectional GRU -> max + mean pooling; the Korean default)
+and ``conv`` (convolutions of width 2, 3, 5; kept for artifacts trained before the GRU). Both
+have two heads: a sentiment logit (trained on the protocol's negative/positive ratings) and a
+rating (trained on every rating, including the 5-8 ones the classifier drops).
+
+The ``conv_*`` names (and the artifact's ``conv_*`` keys) are historical: they mean "the neural
+model", whichever architecture its config names.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import json
-import math
 import time
 
 import numpy as np
@@ -36,19 +41,15 @@ def tokenizer_train(texts: list[str], *, vocab_size: int) -> Tokenizer:
     return tokenizer
 
 
-def encode(tokenizer: Tokenizer, texts: list[str], *, max_len: int) -> torch.Tensor:
-    """Token ids padded with 0 to the longest text (at most ``max_len``; at least 5 for the convs).
+def _clip(ids: list[int], max_len: int) -> list[int]:
+    """Long texts keep their head and tail (reviews often end with the verdict)."""
+    if len(ids) > max_len:
+        half = max_len // 2
+        ids = ids[:half] + ids[-(max_len - half):]
+    return ids or [1]
 
-    Long texts keep their head and tail (reviews often end with the verdict).
-    """
-    encodings = tokenizer.encode_batch(texts)
-    rows = []
-    for enc in encodings:
-        ids = enc.ids
-        if len(ids) > max_len:
-            half = max_len // 2
-            ids = ids[:half] + ids[-(max_len - half):]
-        rows.append(ids or [1])
+
+def _pad(rows: list[list[int]]) -> torch.Tensor:
     width = max(5, max(len(r) for r in rows))
     out = np.zeros((len(rows), width), dtype=np.int64)
     for i, ids in enumerate(rows):
@@ -56,12 +57,23 @@ def encode(tokenizer: Tokenizer, texts: list[str], *, max_len: int) -> torch.Ten
     return torch.from_numpy(out)
 
 
+def encode(tokenizer: Tokenizer, texts: list[str], *, max_len: int) -> torch.Tensor:
+    """Token ids padded with 0 to the longest text (at most ``max_len``; at least 5 for the convs)."""
+    return _pad([_clip(enc.ids, max_len) for enc in tokenizer.encode_batch(texts)])
+
+
+def _pool(h: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
+    """Max and mean over the real (non-padding) positions; ``h`` is (B, T, C), mask (B, T, 1)."""
+    return [h.masked_fill(~mask, -1e4).amax(dim=1), (h * mask).sum(1) / mask.sum(1).clamp(min=1)]
+
+
 class ConvText(nn.Module):
     """Embedding -> convolutions of width 2, 3 and 5 -> max + mean pooling -> two heads."""
 
     def __init__(self, vocab_size: int, dim: int = 64, channels: int = 128, dropout: float = 0.3):
         super().__init__()
-        self.config = {"vocab_size": vocab_size, "dim": dim, "channels": channels, "dropout": dropout}
+        self.config = {"arch": "conv", "vocab_size": vocab_size, "dim": dim, "channels": channels,
+                       "dropout": dropout}
         self.embed = nn.Embedding(vocab_size, dim, padding_idx=0)
         self.convs = nn.ModuleList(nn.Conv1d(dim, channels, k, padding=k // 2) for k in (2, 3, 5))
         self.drop = nn.Dropout(dropout)
@@ -70,26 +82,48 @@ class ConvText(nn.Module):
         self.rating = nn.Linear(width, 1)
 
     def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mask = (ids != 0).unsqueeze(1)  # (B, 1, T)
+        mask = (ids != 0).unsqueeze(2)  # (B, T, 1)
         x = self.embed(ids).transpose(1, 2)  # (B, D, T)
         pooled = []
         for conv in self.convs:
-            h = torch.relu(conv(x))[:, :, : ids.shape[1]]
-            pooled.append(h.masked_fill(~mask, -1e4).amax(dim=2))
-            pooled.append((h * mask).sum(2) / mask.sum(2).clamp(min=1))
+            pooled.extend(_pool(torch.relu(conv(x))[:, :, : ids.shape[1]].transpose(1, 2), mask))
         z = self.drop(torch.cat(pooled, dim=1))
         return self.sentiment(z).squeeze(1), self.rating(z).squeeze(1)
 
 
-def _batches(n: int, size: int, rng: np.random.Generator | None):
-    order = rng.permutation(n) if rng is not None else np.arange(n)
-    for start in range(0, n, size):
-        yield order[start : start + size]
+class GRUText(nn.Module):
+    """Embedding -> one bidirectional GRU layer -> max + mean pooling -> two heads.
+
+    The embedding is sparse (only the rows of a batch's tokens get gradients and Adam updates):
+    with ~10 tokens per Korean review, a dense update of the whole table was most of a step.
+    """
+
+    def __init__(self, vocab_size: int, dim: int = 128, hidden: int = 128, dropout: float = 0.3):
+        super().__init__()
+        self.config = {"arch": "gru", "vocab_size": vocab_size, "dim": dim, "hidden": hidden,
+                       "dropout": dropout}
+        self.embed = nn.Embedding(vocab_size, dim, padding_idx=0, sparse=True)
+        self.gru = nn.GRU(dim, hidden, batch_first=True, bidirectional=True)
+        self.drop = nn.Dropout(dropout)
+        self.sentiment = nn.Linear(4 * hidden, 1)
+        self.rating = nn.Linear(4 * hidden, 1)
+
+    def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mask = (ids != 0).unsqueeze(2)
+        h, _ = self.gru(self.drop(self.embed(ids)))
+        z = self.drop(torch.cat(_pool(h, mask), dim=1))
+        return self.sentiment(z).squeeze(1), self.rating(z).squeeze(1)
+
+
+def build_model(config: dict) -> nn.Module:
+    config = dict(config)
+    arch = config.pop("arch", "conv")
+    return {"conv": ConvText, "gru": GRUText}[arch](**config)
 
 
 def _bucketed_batches(lengths: np.ndarray, size: int, rng: np.random.Generator):
     """Random batches of similar length: shuffle, sort inside windows of 50 batches, shuffle
-    the batches. Halves padding (and convolution work) compared with plain random batches."""
+    the batches. Almost no padding (which also keeps the backward GRU off padding tokens)."""
     order = rng.permutation(len(lengths))
     batches = []
     window = size * 50
@@ -99,6 +133,27 @@ def _bucketed_batches(lengths: np.ndarray, size: int, rng: np.random.Generator):
         batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
     for index in rng.permutation(len(batches)):
         yield batches[index]
+
+
+def _optimizers(model: nn.Module, lr: float, total_steps: int):
+    """Adam for the sparse embedding, AdamW for the rest; linear warm-up (5%) then linear decay."""
+    sparse = [p for n, p in model.named_parameters() if n.startswith("embed") and model.embed.sparse]
+    dense = [p for n, p in model.named_parameters() if not any(p is q for q in sparse)]
+    opts = [torch.optim.AdamW(dense, lr=lr, weight_decay=1e-4)]
+    if sparse:
+        opts.append(torch.optim.SparseAdam(sparse, lr=lr))
+    warm = max(1, int(0.05 * total_steps))
+
+    def factor(step: int) -> float:
+        return min((step + 1) / warm, max(0.02, (total_steps - step) / max(1, total_steps - warm)))
+
+    return opts, [torch.optim.lr_scheduler.LambdaLR(o, factor) for o in opts]
+
+
+def _balanced_accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
+    known = labels >= 0
+    hits = (logits[known] > 0).astype(int) == labels[known]
+    return float(np.mean([hits[labels[known] == c].mean() for c in (0, 1)]))
 
 
 def conv_train(
@@ -111,68 +166,84 @@ def conv_train(
     epochs: int = 2,
     batch_size: int = 256,
     lr: float = 3e-3,
+    arch: str = "conv",
+    size: int = 128,
     seed: int = 13,
+    valid: tuple[list[str], np.ndarray] | None = None,
     log=print,
-) -> tuple[Tokenizer, ConvText]:
+) -> tuple[Tokenizer, nn.Module]:
     """Train the tokenizer and the network. ``labels`` is 0/1, or -1 where only the rating counts.
 
-    Texts must already be normalised. Deterministic for a given seed on one machine (torch CPU).
+    With ``valid`` (normalised texts, 0/1/-1 labels) the weights of the epoch with the best
+    validation balanced accuracy are kept (early stopping without a stopping rule that depends
+    on timing). Texts must already be normalised. Deterministic for a given seed on one machine.
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     tokenizer = tokenizer_train(texts, vocab_size=vocab_size)
-    model = ConvText(tokenizer.get_vocab_size())
-    # Sort-free bucketing would be faster, but random batches keep training simple and stable.
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    steps = epochs * math.ceil(len(texts) / batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+    rows = [_clip(enc.ids, max_len) for enc in tokenizer.encode_batch(texts)]  # encoded once
+    vocab = tokenizer.get_vocab_size()
+    # ``size``: GRU width, or convolution channels (embedding of half that width).
+    model = (GRUText(vocab, dim=size, hidden=size) if arch == "gru"
+             else ConvText(vocab, dim=size // 2, channels=size))
+    steps = epochs * -(-len(texts) // batch_size)
+    opts, scheds = _optimizers(model, lr, steps)
     y = torch.from_numpy(labels.astype(np.float32))
     r = torch.from_numpy(((ratings - 5.5) / 3.0).astype(np.float32))
     bce = nn.BCEWithLogitsLoss(reduction="none")
-    lengths = np.array([len(t) for t in texts])
-    model.train()
+    lengths = np.array([len(row) for row in rows])
+    best = (-1.0, None, 0)
     for epoch in range(epochs):
+        model.train()
         started, total = time.time(), 0.0
         for step, index in enumerate(_bucketed_batches(lengths, batch_size, rng)):
-            ids = encode(tokenizer, [texts[i] for i in index], max_len=max_len)
-            logit, rating = model(ids)
+            logit, rating = model(_pad([rows[i] for i in index]))
             yb, known = y[index], y[index] >= 0
             loss_cls = (bce(logit, yb.clamp(min=0)) * known).sum() / known.sum().clamp(min=1)
-            loss_reg = nn.functional.smooth_l1_loss(rating, r[index])
-            loss = loss_cls + loss_reg
-            opt.zero_grad()
+            loss = loss_cls + nn.functional.smooth_l1_loss(rating, r[index])
+            for opt in opts:
+                opt.zero_grad()
             loss.backward()
-            opt.step()
-            sched.step()
+            for opt, sched in zip(opts, scheds):
+                opt.step()
+                sched.step()
             total += loss.item()
-            if step % 200 == 0:
-                log(f"  conv epoch {epoch + 1} step {step} loss {total / (step + 1):.4f} "
+            if step % 500 == 0:
+                log(f"  net epoch {epoch + 1} step {step} loss {total / (step + 1):.4f} "
                     f"({time.time() - started:.0f}s)")
+        model.eval()
+        if valid is not None:
+            score = _balanced_accuracy(conv_predict(tokenizer, model, valid[0], max_len=max_len)[0], valid[1])
+            log(f"  net epoch {epoch + 1}: validation balanced accuracy {score:.4f} ({time.time() - started:.0f}s)")
+            if score > best[0]:
+                best = (score, copy.deepcopy(model.state_dict()), epoch + 1)
+    if best[1] is not None:
+        model.load_state_dict(best[1])
+        log(f"  net: kept epoch {best[2]} (validation balanced accuracy {best[0]:.4f})")
     model.eval()
     return tokenizer, model
 
 
 @torch.inference_mode()
 def conv_predict(
-    tokenizer: Tokenizer, model: ConvText, texts: list[str], *, max_len: int, batch_size: int = 512
+    tokenizer: Tokenizer, model: nn.Module, texts: list[str], *, max_len: int, batch_size: int = 512
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (sentiment logits, ratings on the 1-10 scale) for normalised texts."""
-    logits, ratings = [], []
-    # Sorting by length keeps padding (and wasted convolution work) small in each batch.
-    order = np.argsort([len(t) for t in texts], kind="stable")
-    for index in _batches(len(texts), batch_size, None):
-        chunk = order[index]
-        logit, rating = model(encode(tokenizer, [texts[i] for i in chunk], max_len=max_len))
-        logits.append(logit.numpy())
-        ratings.append(rating.numpy() * 3.0 + 5.5)
     out_l, out_r = np.empty(len(texts), np.float32), np.empty(len(texts), np.float32)
-    if texts:
-        out_l[order] = np.concatenate(logits)
-        out_r[order] = np.concatenate(ratings)
+    if not texts:
+        return out_l, out_r
+    rows = [_clip(enc.ids, max_len) for enc in tokenizer.encode_batch(texts)]
+    # Sorting by token count keeps padding (wasted work, and pads read by the backward GRU) small.
+    order = np.argsort([len(row) for row in rows], kind="stable")
+    for start in range(0, len(texts), batch_size):
+        chunk = order[start : start + batch_size]
+        logit, rating = model(_pad([rows[i] for i in chunk]))
+        out_l[chunk] = logit.numpy()
+        out_r[chunk] = rating.numpy() * 3.0 + 5.5
     return out_l, out_r
 
 
-def conv_to_bytes(tokenizer: Tokenizer, model: ConvText) -> dict:
+def conv_to_bytes(tokenizer: Tokenizer, model: nn.Module) -> dict:
     """Serialisable parts: tokenizer JSON, config, and float16 weights (halves the artifact)."""
     state = {k: v.to(torch.float16) for k, v in model.state_dict().items()}
     buffer = io.BytesIO()
@@ -180,9 +251,9 @@ def conv_to_bytes(tokenizer: Tokenizer, model: ConvText) -> dict:
     return {"tokenizer": tokenizer.to_str(), "config": json.dumps(model.config), "state": buffer.getvalue()}
 
 
-def conv_from_bytes(parts: dict) -> tuple[Tokenizer, ConvText]:
+def conv_from_bytes(parts: dict) -> tuple[Tokenizer, nn.Module]:
     tokenizer = Tokenizer.from_str(parts["tokenizer"])
-    model = ConvText(**json.loads(parts["config"]))
+    model = build_model(json.loads(parts["config"]))
     state = torch.load(io.BytesIO(parts["state"]), weights_only=True)
     model.load_state_dict({k: v.to(torch.float32) for k, v in state.items()})
     model.eval()

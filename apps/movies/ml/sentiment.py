@@ -80,7 +80,7 @@ class LanguageModel:
         out[:, 0] = x @ self.w_cls + self.b_cls
         reg = x @ self.w_reg
         if self.meta.get("reg_row_norm"):
-            # The regressor was fitted on unit-length rows: divide by each row's L2 norm.
+            # The ridge regressor was fitted on unit-length rows: divide by each row's L2 norm.
             reg = reg / np.sqrt(np.maximum(x.multiply(x).sum(axis=1).A1, 1e-12))
         out[:, 1] = reg + self.b_reg
         if self.conv is not None and texts:
