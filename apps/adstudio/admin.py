@@ -1,11 +1,16 @@
 from django.contrib import admin
+from django.db import models
 
 from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
                                   NotionSettings, SceneGroup, Shot, Tag, Video)
 
 
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, said now
+
+
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "title", "owner", "duration", "width", "height", "created_at")
     search_fields = ("title", "source_url", "content_hash")
     readonly_fields = ("content_hash", "size_bytes", "file")
@@ -59,5 +64,6 @@ class NotionSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(NotionExport)
 class NotionExportAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "owner", "analysis", "moodboard", "status", "exported_at")
     list_filter = ("status",)

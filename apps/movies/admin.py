@@ -1,6 +1,7 @@
 """Admin for curators: movies, genres, reviews (filters, search, re-score action)."""
 
 from django.contrib import admin, messages
+from django.db import models
 
 from apps.core.jobs import job_enqueue
 from apps.movies.models import Genre, Movie, Review
@@ -23,6 +24,8 @@ class ReviewInline(admin.TabularInline):
 
 @admin.register(Movie)
 class MovieAdmin(admin.ModelAdmin):
+    # Django 6 changes the default scheme of a URL typed without one; say https now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "release_date", "director", "created_by", "created_at"]
     list_filter = ["genres", ("release_date", admin.DateFieldListFilter)]
     search_fields = ["title", "original_title", "director"]
