@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from apps.scents.ml.pipeline import ScentEngine, profile_model_load
-from apps.scents.ml.student import StudentEncoder, agreement, student_train, word_average
+from apps.scents.ml.student import (StudentEncoder, agreement, student_quantise, student_train, table_load,
+                                    table_quantise, word_average)
 from apps.scents.ml.text import scene_input_clean
 from apps.scents.ml.train import train_scents
 
@@ -51,6 +52,34 @@ def test_the_student_encodes_any_text_to_unit_vectors_and_caches_them():
     assert vecs.shape == (5, 384) and vecs.dtype == np.float32
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
     assert np.array_equal(vecs[2], vecs[4])
+
+
+def test_the_big_tables_ship_as_int8_and_older_float16_artifacts_still_load():
+    texts = _texts(200, 3)
+    teacher = WordSumTeacher().encode(texts)
+    words = {w: v for w, v in zip(WORDS, WordSumTeacher().encode(WORDS))}
+    arrays = student_train(texts, teacher, hidden=16, mlp=16, epochs=2, word_vectors=words)
+    assert "E" not in arrays and "word_vecs" not in arrays
+    assert arrays["E_q"].dtype == np.int8 and arrays["word_vecs_q"].dtype == np.int8
+    assert arrays["E_rowscale"].shape == (arrays["E_q"].shape[0],)
+    assert student_quantise(arrays).keys() == arrays.keys()  # idempotent
+    # An artifact written before int8 storage: the same tables as float16 under the plain keys.
+    old = {k: v for k, v in arrays.items() if not k.endswith(("_q", "_rowscale"))}
+    old["E"] = table_load(arrays, "E").astype(np.float16)
+    old["word_vecs"] = table_load(arrays, "word_vecs").astype(np.float16)
+    unseen = _texts(50, 4)
+    new_vecs = StudentEncoder(arrays, cache_size=0).encode_uncached(unseen)
+    old_vecs = StudentEncoder(old, cache_size=0).encode_uncached(unseen)
+    assert np.sum(new_vecs * old_vecs, axis=1).min() > 0.9999
+
+
+def test_row_quantisation_error_is_bounded_by_half_a_step_and_zero_rows_stay_zero():
+    rng = np.random.default_rng(0)
+    table = rng.normal(size=(50, 24)).astype(np.float32) * rng.uniform(0.01, 3, size=(50, 1)).astype(np.float32)
+    table[7] = 0
+    q, scale = table_quantise(table)
+    back = table_load({"T_q": q, "T_rowscale": scale}, "T")
+    assert np.all(np.abs(back - table) <= scale[:, None] / 2 + 1e-7) and not back[7].any()
 
 
 def test_the_word_table_finds_korean_stems_under_their_particles():

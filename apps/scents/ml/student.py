@@ -67,20 +67,55 @@ def word_average(texts, index, vecs):
     return out
 
 
+# The two big tables (E: 49152 x hidden, word_vecs: words x 384) are most of the artifact; they are
+# stored as int8 with one float32 scale per row (symmetric, scale = max |row| / 127) and dequantised
+# once at load, so run-time cost is unchanged. Artifacts written before this store them as float16
+# under the plain key; table_load reads both.
+QUANTISED_TABLES = ("E", "word_vecs")
+
+
+def table_quantise(table):
+    """(int8 table, float32 per-row scale) with table ~= q * scale[:, None]."""
+    table = np.asarray(table, dtype=np.float32)
+    scale = np.abs(table).max(axis=1) / 127.0
+    safe = np.where(scale > 0, scale, 1.0)
+    q = np.clip(np.rint(table / safe[:, None]), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+def table_load(arrays, key):
+    """float32 table from `key_q` + `key_rowscale` (int8 storage) or `key` (float16/32, older artifacts)."""
+    if f"{key}_q" in arrays:
+        q = np.asarray(arrays[f"{key}_q"])
+        out = q.astype(np.float32)
+        out *= np.asarray(arrays[f"{key}_rowscale"], dtype=np.float32)[:, None]
+        return out
+    return np.asarray(arrays[key], dtype=np.float32)
+
+
+def student_quantise(arrays):
+    """Student arrays with the big tables as int8 + row scale (idempotent)."""
+    out = dict(arrays)
+    for key in QUANTISED_TABLES:
+        if key in out:
+            out[f"{key}_q"], out[f"{key}_rowscale"] = table_quantise(out.pop(key))
+    return out
+
+
 class StudentEncoder:
     """Same contract as encoder.TextEncoder: L2-normalised float32 (n, 384), LRU-cached per text."""
 
     name = STUDENT_NAME
 
     def __init__(self, arrays, cache_size=4096):
-        self.E = np.asarray(arrays["E"], dtype=np.float32)  # (N_FEATURES, H), stored as float16
+        self.E = table_load(arrays, "E")  # (N_FEATURES, H) float32; stored int8 + row scale (or float16)
         self.b0, self.A = arrays["b0"], arrays["A"]
         self.W1, self.b1, self.W2, self.b2 = arrays["W1"], arrays["b1"], arrays["W2"], arrays["b2"]
         self.mean, self.scale = arrays["mean"], arrays["scale"]
         self.words = None
         if "words" in arrays:  # optional word table: the teacher's vectors of single words
             self.words = {w: i for i, w in enumerate(arrays["words"].tolist())}
-            self.word_vecs = np.asarray(arrays["word_vecs"], dtype=np.float32)
+            self.word_vecs = table_load(arrays, "word_vecs")
             self.P = arrays["P"]
             self.name = f"{STUDENT_NAME}+words{len(self.words)}"
         self._cache = OrderedDict()
@@ -121,7 +156,7 @@ class StudentEncoder:
 
 
 def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, seed=0, batch=256,
-                  feature_dropout=0.0, word_vectors=None, progress=None):
+                  feature_dropout=0.0, word_vectors=None, progress=None, quantise=True):
     """Fit a student on (texts, teacher embeddings); deterministic for a seed (torch, one thread).
 
     Loss: MSE on the teacher's standardised coordinates plus (1 - cosine) on the raw vectors.
@@ -129,7 +164,8 @@ def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, se
     only some of its n-grams with the corpus; this teaches the student to cope with that).
     word_vectors: optional {word: teacher vector of the word alone}; the mean vector of a text's
     known words (centred on the corpus mean) feeds the hidden layer too, and the table ships.
-    Returns the arrays of StudentEncoder (E as float16: it is most of the artifact's size).
+    Returns the arrays of StudentEncoder, E and word_vecs as int8 + row scale (student_quantise), or
+    with quantise=False as trained (E and word_vecs as float16, the format before int8 storage).
     """
     import torch
 
@@ -192,13 +228,14 @@ def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, se
             total += float(loss.detach()) * len(idx)
         if progress:
             progress(epoch + 1, epochs, f"student loss {total / n:.4f}")
-    return {
+    arrays = {
         "E": bag.weight.detach().numpy().astype(np.float16), "b0": b0.detach().numpy().copy(),
         "A": skip.weight.detach().numpy().T.copy(), "b2": (skip.bias + 0).detach().numpy().copy(),
         "W1": head[0].weight.detach().numpy().T.copy(), "b1": head[0].bias.detach().numpy().copy(),
         "W2": head[2].weight.detach().numpy().T.copy(), "mean": mean, "scale": scale,
         **({"P": proj.weight.detach().numpy().T.copy(), **extra} if word_vectors else {}),
     }
+    return student_quantise(arrays) if quantise else arrays
 
 
 def agreement(student, teacher_vecs, texts):
