@@ -28,6 +28,15 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return default if value is _UNSET else value
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _raw(name)
+    if value is _UNSET or value == "":
+        return default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = _raw(name)
     if value is _UNSET or value == "":

