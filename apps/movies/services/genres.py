@@ -158,35 +158,29 @@ def _suggestions_save(*, movie, job, version, pred, chosen, explained, weights) 
 
 def genre_suggestion_accept(*, suggestion: GenreSuggestion, user) -> GenreSuggestion:
     """Add the suggested genre to the movie (creating the Genre if new) and mark it accepted."""
-    _require_curator(user)
-    with transaction.atomic():
-        suggestion = GenreSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if suggestion.status != GenreSuggestion.Status.PENDING:
-            raise ApplicationError(f"This suggestion was already {suggestion.status}.", code="already_decided",
-                                   status=409)
-        genre = genre_get_or_create(name=suggestion.genre_name)
-        suggestion.movie.genres.add(genre)
-        suggestion.genre = genre
-        _decide(suggestion, GenreSuggestion.Status.ACCEPTED, user)
-    return suggestion
+    return _decide(suggestion, GenreSuggestion.Status.ACCEPTED, user)
 
 
 def genre_suggestion_reject(*, suggestion: GenreSuggestion, user) -> GenreSuggestion:
     """Mark a pending suggestion rejected (the movie's genres do not change)."""
+    return _decide(suggestion, GenreSuggestion.Status.REJECTED, user)
+
+
+def _decide(suggestion, status, user) -> GenreSuggestion:
+    """Curators only; the row is locked and must still be pending (409 otherwise)."""
     _require_curator(user)
     with transaction.atomic():
         suggestion = GenreSuggestion.objects.select_for_update().get(pk=suggestion.pk)
         if suggestion.status != GenreSuggestion.Status.PENDING:
             raise ApplicationError(f"This suggestion was already {suggestion.status}.", code="already_decided",
                                    status=409)
-        _decide(suggestion, GenreSuggestion.Status.REJECTED, user)
+        if status == GenreSuggestion.Status.ACCEPTED:
+            suggestion.genre = genre_get_or_create(name=suggestion.genre_name)
+            suggestion.movie.genres.add(suggestion.genre)
+        suggestion.status, suggestion.decided_by, suggestion.decided_at = status, user, timezone.now()
+        suggestion.full_clean(exclude=["heatmap"])
+        suggestion.save(update_fields=["status", "decided_by", "decided_at", "genre", "updated_at"])
     return suggestion
-
-
-def _decide(suggestion, status, user) -> None:
-    suggestion.status, suggestion.decided_by, suggestion.decided_at = status, user, timezone.now()
-    suggestion.full_clean(exclude=["heatmap"])
-    suggestion.save(update_fields=["status", "decided_by", "decided_at", "genre", "updated_at"])
 
 
 def genre_suggest_many(*, movies, user) -> list:
