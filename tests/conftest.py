@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +59,17 @@ def api_user(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def empty_models_store(settings, tmp_path):
+    """A models store with nothing deployed (and no cached models before or after the test)."""
+    from apps.core.registry import ml_cache_clear
+
+    settings.MODELS_STORE = tmp_path
+    ml_cache_clear()
+    yield tmp_path
+    ml_cache_clear()
 
 
 @pytest.fixture
@@ -116,3 +127,17 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """log_in(user): sign `user` in through the login page and wait for the header to name them."""
+
+    def run(user, password=DEFAULT_PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_selector(f"a.user:has-text('{user.username}')")
+
+    return run

@@ -1,22 +1,19 @@
 import pytest
 
 from apps.adstudio.models import Analysis
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_user_uploads_a_clip_watches_it_analysed_and_pins_a_keyframe(
-        page, live_server, run_jobs, media, clips):
+        page, live_server, log_in, run_jobs, media, clips):
     from apps.adstudio import services
 
     user = UserFactory(username="editor")
     services.moodboard_create(owner=user, title="Look book")
     path, truth = clips("cuts", 91, seconds=4)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "editor")
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(user)
     page.goto(f"{live_server.url}/adstudio/")
     page.set_input_files("input[name=upload]", str(path))
     page.click("#analyse-form button[type=submit]")

@@ -34,11 +34,3 @@ def sentiment_models(settings, tiny_store):
     ml_cache_clear()
     yield tiny_store
     ml_cache_clear()
-
-
-@pytest.fixture
-def no_sentiment_models(settings, tmp_path):
-    settings.MODELS_STORE = tmp_path
-    ml_cache_clear()
-    yield
-    ml_cache_clear()

@@ -6,25 +6,16 @@ by tests/movies/conftest.py loaded through the registry, htmx swapping the revie
 import pytest
 
 from apps.movies.models import Review
-from tests.factories import DEFAULT_PASSWORD
 from tests.movies.factories import MovieFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(f"a.user:has-text('{user.username}')")
-
-
-def test_a_review_is_scored_in_place_and_script_in_it_stays_text(page, live_server, user, sentiment_models):
+def test_a_review_is_scored_in_place_and_script_in_it_stays_text(page, live_server, log_in, user, sentiment_models):
     movie = MovieFactory(title="The Quiet Harbour", plot="A lighthouse keeper meets a stranger.")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    log_in(page, live_server, user)
+    log_in(user)
 
     page.goto(f"{live_server.url}/movies/{movie.pk}/")
     page.wait_for_selector("text=No reviews yet")
@@ -53,9 +44,9 @@ def test_a_review_is_scored_in_place_and_script_in_it_stays_text(page, live_serv
     assert "from 1 review" in page.inner_text("body")
 
 
-def test_an_empty_review_gets_a_message_and_nothing_is_saved(page, live_server, user, sentiment_models):
+def test_an_empty_review_gets_a_message_and_nothing_is_saved(page, live_server, log_in, user, sentiment_models):
     movie = MovieFactory(title="Empty Words")
-    log_in(page, live_server, user)
+    log_in(user)
     page.goto(f"{live_server.url}/movies/{movie.pk}/")
     page.fill("#review-form-panel textarea", "   ")
     page.eval_on_selector("#review-form-panel form", "f => f.noValidate = true")

@@ -35,7 +35,7 @@ def test_rescoring_all_reviews_runs_on_the_ml_queue_with_progress(sentiment_mode
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rescoring_without_a_model_fails_with_a_message(no_sentiment_models, user, run_jobs):
+def test_rescoring_without_a_model_fails_with_a_message(empty_models_store, user, run_jobs):
     ReviewFactory()
     job = job_enqueue(kind="movies.reviews_rescore", user=user, params={"all": True})
     run_jobs()

@@ -97,7 +97,7 @@ def test_only_the_author_edits_and_the_author_or_a_curator_deletes(sentiment_mod
 
 
 @pytest.mark.django_db(transaction=True)
-def test_without_a_model_the_review_is_saved_unscored_and_a_job_is_queued(no_sentiment_models, user):
+def test_without_a_model_the_review_is_saved_unscored_and_a_job_is_queued(empty_models_store, user):
     review = review_create(movie=MovieFactory(), author=user, text="Great film")
     assert review.pk and review.model_version == "" and review.ai_rating is None
     job = Job.objects.get(kind="movies.reviews_rescore")

@@ -6,21 +6,12 @@ runs under a live server; htmx fills the preview while the user types.
 import pytest
 
 from apps.scents.models import Recipe, Scene
-from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(f"a.user:has-text('{user.username}')")
-
-
-def test_compose_preview_then_save_then_production_sheet(page, live_server, user, master):
-    log_in(page, live_server, user)
+def test_compose_preview_then_save_then_production_sheet(page, live_server, log_in, user, master):
+    log_in(user)
     page.goto(f"{live_server.url}/scents/compose/")
     page.fill("textarea[name=description]", "Rain on a neon street at night, wet asphalt and a lonely detective")
     page.select_option("select[name=weather]", "rain")
@@ -56,8 +47,8 @@ def test_compose_preview_then_save_then_production_sheet(page, live_server, user
     assert grams == pytest.approx(30 * 0.8, abs=0.02)  # 30 ml at 0.80 g/ml
 
 
-def test_an_emoji_only_scene_gets_a_clear_message_in_the_preview(page, live_server, user, master):
-    log_in(page, live_server, user)
+def test_an_emoji_only_scene_gets_a_clear_message_in_the_preview(page, live_server, log_in, user, master):
+    log_in(user)
     page.goto(f"{live_server.url}/scents/compose/")
     page.fill("textarea[name=description]", "🌧️🌃🕵️")
     alert = page.wait_for_selector("#preview [role=alert]")

@@ -6,20 +6,15 @@ Grad-CAM image served from media, the accept form adding the genre to the movie.
 import pytest
 
 from apps.movies.models import GenreSuggestion
-from tests.factories import DEFAULT_PASSWORD
 from tests.movies.genres.test_genres_product import _movie_with_poster, genre_model, genre_store  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_curator_suggests_genres_watches_the_job_and_accepts_one(page, live_server, curator, genre_model,  # noqa: F811
-                                                                   run_jobs):
+def test_a_curator_suggests_genres_watches_the_job_and_accepts_one(page, live_server, log_in, curator,
+                                                                   genre_model, run_jobs):  # noqa: F811
     movie = _movie_with_poster(title="Night Rain")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", curator.username)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(f"a.user:has-text('{curator.username}')")
+    log_in(curator)
 
     page.goto(f"{live_server.url}/movies/{movie.pk}/")
     page.wait_for_selector("#genre-panel >> text=No pending suggestions.")

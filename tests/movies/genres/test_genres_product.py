@@ -54,14 +54,6 @@ def genre_model(settings, genre_store, tmp_path):
     ml_cache_clear()
 
 
-@pytest.fixture
-def no_genre_model(settings, tmp_path):
-    settings.MODELS_STORE = tmp_path
-    ml_cache_clear()
-    yield
-    ml_cache_clear()
-
-
 def _movie_with_poster(**kw):
     movie = MovieFactory(plot="A detective hunts a killer through a rainy city at night.", **kw)
     movie.poster.save("poster.jpg", ContentFile(_jpeg()), save=True)
@@ -115,7 +107,7 @@ def test_the_api_suggests_and_decides_for_curators_only(genre_model, curator, us
 
 
 @pytest.mark.django_db
-def test_suggesting_without_a_deployed_model_is_a_clear_error(no_genre_model, curator):
+def test_suggesting_without_a_deployed_model_is_a_clear_error(empty_models_store, curator):
     from rest_framework.test import APIClient
 
     api = APIClient()
