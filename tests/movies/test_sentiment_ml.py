@@ -17,6 +17,10 @@ from apps.movies.ml.train import TrainConfig, train_sentiment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "movies"
 TINY = {"features": FeatureSpec(word_bits=14, char_bits=14), "vocab_size": 400, "max_len": 48}
+# Korean: the same parts as the real model (no classifier, a ridge on Kiwi morpheme n-grams, a
+# network over morphemes, int8 weights), at toy sizes.
+TINY_KO = {**TINY, "extra_linear": [FeatureSpec(words=False, chars=False, morph_ngrams=(1, 2), morph_bits=14)],
+           "extra_nets": [dict(input="morphemes", vocab_size=300, max_len=32, size=16)]}
 
 
 @pytest.mark.parametrize(
@@ -80,7 +84,7 @@ def tiny_models(tmp_path_factory):
     entries = {}
     for lang, name in (("ko", "nsmc_sample.tsv"), ("en", "imdb_sample.tsv")):
         cfg = TrainConfig(lang=lang, data_path=FIXTURES / name, out_dir=out, epochs=1,
-                          command=f"test {lang}", overrides=TINY)
+                          command=f"test {lang}", overrides=TINY_KO if lang == "ko" else TINY)
         entries[lang] = train_sentiment(cfg, log=lambda message: None)
     return out, entries
 
@@ -101,7 +105,7 @@ def test_training_writes_an_artifact_with_a_complete_manifest_entry(tiny_models)
 def test_training_is_deterministic(tiny_models, tmp_path):
     out, entries = tiny_models
     cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path,
-                      epochs=1, overrides=TINY)
+                      epochs=1, overrides=TINY_KO)
     again = train_sentiment(cfg, log=lambda message: None)
     first = load_language_model(out / entries["ko"]["path"])
     second = load_language_model(tmp_path / again["path"])
@@ -133,10 +137,11 @@ def test_refitting_the_tables_keeps_the_weights_and_writes_a_new_version(tiny_mo
 
     out, entries = tiny_models
     shutil.copy(out / entries["ko"]["path"], tmp_path / entries["ko"]["path"])
-    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY)
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY_KO)
     entry = refit_tables(cfg, log=lambda message: None)
     before, after = load_arrays(out / entries["ko"]["path"]), load_arrays(tmp_path / entry["path"])
-    np.testing.assert_array_equal(before["w_cls"], after["w_cls"])
+    for key in ("w_reg_q", "lin0_w_q", "net0_state"):
+        np.testing.assert_array_equal(before[key], after[key])
     meta = json.loads(bytes(after["meta"]).decode())
     assert meta["weights_from"] == entries["ko"]["version"] and "rate_mix" in after
 
@@ -148,7 +153,7 @@ def test_refitting_the_rating_regressor_on_unit_rows_still_predicts(tiny_models,
 
     out, entries = tiny_models
     shutil.copy(out / entries["ko"]["path"], tmp_path / entries["ko"]["path"])
-    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY)
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY_KO)
     entry = refit_tables(cfg, refit_rating=True, log=lambda message: None)
     model = load_language_model(tmp_path / entry["path"])
     assert model.meta["reg_row_norm"] is True
@@ -161,6 +166,53 @@ def test_the_korean_model_blends_a_ridge_rating_regressor_into_its_sentiment(tin
     model = load_language_model(out / entries["ko"]["path"])
     assert model.meta["reg_row_norm"] is True
     assert model.blend[1] != 0.0  # the rating signal takes part in the sentiment blend
+
+
+def test_the_korean_model_adds_a_morpheme_ridge_and_a_morpheme_network_with_int8_weights(tiny_models):
+    from apps.movies.ml.sentiment import load_arrays
+
+    out, entries = tiny_models
+    model = load_language_model(out / entries["ko"]["path"])
+    arrays = load_arrays(out / entries["ko"]["path"])
+    assert model.w_cls is None and "w_cls" not in arrays and "w_cls_q" not in arrays
+    assert arrays["w_reg_q"].dtype == np.int8 and arrays["lin0_w_q"].dtype == np.int8
+    assert model.needs_morphemes and len(model.extra_linear) == 1 and len(model.extra_nets) == 1
+    assert model.signal_columns() == ([2, 5], [1, 3, 4, 6])
+    signals = model.signals(["정말 재밌어요", "최악의 영화", ""])
+    assert signals.shape == (3, 7) and np.all(signals[:, 0] == 0.0) and np.all(np.isfinite(signals))
+    assert len(model.blend) == 8 and len(model.rate_w) == 9
+    # English keeps its classifier and float16 weights.
+    english = load_language_model(out / entries["en"]["path"])
+    assert english.w_cls is not None and english.signal_columns() == ([0, 2], [1, 3])
+
+
+def test_kiwi_splits_korean_reviews_into_tagged_morphemes():
+    from apps.movies.ml.morph import morphemes
+
+    first, empty, english = morphemes(["정말 재밌었어요 ㅋㅋㅋ", "", "great film"])
+    assert "재밌/VA" in first and "ㅋㅋㅋ/SW" in first
+    assert empty == [] and all("/" in token for token in english)
+
+
+def test_a_feature_spec_round_trips_and_old_specs_load_without_morphemes():
+    spec = FeatureSpec(words=False, chars=False, morph_ngrams=(1, 3), morph_bits=12)
+    assert FeatureSpec.from_dict(spec.as_dict()) == spec
+    old = {"word_ngrams": [1, 2], "char_ngrams": [1, 5], "word_bits": 12, "char_bits": 12}
+    loaded = FeatureSpec.from_dict(old)
+    assert not loaded.uses_morphemes and loaded.words and loaded.chars
+
+
+def test_int8_weight_vectors_round_trip_within_half_a_step():
+    from apps.core.ml.quant import VECTOR_BLOCK, vector_load, vector_quantise
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=VECTOR_BLOCK * 2 + 17).astype(np.float32)
+    arrays = vector_quantise(w, "w")
+    back = vector_load(arrays, "w")
+    assert back.shape == w.shape and arrays["w_q"].dtype == np.int8
+    step = np.repeat(arrays["w_rowscale"], VECTOR_BLOCK)[: len(w)]
+    assert np.all(np.abs(back - w) <= step / 2 + 1e-7)
+    assert np.array_equal(vector_load({"w": w.astype(np.float16)}, "w"), w.astype(np.float16).astype(np.float32))
 
 
 def test_a_gru_model_keeps_its_best_validation_epoch_and_round_trips():

@@ -8,12 +8,13 @@ from sklearn.linear_model import LogisticRegression
 
 
 def blend_fit(signals: np.ndarray, y: np.ndarray, columns: list[int]) -> np.ndarray:
-    """Logistic regression on the chosen signal columns -> weights for all 4 columns + bias."""
+    """Logistic regression on the chosen signal columns -> weights for every column + bias."""
     model = LogisticRegression(C=1.0, max_iter=1000)
     model.fit(signals[:, columns], y)
-    weights = np.zeros(5)
+    n = signals.shape[1]
+    weights = np.zeros(n + 1)
     weights[columns] = model.coef_[0]
-    weights[4] = model.intercept_[0]
+    weights[n] = model.intercept_[0]
     return weights
 
 

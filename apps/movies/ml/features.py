@@ -41,6 +41,16 @@ class FeatureSpec:
     # "l2": unit-length rows. Needed for long texts (IMDB has ~2,400 active n-grams per review),
     # where SGD on raw binary rows diverges.
     norm: str = ""
+    # Kiwi morpheme n-grams (Korean); ``None`` leaves them out. ``words`` / ``chars`` False
+    # leave those blocks out (a morpheme-only head).
+    morph_ngrams: tuple[int, int] | None = None
+    morph_bits: int = 20
+    words: bool = True
+    chars: bool = True
+
+    @property
+    def uses_morphemes(self) -> bool:
+        return self.morph_ngrams is not None
 
     def as_dict(self) -> dict:
         return {
@@ -50,6 +60,10 @@ class FeatureSpec:
             "word_bits": self.word_bits,
             "char_bits": self.char_bits,
             "norm": self.norm,
+            "morph_ngrams": list(self.morph_ngrams) if self.morph_ngrams else None,
+            "morph_bits": self.morph_bits,
+            "words": self.words,
+            "chars": self.chars,
         }
 
     @classmethod
@@ -61,11 +75,19 @@ class FeatureSpec:
             word_bits=int(data["word_bits"]),
             char_bits=int(data["char_bits"]),
             norm=data.get("norm", ""),
+            morph_ngrams=tuple(data["morph_ngrams"]) if data.get("morph_ngrams") else None,
+            morph_bits=int(data.get("morph_bits", 20)),
+            words=bool(data.get("words", True)),
+            chars=bool(data.get("chars", True)),
         )
 
 
+def _morph_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
+    return [" ".join(tokens[i : i + n]) for n in range(low, high + 1) for i in range(len(tokens) - n + 1)]
+
+
 class Featurizer:
-    """Binary hashed word + character n-grams (one sparse row per text)."""
+    """Binary hashed word + character (+ morpheme) n-grams (one sparse row per text)."""
 
     def __init__(self, spec: FeatureSpec):
         self.spec = spec
@@ -91,14 +113,37 @@ class Featurizer:
             **common,
         )
 
+        self.morph = None
+        if spec.uses_morphemes:
+            self.morph = HashingVectorizer(analyzer=_identity, n_features=2**spec.morph_bits, **common)
+
     @property
     def n_features(self) -> int:
-        return 2**self.spec.word_bits + 2**self.spec.char_bits
+        spec = self.spec
+        return ((2**spec.word_bits if spec.words else 0) + (2**spec.char_bits if spec.chars else 0)
+                + (2**spec.morph_bits if spec.uses_morphemes else 0))
 
-    def transform(self, texts: list[str], *, normalized: bool = False) -> sp.csr_matrix:
+    def transform(self, texts: list[str], *, normalized: bool = False,
+                  morphemes: list[list[str]] | None = None) -> sp.csr_matrix:
+        """Rows for ``texts``; a spec with morpheme n-grams needs ``morphemes`` (from
+        :func:`apps.movies.ml.morph.morphemes` on the normalised texts) or computes them."""
         if not normalized:
             texts = [normalize(t) for t in texts]
-        x = sp.hstack(
-            [self.word.transform(texts), self.char.transform(texts)], format="csr", dtype=np.float32
-        )
+        blocks = []
+        if self.spec.words:
+            blocks.append(self.word.transform(texts))
+        if self.spec.chars:
+            blocks.append(self.char.transform(texts))
+        if self.morph is not None:
+            if morphemes is None:
+                from .morph import morphemes as analyse
+
+                morphemes = analyse(texts)
+            low, high = self.spec.morph_ngrams
+            blocks.append(self.morph.transform([_morph_ngrams(m, low, high) for m in morphemes]))
+        x = sp.hstack(blocks, format="csr", dtype=np.float32)
         return sk_normalize(x, norm="l2", copy=False) if self.spec.norm == "l2" else x
+
+
+def _identity(tokens):
+    return tokens

@@ -27,8 +27,20 @@ from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 PAD, UNK = "[PAD]", "[UNK]"
 
 
-def tokenizer_train(texts: list[str], *, vocab_size: int) -> Tokenizer:
-    """Learn a byte-free BPE vocabulary on normalised texts (deterministic for a given input)."""
+def tokenizer_train(texts: list[str], *, vocab_size: int, kind: str = "bpe") -> Tokenizer:
+    """Learn a byte-free BPE vocabulary on normalised texts (deterministic for a given input).
+
+    ``kind="words"``: a word-level vocabulary of the most frequent space-separated tokens
+    instead (for texts that are already split, e.g. Kiwi morphemes joined by spaces).
+    """
+    if kind == "words":
+        tokenizer = Tokenizer(models.WordLevel(unk_token=UNK))
+        tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        trainer = trainers.WordLevelTrainer(
+            vocab_size=vocab_size, min_frequency=3, special_tokens=[PAD, UNK], show_progress=False
+        )
+        tokenizer.train_from_iterator(texts, trainer=trainer)
+        return tokenizer
     tokenizer = Tokenizer(models.BPE(unk_token=UNK))
     tokenizer.normalizer = normalizers.NFC()
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
@@ -70,12 +82,13 @@ def _pool(h: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
 class ConvText(nn.Module):
     """Embedding -> convolutions of width 2, 3 and 5 -> max + mean pooling -> two heads."""
 
-    def __init__(self, vocab_size: int, dim: int = 64, channels: int = 128, dropout: float = 0.3):
+    def __init__(self, vocab_size: int, dim: int = 64, channels: int = 128, dropout: float = 0.3,
+                 kernels: tuple[int, ...] = (2, 3, 5)):
         super().__init__()
         self.config = {"arch": "conv", "vocab_size": vocab_size, "dim": dim, "channels": channels,
-                       "dropout": dropout}
+                       "dropout": dropout, "kernels": list(kernels)}
         self.embed = nn.Embedding(vocab_size, dim, padding_idx=0)
-        self.convs = nn.ModuleList(nn.Conv1d(dim, channels, k, padding=k // 2) for k in (2, 3, 5))
+        self.convs = nn.ModuleList(nn.Conv1d(dim, channels, k, padding=k // 2) for k in kernels)
         self.drop = nn.Dropout(dropout)
         width = channels * len(self.convs) * 2
         self.sentiment = nn.Linear(width, 1)
@@ -170,6 +183,8 @@ def conv_train(
     size: int = 128,
     seed: int = 13,
     valid: tuple[list[str], np.ndarray] | None = None,
+    tokens: str = "bpe",
+    kernels: tuple[int, ...] = (2, 3, 5),
     log=print,
 ) -> tuple[Tokenizer, nn.Module]:
     """Train the tokenizer and the network. ``labels`` is 0/1, or -1 where only the rating counts.
@@ -177,15 +192,17 @@ def conv_train(
     With ``valid`` (normalised texts, 0/1/-1 labels) the weights of the epoch with the best
     validation balanced accuracy are kept (early stopping without a stopping rule that depends
     on timing). Texts must already be normalised. Deterministic for a given seed on one machine.
+    ``tokens``: ``bpe`` (learn sub-words) or ``words`` (texts are pre-split tokens, see
+    :func:`tokenizer_train`).
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    tokenizer = tokenizer_train(texts, vocab_size=vocab_size)
+    tokenizer = tokenizer_train(texts, vocab_size=vocab_size, kind=tokens)
     rows = [_clip(enc.ids, max_len) for enc in tokenizer.encode_batch(texts)]  # encoded once
     vocab = tokenizer.get_vocab_size()
     # ``size``: GRU width, or convolution channels (embedding of half that width).
     model = (GRUText(vocab, dim=size, hidden=size) if arch == "gru"
-             else ConvText(vocab, dim=size // 2, channels=size))
+             else ConvText(vocab, dim=size // 2, channels=size, kernels=tuple(kernels)))
     steps = epochs * -(-len(texts) // batch_size)
     opts, scheds = _optimizers(model, lr, steps)
     y = torch.from_numpy(labels.astype(np.float32))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from apps.core.ml.quant import vector_load
+
 from .features import FeatureSpec, Featurizer, normalize
 from .lang import EN, KO, detect_language
 from .neural import conv_from_bytes, conv_predict
@@ -41,8 +43,9 @@ class Prediction:
 class LanguageModel:
     """Scores normalised texts of one language.
 
-    Pipeline: hashed n-grams -> linear sentiment score and linear rating; optional conv model ->
-    its own sentiment logit and rating; ``blend`` (logistic regression fitted on the validation
+    Pipeline: hashed n-grams -> linear sentiment score (optional) and linear rating; optional
+    conv model -> its own sentiment logit and rating; optional extra ridge regressors on other
+    features (Kiwi morphemes) and extra networks (over morphemes); ``blend`` (logistic regression fitted on the validation
     split) mixes the sentiment scores; ``calib_x/calib_y`` (isotonic, validation split) turn the
     blend into a calibrated probability; ``rate_w`` mixes the rating signals and
     ``rate_x/rate_y`` map that score to the validation split's conditional median rating (the
@@ -55,37 +58,72 @@ class LanguageModel:
         self.version = self.meta["version"]
         self.max_len = int(self.meta.get("max_len", 128))
         self.featurizer = Featurizer(FeatureSpec.from_dict(self.meta["features"]))
-        self.w_cls = arrays["w_cls"].astype(np.float32)
-        self.w_reg = arrays["w_reg"].astype(np.float32)
+        # No classifier in newer Korean artifacts (its blend weight was ~0): signal 0 stays 0.
+        has_cls = "w_cls" in arrays or "w_cls_q" in arrays
+        self.w_cls = vector_load(arrays, "w_cls") if has_cls else None
+        self.w_reg = vector_load(arrays, "w_reg")
         self.b_cls, self.b_reg = float(arrays["b"][0]), float(arrays["b"][1])
         self.blend = arrays["blend"].astype(np.float64)
         self.calib_x, self.calib_y = arrays["calib_x"], arrays["calib_y"]
         self.rate_w = arrays["rate_w"].astype(np.float64)
         self.rate_x, self.rate_y = arrays["rate_x"], arrays["rate_y"]
         self.rate_mix = float(arrays["rate_mix"][0]) if "rate_mix" in arrays else 0.0
-        self.conv = None
-        if "conv_state" in arrays:
-            self.conv = conv_from_bytes(
-                {
-                    "tokenizer": bytes(arrays["conv_tokenizer"]).decode("utf-8"),
-                    "config": bytes(arrays["conv_config"]).decode("utf-8"),
-                    "state": bytes(arrays["conv_state"]),
-                }
-            )
+        self.conv = _net_load(arrays, "conv") if "conv_state" in arrays else None
+        # More ridge regressors on other features (e.g. Kiwi morphemes), one signal each, and
+        # more networks (e.g. over morphemes), two signals each, after the first four.
+        self.extra_linear = [
+            (Featurizer(FeatureSpec.from_dict(head["features"])), vector_load(arrays, f"lin{i}_w"), float(head["bias"]))
+            for i, head in enumerate(self.meta.get("extra_linear", []))
+        ]
+        self.extra_nets = [
+            (net["input"], int(net["max_len"]), _net_load(arrays, f"net{i}"))
+            for i, net in enumerate(self.meta.get("extra_nets", []))
+        ]
+        self.n_signals = 4 + len(self.extra_linear) + 2 * len(self.extra_nets)
+        self.needs_morphemes = self.featurizer.spec.uses_morphemes or any(
+            f.spec.uses_morphemes for f, _, _ in self.extra_linear
+        ) or any(kind == "morphemes" for kind, _, _ in self.extra_nets)
+
+    def signal_columns(self) -> tuple[list[int], list[int]]:
+        """(sentiment columns, rating columns) of :meth:`signals` that this model fills."""
+        sentiment = ([0] if self.w_cls is not None else []) + ([2] if self.conv is not None else [])
+        rating = [1] + ([3] if self.conv is not None else []) + list(range(4, 4 + len(self.extra_linear)))
+        first = 4 + len(self.extra_linear)
+        for i in range(len(self.extra_nets)):
+            sentiment.append(first + 2 * i)
+            rating.append(first + 2 * i + 1)
+        return sentiment, rating
 
     def signals(self, texts: list[str]) -> np.ndarray:
-        """Raw signals per text: [linear logit, linear rating, conv logit, conv rating]."""
-        x = self.featurizer.transform(texts, normalized=True)
-        out = np.zeros((len(texts), 4), dtype=np.float64)
-        out[:, 0] = x @ self.w_cls + self.b_cls
+        """Raw signals per text: [linear logit, linear rating, conv logit, conv rating, one per
+        extra ridge, logit and rating per extra network]."""
+        morph = None
+        if self.needs_morphemes and texts:
+            from .morph import morphemes
+
+            morph = morphemes(texts)
+        x = self.featurizer.transform(texts, normalized=True, morphemes=morph)
+        out = np.zeros((len(texts), self.n_signals), dtype=np.float64)
+        if self.w_cls is not None:
+            out[:, 0] = x @ self.w_cls + self.b_cls
         reg = x @ self.w_reg
         if self.meta.get("reg_row_norm"):
             # The ridge regressor was fitted on unit-length rows: divide by each row's L2 norm.
-            reg = reg / np.sqrt(np.maximum(x.multiply(x).sum(axis=1).A1, 1e-12))
+            reg = reg / row_norms(x)
         out[:, 1] = reg + self.b_reg
         if self.conv is not None and texts:
             tokenizer, net = self.conv
             out[:, 2], out[:, 3] = conv_predict(tokenizer, net, texts, max_len=self.max_len)
+        col = 4
+        for featurizer, weights, bias in self.extra_linear:
+            xe = featurizer.transform(texts, normalized=True, morphemes=morph)
+            out[:, col] = xe @ weights / row_norms(xe) + bias  # ridge fitted on unit-length rows
+            col += 1
+        for kind, max_len, (tokenizer, net) in self.extra_nets:
+            if texts:
+                inputs = [" ".join(m) for m in morph] if kind == "morphemes" else texts
+                out[:, col], out[:, col + 1] = conv_predict(tokenizer, net, inputs, max_len=max_len)
+            col += 2
         return out
 
     def predict_arrays(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -94,13 +132,25 @@ class LanguageModel:
         return self.from_signals(s)
 
     def from_signals(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        score = s @ self.blend[:4] + self.blend[4]
+        n = s.shape[1]
+        score = s @ self.blend[:n] + self.blend[n]
         p = np.interp(score, self.calib_x, self.calib_y)
         feats = np.column_stack([s, score])
-        raw = feats @ self.rate_w[:5] + self.rate_w[5]
+        raw = feats @ self.rate_w[: n + 1] + self.rate_w[n + 1]
         mapped = np.interp(raw, self.rate_x, self.rate_y)
         rating = np.clip((1 - self.rate_mix) * mapped + self.rate_mix * raw, 0.0, 10.0)
         return p, rating
+
+
+def row_norms(x) -> np.ndarray:
+    """L2 norm of each sparse row (at least 1e-6, so empty rows divide safely)."""
+    return np.sqrt(np.maximum(x.multiply(x).sum(axis=1).A1, 1e-12))
+
+
+def _net_load(arrays: dict[str, np.ndarray], prefix: str):
+    return conv_from_bytes({part: bytes(arrays[f"{prefix}_{part}"]) if part == "state"
+                            else bytes(arrays[f"{prefix}_{part}"]).decode("utf-8")
+                            for part in ("tokenizer", "config", "state")})
 
 
 def load_arrays(path: str | Path) -> dict[str, np.ndarray]:

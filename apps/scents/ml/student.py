@@ -17,6 +17,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from apps.core.ml.quant import table_load, table_quantise  # noqa: F401  (re-exported: tests, older imports)
+
 from .encoder import DIM, MAX_ENCODE_CHARS
 
 CHAR_FEATURES = 2 ** 15
@@ -72,25 +74,6 @@ def word_average(texts, index, vecs):
 # once at load, so run-time cost is unchanged. Artifacts written before this store them as float16
 # under the plain key; table_load reads both.
 QUANTISED_TABLES = ("E", "word_vecs")
-
-
-def table_quantise(table):
-    """(int8 table, float32 per-row scale) with table ~= q * scale[:, None]."""
-    table = np.asarray(table, dtype=np.float32)
-    scale = np.abs(table).max(axis=1) / 127.0
-    safe = np.where(scale > 0, scale, 1.0)
-    q = np.clip(np.rint(table / safe[:, None]), -127, 127).astype(np.int8)
-    return q, scale.astype(np.float32)
-
-
-def table_load(arrays, key):
-    """float32 table from `key_q` + `key_rowscale` (int8 storage) or `key` (float16/32, older artifacts)."""
-    if f"{key}_q" in arrays:
-        q = np.asarray(arrays[f"{key}_q"])
-        out = q.astype(np.float32)
-        out *= np.asarray(arrays[f"{key}_rowscale"], dtype=np.float32)[:, None]
-        return out
-    return np.asarray(arrays[key], dtype=np.float32)
 
 
 def student_quantise(arrays):
