@@ -1,8 +1,9 @@
 """Runtime sentiment + rating model: one ``LanguageModel`` per language, routed per review.
 
 An artifact is one ``.npz`` file (no pickle: ``allow_pickle=False``) holding the hashed n-gram
-weights, the optional convolutional model, the blend and calibration tables, and a JSON
-``meta`` record (language, version, feature spec, metrics).
+weights (float16, or int8 + scales), the optional convolutional model, optional extra ridge
+weights and networks (Korean: over Kiwi morphemes), the blend and calibration tables, and a
+JSON ``meta`` record (language, version, feature specs, metrics).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from .sentiment import LanguageModel
 PROTOCOLS = {"ko": (4, 9), "en": (4, 7)}
 DEFAULTS = {
     "ko": dict(features=FeatureSpec(word_ngrams=(1, 2), char_ngrams=(1, 5), word_bits=21, char_bits=21),
-               vocab_size=12000, max_len=64, epochs=3, alpha=5e-7, nb=False, sgd_iter=8,
+               vocab_size=12000, max_len=64, epochs=4, alpha=5e-7, nb=False, sgd_iter=8,
                arch="conv", size=192, lr=3e-3, ridge_alpha=1.0, rating_in_blend=True,
                # No classifier: with the ridge in the blend its weight was 0.0014 (8 MB for nothing).
                classifier=False, quantise=True,
