@@ -233,9 +233,8 @@ def _linear_parts(cfg: TrainConfig, texts: list[str], morph, y_tr, ratings, log)
     return cls, reg, extra_linear
 
 
-def _network_parts(cfg: TrainConfig, texts: dict, morph: dict, y_tr, y_va, ratings, log):
-    """The BPE network and the extra networks (e.g. over Kiwi morphemes)."""
-    started = time.time()
+def _network_parts(cfg: TrainConfig, texts: dict, morph: dict, y_tr, y_va, ratings, log, started: float):
+    """The BPE network and the extra networks (e.g. over Kiwi morphemes); logs seconds since ``started``."""
     conv = _net_train(texts[data.TRAIN], y_tr, ratings, (texts[data.VALID], y_va), cfg, {}, log)
     log(f"[{cfg.lang}] network trained, {time.time() - started:.0f}s")
     nets = []
@@ -288,7 +287,7 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
     log(f"[{lang}] linear models fitted, {time.time() - started:.0f}s")
     conv, nets = None, []
     if cfg.setting("epochs") > 0:
-        conv, nets = _network_parts(cfg, texts, morph, y_tr, y_va, train.ratings, log)
+        conv, nets = _network_parts(cfg, texts, morph, y_tr, y_va, train.ratings, log, started)
     meta = _meta(cfg, extra_linear, nets)
     arrays = _stack_arrays(meta, cls, reg, conv, {}, extra_linear=extra_linear, extra_nets=nets,
                            quantise=cfg.setting("quantise"))
