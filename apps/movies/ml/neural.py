@@ -24,6 +24,8 @@ import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 
+from apps.core.ml.optim import optimiser_step
+
 PAD, UNK = "[PAD]", "[UNK]"
 
 
@@ -218,12 +220,7 @@ def conv_train(
             yb, known = y[index], y[index] >= 0
             loss_cls = (bce(logit, yb.clamp(min=0)) * known).sum() / known.sum().clamp(min=1)
             loss = loss_cls + nn.functional.smooth_l1_loss(rating, r[index])
-            for opt in opts:
-                opt.zero_grad()
-            loss.backward()
-            for opt, sched in zip(opts, scheds):
-                opt.step()
-                sched.step()
+            optimiser_step(loss, opts, scheds)
             total += loss.item()
             if step % 500 == 0:
                 log(f"  net epoch {epoch + 1} step {step} loss {total / (step + 1):.4f} "

@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from apps.core.ml.optim import optimiser_step
 from apps.core.ml.quant import table_load, table_quantise  # noqa: F401  (re-exported: tests, older imports)
 
 from .encoder import DIM, MAX_ENCODE_CHARS
@@ -202,12 +203,7 @@ def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, se
             raw = pred * scale_t + mean_t
             cos = torch.nn.functional.cosine_similarity(raw, raw_t[idx], dim=1)
             loss = torch.nn.functional.mse_loss(pred, target[idx]) + (1 - cos).mean()
-            for o in opts:
-                o.zero_grad()
-            loss.backward()
-            for o, sch in zip(opts, scheds):
-                o.step()
-                sch.step()
+            optimiser_step(loss, opts, scheds)
             total += float(loss.detach()) * len(idx)
         if progress:
             progress(epoch + 1, epochs, f"student loss {total / n:.4f}")
