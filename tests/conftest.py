@@ -62,14 +62,24 @@ def api_user(user):
 
 
 @pytest.fixture
-def empty_models_store(settings, tmp_path):
-    """A models store with nothing deployed (and no cached models before or after the test)."""
+def use_models_store(settings):
+    """``use_models_store(path)`` points MODELS_STORE at ``path`` for one test, with no models
+    cached from before; the cache is cleared again after the test."""
     from apps.core.registry import ml_cache_clear
 
-    settings.MODELS_STORE = tmp_path
+    def use(path):
+        settings.MODELS_STORE = path
+        ml_cache_clear()
+        return path
+
+    yield use
     ml_cache_clear()
-    yield tmp_path
-    ml_cache_clear()
+
+
+@pytest.fixture
+def empty_models_store(use_models_store, tmp_path):
+    """A models store with nothing deployed."""
+    return use_models_store(tmp_path)
 
 
 @pytest.fixture

@@ -7,13 +7,9 @@ tests do not depend on the large artifacts in models_store/ and exercise the rea
 
 import pytest
 
-from apps.core.registry import ml_cache_clear
-from apps.movies.ml.features import FeatureSpec
 from apps.movies.ml.store import manifest_write
 from apps.movies.ml.train import TrainConfig, train_sentiment
-from tests.movies.test_sentiment_ml import FIXTURES
-
-TINY = {"features": FeatureSpec(word_bits=14, char_bits=14), "vocab_size": 400, "max_len": 48}
+from tests.movies.test_sentiment_ml import FIXTURES, TINY, TINY_KO
 
 
 @pytest.fixture(scope="session")
@@ -21,16 +17,13 @@ def tiny_store(tmp_path_factory):
     store = tmp_path_factory.mktemp("models_store")
     for lang, name in (("ko", "nsmc_sample.tsv"), ("en", "imdb_sample.tsv")):
         cfg = TrainConfig(lang=lang, data_path=FIXTURES / name, out_dir=store, epochs=1,
-                          command=f"tests {lang}", overrides=TINY)
+                          command=f"tests {lang}", overrides=TINY_KO if lang == "ko" else TINY)
         entry = train_sentiment(cfg, log=lambda message: None)
         manifest_write(store, entry.pop("name"), entry)
     return store
 
 
 @pytest.fixture
-def sentiment_models(settings, tiny_store):
-    """Point MODELS_STORE at the tiny models for one test (and forget cached models after)."""
-    settings.MODELS_STORE = tiny_store
-    ml_cache_clear()
-    yield tiny_store
-    ml_cache_clear()
+def sentiment_models(use_models_store, tiny_store):
+    """Point MODELS_STORE at the tiny models for one test."""
+    return use_models_store(tiny_store)

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
-from apps.core.registry import manifest_write_entry, ml_cache_clear
+from apps.core.registry import manifest_write_entry
 from apps.movies.ml.genres.encoders import EncoderSpec
 from apps.movies.ml.genres.heads import head_build
 from apps.movies.ml.genres.predictor import artifact_save
@@ -42,16 +42,13 @@ def genre_store(tmp_path_factory):
 
 
 @pytest.fixture
-def genre_model(settings, genre_store, tmp_path):
+def genre_model(settings, genre_store, tmp_path, use_models_store):
     store, entry = genre_store
-    settings.MODELS_STORE = tmp_path / "store"
-    settings.MODELS_STORE.mkdir()
-    (settings.MODELS_STORE / "movies-genres.pt").write_bytes((store / "movies-genres.pt").read_bytes())
+    target = use_models_store(tmp_path / "store")
+    target.mkdir()
+    (target / "movies-genres.pt").write_bytes((store / "movies-genres.pt").read_bytes())
     manifest_write_entry("movies-genres", entry)
     settings.MEDIA_ROOT = tmp_path / "media"
-    ml_cache_clear()
-    yield
-    ml_cache_clear()
 
 
 def _movie_with_poster(**kw):
@@ -165,11 +162,10 @@ def test_genres_predict_refuses_an_unknown_model_name(genre_model, tmp_path):
 
 @pytest.mark.django_db
 def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_research_page(
-        settings, tmp_path, client, curator):
-    settings.MODELS_STORE = tmp_path / "store"
+        settings, tmp_path, client, curator, use_models_store):
+    use_models_store(tmp_path / "store")
     settings.GENRES_WORK_DIR = tmp_path / "work"
     settings.MEDIA_ROOT = tmp_path / "media"
-    ml_cache_clear()
     out = io.StringIO()
     call_command("genres_experiment", "--data", str(FIXTURE), "--heads", "text", "gmu", "late", "--now",
                  "--train", '{"epochs": 2, "batch_size": 2}', "--deploy", "best", stdout=out)
@@ -188,7 +184,6 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
     assert b"Poster-only test movies" in detail.content and b"true: Drama, War" in detail.content
     if exp.examples[0]["images"]:  # the validation pick may be the text-only head (no poster map)
         assert b"Grad-CAM for" in detail.content
-    ml_cache_clear()
 
 
 @pytest.mark.django_db
