@@ -46,11 +46,11 @@ class LanguageModel:
 
     Pipeline: hashed n-grams -> linear sentiment score (optional) and linear rating; optional
     conv model -> its own sentiment logit and rating; optional extra ridge regressors on other
-    features (Kiwi morphemes) and extra networks (over morphemes); ``blend`` (logistic regression fitted on the validation
-    split) mixes the sentiment scores; ``calib_x/calib_y`` (isotonic, validation split) turn the
-    blend into a calibrated probability; ``rate_w`` mixes the rating signals and
-    ``rate_x/rate_y`` map that score to the validation split's conditional median rating (the
-    best point estimate for absolute error).
+    features (Kiwi morphemes) and extra networks (over morphemes); ``blend`` (logistic
+    regression fitted on the validation split) mixes the sentiment scores; ``calib_x/calib_y``
+    (isotonic, validation split) turn the blend into a calibrated probability; ``rate_w`` mixes
+    the rating signals and ``rate_x/rate_y`` map that score to the validation split's
+    conditional median rating (the best point estimate for absolute error).
     """
 
     def __init__(self, arrays: dict[str, np.ndarray]):
