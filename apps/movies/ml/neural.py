@@ -1,11 +1,11 @@
 """A small neural text model trained from scratch (torch), used beside the linear model.
 
 It reads BPE sub-word tokens (vocabulary learned with the ``tokenizers`` library on the training
-texts), so it sees word order and morphology that hashed n-grams miss; its errors are only partly
+texts) or, for pre-split texts such as Kiwi morphemes, a word-level vocabulary, so it sees word order and morphology that hashed n-grams miss; its errors are only partly
 correlated with the linear model's, which is why averaging the two helps. Two architectures share
-one interface: ``gru`` (embedding -> bidirectional GRU -> max + mean pooling; the Korean default)
-and ``conv`` (convolutions of width 2, 3, 5; kept for artifacts trained before the GRU). Both
-have two heads: a sentiment logit (trained on the protocol's negative/positive ratings) and a
+one interface: ``conv`` (convolutions of width 2, 3, 5; the Korean BPE network) and ``gru``
+(embedding -> bidirectional GRU -> max + mean pooling; the Korean network over Kiwi morphemes).
+Both have two heads: a sentiment logit (trained on the protocol's negative/positive ratings) and a
 rating (trained on every rating, including the 5-8 ones the classifier drops).
 
 The ``conv_*`` names (and the artifact's ``conv_*`` keys) are historical: they mean "the neural
