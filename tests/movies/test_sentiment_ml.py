@@ -233,6 +233,24 @@ def test_a_gru_model_keeps_its_best_validation_epoch_and_round_trips():
     np.testing.assert_allclose(before[0], after[0], atol=5e-2)
 
 
+@pytest.mark.parametrize("arch", ["gru", "conv"])
+def test_a_network_scores_a_text_alone_as_it_does_in_a_batch_of_longer_texts(arch):
+    # A review scored on save (alone) must get the label a bulk re-score (padded batch) gives it.
+    import torch
+
+    from apps.movies.ml.neural import build_model
+
+    torch.manual_seed(0)
+    config = {"arch": arch, "vocab_size": 50, "dim": 8}
+    net = build_model({**config, "hidden": 8} if arch == "gru" else {**config, "channels": 8}).eval()
+    short, long = [5, 9, 12], [7, 3, 30, 41, 2, 8, 19, 6, 11, 4]
+    batch = torch.tensor([short + [0] * (len(long) - len(short)), long])
+    with torch.inference_mode():
+        alone, together = net(torch.tensor([short + [0, 0]])), net(batch)  # (convs need width >= 5)
+    for head in (0, 1):
+        assert torch.allclose(alone[head][0], together[head][0], atol=1e-6)
+
+
 def test_a_conv_model_saved_before_the_arch_field_still_loads():
     import torch
 
@@ -249,3 +267,56 @@ def test_a_conv_model_saved_before_the_arch_field_still_loads():
     before = conv_predict(tokenizer, net.eval(), texts[:4], max_len=16)
     after = conv_predict(tokenizer2, net2, texts[:4], max_len=16)
     np.testing.assert_allclose(before[0], after[0], atol=1e-2)
+
+
+def test_network_embeddings_are_stored_as_int8_and_float16_ones_still_load():
+    import io
+
+    import torch
+
+    from apps.movies.ml.neural import build_model, conv_from_bytes, conv_predict, conv_to_bytes, tokenizer_train
+
+    texts = ["정말 재밌어요", "최악의 영화", "good film", "bad film"] * 5
+    tokenizer = tokenizer_train(texts, vocab_size=60)
+    torch.manual_seed(0)
+    net = build_model({"arch": "gru", "vocab_size": tokenizer.get_vocab_size(), "dim": 8, "hidden": 8}).eval()
+    parts = conv_to_bytes(tokenizer, net)
+    stored = torch.load(io.BytesIO(parts["state"]), weights_only=True)
+    assert stored["embed.weight.q"].dtype == torch.int8 and "embed.weight" not in stored
+    assert stored["fwd.weight_ih_l0"].dtype == stored["bwd.weight_hh_l0"].dtype == torch.float16
+    reference = conv_predict(tokenizer, net, texts[:4], max_len=16)
+    # An artifact written before int8 embeddings: every tensor float16.
+    old = io.BytesIO()
+    torch.save({k: v.to(torch.float16) for k, v in net.state_dict().items()}, old)
+    for state in (parts["state"], old.getvalue()):
+        again = conv_from_bytes({**parts, "state": state})
+        np.testing.assert_allclose(conv_predict(*again, texts[:4], max_len=16)[0], reference[0], atol=2e-2)
+
+
+def test_a_gru_saved_as_one_bidirectional_layer_loads_and_matches_a_packed_bidirectional_gru():
+    # Artifacts up to ko-20261121210642 hold ``gru.*`` (one nn.GRU, bidirectional=True). The split
+    # forward/backward GRUs must load them and compute what torch's packed bidirectional GRU does.
+    import torch
+    from torch import nn
+
+    from apps.movies.ml.neural import _pool, build_model
+
+    torch.manual_seed(0)
+    bi = nn.GRU(6, 5, batch_first=True, bidirectional=True)
+    embed, sentiment, rating = nn.Embedding(40, 6, padding_idx=0), nn.Linear(20, 1), nn.Linear(20, 1)
+    old = {"embed.weight": embed.weight, **{f"gru.{k}": v for k, v in bi.state_dict().items()},
+           **{f"sentiment.{k}": v for k, v in sentiment.state_dict().items()},
+           **{f"rating.{k}": v for k, v in rating.state_dict().items()}}
+    net = build_model({"arch": "gru", "vocab_size": 40, "dim": 6, "hidden": 5})
+    net.load_state_dict({k: v.detach().clone() for k, v in old.items()})
+    net.eval()
+    ids = torch.tensor([[4, 8, 15, 16, 23, 0, 0], [1, 2, 3, 5, 8, 13, 21], [9, 0, 0, 0, 0, 0, 0]])
+    mask = (ids != 0).unsqueeze(2)
+    with torch.no_grad():
+        packed = nn.utils.rnn.pack_padded_sequence(embed(ids), mask.sum(1).squeeze(1), batch_first=True,
+                                                   enforce_sorted=False)
+        h, _ = nn.utils.rnn.pad_packed_sequence(bi(packed)[0], batch_first=True, total_length=ids.shape[1])
+        z = torch.cat(_pool(h, mask), dim=1)
+        logit, rate = net(ids)
+    assert torch.allclose(logit, sentiment(z).squeeze(1), atol=1e-6)
+    assert torch.allclose(rate, rating(z).squeeze(1), atol=1e-6)

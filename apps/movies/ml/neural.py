@@ -1,8 +1,9 @@
 """A small neural text model trained from scratch (torch), used beside the linear model.
 
 It reads BPE sub-word tokens (vocabulary learned with the ``tokenizers`` library on the training
-texts) or, for pre-split texts such as Kiwi morphemes, a word-level vocabulary, so it sees word order and morphology that hashed n-grams miss; its errors are only partly
-correlated with the linear model's, which is why averaging the two helps. Two architectures share
+texts) or, for pre-split texts such as Kiwi morphemes, a word-level vocabulary, so it sees word
+order and morphology that hashed n-grams miss; its errors are only partly correlated with the
+linear model's, which is why averaging the two helps. Two architectures share
 one interface: ``conv`` (convolutions of width 2, 3, 5; the Korean BPE network) and ``gru``
 (embedding -> bidirectional GRU -> max + mean pooling; the Korean network over Kiwi morphemes).
 Both have two heads: a sentiment logit (trained on the protocol's negative/positive ratings) and a
@@ -25,6 +26,7 @@ from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 
 from apps.core.ml.optim import optimiser_step
+from apps.core.ml.quant import table_load, table_quantise
 
 PAD, UNK = "[PAD]", "[UNK]"
 
@@ -111,6 +113,12 @@ class GRUText(nn.Module):
 
     The embedding is sparse (only the rows of a batch's tokens get gradients and Adam updates):
     with ~10 tokens per Korean review, a dense update of the whole table was most of a step.
+
+    The two directions are two GRUs. The backward one reads each text reversed within its own
+    length (padding stays at the end), so it starts at the text's last real token, not at the
+    padding: a text scores the same alone (on save) as in a padded batch (bulk scoring). This is
+    what a packed bidirectional GRU computes, at the speed of the unpacked one (packing takes
+    torch off its fused CPU kernel: 437 s against 230 s an epoch for the Korean network).
     """
 
     def __init__(self, vocab_size: int, dim: int = 128, hidden: int = 128, dropout: float = 0.3):
@@ -118,16 +126,32 @@ class GRUText(nn.Module):
         self.config = {"arch": "gru", "vocab_size": vocab_size, "dim": dim, "hidden": hidden,
                        "dropout": dropout}
         self.embed = nn.Embedding(vocab_size, dim, padding_idx=0, sparse=True)
-        self.gru = nn.GRU(dim, hidden, batch_first=True, bidirectional=True)
+        self.fwd = nn.GRU(dim, hidden, batch_first=True)
+        self.bwd = nn.GRU(dim, hidden, batch_first=True)
         self.drop = nn.Dropout(dropout)
         self.sentiment = nn.Linear(4 * hidden, 1)
         self.rating = nn.Linear(4 * hidden, 1)
 
     def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mask = (ids != 0).unsqueeze(2)
-        h, _ = self.gru(self.drop(self.embed(ids)))
+        x = self.drop(self.embed(ids))
+        steps = torch.arange(ids.shape[1], device=ids.device).unsqueeze(0)
+        lengths = mask.sum(1)  # (B, 1)
+        # Position t of the reversed text is position length-1-t; padding positions stay put.
+        flip = torch.where(steps < lengths, lengths - 1 - steps, steps).unsqueeze(2)
+        back = self.bwd(x.gather(1, flip.expand(-1, -1, x.shape[2])))[0]
+        h = torch.cat([self.fwd(x)[0], back.gather(1, flip.expand(-1, -1, back.shape[2]))], dim=2)
         z = self.drop(torch.cat(_pool(h, mask), dim=1))
         return self.sentiment(z).squeeze(1), self.rating(z).squeeze(1)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Artifacts written before the split hold one bidirectional ``gru``: its ``*_reverse``
+        # weights are the backward GRU's.
+        for key in [k for k in state_dict if k.startswith(f"{prefix}gru.")]:
+            name = key[len(f"{prefix}gru."):]
+            target = f"bwd.{name[: -len('_reverse')]}" if name.endswith("_reverse") else f"fwd.{name}"
+            state_dict[prefix + target] = state_dict.pop(key)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
 def build_model(config: dict) -> nn.Module:
@@ -138,7 +162,7 @@ def build_model(config: dict) -> nn.Module:
 
 def _bucketed_batches(lengths: np.ndarray, size: int, rng: np.random.Generator):
     """Random batches of similar length: shuffle, sort inside windows of 50 batches, shuffle
-    the batches. Almost no padding (which also keeps the backward GRU off padding tokens)."""
+    the batches. Almost no padding (wasted work)."""
     order = rng.permutation(len(lengths))
     batches = []
     window = size * 50
@@ -247,7 +271,7 @@ def conv_predict(
     if not texts:
         return out_l, out_r
     rows = [_clip(enc.ids, max_len) for enc in tokenizer.encode_batch(texts)]
-    # Sorting by token count keeps padding (wasted work, and pads read by the backward GRU) small.
+    # Sorting by token count keeps padding (wasted work) small.
     order = np.argsort([len(row) for row in rows], kind="stable")
     for start in range(0, len(texts), batch_size):
         chunk = order[start : start + batch_size]
@@ -258,17 +282,30 @@ def conv_predict(
 
 
 def conv_to_bytes(tokenizer: Tokenizer, model: nn.Module) -> dict:
-    """Serialisable parts: tokenizer JSON, config, and float16 weights (halves the artifact)."""
-    state = {k: v.to(torch.float16) for k, v in model.state_dict().items()}
+    """Serialisable parts: tokenizer JSON, config, and the weights: embedding tables as int8 with
+    one scale per row (``<key>.q`` + ``<key>.rowscale``; the tables are most of the bytes), the
+    rest as float16."""
+    state = {}
+    for key, value in model.state_dict().items():
+        if key.endswith("embed.weight"):
+            q, scale = table_quantise(value.numpy())
+            state[f"{key}.q"], state[f"{key}.rowscale"] = torch.from_numpy(q), torch.from_numpy(scale)
+        else:
+            state[key] = value.to(torch.float16)
     buffer = io.BytesIO()
     torch.save(state, buffer)
     return {"tokenizer": tokenizer.to_str(), "config": json.dumps(model.config), "state": buffer.getvalue()}
 
 
 def conv_from_bytes(parts: dict) -> tuple[Tokenizer, nn.Module]:
+    """Inverse of :func:`conv_to_bytes`; also reads artifacts whose embeddings are float16."""
     tokenizer = Tokenizer.from_str(parts["tokenizer"])
     model = build_model(json.loads(parts["config"]))
-    state = torch.load(io.BytesIO(parts["state"]), weights_only=True)
-    model.load_state_dict({k: v.to(torch.float32) for k, v in state.items()})
+    stored = torch.load(io.BytesIO(parts["state"]), weights_only=True)
+    state = {k: v.to(torch.float32) for k, v in stored.items() if not k.endswith((".q", ".rowscale"))}
+    for key in (k[: -len(".q")] for k in stored if k.endswith(".q")):
+        table = {"t_q": stored[f"{key}.q"].numpy(), "t_rowscale": stored[f"{key}.rowscale"].numpy()}
+        state[key] = torch.from_numpy(table_load(table, "t"))
+    model.load_state_dict(state)
     model.eval()
     return tokenizer, model
