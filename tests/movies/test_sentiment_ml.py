@@ -20,7 +20,7 @@ TINY = {"features": FeatureSpec(word_bits=14, char_bits=14), "vocab_size": 400, 
 # Korean: the same parts as the real model (no classifier, a ridge on Kiwi morpheme n-grams, a
 # BiGRU over morphemes, int8 weights), at toy sizes.
 TINY_KO = {**TINY, "extra_linear": [FeatureSpec(words=False, chars=False, morph_ngrams=(1, 2), morph_bits=14)],
-           "extra_nets": [dict(input="morphemes", vocab_size=300, max_len=32, size=16, arch="gru")]}
+           "extra_nets": [dict(input="morphemes", vocab_size=300, max_len=32, size=16, dim=12, arch="gru")]}
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,9 @@ def test_the_korean_model_adds_a_morpheme_ridge_and_a_morpheme_network_with_int8
     assert model.w_cls is None and "w_cls" not in arrays and "w_cls_q" not in arrays
     assert arrays["w_reg_q"].dtype == np.int8 and arrays["lin0_w_q"].dtype == np.int8
     assert model.needs_morphemes and len(model.extra_linear) == 1 and len(model.extra_nets) == 1
-    assert model.extra_nets[0][0] == "morphemes" and model.extra_nets[0][2][1].config["arch"] == "gru"
+    net_config = model.extra_nets[0][2][1].config
+    assert model.extra_nets[0][0] == "morphemes" and net_config["arch"] == "gru"
+    assert (net_config["dim"], net_config["hidden"]) == (12, 16)  # the spec's own embedding width
     assert model.signal_columns() == ([2, 5], [1, 3, 4, 6])
     signals = model.signals(["정말 재밌어요", "최악의 영화", ""])
     assert signals.shape == (3, 7) and np.all(signals[:, 0] == 0.0) and np.all(np.isfinite(signals))

@@ -207,6 +207,7 @@ def conv_train(
     lr: float = 3e-3,
     arch: str = "conv",
     size: int = 128,
+    dim: int | None = None,
     seed: int = 13,
     valid: tuple[list[str], np.ndarray] | None = None,
     tokens: str = "bpe",
@@ -226,9 +227,10 @@ def conv_train(
     tokenizer = tokenizer_train(texts, vocab_size=vocab_size, kind=tokens)
     rows = [_clip(enc.ids, max_len) for enc in tokenizer.encode_batch(texts)]  # encoded once
     vocab = tokenizer.get_vocab_size()
-    # ``size``: GRU width, or convolution channels (embedding of half that width).
-    model = (GRUText(vocab, dim=size, hidden=size) if arch == "gru"
-             else ConvText(vocab, dim=size // 2, channels=size, kernels=tuple(kernels)))
+    # ``size``: GRU width, or convolution channels; ``dim``: embedding width (default: the GRU
+    # width, or half the channels).
+    model = (GRUText(vocab, dim=dim or size, hidden=size) if arch == "gru"
+             else ConvText(vocab, dim=dim or size // 2, channels=size, kernels=tuple(kernels)))
     steps = epochs * -(-len(texts) // batch_size)
     opts, scheds = _optimizers(model, lr, steps)
     y = torch.from_numpy(labels.astype(np.float32))

@@ -212,11 +212,13 @@ def _morphemes_needed(cfg: TrainConfig) -> bool:
 
 
 def _net_train(train_texts, y_tr, ratings, valid, cfg: TrainConfig, net: dict, log):
-    """One network (``net`` overrides the language's vocab_size / max_len / size / arch)."""
+    """One network (``net`` overrides the language's vocab_size / max_len / size / arch; ``dim``
+    sets the embedding width, default from ``size``)."""
     setting = {k: net.get(k, cfg.setting(k)) for k in ("vocab_size", "max_len", "arch", "size", "lr")}
     return conv_train(train_texts, y_tr, ratings.astype(np.float32), vocab_size=setting["vocab_size"],
                       max_len=setting["max_len"], epochs=cfg.setting("epochs"), arch=setting["arch"],
-                      size=setting["size"], lr=setting["lr"], seed=cfg.seed + net.get("seed_offset", 0),
+                      size=setting["size"], dim=net.get("dim"), lr=setting["lr"],
+                      seed=cfg.seed + net.get("seed_offset", 0),
                       valid=valid, tokens="words" if net.get("input") == "morphemes" else "bpe",
                       kernels=tuple(net.get("kernels", (2, 3, 5))), log=log)
 
