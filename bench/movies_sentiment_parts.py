@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: 
 from apps.movies.ml import data  # noqa: E402
 from apps.movies.ml.features import normalize  # noqa: E402
 from apps.movies.ml.sentiment import load_language_model  # noqa: E402
-from apps.movies.ml.train import PROTOCOLS  # noqa: E402
+from apps.movies.ml.train import protocol_rows  # noqa: E402
 
 
 def signal_names(model) -> dict[int, str]:
@@ -39,9 +39,7 @@ def signal_names(model) -> dict[int, str]:
 
 
 def balanced_rows(model, part, lang):
-    neg_max, pos_min = PROTOCOLS[lang]
-    y = data.binary_labels(part.ratings, neg_max=neg_max, pos_min=pos_min)
-    index = data.balanced_index(y, part.ids)
+    y, index = protocol_rows(part, lang)
     signals = model.signals([normalize(part.texts[i]) for i in index])
     return signals, y[index]
 

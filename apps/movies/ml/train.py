@@ -182,14 +182,19 @@ def _fit_tables(signals, y_cls, ratings, ids, columns: tuple[list[int], list[int
             "rate_x": rate_x, "rate_y": rate_y, "rate_mix": np.array([mix])}
 
 
+def protocol_rows(part: data.Reviews, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(0/1 labels under the language's protocol, -1 outside it; index of the class-balanced rows)."""
+    neg_max, pos_min = PROTOCOLS[lang]
+    y = data.binary_labels(part.ratings, neg_max=neg_max, pos_min=pos_min)
+    return y, data.balanced_index(y, part.ids)
+
+
 def evaluate(model: LanguageModel, part: data.Reviews, lang: str, signals=None) -> dict:
     """Held-out figures: balanced protocol accuracy, ECE, log loss; rating MAE/Spearman on all rows."""
-    neg_max, pos_min = PROTOCOLS[lang]
     if signals is None:
         signals = model.signals([normalize(t) for t in part.texts])
     p, rating = model.from_signals(signals)
-    y = data.binary_labels(part.ratings, neg_max=neg_max, pos_min=pos_min)
-    bal = data.balanced_index(y, part.ids)
+    y, bal = protocol_rows(part, lang)
     out = {
         "n_balanced": int(len(bal)),
         "accuracy": accuracy(p[bal], y[bal]),
