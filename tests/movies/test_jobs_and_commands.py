@@ -155,6 +155,13 @@ def test_train_sentiment_writes_the_artifact_and_manifest_entry(tmp_path, capsys
     assert "accuracy" in capsys.readouterr().out
 
 
+def test_train_sentiment_refuses_refit_linear_without_refit_tables(tmp_path):
+    with pytest.raises(CommandError, match="--refit-linear goes with --refit-tables"):
+        call_command("train_sentiment", "--lang", "en", "--data", str(FIXTURES / "imdb_sample.tsv"),
+                     "--out", str(tmp_path), "--refit-linear")
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.django_db
 def test_the_demo_catalog_loads_once_with_scored_reviews(capsys, sentiment_models):
     from apps.movies import demo

@@ -144,21 +144,87 @@ def test_refitting_the_tables_keeps_the_weights_and_writes_a_new_version(tiny_mo
         np.testing.assert_array_equal(before[key], after[key])
     meta = json.loads(bytes(after["meta"]).decode())
     assert meta["weights_from"] == entries["ko"]["version"] and "rate_mix" in after
+    # The ridges saw validation: the tables are fitted again on the held-out (cross-fitted)
+    # validation signals, so they come out as in training, not fitted on in-sample signals.
+    for key in ("blend", "calib_x", "calib_y", "rate_w"):
+        np.testing.assert_allclose(before[key], after[key], rtol=1e-6, atol=1e-9)
 
 
-def test_refitting_the_rating_regressor_on_unit_rows_still_predicts(tiny_models, tmp_path):
+def test_the_validation_halves_are_stable_and_split_validation_in_two():
+    ids = [f"r{i}" for i in range(20000)]
+    valid = [i for i in ids if data.split_of(i) == data.VALID]
+    halves = [data.valid_half(i) for i in valid]
+    assert halves == [data.valid_half(i) for i in valid] and set(halves) == {0, 1}
+    assert 0.4 < sum(halves) / len(halves) < 0.6
+
+
+def _copy_of_tiny_ko(tiny_models, tmp_path):
     import shutil
-
-    from apps.movies.ml.train import refit_tables
 
     out, entries = tiny_models
     shutil.copy(out / entries["ko"]["path"], tmp_path / entries["ko"]["path"])
-    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, overrides=TINY_KO)
-    entry = refit_tables(cfg, refit_rating=True, log=lambda message: None)
-    model = load_language_model(tmp_path / entry["path"])
-    assert model.meta["reg_row_norm"] is True
+    return out / entries["ko"]["path"], tmp_path
+
+
+def test_the_korean_ridges_are_cross_fitted_on_validation(tiny_models):
+    """The shipped ridges saw train + validation; each validation review's ridge signals (on
+    which the blend and calibration are fitted) come from a fit that left its half out; the
+    network signals and the test signals are the shipped model's own."""
+    from apps.movies.ml.sentiment import load_arrays
+    from apps.movies.ml.train import _linear_heads, _split_signals
+
+    out, entries = tiny_models
+    path = out / entries["ko"]["path"]
+    model = load_language_model(path)
+    assert model.meta["linear_fit"].startswith("train + validation")
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=out, overrides=TINY_KO)
+    parts = data.split_reviews(data.read_reviews(cfg.data_path))
+    texts = {name: [normalize(t) for t in part.texts] for name, part in parts.items()}
+    from apps.movies.ml.morph import morphemes
+
+    morph = {name: morphemes(texts[name]) for name in (data.TRAIN, data.VALID)}
+    heads, halves = _linear_heads(cfg, parts, texts, morph, log=lambda message: None, crossfit=True)
+    assert len(heads) == 3 and len(halves) == len(parts[data.VALID]) and set(halves) == {0, 1}
+    signals = _split_signals(load_arrays(path), model.meta, heads, halves, texts, quantise=True)
+    own = {name: model.signals(texts[name]) for name in (data.VALID, data.TEST)}
+    np.testing.assert_allclose(signals[data.TEST], own[data.TEST])
+    ridges, networks = [1, 4], [2, 3, 5, 6]
+    np.testing.assert_allclose(signals[data.VALID][:, networks], own[data.VALID][:, networks], atol=1e-6)
+    assert not np.allclose(signals[data.VALID][:, ridges], own[data.VALID][:, ridges])
+
+
+def test_refitting_the_linear_parts_keeps_the_networks(tiny_models, tmp_path):
+    from apps.movies.ml.sentiment import load_arrays
+    from apps.movies.ml.train import refit_tables
+
+    before_path, folder = _copy_of_tiny_ko(tiny_models, tmp_path)
+    # Same recipe: the linear weights come back the same (training is deterministic).
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=folder, overrides=TINY_KO)
+    entry = refit_tables(cfg, refit_linear=True, log=lambda message: None)
+    before, after = load_arrays(before_path), load_arrays(folder / entry["path"])
+    for key in ("w_reg_q", "lin0_w_q", "net0_state", "conv_state"):
+        np.testing.assert_array_equal(before[key], after[key])
+    # Without cross-fitting the ridges see the train split only: other weights, same networks.
+    cfg.overrides = {**TINY_KO, "crossfit": False}
+    entry = refit_tables(cfg, refit_linear=True, log=lambda message: None)
+    after = load_arrays(folder / entry["path"])
+    assert not np.array_equal(before["w_reg_q"], after["w_reg_q"])
+    np.testing.assert_array_equal(before["net0_state"], after["net0_state"])
+    model = load_language_model(folder / entry["path"])
+    assert model.meta["linear_fit"] == "train" and model.meta["reg_row_norm"] is True
     p, rating = model.predict_arrays(["정말 재밌어요", "최악"])
     assert np.all((0 <= rating) & (rating <= 10)) and np.all((0 <= p) & (p <= 1))
+
+
+def test_refitting_the_linear_parts_of_another_recipe_is_refused(tiny_models, tmp_path):
+    from apps.movies.ml.train import refit_tables
+
+    before_path, folder = _copy_of_tiny_ko(tiny_models, tmp_path)
+    other = {**TINY_KO, "features": FeatureSpec(word_bits=13, char_bits=14)}
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=folder, overrides=other)
+    with pytest.raises(ValueError, match="differ from the current recipe"):
+        refit_tables(cfg, refit_linear=True, log=lambda message: None)
+    assert (folder / before_path.name).read_bytes() == before_path.read_bytes()
 
 
 def test_the_korean_model_blends_a_ridge_rating_regressor_into_its_sentiment(tiny_models):

@@ -29,8 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refit-tables", action="store_true",
                         help="keep the weights of the existing artifact in --out; refit only the "
                              "validation tables (blend, calibration, rating map)")
-    parser.add_argument("--refit-rating", action="store_true",
-                        help="with --refit-tables: also refit the linear rating regressor")
+    parser.add_argument("--refit-linear", action="store_true",
+                        help="with --refit-tables: also refit the linear parts (ridges, classifier) "
+                             "with the current recipe, cross-fitted on validation where it says so; "
+                             "the networks are kept")
 
 
 def run(options: dict, *, command: str, log=print) -> dict:
@@ -44,7 +46,12 @@ def run(options: dict, *, command: str, log=print) -> dict:
         threads=options.get("threads"),
         command=command,
     )
-    entry = (refit_tables(cfg, refit_rating=options.get("refit_rating", False), log=log) if options.get("refit_tables") else train_sentiment(cfg, log=log))
+    if options.get("refit_linear") and not options.get("refit_tables"):
+        raise ValueError("--refit-linear goes with --refit-tables")
+    if options.get("refit_tables"):
+        entry = refit_tables(cfg, refit_linear=options.get("refit_linear", False), log=log)
+    else:
+        entry = train_sentiment(cfg, log=log)
     if not options.get("no_manifest"):
         manifest_write(cfg.out_dir, entry.pop("name"), entry)
     log(json.dumps(entry["metrics"]["test"], indent=2))

@@ -25,14 +25,25 @@ TEST_BUCKETS = range(0, 10)
 VALID_BUCKETS = range(10, 20)
 
 
+def bucket_of(review_id: str) -> int:
+    """0-99 from the SHA-1 of the id (stable across runs, machines and Python versions)."""
+    return int.from_bytes(hashlib.sha1(str(review_id).encode("utf-8")).digest()[:4], "big") % 100
+
+
 def split_of(review_id: str) -> str:
-    """Deterministic split for a review id (stable across runs, machines and Python versions)."""
-    bucket = int.from_bytes(hashlib.sha1(str(review_id).encode("utf-8")).digest()[:4], "big") % 100
+    """Deterministic split for a review id."""
+    bucket = bucket_of(review_id)
     if bucket in TEST_BUCKETS:
         return TEST
     if bucket in VALID_BUCKETS:
         return VALID
     return TRAIN
+
+
+def valid_half(review_id: str) -> int:
+    """0 or 1: the half of the validation split a validation review falls in (buckets 10-14 /
+    15-19), for cross-fitting."""
+    return int(bucket_of(review_id) >= VALID_BUCKETS.start + len(VALID_BUCKETS) // 2)
 
 
 @dataclass
