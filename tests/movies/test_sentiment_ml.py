@@ -185,7 +185,7 @@ def test_the_korean_ridges_are_cross_fitted_on_validation(tiny_models):
     morph = {name: morphemes(texts[name]) for name in (data.TRAIN, data.VALID)}
     heads, halves = _linear_heads(cfg, parts, texts, morph, log=lambda message: None, crossfit=True)
     assert len(heads) == 3 and len(halves) == len(parts[data.VALID]) and set(halves) == {0, 1}
-    signals = _split_signals(load_arrays(path), model.meta, heads, halves, texts, quantise=True)
+    signals = _split_signals(load_arrays(path), heads, halves, texts)
     own = {name: model.signals(texts[name]) for name in (data.VALID, data.TEST)}
     np.testing.assert_allclose(signals[data.TEST], own[data.TEST])
     ridges, networks = [1, 4], [2, 3, 5, 6]

@@ -41,6 +41,12 @@ class Prediction:
         }
 
 
+def signal_count(meta: dict) -> int:
+    """Number of :meth:`LanguageModel.signals` columns of an artifact with this ``meta``: four,
+    one per extra ridge, two per extra network."""
+    return 4 + len(meta.get("extra_linear", [])) + 2 * len(meta.get("extra_nets", []))
+
+
 class LanguageModel:
     """Scores normalised texts of one language.
 
@@ -80,7 +86,7 @@ class LanguageModel:
             (net["input"], int(net["max_len"]), _net_load(arrays, f"net{i}"))
             for i, net in enumerate(self.meta.get("extra_nets", []))
         ]
-        self.n_signals = 4 + len(self.extra_linear) + 2 * len(self.extra_nets)
+        self.n_signals = signal_count(self.meta)
         self.needs_morphemes = self.featurizer.spec.uses_morphemes or any(
             f.spec.uses_morphemes for f, _, _ in self.extra_linear
         ) or any(kind == "morphemes" for kind, _, _ in self.extra_nets)

@@ -23,7 +23,7 @@ from . import calibrate, data
 from .features import FeatureSpec, Featurizer, normalize
 from .metrics import accuracy, expected_calibration_error, log_loss, rating_metrics
 from .neural import conv_to_bytes, conv_train
-from .sentiment import LanguageModel
+from .sentiment import LanguageModel, signal_count
 
 # Protocols from the issue: NSMC 1-4 negative / 9-10 positive; IMDB <=4 / >=7.
 PROTOCOLS = {"ko": (4, 9), "en": (4, 7)}
@@ -162,12 +162,16 @@ def _is_linear_key(key: str) -> bool:
     return key == "b" or key.startswith(("w_reg", "w_cls", "lin"))
 
 
+def _linear_meta(extra_linear) -> list[dict]:
+    """``meta.extra_linear``: each extra ridge's feature spec and bias."""
+    return [{"features": spec.as_dict(), "bias": float(np.ravel(r.intercept_)[0])} for spec, r in extra_linear]
+
+
 def _with_linear(arrays: dict, meta: dict, head, quantise: bool) -> tuple[dict, dict]:
     """(arrays, meta) of ``arrays`` with its linear parts replaced by ``head`` = (classifier or
     None, rating regressor, [(spec, ridge)]); the networks and tables are kept."""
     cls, reg, extra_linear = head
-    meta = {**meta, "extra_linear": [{"features": spec.as_dict(), "bias": float(np.ravel(r.intercept_)[0])}
-                                     for spec, r in extra_linear]}
+    meta = {**meta, "extra_linear": _linear_meta(extra_linear)}
     out = {k: v for k, v in arrays.items() if not _is_linear_key(k)}
     out.update(_linear_arrays(cls, reg, extra_linear, quantise))
     out["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -303,16 +307,18 @@ def _linear_heads(cfg: TrainConfig, parts: dict, texts: dict, morph: dict, log, 
     return ([] if shipped else [None]) + heads, halves
 
 
-def _split_signals(arrays: dict, meta: dict, heads: list, halves, texts: dict, quantise: bool) -> dict:
+def _split_signals(arrays: dict, heads: list, halves, texts: dict) -> dict:
     """Validation and test signals of the artifact ``arrays`` as stored (fp16 / int8 weights).
 
     With cross-fitted ``heads`` (see :func:`_linear_heads`) each validation half is scored with
-    the linear parts that left it out; the networks and test rows use ``arrays`` itself.
+    the linear parts that left it out, stored (and so scored) like the shipped ones; the
+    networks and test rows use ``arrays`` itself.
     """
+    meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+    quantise = "w_reg_q" in arrays
+
     def probe(a):  # the tables are placeholders until _finish fits them
-        m = json.loads(bytes(a["meta"]).decode("utf-8"))
-        n = 4 + len(m.get("extra_linear", [])) + 2 * len(m.get("extra_nets", []))
-        return LanguageModel({**a, **_placeholder_tables(n)})
+        return LanguageModel({**a, **_placeholder_tables(signal_count(meta))})
 
     model = probe(arrays)
     signals = {data.TEST: model.signals(texts[data.TEST])}
@@ -347,8 +353,7 @@ def _meta(cfg: TrainConfig, extra_linear, nets) -> dict:
     return {"language": cfg.lang, "version": f"{cfg.lang}-{version}", "features": cfg.setting("features").as_dict(),
             "max_len": cfg.setting("max_len"), "protocol": {"negative_max": neg_max, "positive_min": pos_min},
             "reg_row_norm": cfg.setting("ridge_alpha") is not None,
-            "extra_linear": [{"features": spec.as_dict(), "bias": float(np.ravel(r.intercept_)[0])}
-                             for spec, r in extra_linear],
+            "extra_linear": _linear_meta(extra_linear),
             "extra_nets": [{"input": net["input"], "max_len": net.get("max_len", cfg.setting("max_len"))}
                            for net in cfg.setting("extra_nets")[: len(nets)]]}
 
@@ -390,7 +395,7 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
                            quantise=cfg.setting("quantise"))
     # Signals from the arrays as stored (fp16 / int8 weights, fp16 networks): the figures are
     # those of the artifact that ships. _finish fits the tables on the validation signals.
-    signals = _split_signals(arrays, meta, heads, halves, texts, cfg.setting("quantise"))
+    signals = _split_signals(arrays, heads, halves, texts)
     return _finish(cfg, arrays, meta, parts, signals, reviews, started, log)
 
 
@@ -497,5 +502,4 @@ def artifact_signals(cfg: TrainConfig, arrays: dict, meta: dict, parts: dict, te
         meta["linear_fit"] = _linear_fit_note(halves)
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
         log(f"[{cfg.lang}] linear parts refitted")
-    quantise = "w_reg_q" in arrays  # the held-out fits are stored (and scored) like the shipped one
-    return arrays, meta, _split_signals(arrays, meta, heads, halves, texts, quantise)
+    return arrays, meta, _split_signals(arrays, heads, halves, texts)
