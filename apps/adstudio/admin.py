@@ -13,7 +13,14 @@ class VideoAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "title", "owner", "duration", "width", "height", "created_at")
     search_fields = ("title", "source_url", "content_hash")
-    readonly_fields = ("content_hash", "size_bytes", "file")
+    exclude = ("file",)
+    readonly_fields = ("content_hash", "size_bytes", "stored_as")
+
+    @admin.display(description="file")
+    def stored_as(self, video):
+        """The storage name as text: a link would point at /media/, which serves nothing private
+        (the owner watches it on the analysis page)."""
+        return video.file.name or "—"
 
 
 class ShotInline(admin.TabularInline):
@@ -27,8 +34,9 @@ class ShotInline(admin.TabularInline):
 @admin.register(Analysis)
 class AnalysisAdmin(admin.ModelAdmin):
     list_display = ("id", "video", "owner", "provider", "status", "created_at")
-    list_filter = ("status", "provider")
-    readonly_fields = ("job", "reused_from", "model_version", "summary", "error")
+    list_select_related = ("video", "owner", "job")
+    list_filter = ("job__status", "provider")  # the state is the job's
+    readonly_fields = ("job", "status", "error", "reused_from", "model_version", "summary")
     inlines = [ShotInline]
 
 
@@ -66,4 +74,6 @@ class NotionSettingsAdmin(admin.ModelAdmin):
 class NotionExportAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "owner", "analysis", "moodboard", "status", "exported_at")
-    list_filter = ("status",)
+    list_select_related = ("owner", "analysis__video", "moodboard", "job")
+    list_filter = ("job__status",)
+    readonly_fields = ("job", "status", "error")

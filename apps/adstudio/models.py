@@ -5,7 +5,7 @@ from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
 from apps.core.fields import EncryptedCharField
-from apps.core.models import BaseModel
+from apps.core.models import BaseModel, Job, JobState
 
 EMBED_DIM = 1280  # EfficientNet-Lite0 pooled features
 
@@ -41,20 +41,13 @@ class Video(BaseModel):
         return self.title or self.source_url or f"Video {self.pk}"
 
 
-class Analysis(BaseModel):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+class Analysis(JobState, BaseModel):
+    """One run of the pipeline on a video; its status and error are its job's (`JobState`)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="adstudio_analyses")
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="analyses")
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.LOCAL)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED,
-                              db_index=True)
-    error = models.TextField(blank=True, default="")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+")
     reused_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
@@ -186,13 +179,18 @@ class NotionSettings(BaseModel):
         return f"{self.token[:4]}…{self.token[-4:]}" if len(self.token) > 12 else "…"
 
 
-class NotionExport(BaseModel):
-    """One Notion page per exported analysis or moodboard; re-exports update the same page."""
+class NotionExport(JobState, BaseModel):
+    """One Notion page per exported analysis or moodboard; re-exports update the same page.
+    Its status and error are those of its latest export job (`JobState`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # A running export still reads as queued (the documented states have no "running").
+    STATUS_OF_JOB = {Job.Status.RUNNING: Status.QUEUED, Job.Status.ERRORED: Status.FAILED}
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="adstudio_exports")
@@ -202,8 +200,6 @@ class NotionExport(BaseModel):
                                   related_name="exports")
     page_id = models.CharField(max_length=100, blank=True, default="")
     url = models.URLField(max_length=500, blank=True, default="")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True, default="")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+")
     exported_at = models.DateTimeField(null=True, blank=True)

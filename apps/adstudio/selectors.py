@@ -9,6 +9,7 @@ from pgvector.django import CosineDistance
 from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
                                   NotionSettings, SceneGroup, Shot, Tag, Video)
 from apps.core.errors import ApplicationError
+from apps.core.models import Job
 
 
 def _owner_id(user) -> int | None:
@@ -88,7 +89,7 @@ def scene_search(*, user, tag: str = "", text: str = ""):
     ``text``: Postgres full-text search (English stemming, web-search syntax) over the scene
     description (weight A), its tag names (B) and the video title (C), best match first; when
     that finds nothing (a partial word, a tag with punctuation), every word as a substring."""
-    scenes = scene_list(user=user).filter(analysis__status=Analysis.Status.SUCCEEDED)
+    scenes = scene_list(user=user).filter(analysis__job__status=Job.Status.SUCCEEDED)
     if tag.strip():
         scenes = scenes.filter(pk__in=Tag.objects.filter(name__iexact=tag.strip())
                                .values("scene_id"))

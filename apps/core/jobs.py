@@ -1,11 +1,14 @@
 """Background jobs: one `Job` row per job, RQ only ever runs `job_run(job_pk)`.
 
-- `@job_handler(kind, queue=...)` registers `handler(job, progress) -> dict | None`.
+- `@job_handler(kind, queue=..., on_finish=...)` registers `handler(job, progress) -> dict | None`;
+  `job_run` looks up the job's target first (`job.target`; a deleted target fails the job) and
+  calls `on_finish(job)` once on every ending: success, failure, error, a dead worker found by
+  `job_recover_dead`, a cancel. Domain rows read their state from the job (`JobState`).
 - `job_enqueue(...)` writes the row and enqueues after the surrounding transaction commits, so a
   worker never sees a job whose row (or the data it works on) was rolled back.
 - `job_run` claims the row with a conditional update (queued -> running): a second delivery or a
-  job cancelled meanwhile is skipped. `JobFailed` = expected failure with a message for the user;
-  any other exception = errored, with the traceback for admins.
+  job cancelled meanwhile is skipped. `JobFailed` or `ApplicationError` = expected failure with a
+  message for the user; any other exception = errored, with the traceback for admins.
 - A running job's heartbeat is refreshed by a thread; `job_recover_dead()` marks jobs whose worker
   process is gone (or whose heartbeat went silent) as errored, so nobody watches a dead spinner.
 """
@@ -24,13 +27,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import RedisError
 from rq.timeouts import JobTimeoutException
 
+from apps.core.errors import ApplicationError
 from apps.core.models import Job, JobLog
 
 logger = logging.getLogger(__name__)
 
 RQ_JOB_PREFIX = "cinescent-job-"
+UNEXPECTED = ("The job stopped on an unexpected error. Nothing was lost; the team can see the "
+              "details. Try again later.")
 _PROGRESS_MIN_INTERVAL = 0.5  # seconds between counter writes; notes and the last step always land
 
 
@@ -44,17 +51,22 @@ class JobHandler:
     func: Callable
     queue: str
     timeout: int
+    on_finish: Callable | None = None
 
 
 _HANDLERS: dict[str, JobHandler] = {}
 
 
-def job_handler(kind: str, *, queue: str = "default", timeout: int = 600):
+def job_handler(kind: str, *, queue: str = "default", timeout: int = 600,
+                on_finish: Callable | None = None):
+    """Register ``handler(job, progress)`` for ``kind``; ``on_finish(job)`` (optional) runs after
+    every ending of such a job is recorded, with the job in its final state (domain clean-up)."""
     if queue not in settings.JOB_QUEUES:
         raise ValueError(f"unknown queue {queue!r} for job kind {kind!r}")
 
     def register(func):
-        _HANDLERS[kind] = JobHandler(kind=kind, func=func, queue=queue, timeout=timeout)
+        _HANDLERS[kind] = JobHandler(kind=kind, func=func, queue=queue, timeout=timeout,
+                                     on_finish=on_finish)
         return func
 
     return register
@@ -71,9 +83,41 @@ def job_kinds() -> list[str]:
     return sorted(_HANDLERS)
 
 
-def job_enqueue(*, kind: str, user=None, target=None, params: dict | None = None) -> Job:
-    """Create a queued Job and hand it to RQ once the current transaction commits."""
+def job_create(*, kind: str, user=None, target=None, params: dict | None = None,
+               status: str = Job.Status.QUEUED, result: dict | None = None) -> Job:
+    """A Job row that no queue carries: queued, for a command to run in its own process with
+    `job_run` (same claim, outcome and on_finish as a worker), or already finished for work
+    done outside a job (an import), so every row whose state is its job's has one."""
     handler = job_handler_get(kind)
+    job = Job(kind=kind, queue=handler.queue, user=user, params=params or {}, status=status,
+              result=result)
+    if target is not None:
+        job.target_type = ContentType.objects.get_for_model(target)
+        job.target_id = str(target.pk)
+    if job.is_finished:
+        job.finished_at = timezone.now()
+    job.full_clean()
+    job.save()
+    return job
+
+
+def job_enqueue(*, kind: str, user=None, target=None, params: dict | None = None) -> Job:
+    """Create a queued Job and hand it to RQ once the current transaction commits.
+
+    Raises ApplicationError 503 (`queue_unavailable`) before writing anything when the queue's
+    Redis does not answer; callers write in one transaction with this call, so nothing is saved.
+    """
+    import django_rq
+
+    handler = job_handler_get(kind)
+    try:
+        django_rq.get_connection(handler.queue).ping()
+    except RedisError as exc:
+        logger.warning("job queue %r unavailable, %s refused: %s", handler.queue, kind, exc)
+        raise ApplicationError(
+            "The job queue is unavailable right now, so nothing was saved. Try again in a minute.",
+            code="queue_unavailable", status=503,
+        ) from None
     job = Job(kind=kind, queue=handler.queue, user=user, params=params or {})
     if target is not None:
         job.target_type = ContentType.objects.get_for_model(target)
@@ -93,9 +137,11 @@ def _push_to_rq(job_pk: int, handler: JobHandler) -> None:
             job_run, job_pk, job_id=rq_id, job_timeout=handler.timeout,
             result_ttl=3600, failure_ttl=7 * 24 * 3600,
         )
-    except Exception as exc:  # the queue is down: say so on the row instead of a silent "queued"
-        logger.exception("could not enqueue job %s", job_pk)
-        _finish(job_pk, Job.Status.ERRORED, error=f"The job queue is unavailable: {exc}")
+    except Exception:  # the queue went down after the check: say so instead of a silent "queued"
+        logger.exception("could not enqueue job %s", job_pk)  # details (addresses) for admins only
+        _finish(job_pk, Job.Status.ERRORED,
+                error="The job queue was unavailable when this job was submitted, so it never "
+                "started. Start it again.")
         return
     Job.objects.filter(pk=job_pk).update(rq_id=rq_id)
 
@@ -120,19 +166,18 @@ def job_run(job_pk: int) -> None:
     heartbeat = _Heartbeat(job_pk)
     heartbeat.start()
     try:
+        _target_check(job)
         result = handler.func(job, progress)
-    except JobFailed as exc:
+    except (JobFailed, ApplicationError) as exc:
         _finish(job_pk, Job.Status.FAILED, error=str(exc))
     except JobTimeoutException:
         _finish(job_pk, Job.Status.ERRORED,
                 error=f"The job ran longer than its limit of {handler.timeout} s and was stopped.",
                 tb=traceback_module.format_exc())
     except BaseException as exc:  # noqa: BLE001 - record everything, including RQ's timeout
-        _finish(
-            job_pk, Job.Status.ERRORED,
-            error=f"Unexpected error: {type(exc).__name__}: {exc}",
-            tb=traceback_module.format_exc(),
-        )
+        # The exception's text can name internal addresses, paths or data: it stays in the
+        # traceback (superusers); the owner reads a neutral sentence.
+        _finish(job_pk, Job.Status.ERRORED, error=UNEXPECTED, tb=traceback_module.format_exc())
         if not isinstance(exc, Exception):
             raise
     else:
@@ -141,17 +186,41 @@ def job_run(job_pk: int) -> None:
         heartbeat.stop()
 
 
+def _target_check(job: Job) -> None:
+    """Load the job's target into `job.target` for the handler; a deleted one fails the job."""
+    if job.target_type_id and job.target is None:
+        name = job.target_type.model_class()._meta.verbose_name
+        raise JobFailed(f"The {name} this job was for was deleted before the job could run.")
+
+
 def _finish(job_pk, status, *, error="", tb="", result=None) -> None:
+    """Record how an unfinished job ended, then run its on_finish hook (only if this call was
+    the one that ended it: a job ends once)."""
     updates = dict(status=status, finished_at=timezone.now(), error=error, traceback=tb)
     if result is not None:
         updates["result"] = result
     if status == Job.Status.SUCCEEDED:
         updates["progress_done"] = F("progress_total")
-    Job.objects.filter(pk=job_pk, status__in=[Job.Status.RUNNING, Job.Status.QUEUED]).update(
-        **updates
-    )
+    ended = Job.objects.filter(
+        pk=job_pk, status__in=[Job.Status.RUNNING, Job.Status.QUEUED]
+    ).update(**updates)
     if error:
         JobLog.objects.create(job_id=job_pk, level=JobLog.Level.ERROR, message=error)
+    if ended:
+        _on_finish(job_pk)
+
+
+def _on_finish(job_pk: int) -> None:
+    """Call the handler's on_finish with the ended job. Its failure is logged and never undoes
+    the ending, which is already recorded."""
+    job = Job.objects.get(pk=job_pk)
+    handler = _HANDLERS.get(job.kind)
+    if handler is None or handler.on_finish is None:
+        return
+    try:
+        handler.on_finish(job)
+    except Exception:
+        logger.exception("on_finish of job %s (%s) failed", job_pk, job.kind)
 
 
 def _current_worker_name() -> str:
@@ -223,6 +292,7 @@ def job_cancel(*, job: Job) -> bool:
     JobLog.objects.create(job_id=job.pk, message="Cancelled before it started.")
     if job.rq_id:
         _rq_cancel(job)
+    _on_finish(job.pk)
     return True
 
 
@@ -235,6 +305,9 @@ def _rq_cancel(job: Job) -> None:
         RQJob.fetch(job.rq_id, connection=django_rq.get_connection(job.queue)).cancel()
     except (NoSuchJobError, InvalidJobOperation):
         pass  # already gone; job_run's conditional claim skips it anyway
+    except RedisError:  # the row says cancelled, so job_run's claim skips it if it is delivered
+        logger.warning("job %s cancelled, but its queue entry could not be removed", job.pk,
+                       exc_info=True)
 
 
 def job_is_dead(job: Job, *, now=None) -> bool:
@@ -249,7 +322,8 @@ def job_is_dead(job: Job, *, now=None) -> bool:
 
 
 def job_recover_dead(*, queryset=None) -> int:
-    """Mark running jobs whose worker died as errored. Returns how many were recovered."""
+    """Mark running jobs whose worker died as errored (and run their on_finish). Returns how
+    many were recovered."""
     candidates = (queryset if queryset is not None else Job.objects).filter(
         status=Job.Status.RUNNING
     )
@@ -268,6 +342,7 @@ def job_recover_dead(*, queryset=None) -> int:
                 job_id=job.pk, level=JobLog.Level.ERROR,
                 message=f"Worker {job.worker_name or job.worker_pid} died; job marked errored.",
             )
+            _on_finish(job.pk)
             recovered += 1
     return recovered
 

@@ -87,6 +87,41 @@ class Job(BaseModel):
         return (end - self.started_at).total_seconds()
 
 
+class RunStatus(models.TextChoices):
+    """The state of a domain row whose work is a job, as users see it (see `JobState`)."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class JobState:
+    """Mixin for a model whose `job` FK is the one record of its state: `status`, `error` and
+    `get_status_display()` read the job (select_related("job") where lists show them). An
+    errored job (a crash, a timeout, a dead worker) reads as failed; a model may map more."""
+
+    Status = RunStatus
+    STATUS_OF_JOB = {Job.Status.ERRORED: RunStatus.FAILED}
+
+    @property
+    def status(self) -> str:
+        if self.job is None:  # the job row was deleted (by an admin, or with its user)
+            return self.status_without_job()
+        return self.STATUS_OF_JOB.get(self.job.status, self.job.status)
+
+    def status_without_job(self) -> str:
+        return self.Status.FAILED
+
+    @property
+    def error(self) -> str:
+        return self.job.error if self.job is not None else ""
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+
 class JobLog(models.Model):
     class Level(models.TextChoices):
         INFO = "info", "Info"

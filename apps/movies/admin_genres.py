@@ -25,9 +25,11 @@ MovieAdmin.actions = [*(MovieAdmin.actions or []), suggest_genres]
 @admin.register(Experiment)
 class ExperimentAdmin(admin.ModelAdmin):
     list_display = ["pk", "name", "status", "created_by", "created_at"]
-    list_filter = ["status"]
+    list_select_related = ["job", "created_by"]
+    list_filter = ["job__status"]  # the state is the job's
     search_fields = ["name"]
-    readonly_fields = ["config", "dataset", "metrics", "per_genre", "artifacts", "summary", "examples", "job", "error"]
+    readonly_fields = ["job", "status", "error", "config", "dataset", "metrics", "per_genre", "artifacts", "summary",
+                       "examples"]
 
 
 def _decide(modeladmin, request, queryset, service, verb):

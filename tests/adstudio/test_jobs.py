@@ -1,11 +1,20 @@
 """The analysis job end to end: real database, real RQ worker (burst), synthetic clips."""
+import os
+import signal
+import socket
+import subprocess
 import threading
+import time
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from apps.adstudio import services
+from apps.adstudio.integrations import ytdlp
 from apps.adstudio.models import Analysis, Shot, Tag
 from apps.core.models import Job
 from tests.adstudio.badfiles import text_as_mp4, truncated_mp4, zero_second_mp4
@@ -131,7 +140,8 @@ def test_a_private_address_is_refused_at_once_and_again_by_the_job(user, media, 
     settings.NET_ALLOW_LOOPBACK = False  # the address is checked again when the job runs
     run_jobs()
     analysis = _refresh(analysis)
-    assert analysis.job.status == Job.Status.FAILED and "private or local" in analysis.job.error
+    assert analysis.job.status == Job.Status.FAILED
+    assert analysis.job.error == ytdlp.UNREACHABLE  # one neutral message, no address
 
 
 def test_five_users_submitting_at_once_all_finish_and_nothing_is_mixed(media, clips, run_jobs):
@@ -207,13 +217,79 @@ def test_a_provider_refusing_the_key_fails_the_job_clearly(user, media, clips, r
     assert "OpenAI refused the API key" in analysis.job.error and "sk-bad" not in analysis.error
 
 
-def test_an_analysis_whose_job_died_is_shown_as_failed(user, media, clips):
-    from apps.adstudio.services import analysis_reconcile
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
+
+def test_a_running_analysis_whose_worker_died_reads_failed_in_the_api_at_once(
+        user, api_user, client_user, media, clips):
     path, _ = clips("cuts", 38, seconds=3)
     analysis = analysis_started(user, path)
     Job.objects.filter(pk=analysis.job_id).update(
-        status=Job.Status.ERRORED, error="The worker running this job stopped.")
-    analysis = analysis_reconcile(analysis=Analysis.objects.select_related("job").get(
-        pk=analysis.pk))
-    assert analysis.status == Analysis.Status.FAILED and "worker" in analysis.error
+        status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(),
+        worker_host=socket.gethostname(), worker_pid=_dead_pid())
+    leftover = default_storage.save(f"adstudio/{user.pk}/analyses/{analysis.pk}/shot-0000.jpg",
+                                    ContentFile(b"half-written keyframe"))
+    body = api_user.get(f"/api/adstudio/analyses/{analysis.pk}/").json()
+    assert body["status"] == "failed" and "stopped unexpectedly" in body["error"]
+    assert body["job"]["status"] == "errored"
+    assert not default_storage.exists(leftover)  # on_finish removed the partial results
+    page = client_user.get(reverse("adstudio:analysis_detail", args=[analysis.pk]))
+    assert b'id="analysis-status">Failed<' in page.content
+
+
+def test_a_killed_work_horse_reads_failed_in_the_api_and_page_at_once(
+        user, api_user, client_user, media, run_jobs):
+    release = threading.Event()
+
+    def slow(request):  # keeps the work horse busy downloading until it is killed
+        release.wait(60)
+        return 404, {}, "gone"
+
+    with FakeServer(slow) as server:
+        video = services.video_create_from_url(owner=user, url=f"{server.url}/slow.mp4")
+        analysis = services.analysis_start(owner=user, video=video)
+        killer = threading.Thread(target=_kill_work_horse, args=(analysis.job_id,))
+        killer.start()
+        try:
+            run_jobs(["video"], forking=True)
+        finally:
+            killer.join()
+            release.set()
+    body = api_user.get(f"/api/adstudio/analyses/{analysis.pk}/").json()
+    assert body["status"] == "failed" and "stopped unexpectedly" in body["error"]
+    page = client_user.get(reverse("adstudio:analysis_detail", args=[analysis.pk]))
+    assert b'id="analysis-status">Failed<' in page.content
+    assert b"hx-trigger" not in page.content  # nothing polls a dead analysis
+
+
+def _kill_work_horse(job_pk):
+    """SIGKILL the forked work horse as soon as it has claimed the job (pid != ours)."""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job = Job.objects.get(pk=job_pk)
+            horse = job.worker_pid if job.worker_pid != os.getpid() else None
+            if job.status == Job.Status.RUNNING and horse:
+                os.kill(horse, signal.SIGKILL)
+                return
+            time.sleep(0.05)
+        raise AssertionError("the work horse never claimed the job")
+    finally:
+        connection.close()
+
+
+def test_cancelling_a_queued_analysis_reads_cancelled(user, api_user, media, clips, run_jobs,
+                                                      admin_client):
+    path, _ = clips("cuts", 39, seconds=3)
+    analysis = analysis_started(user, path)
+    assert api_user.post(f"/api/core/jobs/{analysis.job_id}/cancel/").status_code == 200
+    run_jobs()
+    body = api_user.get(f"/api/adstudio/analyses/{analysis.pk}/").json()
+    assert body["status"] == "cancelled" and body["job"]["status"] == "cancelled"
+    assert _refresh(analysis).get_status_display() == "Cancelled"
+    assert not analysis.shots.exists()
+    listed = admin_client.get("/admin/adstudio/analysis/?job__status__exact=cancelled")
+    assert f"/admin/adstudio/analysis/{analysis.pk}/change/" in listed.content.decode()

@@ -114,3 +114,23 @@ def test_a_second_export_request_while_one_is_queued_does_not_start_another(user
     second = services.notion_export_start(owner=user, analysis=finished)
     assert second.pk == first.pk and second.job_id == first.job_id
     assert Job.objects.filter(kind="adstudio.notion_export").count() == 1
+
+
+def test_cancelling_a_queued_export_reads_cancelled_and_a_new_export_can_start(user, finished,
+                                                                               run_jobs):
+    from rest_framework.test import APIClient
+
+    from apps.core.jobs import job_cancel
+
+    services.notion_settings_save(user=user, token=TOKEN, database_id="d" * 32)
+    export = services.notion_export_start(owner=user, analysis=finished)
+    assert job_cancel(job=export.job) is True
+    run_jobs()
+    export.refresh_from_db()
+    assert export.status == NotionExport.Status.CANCELLED
+    assert export.get_status_display() == "Cancelled"
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.get("/api/adstudio/exports/").json()["results"][0]["status"] == "cancelled"
+    again = services.notion_export_start(owner=user, analysis=finished)
+    assert again.pk == export.pk and again.job_id != export.job_id and again.status == "queued"

@@ -1,5 +1,6 @@
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,7 +32,7 @@ def refuse_job(job, progress):
 
 @job_handler("tests.crash", queue="ml")
 def crash_job(job, progress):
-    raise ZeroDivisionError("boom")
+    raise ConnectionError("Error 2 connecting to unix:///srv/var/redis/redis.sock. No such file.")
 
 
 def _rq_ids(queue="default"):
@@ -75,14 +76,19 @@ def test_an_expected_failure_is_recorded_as_failed_with_the_users_message(user, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unexpected_exception_is_recorded_as_errored_with_a_traceback(user, run_jobs):
+def test_an_unexpected_exception_is_errored_with_a_neutral_message_and_the_details_for_admins(
+        user, run_jobs):
+    """Finding 7: an analysis error showed the internal socket path to its owner."""
+    from apps.core.jobs import UNEXPECTED
+
     job = job_enqueue(kind="tests.crash", user=user)
     assert job.queue == "ml"
     run_jobs(["ml"])
     job.refresh_from_db()
     assert job.status == Job.Status.ERRORED
-    assert "ZeroDivisionError: boom" in job.error
-    assert "Traceback" in job.traceback
+    assert job.error == UNEXPECTED and "redis.sock" not in job.error
+    assert "Traceback" in job.traceback and "redis.sock" in job.traceback
+    assert all("redis.sock" not in line.message for line in job.logs.all())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -182,3 +188,110 @@ def test_a_job_runs_in_the_forking_worker_like_in_production(user, run_jobs):
     assert job.status == Job.Status.SUCCEEDED
     assert job.worker_pid != os.getpid()  # ran in the forked work horse
     assert [line.message for line in job.logs.all()] == ["step 1", "step 2"]
+
+
+# --- job_run owns the target lookup, maps ApplicationError, and calls on_finish once per ending.
+ENDINGS: list[tuple[int, str]] = []
+
+
+def _record_ending(job):
+    ENDINGS.append((job.pk, job.status))
+
+
+def _broken_on_finish(job):
+    raise RuntimeError("clean-up broke")
+
+
+@job_handler("tests.target_name", queue="default", on_finish=_record_ending)
+def target_name_job(job, progress):
+    return {"username": job.target.username}
+
+
+@job_handler("tests.app_error", queue="default", on_finish=_record_ending)
+def app_error_job(job, progress):
+    from apps.core.errors import ApplicationError
+
+    raise ApplicationError("That scene is not yours.", code="forbidden", status=403)
+
+
+@job_handler("tests.crash_finished", queue="default", on_finish=_record_ending)
+def crash_finished_job(job, progress):
+    raise RuntimeError("boom")
+
+
+@job_handler("tests.broken_clean_up", queue="default", on_finish=_broken_on_finish)
+def broken_clean_up_job(job, progress):
+    return {"done": True}
+
+
+@pytest.fixture
+def endings():
+    ENDINGS.clear()
+    yield ENDINGS
+    ENDINGS.clear()
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_handler_gets_its_target_and_a_deleted_target_fails_the_job_clearly(user, other_user, run_jobs):
+    from tests.factories import UserFactory
+
+    found = job_enqueue(kind="tests.target_name", user=user, target=other_user)
+    deleted = UserFactory(username="gone")
+    gone = job_enqueue(kind="tests.target_name", user=user, target=deleted)
+    deleted.delete()
+    run_jobs()
+    found.refresh_from_db()
+    gone.refresh_from_db()
+    assert found.status == Job.Status.SUCCEEDED and found.result == {"username": "bob"}
+    assert gone.status == Job.Status.FAILED
+    assert gone.error == "The user this job was for was deleted before the job could run."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_application_error_fails_the_job_with_its_message(user, run_jobs, endings):
+    job = job_enqueue(kind="tests.app_error", user=user)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error == "That scene is not yours." and job.traceback == ""
+    assert endings == [(job.pk, Job.Status.FAILED)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_finish_runs_exactly_once_for_every_kind_of_ending(user, run_jobs, endings):
+    from django.utils import timezone
+
+    succeeded = job_enqueue(kind="tests.target_name", user=user, target=user)
+    failed = job_enqueue(kind="tests.app_error", user=user)
+    errored = job_enqueue(kind="tests.crash_finished", user=user)
+    cancelled = job_enqueue(kind="tests.target_name", user=user, target=user)
+    assert job_cancel(job=cancelled) and not job_cancel(job=cancelled)
+    run_jobs()
+    for job in (succeeded, failed, errored, cancelled):
+        job_run(job.pk)  # a late second delivery ends nothing again
+    dead = Job.objects.create(kind="tests.target_name", queue="default", user=user, status=Job.Status.RUNNING,
+                              started_at=timezone.now(), heartbeat_at=timezone.now(),
+                              worker_host=socket.gethostname(), worker_pid=_dead_pid())
+    assert job_recover_dead() == 1 and job_recover_dead() == 0
+    assert sorted(endings) == sorted([
+        (cancelled.pk, Job.Status.CANCELLED), (succeeded.pk, Job.Status.SUCCEEDED),
+        (failed.pk, Job.Status.FAILED), (errored.pk, Job.Status.ERRORED), (dead.pk, Job.Status.ERRORED),
+    ])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_raising_on_finish_is_logged_and_the_ending_is_still_recorded(user, run_jobs, caplog):
+    job = job_enqueue(kind="tests.broken_clean_up", user=user)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.result == {"done": True}
+    assert f"on_finish of job {job.pk} (tests.broken_clean_up) failed" in caplog.text
+    queued = job_enqueue(kind="tests.broken_clean_up", user=user)
+    assert job_cancel(job=queued) is True
+    assert Job.objects.get(pk=queued.pk).status == Job.Status.CANCELLED

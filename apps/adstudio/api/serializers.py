@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport, Provider,
                                   SceneGroup, Shot, Tag, Video)
+from apps.adstudio.services.moodboards import DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS
 from apps.core.api.serializers import InputSerializer, JobOutputSerializer
 
 
@@ -15,6 +16,12 @@ class AdVideoSerializer(serializers.ModelSerializer):
 
 class AdAnalysisSerializer(serializers.ModelSerializer):
     video = AdVideoSerializer(read_only=True)
+    status = serializers.ChoiceField(
+        choices=Analysis.Status.choices, read_only=True,
+        help_text="The analysis job's state: queued, running, succeeded, failed (bad input, a "
+        "crash, a timeout or a worker that died), or cancelled (the job was cancelled before "
+        "it started).")
+    error = serializers.CharField(read_only=True, help_text="Why it failed, for the user.")
     job = JobOutputSerializer(read_only=True)
 
     class Meta:
@@ -34,6 +41,11 @@ class AdShotSerializer(serializers.ModelSerializer):
 
     def get_keyframe_url(self, shot) -> str:
         return reverse("adstudio-api:shot_keyframe", args=[shot.pk])
+
+
+class AdSimilarQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=12,
+                                     help_text="How many similar shots (1-50).")
 
 
 class AdTagSerializer(serializers.ModelSerializer):
@@ -87,21 +99,22 @@ class AdMoodboardSerializer(serializers.ModelSerializer):
 
 class AdMoodboardInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=DESCRIPTION_MAX_CHARS)
 
 
 class AdMoodboardUpdateSerializer(InputSerializer):
     title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_CHARS)
 
 
 class AdItemInputSerializer(InputSerializer):
     shot = serializers.IntegerField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_CHARS)
 
 
 class AdItemUpdateSerializer(InputSerializer):
-    note = serializers.CharField(allow_blank=True, max_length=2000)
+    note = serializers.CharField(allow_blank=True, max_length=NOTE_MAX_CHARS)
 
 
 class AdOrderInputSerializer(InputSerializer):
@@ -109,6 +122,11 @@ class AdOrderInputSerializer(InputSerializer):
 
 
 class AdExportSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(
+        choices=NotionExport.Status.choices, read_only=True,
+        help_text="The export job's state: queued (also while it runs), succeeded, failed, or "
+        "cancelled (the job was cancelled before it started).")
+    error = serializers.CharField(read_only=True, help_text="Why it failed, for the user.")
     job = JobOutputSerializer(read_only=True)
 
     class Meta:

@@ -4,7 +4,8 @@ Split by entity: videos (sources, uploads, downloads), analyses (the pipeline jo
 results), moodboards (items, order, notes, collage), notion (settings and exports).
 """
 from apps.adstudio.services.analyses import (  # noqa: F401
-    analysis_reconcile, analysis_run, analysis_start)
+    analyses_recover, analysis_finished, analysis_run, analysis_start,
+    analysis_start_from_upload)
 from apps.adstudio.services.moodboards import (  # noqa: F401
     moodboard_collage_render, moodboard_create, moodboard_delete, moodboard_item_add,
     moodboard_item_annotate, moodboard_item_remove, moodboard_items_reorder, moodboard_update)

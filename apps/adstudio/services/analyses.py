@@ -1,9 +1,12 @@
-"""Analyses: start one (a job on the ``video`` queue), run it, store what it found."""
+"""Analyses: start one (a job on the ``video`` queue), run it, store what it found.
+
+The analysis's state is its job's: the job body raises for bad input, `analysis_finished` (the
+job's on_finish) removes what a run that did not succeed left behind.
+"""
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from apps.adstudio.integrations.ytdlp import DownloadFailed
 from apps.adstudio.ml.vision import image_model_get, model_version
@@ -11,15 +14,18 @@ from apps.adstudio.models import Analysis, Provider, SceneGroup, Shot, Tag, Vide
 from apps.adstudio.pipeline import STAGES, PipelineOptions, video_analyse
 from apps.adstudio.providers import ProviderError, providers_enabled
 from apps.adstudio.services.storage import local_path, workspace
-from apps.adstudio.services.videos import video_fetch
+from apps.adstudio.services.videos import video_create_from_upload, video_fetch
 from apps.adstudio.video.probe import VideoRejected
 from apps.core.errors import ApplicationError
-from apps.core.jobs import JobFailed, job_enqueue
+from apps.core.files import atomic_with_files
+from apps.core.jobs import JobFailed, job_enqueue, job_recover_dead
+from apps.core.models import Job
 
 JOB_KIND = "adstudio.analyse"
 # Stages the user watches: fetch + the pipeline's stages + save.
 TOTAL_STAGES = len(STAGES) + 2
-USER_ERRORS = (VideoRejected, DownloadFailed, ProviderError, ApplicationError)
+# Bad input, with a message for the user (ApplicationError fails the job by itself).
+USER_ERRORS = (VideoRejected, DownloadFailed, ProviderError)
 
 
 def provider_config() -> dict:
@@ -46,14 +52,23 @@ def analysis_start(*, owner, video: Video, provider: str = Provider.LOCAL) -> An
     return analysis
 
 
-def analysis_run(*, analysis_pk: int, progress) -> dict:
+def analysis_start_from_upload(*, owner, upload, title: str = "",
+                               provider: str = Provider.LOCAL) -> Analysis:
+    """Store ``upload`` as a new video and queue its analysis, all or nothing: when either step
+    raises (a bad file, a provider that is not available...), no video, analysis or stored file
+    is left. Raises what video_create_from_upload and analysis_start raise."""
+    with atomic_with_files() as stored:
+        video = video_create_from_upload(owner=owner, upload=upload, title=title)
+        stored.append(video.file.name)
+        return analysis_start(owner=owner, video=video, provider=provider)
+
+
+def analysis_run(*, analysis: Analysis, progress) -> dict:
     """The job body: fetch the source, reuse or compute the analysis, store the results.
 
-    Bad input (not a video, truncated, empty, private URL, 404, provider refusal) marks the
-    analysis failed and raises JobFailed with the reason; the video and its file are kept.
+    Bad input (not a video, truncated, empty, private URL, 404, provider refusal) raises
+    JobFailed or ApplicationError with the reason; the video and its file are kept.
     """
-    analysis = Analysis.objects.select_related("video").get(pk=analysis_pk)
-    _status(analysis, Analysis.Status.RUNNING)
     try:
         progress(0, TOTAL_STAGES, "Fetching the video")
         video_fetch(video=analysis.video, progress=progress)
@@ -67,39 +82,34 @@ def analysis_run(*, analysis_pk: int, progress) -> dict:
             progress(TOTAL_STAGES - 1, TOTAL_STAGES, "Saving shots, scenes and tags")
             _save_results(analysis, result)
     except USER_ERRORS as exc:
-        _fail(analysis, str(exc))
         raise JobFailed(str(exc)) from exc
-    except Exception:
-        _fail(analysis, "The analysis stopped on an unexpected error; the team can see details.")
-        raise
-    _status(analysis, Analysis.Status.SUCCEEDED)
     progress(TOTAL_STAGES, TOTAL_STAGES, "Done")
     return {"analysis": analysis.pk, "shots": analysis.shots.count(),
             "scenes": analysis.scenes.count(), "reused_from": analysis.reused_from_id}
 
 
-def analysis_reconcile(*, analysis: Analysis) -> Analysis:
-    """Mark an analysis failed when its job ended without finishing it (a killed worker is
-    recovered as errored, a job can be cancelled), so nobody waits on a dead analysis."""
-    job = analysis.job
-    unfinished = (Analysis.Status.QUEUED, Analysis.Status.RUNNING)
-    if analysis.status in unfinished and job is not None and job.status in (
-            job.Status.ERRORED, job.Status.CANCELLED, job.Status.FAILED):
-        message = job.error or f"The job was {job.get_status_display().lower()}."
-        Analysis.objects.filter(pk=analysis.pk, status__in=unfinished).update(
-            status=Analysis.Status.FAILED, error=message[:2000], updated_at=timezone.now())
-        analysis.refresh_from_db()
-    return analysis
+def analysis_finished(job: Job) -> None:
+    """The analysis job's on_finish: a run that did not succeed (failed, errored, dead worker,
+    cancelled) keeps no partial results: no rows, no keyframes written before their rows."""
+    analysis = job.target
+    if analysis is None or job.status == Job.Status.SUCCEEDED:
+        return
+    with transaction.atomic():
+        Shot.objects.filter(analysis=analysis).delete()
+        SceneGroup.objects.filter(analysis=analysis).delete()  # and their tags
+        Analysis.objects.filter(pk=analysis.pk).update(
+            reused_from=None, model_version="", frames=None, fps=None, summary={})
+    # Only this analysis's own folder: a reused analysis points at its source's keyframes.
+    folder = workspace(analysis.owner_id, "analyses", str(analysis.pk))
+    if default_storage.exists(folder):
+        for name in default_storage.listdir(folder)[1]:
+            default_storage.delete(f"{folder}/{name}")
 
 
-def _status(analysis: Analysis, status: str, error: str = "") -> None:
-    analysis.status, analysis.error = status, error
-    Analysis.objects.filter(pk=analysis.pk).update(status=status, error=error,
-                                                   updated_at=timezone.now())
-
-
-def _fail(analysis: Analysis, message: str) -> None:
-    _status(analysis, Analysis.Status.FAILED, message)
+def analyses_recover(*, owner) -> int:
+    """Record the ending of the owner's analysis jobs whose worker died (their on_finish runs),
+    so pages and the API show such an analysis as failed at once, never as running."""
+    return job_recover_dead(queryset=Job.objects.filter(user=owner, kind=JOB_KIND))
 
 
 def _reusable(analysis: Analysis) -> Analysis | None:
@@ -108,7 +118,7 @@ def _reusable(analysis: Analysis) -> Analysis | None:
     if not digest:
         return None
     return (Analysis.objects.filter(owner_id=analysis.owner_id, provider=analysis.provider,
-                                    status=Analysis.Status.SUCCEEDED,
+                                    job__status=Job.Status.SUCCEEDED,
                                     video__content_hash=digest)
             .exclude(pk=analysis.pk).order_by("-created_at").first())
 

@@ -58,19 +58,17 @@ def notion_export_start(*, owner, analysis: Analysis | None = None,
     if export.job_id and not export.job.is_finished:
         # One export at a time per page: two running at once could both create a page.
         return export
-    export.status, export.error = NotionExport.Status.QUEUED, ""
     export.job = job_enqueue(kind=JOB_KIND, user=owner, target=export)
     export.save()
     return export
 
 
-def notion_export_run(*, export_pk: int, progress) -> dict:
-    """The job body: build the document, create or update the page, record its id and URL."""
-    export = NotionExport.objects.select_related("owner", "analysis", "moodboard").get(
-        pk=export_pk)
+def notion_export_run(*, export: NotionExport, progress) -> dict:
+    """The job body: build the document, create or update the page, record its id and URL.
+    Raises JobFailed when Notion is not set up any more or refuses the export."""
     conf = NotionSettings.objects.filter(user=export.owner).first()
     if conf is None:
-        return _failed(export, "Notion is not set up any more (settings were cleared).")
+        raise JobFailed("Notion is not set up any more (settings were cleared).")
     progress(0, 3, "Preparing the page")
     doc = analysis_document(export.analysis) if export.analysis else moodboard_document(
         export.moodboard)
@@ -81,18 +79,12 @@ def notion_export_run(*, export_pk: int, progress) -> dict:
     try:
         result = notion_export(config, doc, page_id=export.page_id or None)
     except NotionError as exc:
-        return _failed(export, str(exc))
+        raise JobFailed(str(exc)) from exc
     NotionExport.objects.filter(pk=export.pk).update(
-        page_id=result["page_id"], url=result["url"][:500], status=NotionExport.Status.SUCCEEDED,
-        error="", exported_at=timezone.now(), updated_at=timezone.now())
+        page_id=result["page_id"], url=result["url"][:500], exported_at=timezone.now(),
+        updated_at=timezone.now())
     progress(3, 3, f"Exported ({result['requests']} Notion requests)")
     return {"page_id": result["page_id"], "url": result["url"]}
-
-
-def _failed(export: NotionExport, message: str):
-    NotionExport.objects.filter(pk=export.pk).update(status=NotionExport.Status.FAILED,
-                                                     error=message, updated_at=timezone.now())
-    raise JobFailed(message)
 
 
 def _jpeg(name: str) -> bytes:

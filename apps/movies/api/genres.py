@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.ratelimit import action_throttle
 from apps.core.api.permissions import IsCurator
 from apps.core.api.serializers import InputSerializer, JobOutputSerializer
 from apps.movies import selectors
@@ -27,6 +28,12 @@ class GenreSuggestionSerializer(serializers.ModelSerializer):
 
 
 class ExperimentSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(
+        choices=Experiment.Status.choices, read_only=True,
+        help_text="The experiment job's state: queued, running, succeeded, failed (bad data, a crash, a "
+        "timeout or a worker that died), or cancelled (the job was cancelled before it started).")
+    error = serializers.CharField(read_only=True, help_text="Why it failed, for the user.")
+
     class Meta:
         model = Experiment
         fields = ["id", "name", "status", "config", "dataset", "metrics", "per_genre", "artifacts", "summary",
@@ -41,6 +48,7 @@ class MovieGenreSuggestionsApi(APIView):
     """Curators: list a movie's genre suggestions (GET) or ask the deployed model for new ones (POST → job)."""
 
     permission_classes = [IsCurator]
+    throttle_classes = [action_throttle("suggest")]  # counts POSTs only
 
     @extend_schema(responses={200: GenreSuggestionSerializer(many=True)})
     def get(self, request, pk):

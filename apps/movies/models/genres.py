@@ -5,21 +5,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from apps.core.models import BaseModel
+from apps.core.models import BaseModel, JobState
 from apps.movies.models.catalog import Genre, Movie
 
 
-class Experiment(BaseModel):
-    """One run of ``genres_experiment``: config in, metrics / per-genre table / artifacts out."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+class Experiment(JobState, BaseModel):
+    """One run of ``genres_experiment``: config in, metrics / per-genre table / artifacts out.
+    Its status and error are its job's (`JobState`); an import gets a job that has succeeded."""
 
     name = models.CharField(max_length=120)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     config = models.JSONField(default=dict, blank=True)
     # Data set: path as given, vocabulary, split sizes per modality pattern.
     dataset = models.JSONField(default=dict, blank=True)
@@ -32,7 +26,6 @@ class Experiment(BaseModel):
     summary = models.JSONField(default=dict, blank=True)
     # Explanation examples: [{"movie", "truth", "kind", "explain": {...}, "images": {genre: storage name}}].
     examples = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True, default="")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="genre_experiments")
@@ -42,6 +35,10 @@ class Experiment(BaseModel):
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()})"
+
+    def status_without_job(self) -> str:
+        # The job went with its user's account: stored results mean the run finished.
+        return self.Status.SUCCEEDED if self.metrics else self.Status.FAILED
 
 
 class GenreSuggestion(BaseModel):

@@ -3,7 +3,8 @@
 An experiment trains and compares heads on a data set given by server path (the research page
 offers only ``settings.GENRES_DATASETS``; the command takes any path). Artifacts and the feature
 cache live under ``settings.GENRES_WORK_DIR``; deploying copies one head into ``models_store/``
-and writes its manifest entry.
+and writes its manifest entry. An experiment's state is its job's (an import gets a job that
+has already succeeded).
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
-from apps.core.jobs import job_enqueue
+from apps.core.jobs import job_create, job_enqueue
+from apps.core.models import Job
 from apps.core.registry import manifest_write_entry
 from apps.movies.ml.genres.data import assign_splits, load_dataset
 from apps.movies.ml.genres.experiment import config_normalise, experiment_run
@@ -27,11 +29,13 @@ from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput, file_sha
 from apps.movies.models import Experiment
 
 EXAMPLES = 3
+JOB_KIND = "movies.genres_experiment"
 
 
 def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int = 13, limit: int | None = None,
                       train: dict | None = None, enqueue: bool = True) -> Experiment:
-    """Create an Experiment row and (by default) enqueue ``movies.genres_experiment`` on the ml queue.
+    """Create an Experiment row and its ``movies.genres_experiment`` job: enqueued on the ml queue
+    by default, else only created, for the caller to run here with ``job_run``.
 
     Raises ApplicationError for an unknown head, bad training option or a missing data path.
     """
@@ -49,9 +53,9 @@ def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int 
                                 dataset={"path": str(data_path)}, created_by=user)
         experiment.full_clean()
         experiment.save()
-        if enqueue:
-            experiment.job = job_enqueue(kind="movies.genres_experiment", user=user, target=experiment)
-            experiment.save(update_fields=["job", "updated_at"])
+        start = job_enqueue if enqueue else job_create
+        experiment.job = start(kind=JOB_KIND, user=user, target=experiment)
+        experiment.save(update_fields=["job", "updated_at"])
     return experiment
 
 
@@ -59,24 +63,25 @@ def _work_dir(experiment: Experiment) -> Path:
     return Path(settings.GENRES_WORK_DIR) / "experiments" / str(experiment.pk)
 
 
-def experiment_execute(*, experiment: Experiment, progress=None) -> dict:
-    """Run the experiment (features, training, evaluation) and store its results on the row.
-
-    Marks the row running, then succeeded or failed. Raises ApplicationError on bad data.
-    """
-    Experiment.objects.filter(pk=experiment.pk).update(status=Experiment.Status.RUNNING, updated_at=timezone.now())
+def experiment_execute(*, experiment: Experiment, progress) -> dict:
+    """The job body: run the experiment (features, training, evaluation), store its results and a
+    few explained examples on the row. Raises ApplicationError when the data cannot be read."""
     try:
         results = experiment_run(experiment.config, data_path=experiment.dataset["path"],
                                  cache_root=Path(settings.GENRES_WORK_DIR) / "cache", out_dir=_work_dir(experiment),
                                  progress=progress, version_prefix=f"genres-exp{experiment.pk}")
     except (ValueError, OSError, KeyError) as exc:
-        Experiment.objects.filter(pk=experiment.pk).update(status=Experiment.Status.FAILED, error=str(exc))
         raise ApplicationError(f"The experiment could not run: {exc}", code="experiment_failed") from exc
     _results_store(experiment, results)
-    if progress:
-        progress(1, 1, "explaining a few test movies")
+    progress(1, 1, "explaining a few test movies")
     experiment_examples_make(experiment=experiment)
     return {"experiment": experiment.pk, "summary": results["summary"]}
+
+
+def experiment_finished(job: Job) -> None:
+    """The experiment job's on_finish: a run that did not succeed keeps no partial weights."""
+    if job.status != Job.Status.SUCCEEDED and job.target is not None:
+        shutil.rmtree(_work_dir(job.target), ignore_errors=True)
 
 
 def _results_store(experiment: Experiment, results: dict) -> None:
@@ -96,9 +101,15 @@ def _finished_store(experiment: Experiment, *, dataset, metrics, per_genre, arti
         experiment.refresh_from_db()
         experiment.dataset, experiment.metrics, experiment.per_genre = dataset, metrics, per_genre
         experiment.artifacts, experiment.summary = artifacts, summary
-        experiment.status = Experiment.Status.SUCCEEDED
         experiment.full_clean()
         experiment.save()
+
+
+def _imported(experiment: Experiment, user) -> None:
+    """An imported run never ran here: its job is recorded as already succeeded."""
+    experiment.job = job_create(kind=JOB_KIND, user=user, target=experiment, status=Job.Status.SUCCEEDED,
+                                result={"experiment": experiment.pk, "imported": True})
+    experiment.save(update_fields=["job", "updated_at"])
 
 
 def experiment_import(*, path, user=None, name: str = "", examples: bool = True) -> Experiment:
@@ -117,7 +128,8 @@ def experiment_import(*, path, user=None, name: str = "", examples: bool = True)
                                 dataset={"path": results.get("data", {}).get("path", "")}, created_by=user)
         experiment.full_clean()
         experiment.save()
-    _results_store(experiment, results)
+        _results_store(experiment, results)
+        _imported(experiment, user)
     if examples and all(Path(m["artifact"]).exists() for m in models.values()):
         try:
             experiment_examples_make(experiment=experiment)
@@ -149,8 +161,9 @@ def experiment_record_import(*, record: dict, user=None) -> tuple[Experiment, bo
         experiment = Experiment(name=record["name"][:120], config=config, dataset={}, created_by=user)
         experiment.full_clean()
         experiment.save()
-    _finished_store(experiment, dataset=record["dataset"], metrics=record["metrics"], per_genre=record["per_genre"],
-                    artifacts=record["artifacts"], summary=record["summary"])
+        _finished_store(experiment, dataset=record["dataset"], metrics=record["metrics"],
+                        per_genre=record["per_genre"], artifacts=record["artifacts"], summary=record["summary"])
+        _imported(experiment, user)
     return experiment, True
 
 

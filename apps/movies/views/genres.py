@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.accounts.ratelimit import ratelimited
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.models import Job
@@ -112,6 +113,7 @@ def genre_panel(request, pk):
 
 @login_required
 @require_POST
+@ratelimited("suggest")
 def genre_suggest(request, pk):
     movie = selectors.movie_get(pk=pk)
     try:

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
+from rest_framework.test import APIClient
 
 from apps.core.registry import manifest_write_entry
 from apps.movies.ml.genres.encoders import EncoderSpec
@@ -160,7 +161,7 @@ def test_genres_predict_refuses_an_unknown_model_name(genre_model, tmp_path):
         call_command("genres_predict", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), "--model", "nope")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # --now runs the experiment's job here with job_run
 def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_research_page(
         settings, tmp_path, client, curator, use_models_store):
     use_models_store(tmp_path / "store")
@@ -184,6 +185,48 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
     assert b"Poster-only test movies" in detail.content and b"true: Drama, War" in detail.content
     if exp.examples[0]["images"]:  # the validation pick may be the text-only head (no poster map)
         assert b"Grad-CAM for" in detail.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_experiment_whose_job_raises_a_runtime_error_is_not_running_any_more(settings, tmp_path, curator,
+                                                                                 run_jobs):
+    from apps.core.jobs import UNEXPECTED
+    from apps.movies.services.genres_experiments import experiment_create
+
+    settings.GENRES_WORK_DIR = tmp_path / "work"
+    exp = experiment_create(user=curator, name="bad encoder", data_path=str(FIXTURE), heads=["text"])
+    # An image encoder timm does not know: feature extraction raises RuntimeError("Unknown model ...").
+    Experiment.objects.filter(pk=exp.pk).update(config={**exp.config, "encoder": {"image_model": "nope_model"}})
+    run_jobs(["ml"])
+    exp = Experiment.objects.select_related("job").get(pk=exp.pk)
+    assert exp.status == "failed" and exp.error == UNEXPECTED  # no internal text for users
+    assert exp.job.status == "errored" and "Unknown model (nope_model)" in exp.job.traceback
+    api = APIClient()
+    api.force_authenticate(curator)
+    body = api.get(f"/api/movies/genre-experiments/{exp.pk}/").json()
+    assert body["status"] == "failed" and body["error"] == UNEXPECTED
+    assert not (tmp_path / "work" / "experiments" / str(exp.pk)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_a_queued_experiment_reads_cancelled(settings, tmp_path, client, curator, run_jobs,
+                                                        admin_client):
+    from apps.core.jobs import job_cancel
+    from apps.movies.services.genres_experiments import experiment_create
+
+    settings.GENRES_WORK_DIR = tmp_path / "work"
+    exp = experiment_create(user=curator, name="never mind", data_path=str(FIXTURE), heads=["text"])
+    assert exp.status == "queued"
+    assert job_cancel(job=exp.job) is True
+    run_jobs(["ml"])
+    exp = Experiment.objects.select_related("job").get(pk=exp.pk)
+    assert exp.status == "cancelled" and not exp.metrics
+    client.force_login(curator)
+    page = client.get(reverse("movies:genres_research")).content.decode()
+    assert "Cancelled" in page
+    admin = admin_client.get("/admin/movies/experiment/?job__status__exact=cancelled").content.decode()
+    assert "never mind" in admin
+    assert "never mind" not in admin_client.get("/admin/movies/experiment/?job__status__exact=queued").content.decode()
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@
     python manage.py genres_experiment --import-results var/genres/exp3/results.json [--name NAME]
 
 Without ``--now`` the run is enqueued as a job on the ``ml`` queue (watch it on the job page);
-with ``--now`` it runs in this process. ``--deploy`` (needs ``--now``) copies the chosen head to
+with ``--now`` the same job runs in this process (its log is printed when it ends). ``--deploy`` (needs ``--now``) copies the chosen head to
 ``models_store/`` and writes its manifest entry; ``best`` = the run's validation pick.
 """
 import json
@@ -14,7 +14,9 @@ import torch
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
+from apps.core.jobs import job_run
 from apps.movies.ml.genres.heads import HEAD_KINDS
+from apps.movies.models import Experiment
 
 
 class Command(BaseCommand):
@@ -34,8 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=0)
 
     def handle(self, *args, **opts):
-        from apps.movies.services.genres_experiments import (experiment_create, experiment_deploy, experiment_execute,
-                                                             experiment_import)
+        from apps.movies.services.genres_experiments import experiment_create, experiment_deploy, experiment_import
 
         if opts["import_results"]:
             try:
@@ -61,12 +62,13 @@ class Command(BaseCommand):
         if not opts["now"]:
             self.stdout.write(f"Experiment {experiment.pk} queued as job {experiment.job_id} on the ml queue.")
             return
-        progress = _Printer(self.stdout)
-        try:
-            experiment_execute(experiment=experiment, progress=progress)
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from exc
+        self.stdout.write(f"Running experiment {experiment.pk} here as job {experiment.job_id}.")
+        job_run(experiment.job_id)
         experiment.refresh_from_db()
+        for line in experiment.job.logs.all():
+            self.stdout.write(line.message)
+        if experiment.status != Experiment.Status.SUCCEEDED:
+            raise CommandError(f"Experiment {experiment.pk} {experiment.status}: {experiment.error}")
         self._table(experiment)
         if opts["deploy"]:
             kind = experiment.summary["deploy_candidate"] if opts["deploy"] == "best" else opts["deploy"]
@@ -84,15 +86,3 @@ class Command(BaseCommand):
                 row = m.get(subset, {})
                 self.stdout.write(f"{kind:>10}  " + "  ".join(f"{(row.get(c) or 0):13.4f}" for c in cols))
         self.stdout.write("\n" + json.dumps(experiment.summary))
-
-
-class _Printer:
-    def __init__(self, out):
-        self.out = out
-
-    def __call__(self, done, total, note=""):
-        if note:
-            self.out.write(f"[{done}/{total}] {note}")
-
-    def log(self, text):
-        self.out.write(text)
