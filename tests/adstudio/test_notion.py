@@ -6,6 +6,11 @@ from tests.adstudio.fake_notion import TOKEN, FakeNotion
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg"
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    settings.NET_ALLOW_LOOPBACK = True  # the fake servers listen on 127.0.0.1
+
+
 def doc(**over):
     base = {"title": "Beach ad", "kind": "Analysis", "source": "https://cdn.example/beach.mp4",
             "duration": 31.5, "tags": ["dog", "sunset, golden", "Dog"],

@@ -8,6 +8,12 @@ from apps.adstudio.providers import ProviderError, providers_enabled, scene_read
 from apps.adstudio.providers.base import HttpConfig, reading_validate
 from tests.adstudio.fakes import FakeServer
 
+
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    settings.NET_ALLOW_LOOPBACK = True  # the fake servers listen on 127.0.0.1
+
+
 FAST = HttpConfig(timeout=1.0, attempts=3, backoff=0.01, max_wait=0.05)
 READING = {"mood": "warm, nostalgic", "style": "handheld 16mm", "setting": "beach at dusk",
            "objects": ["surfboard", "dog"], "colours": ["orange", "teal"],

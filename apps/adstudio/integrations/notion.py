@@ -14,7 +14,9 @@ children are appended 100 at a time; rich text is split into 2,000-character ite
 names lose commas and are cut to 100 characters. A re-export updates the same page (properties
 replaced, content erased and written again) instead of creating a duplicate; if that page was
 deleted in Notion, a new one is created. Keyframes travel through Notion's file-upload API,
-so the page does not depend on our (private) media URLs.
+so the page does not depend on our (private) media URLs. Every request goes through
+``apps.core.net``'s guard: a base URL at a private or local address is refused without a
+connection unless ``NET_ALLOW_HOSTS`` names it.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ import httpx
 from notion_client import APIErrorCode, APIResponseError, Client
 from notion_client.client import ClientOptions, RetryOptions
 from notion_client.errors import RequestTimeoutError
+
+from apps.core.net import guarded, refused_by_guard
 
 TEXT_LIMIT = 2000
 CHILDREN_LIMIT = 100
@@ -66,7 +70,8 @@ class _Paced:
         if wait > 0:
             time.sleep(wait)
         try:
-            return func(*args, **kwargs)
+            with guarded():
+                return func(*args, **kwargs)
         finally:
             self._last = time.monotonic()
             self.count += 1
@@ -91,6 +96,10 @@ def notion_export(config: NotionConfig, doc: dict, *, page_id: str | None = None
     except RequestTimeoutError as exc:
         raise NotionError("Notion did not answer in time; try the export again.") from exc
     except httpx.HTTPError as exc:
+        if refused_by_guard(exc):
+            raise NotionError("Notion's address is private or local, which outbound connections "
+                              "may not reach; an operator can allow it with NET_ALLOW_HOSTS.") \
+                from exc
         raise NotionError(f"Notion could not be reached ({type(exc).__name__}).") from exc
     return {"page_id": page["id"], "url": page.get("url", ""), "requests": call.count}
 

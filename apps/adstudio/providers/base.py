@@ -23,6 +23,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from apps.core.net import guarded, refused_by_guard
+
 PROMPT = (
     "You are tagging reference footage for an advertising moodboard. The images are keyframes "
     "of one scene ({shots} shot(s), {duration:.1f} s), in order. Reply with one JSON object and "
@@ -112,6 +114,8 @@ def http_post_json(url: str, body: dict, *, headers: dict, provider: str,
 
     Honours ``Retry-After`` (seconds) when the server sends it; otherwise waits
     ``backoff * 2**attempt`` with jitter. Other 4xx replies fail at once with the API's message.
+    The connection goes through ``apps.core.net``'s guard like any other: a base URL at a
+    private or local address is refused unless ``NET_ALLOW_HOSTS`` names it.
     """
     data = json.dumps(body).encode("utf-8")
     last = ""
@@ -119,7 +123,7 @@ def http_post_json(url: str, body: dict, *, headers: dict, provider: str,
         req = urllib.request.Request(url, data=data, method="POST",
                                      headers={"Content-Type": "application/json", **headers})
         try:
-            with urllib.request.urlopen(req, timeout=config.timeout) as resp:
+            with guarded(), urllib.request.urlopen(req, timeout=config.timeout) as resp:
                 return json.loads(resp.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             detail = _error_detail(exc)
@@ -129,9 +133,13 @@ def http_post_json(url: str, body: dict, *, headers: dict, provider: str,
             wait = _retry_after(exc.headers.get("Retry-After"))
         except (TimeoutError, socket.timeout, urllib.error.URLError) as exc:
             reason = getattr(exc, "reason", exc)
+            if refused_by_guard(exc):
+                raise ProviderError(
+                    f"{provider}'s address is private or local, which outbound connections may "
+                    "not reach; an operator can allow it with NET_ALLOW_HOSTS.") from exc
             if not isinstance(reason, (TimeoutError, socket.timeout)) and not isinstance(
                     exc, (TimeoutError, socket.timeout)):
-                raise ProviderError(f"{provider} could not be reached: {reason}.") from exc
+                raise ProviderError(f"{provider} could not be reached; try again later.") from exc
             last, wait = "timed out", None
         except json.JSONDecodeError as exc:
             raise ProviderError(f"{provider} sent a reply that is not JSON.") from exc

@@ -26,9 +26,14 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+# Before every "-i" of a stored file: an upload can be a playlist (HLS, ffconcat) naming URLs,
+# and ffmpeg, a child process, is beyond the in-process address guard (apps.core.net).
+LOCAL_INPUT = ("-protocol_whitelist", "file,pipe")
+
+
 def ffmpeg_info(path: Path | str, *, timeout: float = 30) -> str:
     """Return what ``ffmpeg -i`` prints about a file (its stderr); ffmpeg itself exits 1."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *LOCAL_INPUT, "-i", str(path)]
     proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
     return proc.stderr.decode("utf-8", "replace")
 
@@ -62,7 +67,8 @@ def _frames_read(path, width, height, picks, threads):
     filters.append(f"scale={width}:{height}:flags=area")
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", str(threads),
-        "-i", str(path), "-map", "0:v:0", "-vf", ",".join(filters), "-fps_mode", "passthrough",
+        *LOCAL_INPUT, "-i", str(path), "-map", "0:v:0", "-vf", ",".join(filters),
+        "-fps_mode", "passthrough",
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
     ]
     size = width * height * 3

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .ffmpeg import ffmpeg_exe, ffmpeg_info
+from .ffmpeg import LOCAL_INPUT, ffmpeg_exe, ffmpeg_info
 
 
 class VideoRejected(Exception):
@@ -98,7 +98,8 @@ def _parse(text: str, head: bytes = b"") -> VideoInfo:
 
 
 def _first_frame_decodes(path: Path) -> None:
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *LOCAL_INPUT,
+           "-i", str(path),
            "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"]
     proc = subprocess.run(cmd, capture_output=True, timeout=60)
     err = proc.stderr.decode("utf-8", "replace").strip()
