@@ -15,4 +15,4 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret DJANGO_DEBUG=f
 RUN useradd --create-home app && mkdir -p /data/media && chown -R app /data /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "cinescent.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "-c", "cinescent/gunicorn_conf.py", "--bind", "0.0.0.0:8000", "cinescent.wsgi:application"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("analyses/<int:pk>/", views.analysis_detail, name="analysis_detail"),
     path("analyses/<int:pk>/status/", views.analysis_status, name="analysis_status"),
     path("shots/<int:pk>/keyframe.jpg", views.keyframe, name="keyframe"),
+    path("videos/<int:pk>/source", views.video_source, name="video_source"),
     path("shots/<int:pk>/similar/", views.shot_similar, name="shot_similar"),
     path("search/", views.search, name="search"),
     path("moodboards/", views.moodboard_list, name="moodboard_list"),

@@ -2,15 +2,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.adstudio import selectors, services
-from apps.adstudio.forms import AnalyseForm, MoodboardForm, NoteForm, NotionSettingsForm
+from apps.adstudio.forms import (AnalyseForm, MoodboardAddForm, MoodboardForm, NoteForm, NotionExportForm,
+                                 NotionSettingsForm)
 from apps.adstudio.uploads import too_large_message, upload_limit_install, upload_was_too_large
+from apps.accounts.ratelimit import ratelimited
 from apps.core.errors import ApplicationError
+from apps.core.files import file_response
+
+
+def _bad_request(request, form):
+    """The 400 page listing what is wrong in a form posted by a button of our pages (only a
+    hand-made request gets it wrong)."""
+    return render(request, "400.html", {"form": form}, status=400)
 
 
 def _get(func, **kwargs):
@@ -21,6 +31,7 @@ def _get(func, **kwargs):
 
 
 @csrf_exempt  # the upload limit must be in place before CSRF checking reads the body
+@ratelimited("analyse")  # before the upload is read
 def index(request):
     upload_limit_install(request)
     return _index(request)
@@ -39,19 +50,21 @@ def _index(request):
         data = form.cleaned_data
         try:
             if data["upload"]:
-                video = services.video_create_from_upload(owner=request.user,
-                                                          upload=data["upload"],
-                                                          title=data["title"])
+                analysis = services.analysis_start_from_upload(
+                    owner=request.user, upload=data["upload"], title=data["title"],
+                    provider=data["provider"])
             else:
-                video = services.video_create_from_url(owner=request.user, url=data["url"],
-                                                       title=data["title"])
-            analysis = services.analysis_start(owner=request.user, video=video,
-                                               provider=data["provider"])
+                with transaction.atomic():  # the video and its analysis, or neither (queue down)
+                    video = services.video_create_from_url(owner=request.user, url=data["url"],
+                                                           title=data["title"])
+                    analysis = services.analysis_start(owner=request.user, video=video,
+                                                       provider=data["provider"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "Analysis queued: watch it below.")
             return redirect("adstudio:analysis_detail", pk=analysis.pk)
+    services.analyses_recover(owner=request.user)
     page = Paginator(selectors.analysis_list(user=request.user), 20).get_page(
         request.GET.get("page"))
     return render(request, "adstudio/index.html", {"form": form, "page_obj": page})
@@ -59,8 +72,8 @@ def _index(request):
 
 @login_required
 def analysis_detail(request, pk):
-    analysis = services.analysis_reconcile(
-        analysis=_get(selectors.analysis_get, user=request.user, pk=pk))
+    services.analyses_recover(owner=request.user)
+    analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
     return render(request, "adstudio/analysis_detail.html", {
         "analysis": analysis,
         "shots": selectors.shot_list(user=request.user, analysis=analysis),
@@ -75,22 +88,32 @@ def analysis_detail(request, pk):
 def analysis_status(request, pk):
     """htmx poll from the analysis page: nothing while the job runs, a page refresh when the
     analysis has finished (so shots and scenes appear without a manual reload)."""
-    analysis = services.analysis_reconcile(
-        analysis=_get(selectors.analysis_get, user=request.user, pk=pk))
+    services.analyses_recover(owner=request.user)
+    analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
     response = HttpResponse(status=204)
-    if analysis.status in (analysis.Status.SUCCEEDED, analysis.Status.FAILED):
+    if analysis.status not in (analysis.Status.QUEUED, analysis.Status.RUNNING):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
     return response
 
 
 @login_required
+@require_safe
 def keyframe(request, pk):
     """A shot's keyframe JPEG, for its owner only (private files are never served by URL)."""
     shot = _get(selectors.shot_get, user=request.user, pk=pk)
-    response = FileResponse(shot.keyframe.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(request, shot.keyframe.name, private=True, content_type="image/jpeg")
+
+
+@login_required
+@require_safe
+def video_source(request, pk):
+    """A video's source file, for its owner only, with byte ranges (the analysis page's player
+    seeks in it)."""
+    video = _get(selectors.video_get, user=request.user, pk=pk)
+    if not video.file:
+        raise Http404("This video has not been downloaded yet.")
+    return file_response(request, video.file.name, private=True)
 
 
 @login_required
@@ -147,10 +170,13 @@ def _act(request, func, done: str, **kwargs):
 @login_required
 @require_POST
 def moodboard_add(request):
-    board = _get(selectors.moodboard_get, user=request.user, pk=request.POST.get("moodboard"))
-    shot = _get(selectors.shot_get, user=request.user, pk=request.POST.get("shot"))
+    form = MoodboardAddForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    board = _get(selectors.moodboard_get, user=request.user, pk=form.cleaned_data["moodboard"])
+    shot = _get(selectors.shot_get, user=request.user, pk=form.cleaned_data["shot"])
     _act(request, services.moodboard_item_add, f"Added to “{board.title}”.", moodboard=board,
-         shot=shot, note=request.POST.get("note", ""))
+         shot=shot, note=form.cleaned_data["note"])
     if request.POST.get("back") == "analysis":
         return redirect("adstudio:analysis_detail", pk=shot.analysis_id)
     return redirect("adstudio:moodboard_detail", pk=board.pk)
@@ -233,12 +259,14 @@ def notion_settings(request):
 @login_required
 @require_POST
 def notion_export(request):
+    form = NotionExportForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, form)
     analysis = moodboard = None
-    if request.POST.get("analysis"):
-        analysis = _get(selectors.analysis_get, user=request.user, pk=request.POST["analysis"])
+    if form.cleaned_data["analysis"]:
+        analysis = _get(selectors.analysis_get, user=request.user, pk=form.cleaned_data["analysis"])
     else:
-        moodboard = _get(selectors.moodboard_get, user=request.user,
-                         pk=request.POST.get("moodboard"))
+        moodboard = _get(selectors.moodboard_get, user=request.user, pk=form.cleaned_data["moodboard"])
     _act(request, services.notion_export_start, "Export to Notion queued.", analysis=analysis,
          moodboard=moodboard)
     if analysis:

@@ -1,10 +1,14 @@
 """Admin for curators: movies, genres, reviews (filters, search, re-score action)."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 
+from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies.models import Genre, Movie, Review
+from apps.movies.services.posters import poster_image_check
 
 
 @admin.register(Genre)
@@ -22,8 +26,22 @@ class ReviewInline(admin.TabularInline):
     show_change_link = True
 
 
+class MovieAdminForm(forms.ModelForm):
+    def clean_poster(self):
+        """A newly uploaded poster passes the same check as on the site (type, pixel limit,
+        complete image data)."""
+        poster = self.cleaned_data.get("poster")
+        if isinstance(poster, UploadedFile):
+            try:
+                poster_image_check(poster, source="The poster file")
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return poster
+
+
 @admin.register(Movie)
 class MovieAdmin(admin.ModelAdmin):
+    form = MovieAdminForm
     # Django 6 changes the default scheme of a URL typed without one; say https now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "release_date", "director", "created_by", "created_at"]
@@ -53,7 +71,11 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Re-score selected reviews with the current model (background job)")
     def rescore(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        job = job_enqueue(kind="movies.reviews_rescore", user=request.user, params={"review_ids": ids})
+        try:
+            job = job_enqueue(kind="movies.reviews_rescore", user=request.user, params={"review_ids": ids})
+        except ApplicationError as exc:  # the queue is down
+            self.message_user(request, exc.message, messages.ERROR)
+            return
         self.message_user(request, f"Re-scoring {len(ids)} review(s) in job #{job.pk}.", messages.SUCCESS)
 
 

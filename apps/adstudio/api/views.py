@@ -1,6 +1,7 @@
 """REST API under /api/adstudio/: small write views calling services, reads on selectors.
 Every endpoint needs a logged-in user and only ever sees that user's objects."""
-from django.http import FileResponse, HttpResponse
+from django.db import transaction
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -11,7 +12,9 @@ from rest_framework.views import APIView
 from apps.adstudio import selectors, services
 from apps.adstudio.api import serializers as s
 from apps.adstudio.uploads import too_large_message, upload_limit_install, upload_was_too_large
+from apps.accounts.ratelimit import action_throttle
 from apps.core.errors import ApplicationError
+from apps.core.files import file_response
 
 
 class _Private:
@@ -33,6 +36,8 @@ class VideoDetailApi(_Private, APIView):
 
 class AnalysisListCreateApi(_Private, generics.ListAPIView):
     serializer_class = s.AdAnalysisSerializer
+    throttle_classes = [action_throttle("analyse")]  # counts POSTs only
+    upload_limit_setting = "ADSTUDIO_MAX_UPLOAD_BYTES"  # multipart bodies: BodyLimitMiddleware
 
     def initialize_request(self, request, *args, **kwargs):
         upload_limit_install(request)  # before DRF's parsers read the body
@@ -41,6 +46,10 @@ class AnalysisListCreateApi(_Private, generics.ListAPIView):
     def get_queryset(self):
         return selectors.analysis_list(user=self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        services.analyses_recover(owner=request.user)
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(request=s.AdAnalysisInputSerializer, responses={202: s.AdAnalysisSerializer})
     def post(self, request):
         data = s.AdAnalysisInputSerializer(data=request.data)
@@ -48,21 +57,22 @@ class AnalysisListCreateApi(_Private, generics.ListAPIView):
             raise ApplicationError(too_large_message(), code="too_large", status=413)
         data.is_valid(raise_exception=True)
         d, user = data.validated_data, request.user
-        if d.get("video"):
-            video = selectors.video_get(user=user, pk=d["video"])
-        elif d.get("url"):
-            video = services.video_create_from_url(owner=user, url=d["url"],
-                                                   title=d.get("title", ""))
+        if d.get("upload"):
+            analysis = services.analysis_start_from_upload(
+                owner=user, upload=d["upload"], title=d.get("title", ""), provider=d["provider"])
         else:
-            video = services.video_create_from_upload(owner=user, upload=d["upload"],
-                                                      title=d.get("title", ""))
-        analysis = services.analysis_start(owner=user, video=video, provider=d["provider"])
+            with transaction.atomic():  # a new video and its analysis, or neither (queue down)
+                video = (selectors.video_get(user=user, pk=d["video"]) if d.get("video") else
+                         services.video_create_from_url(owner=user, url=d["url"],
+                                                        title=d.get("title", "")))
+                analysis = services.analysis_start(owner=user, video=video, provider=d["provider"])
         return Response(s.AdAnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
 
 
 class AnalysisDetailApi(_Private, APIView):
     @extend_schema(responses=s.AdAnalysisSerializer)
     def get(self, request, pk):
+        services.analyses_recover(owner=request.user)  # a dead worker reads as failed at once
         return Response(s.AdAnalysisSerializer(
             selectors.analysis_get(user=request.user, pk=pk)).data)
 
@@ -89,7 +99,7 @@ class ShotKeyframeApi(_Private, APIView):
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
     def get(self, request, pk):
         shot = selectors.shot_get(user=request.user, pk=pk)
-        return FileResponse(shot.keyframe.open("rb"), content_type="image/jpeg")
+        return file_response(request, shot.keyframe.name, private=True, content_type="image/jpeg")
 
 
 class MoodboardCollageApi(_Private, APIView):
@@ -103,11 +113,12 @@ class MoodboardCollageApi(_Private, APIView):
 
 
 class ShotSimilarApi(_Private, APIView):
-    @extend_schema(responses=s.AdShotSerializer(many=True))
+    @extend_schema(parameters=[s.AdSimilarQuerySerializer], responses=s.AdShotSerializer(many=True))
     def get(self, request, pk):
         shot = selectors.shot_get(user=request.user, pk=pk)
-        limit = max(1, min(50, int(request.query_params.get("limit", 12) or 12)))
-        shots = selectors.shot_list_similar(user=request.user, shot=shot, limit=limit)
+        query = s.AdSimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        shots = selectors.shot_list_similar(user=request.user, shot=shot, limit=query.validated_data["limit"])
         return Response(s.AdShotSerializer(shots, many=True).data)
 
 

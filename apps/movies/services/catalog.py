@@ -17,14 +17,17 @@ from django.utils.text import slugify
 
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
+from apps.core.files import atomic_with_files
 from apps.core.registry import ModelUnavailable
 from apps.movies.ml.lang import detect_language, script_counts
 from apps.movies.ml.sentiment import Prediction
 from apps.movies.models import Genre, Movie, Review
+from apps.movies.services.posters import poster_image_check
 
 logger = logging.getLogger(__name__)
 
 MOVIE_FIELDS = ("title", "original_title", "release_date", "director", "runtime_minutes", "plot")
+PLOT_MAX_CHARS = 20000
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -39,6 +42,14 @@ def _clean(instance) -> None:
     except ValidationError as exc:
         raise ApplicationError(_validation_message(exc), code="invalid",
                                extra={"fields": getattr(exc, "message_dict", {})}) from exc
+
+
+def _movie_clean(movie: Movie) -> None:
+    """``_clean`` plus the plot's length (a TextField: full_clean does not bound it)."""
+    if len(movie.plot or "") > PLOT_MAX_CHARS:
+        message = f"The plot may be at most {PLOT_MAX_CHARS} characters long (it has {len(movie.plot)})."
+        raise ApplicationError(message, code="invalid", extra={"fields": {"plot": [message]}})
+    _clean(movie)
 
 
 def _require_editor(*, movie: Movie, user) -> None:
@@ -63,15 +74,18 @@ def genre_get_or_create(*, name: str) -> Genre:
 
 
 def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: str = "", **fields) -> Movie:
-    """Create a movie (and its genre links). A ``poster_url`` enqueues the poster fetch job."""
-    with transaction.atomic():
+    """Create a movie (and its genre links). An uploaded ``poster`` passes the poster check
+    first; a ``poster_url`` enqueues the poster fetch job. On any error nothing is left: no
+    row and no stored poster file."""
+    extension = poster_image_check(poster, source="The poster file") if poster else ""
+    with atomic_with_files() as stored:
         movie = Movie(created_by=created_by, title=(title or "").strip(),
                       **{k: v for k, v in fields.items() if k in MOVIE_FIELDS or k == "tmdb_id"})
-        if poster:
-            movie.poster = poster
         movie.poster_url = (poster_url or "").strip()
-        _clean(movie)
+        _movie_clean(movie)
         movie.save()
+        if poster:
+            _poster_store(movie=movie, poster=poster, extension=extension, stored=stored)
         movie.genres.set(_genres(genres))
         if movie.poster_url and not poster:
             _poster_fetch_enqueue(movie=movie, user=created_by)
@@ -81,24 +95,37 @@ def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: 
 def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: str | None = None,
                  **fields) -> Movie:
     """Change a movie's fields; only its creator or a curator may. A new ``poster_url`` is fetched
-    by a job; an uploaded ``poster`` replaces the current one."""
+    by a job; an uploaded ``poster`` (checked first) replaces the current one, whose file is
+    deleted once the change commits. On any error the new poster file is not kept."""
     _require_editor(movie=movie, user=user)
-    with transaction.atomic():
+    extension = poster_image_check(poster, source="The poster file") if poster else ""
+    with atomic_with_files() as stored:
         for key, value in fields.items():
             if key in MOVIE_FIELDS:
                 setattr(movie, key, value.strip() if isinstance(value, str) else value)
-        if poster:
-            movie.poster = poster
         fetch = poster_url is not None and poster_url.strip() and poster_url.strip() != movie.poster_url
         if poster_url is not None:
             movie.poster_url = poster_url.strip()
-        _clean(movie)
+        _movie_clean(movie)
         movie.save()
+        if poster:
+            _poster_store(movie=movie, poster=poster, extension=extension, stored=stored)
         if genres is not None:
             movie.genres.set(_genres(genres))
         if fetch and not poster:
             _poster_fetch_enqueue(movie=movie, user=user)
     return movie
+
+
+def _poster_store(*, movie: Movie, poster, extension: str, stored: list[str]) -> None:
+    """Store a checked upload as ``movie-<pk>.<ext>``, the extension of what it contains (never
+    the name it was uploaded with), and delete the previous poster file after commit."""
+    old = movie.poster.name if movie.poster else ""
+    movie.poster.save(f"movie-{movie.pk}.{extension}", poster, save=False)
+    stored.append(movie.poster.name)
+    movie.save(update_fields=["poster", "updated_at"])
+    if old:
+        transaction.on_commit(lambda: _storage_delete(old))
 
 
 def movie_delete(*, movie: Movie, user) -> None:
