@@ -87,7 +87,9 @@ def _redis_start(data_dir: Path, socket_path: Path) -> None:
         "--pidfile", str(pidfile),
         "--logfile", str(data_dir / "redis.log"),
         "--daemonize", "yes",
-        "--save", "60 1000",
+        # Snapshot after 1,000 writes in a minute and at every clean stop, so queued jobs survive a
+        # restart. One argv item per word: "--save", "60 1000" left snapshots off altogether.
+        "--save", "60", "1000",
     ]
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 10

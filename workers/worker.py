@@ -7,27 +7,73 @@
   video, and a crash in native code kills only the horse). Database connections are closed
   before forking: a connection shared by parent and child corrupts the protocol stream.
 - `default`: light jobs, in-process.
-Every worker marks jobs left `running` by a dead worker as errored when it starts.
+Every worker marks jobs left `running` by a dead worker as errored when it starts, waits for
+Redis before registering, and survives a Redis restart (see `_RecoveringMixin`).
 """
 import logging
+import time
 
 from django.conf import settings
 from django.db import connections
-from rq import SimpleWorker, Worker
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+from rq import SimpleWorker, Worker, worker_registration
 
 from apps.core.warmup import warm_up
 
 logger = logging.getLogger(__name__)
 
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+
 
 class _RecoveringMixin:
+    """Start-up recovery, and staying visible across a Redis outage.
+
+    rq retries a lost Redis with a back-off that grows to 60 s, and when Redis comes back empty
+    (restarted without its data) rq's heartbeat only refreshes one field of the worker's hash: the
+    worker runs on but is in no registry, so /healthz and the ops page report its queue unserved
+    for good. Here the back-off stops at a few seconds and a heartbeat re-registers a forgotten
+    worker, so both recover seconds after Redis does.
+    """
+
+    max_connection_wait_time = 4.0
+
     def bootstrap(self, *args, **kwargs):
         from apps.core.jobs import job_recover_dead
 
         recovered = job_recover_dead()
         if recovered:
             logger.warning("marked %s job(s) of dead workers as errored", recovered)
+        self._wait_for_redis()
         return super().bootstrap(*args, **kwargs)
+
+    def _wait_for_redis(self) -> None:
+        # A worker (re)started during an outage waits instead of exiting at once, so the
+        # supervisor of `make run` does not count it as a crash loop and give up on it.
+        delay = 0.5
+        while True:
+            try:
+                self.connection.ping()
+                return
+            except _REDIS_DOWN as exc:
+                logger.warning("worker %s: Redis does not answer (%s); retrying in %.0f s",
+                               self.name, type(exc).__name__, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, self.max_connection_wait_time)
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        if pipeline is None:  # inside a pipeline, a read would only be queued
+            self._register_again_if_forgotten()
+        super().heartbeat(timeout, pipeline)
+
+    def _register_again_if_forgotten(self) -> None:
+        if self.connection.sismember(self.redis_workers_keys, self.key):
+            return
+        logger.warning("worker %s: Redis no longer lists this worker (restarted without its "
+                       "data?); registering again", self.name)
+        with self.connection.pipeline() as pipeline:
+            pipeline.hset(self.key, mapping={**self.serialize(), "state": self.get_state()})
+            worker_registration.register(self, pipeline)
+            pipeline.execute()
 
 
 class DefaultWorker(_RecoveringMixin, SimpleWorker):
@@ -57,3 +103,15 @@ class VideoWorker(_RecoveringMixin, Worker):
     def fork_work_horse(self, job, queue):
         connections.close_all()
         return super().fork_work_horse(job, queue)
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        """The horse died mid-job (killed, out of memory, a crash in native code): its Job row
+        would say "running" until the heartbeat goes stale; mark it errored now."""
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        from apps.core.jobs import job_recover_dead
+        from apps.core.models import Job
+
+        try:
+            job_recover_dead(queryset=Job.objects.filter(rq_id=job.id))
+        finally:
+            connections.close_all()  # never carry a connection into the next fork

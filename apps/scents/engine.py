@@ -5,9 +5,11 @@ keeps one engine per process, rebuilt when the profile model, the feedback prefe
 ingredient master change (each change gives a new model_version, hence new cache keys).
 """
 import hashlib
+import logging
 import threading
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from apps.core.errors import ApplicationError
 from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
@@ -15,6 +17,8 @@ from apps.scents.ml.ingredients import Master, Material
 from apps.scents.ml.pipeline import (PREFERENCES_NAME, PROFILE_MODEL_NAME, ScentEngine, preferences_load,
                                      profile_model_load)
 from apps.scents.ml.vocab import TIERS
+
+logger = logging.getLogger(__name__)
 
 ml_model_register(PROFILE_MODEL_NAME, lambda path, entry: profile_model_load(path, entry["version"]))
 ml_model_register(PREFERENCES_NAME, lambda path, entry: preferences_load(path))
@@ -67,14 +71,27 @@ def engine_get() -> ScentEngine:
 
 
 def compose_cached(engine, cleaned):
-    """engine.compose_many with a cross-process cache (Django cache) keyed like the engine's."""
+    """engine.compose_many with a cross-process cache (Django cache) keyed like the engine's.
+
+    The cache only saves time: while Redis is down every scene is composed afresh (logged), so
+    composing keeps working through an outage."""
     from apps.scents.ml.text import cache_key
 
     keys = [f"scents:recipe:{cache_key(c, engine.version)}" for c in cleaned]
-    found = cache.get_many(keys)
+    try:
+        found = cache.get_many(keys)
+    except RedisError:
+        logger.warning("recipe cache unavailable: composing %s scene(s) without it", len(keys))
+        found, cache_up = {}, False
+    else:
+        cache_up = True
     todo = [i for i, k in enumerate(keys) if k not in found]
     fresh = engine.compose_many([cleaned[i] for i in todo]) if todo else []
-    cache.set_many({keys[i]: res for i, res in zip(todo, fresh)}, RESULT_CACHE_SECONDS)
+    if cache_up and fresh:
+        try:
+            cache.set_many({keys[i]: res for i, res in zip(todo, fresh)}, RESULT_CACHE_SECONDS)
+        except RedisError:
+            logger.warning("recipe cache unavailable: %s result(s) not cached", len(fresh))
     merged = dict(found)
     merged.update({keys[i]: res for i, res in zip(todo, fresh)})
     return [merged[k] for k in keys]

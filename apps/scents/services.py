@@ -19,6 +19,7 @@ from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, S
 from apps.scents.selectors import feedback_rows, scene_get
 
 SCENE_FIELDS = ("description", "genre", "mood", "time_of_day", "weather", "season", "place")
+FEEDBACK_COMMENT_MAX_CHARS = 2000
 
 
 def scene_input_validate(data: dict) -> dict:
@@ -108,6 +109,16 @@ def compose_preview(*, data: dict) -> dict:
     return engine_mod.compose_cached(engine, [clean])[0]
 
 
+@transaction.atomic
+def scene_compose(*, owner, **fields) -> Recipe:
+    """Save a new scene (fields of `scene_create`) and compose its recipe: both or neither.
+
+    Raises ApplicationError for bad input (as scene_create).
+    """
+    scene = scene_create(owner=owner, **fields)
+    return recipes_compose_for(scenes=[scene], user=owner)[0]
+
+
 def recipe_compose(*, scene_pk, user) -> Recipe:
     """The recipe for a scene this user can see, composing it if this input and model version
     have none yet (same input + same model -> the stored recipe is returned, nothing recomputed).
@@ -158,9 +169,14 @@ def _recipe_store(*, scene, user, result) -> Recipe:
 def feedback_submit(*, recipe: Recipe, user, rating, liked=(), disliked=(), comment="") -> Feedback:
     """Create or update this user's feedback on a recipe they can see.
 
-    liked / disliked are Ingredient names or objects of the recipe; a material cannot be both.
+    liked / disliked are Ingredient names or objects of the recipe; a material cannot be both;
+    the comment holds at most FEEDBACK_COMMENT_MAX_CHARS characters.
     """
     scene_get(pk=recipe.scene_id, user=user)
+    comment = (comment or "").strip()
+    if len(comment) > FEEDBACK_COMMENT_MAX_CHARS:
+        raise ApplicationError(f"The comment may be at most {FEEDBACK_COMMENT_MAX_CHARS} characters long "
+                               f"(it has {len(comment)}).", extra={"field": "comment"})
     try:
         rating = int(rating)
     except (TypeError, ValueError):
@@ -176,7 +192,7 @@ def feedback_submit(*, recipe: Recipe, user, rating, liked=(), disliked=(), comm
     if liked_names & disliked_names:
         raise ApplicationError("A material cannot be both liked and disliked.", extra={"field": "disliked"})
     feedback = Feedback.objects.filter(recipe=recipe, user=user).first() or Feedback(recipe=recipe, user=user)
-    feedback.rating, feedback.comment = rating, (comment or "").strip()
+    feedback.rating, feedback.comment = rating, comment
     feedback.full_clean()
     feedback.save()
     feedback.liked.set([in_recipe[n] for n in liked_names])

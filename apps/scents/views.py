@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.accounts.ratelimit import ratelimited
 from apps.core.errors import ApplicationError
 from apps.scents import selectors, services
 from apps.scents.forms import FeedbackForm, ProductionForm, SceneForm
@@ -40,21 +41,25 @@ def scene_detail(request, pk):
 
 
 @login_required
+@ratelimited("compose")
 def compose(request):
     form = SceneForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            scene = services.scene_create(owner=request.user, **form.cleaned_data)
-            recipe = services.recipe_compose(scene_pk=scene.pk, user=request.user)
+            recipe = services.scene_compose(owner=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
+            if exc.status == 503:  # a service is down: say so with the status; the form keeps its input
+                status = 503
         else:
             messages.success(request, "Scene saved and recipe composed.")
             return redirect("scents:recipe_detail", pk=recipe.pk)
-    return render(request, "scents/compose.html", {"form": form})
+    return render(request, "scents/compose.html", {"form": form}, status=status)
 
 
 @require_POST
+@ratelimited("compose_preview")
 def compose_preview(request):
     """htmx partial: the recipe for the form as typed, nothing saved."""
     form = SceneForm(request.POST)
@@ -70,6 +75,7 @@ def compose_preview(request):
 
 @login_required
 @require_POST
+@ratelimited("compose")
 def scene_compose(request, pk):
     try:
         recipe = services.recipe_compose(scene_pk=pk, user=request.user)
@@ -94,6 +100,7 @@ def scene_delete(request, pk):
 
 @login_required
 @require_POST
+@ratelimited("compose")
 def batch_compose(request):
     try:
         job = services.compose_batch_start(user=request.user, scene_ids=request.POST.getlist("scene_ids"))

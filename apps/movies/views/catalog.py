@@ -163,7 +163,12 @@ def reviews_import(request):
     form = ReviewImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         name = default_storage.save(f"private/movies/{request.user.pk}/import.tsv", form.cleaned_data["file"])
-        job = job_enqueue(kind="movies.reviews_import", user=request.user, params={"path": name})
+        try:
+            job = job_enqueue(kind="movies.reviews_import", user=request.user, params={"path": name})
+        except ApplicationError as exc:  # the queue is down: keep nothing
+            default_storage.delete(name)
+            form.add_error(None, exc.message)
+            return render(request, "movies/reviews_import.html", {"form": form}, status=exc.status)
         messages.success(request, "The file is being imported; follow the progress below.")
         return redirect(reverse("core:job_detail", args=[job.pk]))
     return render(request, "movies/reviews_import.html", {"form": form}, status=400 if form.errors else 200)
