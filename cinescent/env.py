@@ -4,6 +4,7 @@ A value that is set but malformed is an error at start-up, never a silent defaul
 must not quietly become False, and `WORKERS=two` must not become 0.
 """
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -70,6 +71,16 @@ def _env_number(name, default, minimum, cast, kind):
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}")
     return number
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as `10/5m` (10 per 5 minutes; periods s, m, h, d)."""
+    value = _raw(name)
+    if value is _UNSET or value == "":
+        return default
+    if not re.fullmatch(r"[1-9]\d*/([1-9]\d*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate like 10/5m (count/period, period s, m, h or d)")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -1,15 +1,19 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from apps.accounts.forms import ProfileForm, SignUpForm
+from apps.accounts.ratelimit import ratelimited
 from apps.accounts.services import token_regenerate, user_create, user_update
 
 
+@ratelimited("signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -51,3 +55,11 @@ def token_new(request):
     messages.success(request, "New API token created; the old one no longer works.")
     request.session["show_token"] = token.key
     return redirect("accounts:profile")
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Change your password (asks for the current one); your other sessions are logged out."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+    success_message = "Password changed."

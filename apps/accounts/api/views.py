@@ -11,12 +11,14 @@ from apps.accounts.api.serializers import (
     TokenInputSerializer,
     UserOutputSerializer,
 )
+from apps.accounts.ratelimit import action_throttle
 from apps.accounts.services import user_create, user_update
 from apps.core.errors import ApplicationError
 
 
 class SignUpApi(APIView):
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [action_throttle("signup")]
 
     @extend_schema(request=SignUpInputSerializer, responses={201: UserOutputSerializer})
     def post(self, request):
@@ -46,6 +48,7 @@ class TokenApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [action_throttle("login")]  # one budget with the log-in page
 
     @extend_schema(
         request=TokenInputSerializer,

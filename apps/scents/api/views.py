@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.ratelimit import action_throttle
 from apps.core.api.serializers import JobOutputSerializer
 from apps.scents import selectors, services
 from apps.scents.api.serializers import (BatchInputSerializer, ComposeInputSerializer, FeedbackInputSerializer,
@@ -78,6 +79,8 @@ class SceneSimilarApi(APIView):
 class ComposeApi(APIView):
     """POST {"scene": id} -> stored recipe (201); POST scene fields -> a preview, nothing saved (200)."""
 
+    throttle_classes = [action_throttle("compose")]
+
     @extend_schema(request=ComposeInputSerializer, responses=RecipeSerializer)
     def post(self, request):
         data = ComposeInputSerializer(data=request.data)
@@ -94,6 +97,7 @@ class ComposeApi(APIView):
 
 class BatchComposeApi(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [action_throttle("compose")]
 
     @extend_schema(request=BatchInputSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
