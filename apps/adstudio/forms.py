@@ -3,6 +3,7 @@ from django.conf import settings
 
 from apps.adstudio.models import Provider
 from apps.adstudio.providers import providers_enabled
+from apps.adstudio.services.moodboards import DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS
 
 
 def provider_choices():
@@ -30,11 +31,33 @@ class AnalyseForm(forms.Form):
 
 class MoodboardForm(forms.Form):
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_CHARS,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MoodboardAddForm(forms.Form):
+    """What an "add to moodboard" button posts."""
+
+    moodboard = forms.IntegerField(min_value=1)
+    shot = forms.IntegerField(min_value=1)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS)
+
+
+class NotionExportForm(forms.Form):
+    """What an "Export to Notion" button posts: an analysis or a moodboard."""
+
+    analysis = forms.IntegerField(min_value=1, required=False)
+    moodboard = forms.IntegerField(min_value=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("analysis")) == bool(data.get("moodboard")):
+            raise forms.ValidationError("Give either an analysis or a moodboard (one of them).")
+        return data
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000,
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 

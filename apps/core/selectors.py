@@ -1,4 +1,5 @@
 """Reads for jobs and operations pages."""
+import logging
 import os
 import time
 
@@ -8,11 +9,14 @@ from django.http import Http404
 
 from apps.core.models import Job
 
+logger = logging.getLogger(__name__)
+
 
 def job_list_for_user(*, user):
-    """Jobs a user may see: their own; staff see everyone's."""
+    """Jobs a user may see: their own; superusers see everyone's. Other staff (curators) see
+    only theirs: a job's error, log and result may hold another user's data."""
     queryset = Job.objects.select_related("user", "target_type")
-    return queryset if user.is_staff else queryset.filter(user=user)
+    return queryset if user.is_superuser else queryset.filter(user=user)
 
 
 def job_get_for_user(*, user, pk) -> Job:
@@ -135,8 +139,14 @@ def _probe_database() -> dict:
             cursor.execute("select 1")
             cursor.fetchone()
     except Exception as exc:
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        return _probe_failed("database", exc)
     return {"ok": True, "latency_ms": round(1000 * (time.monotonic() - started), 2)}
+
+
+def _probe_failed(part: str, exc: Exception) -> dict:
+    # /healthz is public: the details (socket paths, host names) go to the log, not the answer.
+    logger.warning("health check: %s unreachable: %s", part, exc)
+    return {"ok": False, "error": f"{type(exc).__name__} (details in the server log)"}
 
 
 def _probe_redis() -> dict:
@@ -146,5 +156,5 @@ def _probe_redis() -> dict:
     try:
         django_rq.get_connection("default").ping()
     except Exception as exc:
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        return _probe_failed("redis", exc)
     return {"ok": True, "latency_ms": round(1000 * (time.monotonic() - started), 2)}

@@ -1,13 +1,22 @@
+import logging
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
+from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
 
+from apps.core.errors import ApplicationError
+from apps.core.files import file_response, media_public_name
 from apps.core.jobs import job_cancel, job_enqueue, job_recover_dead
 from apps.core.models import Job
 from apps.core.selectors import (
@@ -20,17 +29,18 @@ from apps.core.selectors import (
     worker_list,
 )
 
+logger = logging.getLogger(__name__)
 
+
+@require_safe
 def media_serve(request, path):
-    """Dev-only media server. Private per-user areas are never served by bare URL: their
-    apps serve those files through views that check the owner."""
-    from django.conf import settings
-    from django.http import Http404
-    from django.views.static import serve
-
-    if any(path.startswith(prefix) for prefix in settings.MEDIA_PRIVATE_PREFIXES):
-        raise Http404("Private file.")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """The /media/ route (SERVE_MEDIA): public files only, i.e. storage names under
+    MEDIA_PUBLIC_PREFIXES after normalising the path; everything else is a 404. Private files
+    are served by their apps' views, which look the object up by id and check the owner."""
+    name = media_public_name(path)
+    if name is None:
+        raise Http404("No such public file.")
+    return file_response(request, name, private=False)
 
 
 def page_not_found(request, exception):
@@ -96,24 +106,56 @@ def job_cancel_view(request, pk):
 @require_POST
 @login_required
 def system_check_start(request):
-    with transaction.atomic():
-        job = job_enqueue(kind="core.system_check", user=request.user, params={"delay": 0.3})
+    try:
+        with transaction.atomic():
+            job = job_enqueue(kind="core.system_check", user=request.user, params={"delay": 0.3})
+    except ApplicationError as exc:  # the queue is down
+        messages.error(request, exc.message)
+        return redirect("core:job_list")
     messages.info(request, "System check started.")
     return redirect("core:job_detail", pk=job.pk)
 
 
 @staff_member_required
 def monitoring(request):
+    """Queues, workers, durations and recent jobs. Staff who are not superusers see other users'
+    jobs by kind, status, owner and times only: no error text, no link to the job page."""
     job_recover_dead()
+    try:
+        queues, workers, redis_down = queue_stats(), worker_list(), False
+    except RedisError:  # the page is for finding out what is wrong: say it, never a 500
+        logger.warning("ops page: Redis unavailable", exc_info=True)
+        queues, workers, redis_down = [], [], True
     return render(request, "core/monitoring.html", {
-        "queues": queue_stats(),
-        "workers": worker_list(),
+        "sees_all_jobs": request.user.is_superuser,
+        "queues": queues,
+        "workers": workers,
+        "redis_down": redis_down,
         "durations": job_duration_stats(),
         "resources": system_resources(),
         "running": Job.objects.filter(status=Job.Status.RUNNING).select_related("user")[:50],
         "failed": Job.objects.filter(status__in=[Job.Status.FAILED, Job.Status.ERRORED])
         .select_related("user").order_by("-finished_at")[:50],
     })
+
+
+def rq_dashboard_view(view):
+    """Wraps a page of django_rq's dashboard: superusers only (it shows jobs' tracebacks and can
+    empty queues), and a queue index or job / worker id that names nothing is a 404 (django_rq
+    looks them up unchecked and answers 500)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only superusers may open RQ's dashboard.")
+        try:
+            return view(request, *args, **kwargs)
+        except (IndexError, ValueError, NoSuchJobError, ImproperlyConfigured) as exc:
+            raise Http404(str(exc)) from exc
+
+    return wrapped
 
 
 def _job_for_request(request, pk) -> Job:

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from apps.movies.models import Genre
+from apps.movies.services.catalog import PLOT_MAX_CHARS
 
 
 class MovieForm(forms.Form):
@@ -12,7 +13,8 @@ class MovieForm(forms.Form):
     release_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     director = forms.CharField(max_length=200, required=False)
     runtime_minutes = forms.IntegerField(required=False, min_value=1, max_value=1000)
-    plot = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    plot = forms.CharField(required=False, max_length=PLOT_MAX_CHARS,
+                           widget=forms.Textarea(attrs={"rows": 5}))
     genres = forms.ModelMultipleChoiceField(queryset=Genre.objects.order_by("name"), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     poster = forms.ImageField(required=False, help_text="JPEG, PNG, WebP or GIF, at most 5 MB.")

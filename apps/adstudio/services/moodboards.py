@@ -14,6 +14,8 @@ COLLAGE_COLUMNS = 3
 TILE_WIDTH = 360
 NOTE_HEIGHT = 44
 MAX_ITEMS = 200
+DESCRIPTION_MAX_CHARS = 2000
+NOTE_MAX_CHARS = 2000
 
 
 def _own(obj, owner, what: str):
@@ -21,14 +23,25 @@ def _own(obj, owner, what: str):
         raise ApplicationError(f"{what} not found.", code="not_found", status=404)
 
 
+def _text(value: str | None, *, limit: int, field: str) -> str:
+    """The stripped text; an ApplicationError naming the field when it is over ``limit``."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ApplicationError(f"The {field} may be at most {limit} characters long (it has {len(text)}).",
+                               extra={"field": field})
+    return text
+
+
 @transaction.atomic
 def moodboard_create(*, owner, title: str, description: str = "") -> Moodboard:
-    """Create an empty moodboard. Raises ApplicationError for a blank title."""
+    """Create an empty moodboard. Raises ApplicationError for a blank title or a description
+    over DESCRIPTION_MAX_CHARS."""
     title = (title or "").strip()
     if not title:
         raise ApplicationError("A moodboard needs a title.", code="invalid",
                                extra={"field": "title"})
-    board = Moodboard(owner=owner, title=title[:200], description=(description or "").strip())
+    board = Moodboard(owner=owner, title=title[:200],
+                      description=_text(description, limit=DESCRIPTION_MAX_CHARS, field="description"))
     board.full_clean()
     board.save()
     return board
@@ -43,7 +56,7 @@ def moodboard_update(*, owner, moodboard: Moodboard, title: str | None = None,
             raise ApplicationError("A moodboard needs a title.", extra={"field": "title"})
         moodboard.title = title.strip()[:200]
     if description is not None:
-        moodboard.description = description.strip()
+        moodboard.description = _text(description, limit=DESCRIPTION_MAX_CHARS, field="description")
     moodboard.full_clean()
     moodboard.save()
     return moodboard
@@ -67,7 +80,8 @@ def moodboard_item_add(*, owner, moodboard: Moodboard, shot: Shot,
     if moodboard.items.count() >= MAX_ITEMS:
         raise ApplicationError(f"A moodboard holds at most {MAX_ITEMS} keyframes.")
     last = moodboard.items.aggregate(m=Max("position"))["m"]
-    item = MoodboardItem(moodboard=moodboard, shot=shot, note=(note or "").strip(),
+    item = MoodboardItem(moodboard=moodboard, shot=shot,
+                         note=_text(note, limit=NOTE_MAX_CHARS, field="note"),
                          position=0 if last is None else last + 1)
     item.full_clean()
     item.save()
@@ -91,7 +105,7 @@ def moodboard_items_reorder(*, owner, moodboard: Moodboard, item_ids: list[int])
 @transaction.atomic
 def moodboard_item_annotate(*, owner, item: MoodboardItem, note: str) -> MoodboardItem:
     _own(item.moodboard, owner, "Moodboard item")
-    item.note = (note or "").strip()[:2000]
+    item.note = _text(note, limit=NOTE_MAX_CHARS, field="note")
     item.full_clean()
     item.save(update_fields=["note", "updated_at"])
     return item

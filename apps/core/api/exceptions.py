@@ -1,5 +1,7 @@
 """One exception handler for the whole API: every 4xx is `{"error": code, "detail": ...}`."""
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.conf import settings
+from django.core.exceptions import (PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent,
+                                    ValidationError as DjangoValidationError)
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -41,6 +43,13 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # form fields of a multipart body, read by the parser
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge(f"The form fields are over the limit of {limit} bytes.")
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError(f"The body has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields.")
+    elif isinstance(exc, TooManyFilesSent):
+        exc = exceptions.ParseError(f"The body has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django log it and answer 500

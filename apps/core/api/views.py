@@ -11,7 +11,7 @@ from apps.core.selectors import job_get_for_user, job_list_for_user
 
 
 class JobListApi(generics.ListAPIView):
-    """Your jobs, newest first (staff see everyone's)."""
+    """Your jobs, newest first (superusers see everyone's)."""
 
     serializer_class = JobOutputSerializer
     permission_classes = [permissions.IsAuthenticated]

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
 from apps.movies.models import Genre, Movie, Review
+from apps.movies.services.catalog import PLOT_MAX_CHARS
 
 
 class GenreSerializer(serializers.ModelSerializer):
@@ -40,7 +41,7 @@ class MovieInputSerializer(InputSerializer):
     release_date = serializers.DateField(required=False, allow_null=True)
     director = serializers.CharField(max_length=200, required=False, allow_blank=True)
     runtime_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
-    plot = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    plot = serializers.CharField(required=False, allow_blank=True, max_length=PLOT_MAX_CHARS)
     genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
     poster_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
 
