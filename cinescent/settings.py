@@ -6,6 +6,8 @@ A malformed value is an error at start-up (see cinescent/env.py).
 """
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from cinescent import embedded
 from cinescent.env import (
     DEV_SECRET_KEY,
@@ -16,6 +18,7 @@ from cinescent.env import (
     env_int,
     env_list,
     env_path,
+    env_rate,
     env_str,
     require_safe_secret,
 )
@@ -62,9 +65,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy when CONTENT_SECURITY_POLICY is set
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, no extra server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.core.api.middleware.InputGuardMiddleware",  # 413 / 400 before the CSRF check reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,6 +99,14 @@ TEMPLATES = [
 # --- database and queue -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "") or embedded.postgres_url(VAR_DIR / "pg")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# One connection per web thread / worker process, kept between requests (no connect per request)
+# for at most DB_CONN_MAX_AGE seconds; health checks replace one Postgres dropped (a restart)
+# instead of failing the next request on it. The bound is the number of threads, not of clients:
+# gunicorn's thread pools are fixed (cinescent/gunicorn_conf.py) and `make run` refuses a stack
+# whose web workers x threads + RQ workers exceed 3/4 of max_connections. Never use a per-request
+# thread server (runserver) under load with a non-zero age: each thread keeps its own connection.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env_str("CINESCENT_TEST_DB_NAME", ""):  # set by the test runner: one test database per run
     DATABASES["default"]["TEST"] = {"NAME": env_str("CINESCENT_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -105,6 +118,8 @@ JOB_QUEUES = ("default", "video", "ml")
 RQ_QUEUES = {
     name: {"URL": REDIS_URL, "DB": REDIS_DB, "DEFAULT_TIMEOUT": 3600} for name in JOB_QUEUES
 }
+# RQ's dashboard lives at /ops/rq/ for superusers only (cinescent/urls.py), not in the admin.
+RQ_SHOW_ADMIN_LINK = False
 # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is presumed dead.
 JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 10.0, minimum=0.1)
 JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 90.0, minimum=1.0)
@@ -115,7 +130,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"db": REDIS_DB},
+        # Short socket timeouts: a Redis that drops packets must not hang log-in (rate limits)
+        # or pages until the OS gives up; callers treat a timeout like a refused connection.
+        "OPTIONS": {"db": REDIS_DB, "socket_connect_timeout": 2, "socket_timeout": 2},
         "KEY_PREFIX": "cinescent",
     }
 }
@@ -137,6 +154,72 @@ CURATOR_GROUP = "curator"
 # Curators may edit every model of these apps in the admin (granted after each migrate).
 CURATOR_APPS = ["movies", "scents"]
 
+# --- security: HTTPS, HSTS, Content-Security-Policy, rate limits ---------------------------
+# With debug off every page is HTTPS only: plain HTTP is redirected (except /healthz, which load
+# balancers and the compose health check call over plain HTTP) and browsers are told to stay on
+# HTTPS for a year (HSTS; preload is the domain owner's choice, so off by default).
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from this site only;
+# no inline <script>/<style> elements, event-handler attributes or eval. Inline style *attributes*
+# stay allowed: templates set data-driven widths and colours (progress bars, colour swatches,
+# poster placeholders); they cannot run script, and any URL a style could load is still held to
+# 'self' by img-src / font-src. CONTENT_SECURITY_POLICY = None turns the header off.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-elem": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],  # data: for the SVG icons in the admin and Swagger UI styles
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES} if env_bool("DJANGO_CSP", not DEBUG) else None
+# Rate limits (django-ratelimit counters in the default cache, shared by pages and API): "N/period",
+# e.g. 10/5m. Log-in counts every attempt per client address and per username; the username limit
+# is over twice the address limit, so one address cannot lock a victim out, and a lock-out by many
+# addresses ends with the window. If the cache is down, requests are let through (logged).
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_FAIL_OPEN = True
+# Behind a proxy, the request header carrying the client address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
+RATELIMIT_LOGIN_IP = env_rate("RATELIMIT_LOGIN_IP", "10/5m")
+RATELIMIT_LOGIN_USERNAME = env_rate("RATELIMIT_LOGIN_USERNAME", "30/5m")
+RATELIMIT_SIGNUP_IP = env_rate("RATELIMIT_SIGNUP_IP", "10/h")
+RATELIMIT_PASSWORD_RESET_IP = env_rate("RATELIMIT_PASSWORD_RESET_IP", "5/h")
+# Heavy writes, per user: composing a scent (page, API, batch), previewing one while typing,
+# analysing a video, asking for genre suggestions.
+RATELIMIT_COMPOSE = env_rate("RATELIMIT_COMPOSE", "30/m")
+RATELIMIT_COMPOSE_PREVIEW = env_rate("RATELIMIT_COMPOSE_PREVIEW", "120/m")
+RATELIMIT_ANALYSE = env_rate("RATELIMIT_ANALYSE", "30/h")
+RATELIMIT_SUGGEST = env_rate("RATELIMIT_SUGGEST", "60/h")
+
+# --- email ------------------------------------------------------------------------------
+# Password-reset mail. With EMAIL_HOST set it goes out by SMTP; otherwise it is printed to the
+# web process's console (local use). EMAIL_BACKEND names another backend (e.g. the file backend,
+# which writes to EMAIL_FILE_PATH).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte (usually port 465)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS (usually port 587)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("EMAIL_USE_SSL and EMAIL_USE_TLS exclude each other; set one of them.")
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CineScent <noreply@localhost>")
+
 # --- i18n, static, media, storage --------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -156,14 +239,25 @@ STORAGES = {
     "default": {"BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The /media/ route (apps.core.views.media_serve) serves only storage names under these public
+# prefixes, judged on the normalised path; production serves the same prefixes from nginx.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
-# Storage prefixes holding private per-user files: never served by bare /media/ URL.
-MEDIA_PRIVATE_PREFIXES = ["adstudio/", "private/"]
+MEDIA_PUBLIC_PREFIXES = ["movies/posters/", "movies/genres/heatmaps/", "movies/genres/experiments/"]
+# Private files (adstudio/<user>/..., private/...) are sent only by views that check the owner:
+# "django" streams them through the storage API; "x-accel" answers with X-Accel-Redirect to
+# MEDIA_PRIVATE_ACCEL_LOCATION, an `internal;` nginx location over MEDIA_ROOT (docker-compose.yml).
+MEDIA_PRIVATE_SERVE = env_choice("MEDIA_PRIVATE_SERVE", "django", ("django", "x-accel"))
+MEDIA_PRIVATE_ACCEL_LOCATION = env_str("MEDIA_PRIVATE_ACCEL_LOCATION", "/_private_media/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Untrusted URLs (poster and video URLs): loopback is refused unless this is on (tests, local use).
+# Outbound connections (poster and video URLs, yt-dlp, scene-reader providers, Notion) go through
+# apps.core.net's guard: loopback is refused unless this is on (tests, local use) ...
 NET_ALLOW_LOOPBACK = env_bool("NET_ALLOW_LOOPBACK", False)
+# ... and private addresses unless named here: `host` or `host:port` (`[::1]:8080` for IPv6),
+# comma separated, e.g. an internal LLM gateway. Applies to every outbound connection, users'
+# URLs included: name the port. Empty by default.
+NET_ALLOW_HOSTS = env_list("NET_ALLOW_HOSTS", [])
 
 # --- REST API ---------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)

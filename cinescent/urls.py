@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from django_rq.urls import get_admin_urlpatterns, get_api_urlpatterns
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
 
@@ -14,9 +16,13 @@ urlpatterns = [
     path("scents/", include("apps.scents.urls")),
     path("adstudio/", include("apps.adstudio.urls")),
     path("admin/", admin.site.urls),
-    path("ops/rq/", include("django_rq.urls")),
+    path("ops/rq/", include((get_api_urlpatterns() + get_admin_urlpatterns(view_wrapper=core_views.rq_dashboard_view),
+                             "django_rq"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script from a URL (no inline script); the hash admits the
+    # one inline <style> of drf-spectacular's template (tests/browser/test_csp.py notices a change).
+    path("api/docs/", csp_update({"style-src-elem": "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"})(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/core/", include("apps.core.api.urls")),
     path("api/accounts/", include("apps.accounts.api.urls")),
     path("api/movies/", include("apps.movies.api.urls")),
@@ -25,7 +31,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Dev only: production serves media from the storage backend / a web server.
+    # Public media only (MEDIA_PUBLIC_PREFIXES); production serves those from nginx instead.
     urlpatterns += [
         re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), core_views.media_serve),
     ]
