@@ -2,6 +2,7 @@
 Notion exports. Everything here is private to its owner; selectors filter by owner."""
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from pgvector.django import HnswIndex, VectorField
 
 from apps.core.fields import EncryptedCharField
@@ -64,6 +65,9 @@ class Analysis(JobState, BaseModel):
 
     def __str__(self):
         return f"Analysis {self.pk} of {self.video}"
+
+    def get_absolute_url(self):
+        return reverse("adstudio:analysis_detail", args=[self.pk])
 
 
 class SceneGroup(BaseModel):
@@ -155,6 +159,9 @@ class Moodboard(BaseModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("adstudio:moodboard_detail", args=[self.pk])
+
 
 class MoodboardItem(BaseModel):
     moodboard = models.ForeignKey(Moodboard, on_delete=models.CASCADE, related_name="items")
@@ -226,4 +233,7 @@ class NotionExport(JobState, BaseModel):
         ]
 
     def __str__(self):
-        return f"Notion export {self.pk}"
+        return f"Notion export of {self.analysis or self.moodboard}"
+
+    def get_absolute_url(self):
+        return (self.analysis or self.moodboard).get_absolute_url()

@@ -52,13 +52,14 @@ class JobHandler:
     queue: str
     timeout: int
     on_finish: Callable | None = None
+    label: str = ""  # what people call it ("Video analysis"); pages show it instead of the kind
 
 
 _HANDLERS: dict[str, JobHandler] = {}
 
 
 def job_handler(kind: str, *, queue: str = "default", timeout: int = 600,
-                on_finish: Callable | None = None):
+                on_finish: Callable | None = None, label: str = ""):
     """Register ``handler(job, progress)`` for ``kind``; ``on_finish(job)`` (optional) runs after
     every ending of such a job is recorded, with the job in its final state (domain clean-up)."""
     if queue not in settings.JOB_QUEUES:
@@ -66,7 +67,7 @@ def job_handler(kind: str, *, queue: str = "default", timeout: int = 600,
 
     def register(func):
         _HANDLERS[kind] = JobHandler(kind=kind, func=func, queue=queue, timeout=timeout,
-                                     on_finish=on_finish)
+                                     on_finish=on_finish, label=label)
         return func
 
     return register
@@ -77,6 +78,12 @@ def job_handler_get(kind: str) -> JobHandler:
         return _HANDLERS[kind]
     except KeyError:
         raise ValueError(f"no job handler registered for kind {kind!r}") from None
+
+
+def job_label(kind: str) -> str:
+    """The name people read for a job kind: its handler's label, else the kind itself."""
+    handler = _HANDLERS.get(kind)
+    return (handler.label if handler else "") or kind
 
 
 def job_kinds() -> list[str]:
@@ -357,7 +364,7 @@ def pid_alive(pid: int) -> bool:
     return process.status() != psutil.STATUS_ZOMBIE
 
 
-@job_handler("core.system_check", queue="default", timeout=120)
+@job_handler("core.system_check", queue="default", timeout=120, label="System check")
 def system_check_job(job, progress):
     """Checks database, queue, storage and model store, step by step, with progress."""
     from apps.core.services import system_check_run

@@ -62,6 +62,20 @@ class Job(BaseModel):
         return f"{self.kind} #{self.pk} ({self.status})"
 
     @property
+    def label(self) -> str:
+        """What people call this kind of job ("Video analysis"), from its handler."""
+        from apps.core.jobs import job_label
+
+        return job_label(self.kind)
+
+    @property
+    def target_url(self) -> str:
+        """The page of what the job worked on, when that object has one (get_absolute_url)."""
+        target = self.target if self.target_type_id else None
+        url = getattr(target, "get_absolute_url", None)
+        return url() if url else ""
+
+    @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 

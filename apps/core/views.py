@@ -66,7 +66,7 @@ def job_list(request):
     status = request.GET.get("status", "")
     if status in Job.Status.values:
         jobs = jobs.filter(status=status)
-    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    page = Paginator(jobs.prefetch_related("target"), 25).get_page(request.GET.get("page"))
     return render(request, "core/job_list.html", {
         "page_obj": page, "jobs": page.object_list, "status": status, "statuses": Job.Status.choices,
     })

@@ -10,7 +10,7 @@ from apps.movies.services.imports import reviews_import
 MAX_IMPORT_ROWS = 200_000
 
 
-@job_handler("movies.reviews_rescore", queue="ml", timeout=3600)
+@job_handler("movies.reviews_rescore", queue="ml", timeout=3600, label="Review re-scoring")
 def reviews_rescore_job(job, progress):
     """Score reviews again with the current model: params ``{"review_ids": [...]}`` or
     ``{"all": true}``. Writes in batches of 500 (each its own transaction). Result: counts.
@@ -26,7 +26,7 @@ def reviews_rescore_job(job, progress):
         raise JobFailed(f"No sentiment model is available: {exc}") from exc
 
 
-@job_handler("movies.reviews_import", queue="ml", timeout=3600)
+@job_handler("movies.reviews_import", queue="ml", timeout=3600, label="Review import")
 def reviews_import_job(job, progress):
     """Import a TSV/CSV of reviews (``movie_id``, ``text``; stored file ``params["path"]``) as the
     job's user, scored in batches. Bad rows are counted and listed, the others are kept.
@@ -38,7 +38,7 @@ def reviews_import_job(job, progress):
         raise JobFailed(str(exc)) from exc
 
 
-@job_handler("movies.poster_fetch", queue="default", timeout=120)
+@job_handler("movies.poster_fetch", queue="default", timeout=120, label="Poster download")
 def poster_fetch_job(job, progress):
     """Fetch ``params["url"]`` as the poster of the target movie (size/type limits, public
     addresses only). Raises JobFailed with the reason when the URL is refused or not an image."""

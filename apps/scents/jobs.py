@@ -7,7 +7,7 @@ from apps.scents.services import recipes_compose_for
 MAX_BATCH = 2000
 
 
-@job_handler("scents.compose_batch", queue="ml", timeout=3600)
+@job_handler("scents.compose_batch", queue="ml", timeout=3600, label="Batch scent composition")
 def compose_batch(job, progress):
     """Compose (or fetch the cached) recipe of every listed scene the job's user can see.
 

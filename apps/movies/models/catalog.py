@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from apps.core.models import BaseModel
 
@@ -52,6 +53,9 @@ class Movie(BaseModel):
     @property
     def year(self):
         return self.release_date.year if self.release_date else None
+
+    def get_absolute_url(self):
+        return reverse("movies:detail", args=[self.pk])
 
 
 class Review(BaseModel):

@@ -4,6 +4,7 @@ from the deployed model that curators accept or reject."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from apps.core.models import BaseModel, JobState
 from apps.movies.models.catalog import Genre, Movie
@@ -35,6 +36,9 @@ class Experiment(JobState, BaseModel):
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("movies:genres_experiment", args=[self.pk])
 
     def status_without_job(self) -> str:
         # The job went with its user's account: stored results mean the run finished.

@@ -1,0 +1,26 @@
+"""Job pages speak the user's words: what the job is and what it worked on, not its kind."""
+import pytest
+
+from apps.core.jobs import job_create
+from apps.core.models import Job
+from tests.movies.factories import MovieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_job_list_names_the_job_and_links_what_it_worked_on(client_user, user):
+    movie = MovieFactory(title="Spirited Away")
+    job = job_create(kind="movies.poster_fetch", user=user, target=movie, status=Job.Status.SUCCEEDED)
+    listing = client_user.get("/jobs/").content.decode()
+    assert "Poster download" in listing and "movies.poster_fetch" not in listing
+    assert f'href="/movies/{movie.pk}/"' in listing and "Spirited Away" in listing
+    detail = client_user.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Poster download" in detail and f'href="/movies/{movie.pk}/"' in detail
+
+
+def test_a_job_whose_target_is_gone_is_still_listed(client_user, user):
+    movie = MovieFactory(title="Gone")
+    job_create(kind="movies.poster_fetch", user=user, target=movie, status=Job.Status.FAILED)
+    movie.delete()
+    listing = client_user.get("/jobs/")
+    assert listing.status_code == 200 and "Poster download" in listing.content.decode()
