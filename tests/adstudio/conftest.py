@@ -30,3 +30,15 @@ def media(settings, tmp_path):
     settings.NET_ALLOW_LOOPBACK = True
     settings.ADSTUDIO_NOTION_MIN_INTERVAL = 0.01
     return tmp_path / "media"
+
+
+@pytest.fixture
+def notion(settings):
+    """A fake Notion API (tests/adstudio/fake_notion.py) that the app is pointed at."""
+    from tests.adstudio.fake_notion import FakeNotion
+
+    with FakeNotion() as fake:
+        settings.ADSTUDIO_NOTION_BASE_URL = fake.url
+        settings.NET_ALLOW_LOOPBACK = True
+        settings.ADSTUDIO_NOTION_MIN_INTERVAL = 0.01
+        yield fake

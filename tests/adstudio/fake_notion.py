@@ -24,6 +24,7 @@ def _error(status, code, message):
 class FakeNotion:
     def __init__(self, *, per_second: int | None = None):
         self.per_second = per_second
+        self.token = TOKEN  # the integration secret Notion accepts (a test may revoke it)
         self.force_429 = 0
         self.database_id = "db" + uuid.uuid4().hex[:10]
         self.source_id = "ds" + uuid.uuid4().hex[:10]
@@ -55,7 +56,7 @@ class FakeNotion:
                 self.rate_limited += 1
                 status, headers, body = _error(429, "rate_limited", "Rate limited.")
                 return status, {"Retry-After": "1"}, body
-            if request["headers"].get("authorization") != f"Bearer {TOKEN}":
+            if request["headers"].get("authorization") != f"Bearer {self.token}":
                 return _error(401, "unauthorized", "API token is invalid.")
             if not request["headers"].get("notion-version"):
                 return _error(400, "missing_version", "Notion-Version header missing.")

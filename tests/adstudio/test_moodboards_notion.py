@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from apps.adstudio import services
-from apps.adstudio.models import NotionExport
+from apps.adstudio.models import NotionExport, NotionSettings
 from apps.core.errors import ApplicationError
 from apps.core.models import Job
 from tests.adstudio.factories import analysis_started
@@ -70,20 +70,25 @@ def test_notion_export_creates_then_updates_the_same_page(user, finished, settin
     assert len(images) == finished.shots.count()
 
 
-def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, finished, settings,
+def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, finished, notion,
                                                                        run_jobs):
-    with FakeNotion() as fake:
-        settings.ADSTUDIO_NOTION_BASE_URL = fake.url
-        services.notion_settings_save(user=user, token="secret_wrong",
-                                      database_id=fake.database_id)
-        export = services.notion_export_start(owner=user, analysis=finished)
-        run_jobs()
+    services.notion_settings_save(user=user, token=TOKEN, database_id=notion.database_id)
+    notion.token = "secret_rotated"  # revoked in Notion after it was saved
+    export = services.notion_export_start(owner=user, analysis=finished)
+    run_jobs()
+    fake = notion
     export.refresh_from_db()
     export.job.refresh_from_db()
     assert export.status == NotionExport.Status.FAILED
     assert export.job.status == Job.Status.FAILED
     assert "refused the integration token" in export.job.error
-    assert "secret_wrong" not in export.job.error and fake.pages == {}
+    assert TOKEN not in export.job.error and fake.pages == {}
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/adstudio/analyses/{finished.pk}/").content.decode()
+    assert "Notion: Failed" in page and "Notion: Queued" not in page  # issue 19
 
 
 def test_a_moodboard_exports_with_its_notes_as_captions(user, finished, settings, run_jobs):
@@ -101,15 +106,42 @@ def test_a_moodboard_exports_with_its_notes_as_captions(user, finished, settings
     assert caption == "hero frame"
 
 
-def test_the_token_is_kept_when_settings_are_saved_without_a_new_one(user, db):
-    services.notion_settings_save(user=user, token="secret_abcdefghijkl", database_id="a" * 32)
-    row = services.notion_settings_save(user=user, token="", database_id="b" * 32)
-    assert row.token == "secret_abcdefghijkl" and row.database_id == "b" * 32
+def test_the_token_is_kept_when_settings_are_saved_without_a_new_one(user, notion):
+    notion.token = "secret_abcdefghijkl"
+    services.notion_settings_save(user=user, token="secret_abcdefghijkl",
+                                  database_id=notion.database_id)
+    row = services.notion_settings_save(user=user, token="", database_id=notion.database_id)
+    assert row.token == "secret_abcdefghijkl" and row.database_id == notion.database_id
     assert "abcdefghijkl" not in row.token_hint
 
 
-def test_a_second_export_request_while_one_is_queued_does_not_start_another(user, finished):
-    services.notion_settings_save(user=user, token=TOKEN, database_id="d" * 32)
+@pytest.mark.parametrize("token, database, field, words", [
+    ("secret_fake", None, "token", "refused the integration token"),
+    (TOKEN, "f" * 32, "database_id", "could not find the database"),
+])
+def test_settings_notion_refuses_are_not_saved_and_name_what_to_fix(user, notion, token, database,
+                                                                     field, words):
+    """Issue 19: a fake token and database id were saved without a check."""
+    with pytest.raises(ApplicationError) as refused:
+        services.notion_settings_save(user=user, token=token,
+                                      database_id=database or notion.database_id)
+    assert refused.value.extra["field"] == field and words in refused.value.message
+    assert token not in refused.value.message
+    assert not NotionSettings.objects.filter(user=user).exists()
+
+
+def test_the_settings_page_says_why_a_token_was_refused(client_user, user, notion):
+    from django.urls import reverse
+
+    page = client_user.post(reverse("adstudio:notion_settings"),
+                            {"token": "secret_fake", "database_id": notion.database_id})
+    assert page.status_code == 200 and "refused the integration token" in page.content.decode()
+    assert not NotionSettings.objects.filter(user=user).exists()
+
+
+def test_a_second_export_request_while_one_is_queued_does_not_start_another(user, finished,
+                                                                              notion):
+    services.notion_settings_save(user=user, token=TOKEN, database_id=notion.database_id)
     first = services.notion_export_start(owner=user, analysis=finished)
     second = services.notion_export_start(owner=user, analysis=finished)
     assert second.pk == first.pk and second.job_id == first.job_id
@@ -117,12 +149,12 @@ def test_a_second_export_request_while_one_is_queued_does_not_start_another(user
 
 
 def test_cancelling_a_queued_export_reads_cancelled_and_a_new_export_can_start(user, finished,
-                                                                               run_jobs):
+                                                                               run_jobs, notion):
     from rest_framework.test import APIClient
 
     from apps.core.jobs import job_cancel
 
-    services.notion_settings_save(user=user, token=TOKEN, database_id="d" * 32)
+    services.notion_settings_save(user=user, token=TOKEN, database_id=notion.database_id)
     export = services.notion_export_start(owner=user, analysis=finished)
     assert job_cancel(job=export.job) is True
     run_jobs()

@@ -112,9 +112,10 @@ def test_moodboard_pages_add_move_annotate_and_download(client_user, user, done)
     assert response["Content-Type"] == "image/png" and response.content[:4] == b"\x89PNG"
 
 
-def test_notion_settings_never_show_the_token_back(client_user, user, media):
+def test_notion_settings_never_show_the_token_back(client_user, user, media, notion):
+    notion.token = "secret_ABCDEFGHIJKLMNOP"
     client_user.post(reverse("adstudio:notion_settings"), {
-        "token": "secret_ABCDEFGHIJKLMNOP", "database_id": "a" * 32})
+        "token": "secret_ABCDEFGHIJKLMNOP", "database_id": notion.database_id})
     page = client_user.get(reverse("adstudio:notion_settings")).content.decode()
     assert "secret_ABCDEFGHIJKLMNOP" not in page and "MNOP" in page
     assert user.adstudio_notion.token == "secret_ABCDEFGHIJKLMNOP"
@@ -150,12 +151,14 @@ def test_text_search_stems_words_and_ranks_scenes(user, done):
     assert list(selectors.scene_search(user=user, text="volcano")) == []
 
 
-def test_the_admin_lists_every_adstudio_model_without_showing_tokens(client, staff_user, done):
+def test_the_admin_lists_every_adstudio_model_without_showing_tokens(client, staff_user, done,
+                                                                    notion):
     from django.contrib.auth.models import Permission
 
     staff_user.user_permissions.set(Permission.objects.filter(content_type__app_label="adstudio"))
+    notion.token = "secret_supersecretvalue"
     services.notion_settings_save(user=done.owner, token="secret_supersecretvalue",
-                                  database_id="c" * 32)
+                                  database_id=notion.database_id)
     client.force_login(staff_user)
     for model in ["video", "analysis", "scenegroup", "tag", "moodboard", "notionsettings",
                   "notionexport"]:

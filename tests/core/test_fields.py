@@ -21,9 +21,8 @@ def test_a_secret_under_another_key_is_refused_clearly(settings):
 @pytest.mark.django_db
 def test_the_notion_token_is_encrypted_in_the_database(user):
     from apps.adstudio.models import NotionSettings
-    from apps.adstudio.services.notion import notion_settings_save
 
-    notion_settings_save(user=user, token="secret_notion_token_value", database_id="a" * 32)
+    NotionSettings.objects.create(user=user, token="secret_notion_token_value", database_id="a" * 32)
     with connection.cursor() as cursor:
         cursor.execute("select token from adstudio_notionsettings where user_id = %s", [user.pk])
         raw = cursor.fetchone()[0]

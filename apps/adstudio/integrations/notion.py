@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -39,7 +40,12 @@ PROPERTIES = {"Kind": {"select": {}}, "Source": {"url": {}}, "Duration (s)": {"n
 
 
 class NotionError(Exception):
-    """The export failed; the message is for the user (never contains the token)."""
+    """The export failed; the message is for the user (never contains the token). ``field``
+    names the setting to fix ("token" or "database_id") when Notion's answer says which."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -77,12 +83,21 @@ class _Paced:
             self.count += 1
 
 
+def notion_database_check(config: NotionConfig) -> str:
+    """Ask Notion for the configured database (one request); returns its title. Raises
+    ``NotionError`` (with ``field``) when the token is refused or the database is not shared."""
+    call = _Paced(config)
+    with _errors_explained():
+        db = call(call.client.databases.retrieve, config.database_id)
+    return "".join(part.get("plain_text", "") for part in db.get("title") or []) or "Untitled"
+
+
 def notion_export(config: NotionConfig, doc: dict, *, page_id: str | None = None,
                   progress: Callable[[int, int, str], None] | None = None) -> dict:
     """Create or update the document's page; raises ``NotionError`` with a clear reason."""
     call = _Paced(config)
     note = progress or (lambda done, total, text="": None)
-    try:
+    with _errors_explained():
         parent, title_name = _schema(call, config.database_id)
         props = _properties(doc, title_name)
         page = _page_upsert(call, parent, props, page_id)
@@ -91,17 +106,24 @@ def notion_export(config: NotionConfig, doc: dict, *, page_id: str | None = None
             call(call.client.blocks.children.append, page["id"],
                  children=children[k:k + CHILDREN_LIMIT])
             note(min(k + CHILDREN_LIMIT, len(children)), len(children), "")
+    return {"page_id": page["id"], "url": page.get("url", ""), "requests": call.count}
+
+
+@contextmanager
+def _errors_explained():
+    """Turn the client's errors into ``NotionError`` with a message a user can act on."""
+    try:
+        yield
     except APIResponseError as exc:
-        raise NotionError(_explain(exc)) from exc
+        raise NotionError(_explain(exc), field=_FIELD_OF.get(exc.code)) from exc
     except RequestTimeoutError as exc:
-        raise NotionError("Notion did not answer in time; try the export again.") from exc
+        raise NotionError("Notion did not answer in time; try again.") from exc
     except httpx.HTTPError as exc:
         if refused_by_guard(exc):
             raise NotionError("Notion's address is private or local, which outbound connections "
                               "may not reach; an operator can allow it with NET_ALLOW_HOSTS.") \
                 from exc
         raise NotionError(f"Notion could not be reached ({type(exc).__name__}).") from exc
-    return {"page_id": page["id"], "url": page.get("url", ""), "requests": call.count}
 
 
 def _schema(call: _Paced, database_id: str) -> tuple[dict, str]:
@@ -189,6 +211,10 @@ def _upload(call: _Paced, data: bytes, name: str) -> str:
                    content_type="image/jpeg")
     call(call.client.file_uploads.send, created["id"], file=(name, data, "image/jpeg"))
     return created["id"]
+
+
+_FIELD_OF = {APIErrorCode.Unauthorized: "token", APIErrorCode.ObjectNotFound: "database_id",
+             APIErrorCode.RestrictedResource: "database_id"}
 
 
 def _explain(exc: APIResponseError) -> str:

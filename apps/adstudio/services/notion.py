@@ -4,7 +4,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from apps.adstudio.integrations.notion import NotionConfig, NotionError, notion_export
+from apps.adstudio.integrations.notion import (NotionConfig, NotionError, notion_database_check,
+                                               notion_export)
 from apps.adstudio.models import Analysis, Moodboard, NotionExport, NotionSettings
 from apps.core.errors import ApplicationError
 from apps.core.jobs import JobFailed, job_enqueue
@@ -13,9 +14,12 @@ JOB_KIND = "adstudio.notion_export"
 MAX_KEYFRAMES = 40  # images uploaded per page: Notion pages stay readable, exports stay fast
 
 
-@transaction.atomic
 def notion_settings_save(*, user, token: str = "", database_id: str) -> NotionSettings:
-    """Save the user's database id and (when given) a new token; a blank token keeps the old."""
+    """Save the user's database id and (when given) a new token; a blank token keeps the old.
+
+    Notion is asked for the database first, so a wrong token or an unshared database is refused
+    here (ApplicationError naming the field) instead of failing the first export.
+    """
     database_id = (database_id or "").strip().replace("-", "")
     if not database_id.isalnum() or len(database_id) > 64:
         raise ApplicationError("The database id should be the 32 letters and digits from the "
@@ -24,13 +28,26 @@ def notion_settings_save(*, user, token: str = "", database_id: str) -> NotionSe
     token = (token or "").strip()
     if not token and current is None:
         raise ApplicationError("Paste the integration token.", extra={"field": "token"})
-    row = current or NotionSettings(user=user)
-    row.database_id = database_id
-    if token:
-        row.token = token
-    row.full_clean()
-    row.save()
+    try:
+        notion_database_check(_config(token or current.token, database_id))
+    except NotionError as exc:
+        raise ApplicationError(f"Not saved: {exc}", code="notion_refused",
+                               extra={"field": exc.field}) from exc
+    with transaction.atomic():
+        row = NotionSettings.objects.select_for_update().filter(user=user).first() \
+            or NotionSettings(user=user)
+        row.database_id = database_id
+        if token:
+            row.token = token
+        row.full_clean()
+        row.save()
     return row
+
+
+def _config(token: str, database_id: str) -> NotionConfig:
+    return NotionConfig(token=token, database_id=database_id,
+                        base_url=settings.ADSTUDIO_NOTION_BASE_URL,
+                        min_interval=settings.ADSTUDIO_NOTION_MIN_INTERVAL)
 
 
 @transaction.atomic
@@ -72,9 +89,7 @@ def notion_export_run(*, export: NotionExport, progress) -> dict:
     progress(0, 3, "Preparing the page")
     doc = analysis_document(export.analysis) if export.analysis else moodboard_document(
         export.moodboard)
-    config = NotionConfig(token=conf.token, database_id=conf.database_id,
-                          base_url=settings.ADSTUDIO_NOTION_BASE_URL,
-                          min_interval=settings.ADSTUDIO_NOTION_MIN_INTERVAL)
+    config = _config(conf.token, conf.database_id)
     progress(1, 3, "Sending to Notion")
     try:
         result = notion_export(config, doc, page_id=export.page_id or None)
