@@ -24,3 +24,14 @@ def test_a_job_whose_target_is_gone_is_still_listed(client_user, user):
     movie.delete()
     listing = client_user.get("/jobs/")
     assert listing.status_code == 200 and "Poster download" in listing.content.decode()
+
+
+def test_the_favicon_is_there(client):
+    """Issue 19: /favicon.ico was a 404 on every page load."""
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon"' in client.get("/").content.decode()
