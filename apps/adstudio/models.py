@@ -185,6 +185,9 @@ class NotionSettings(BaseModel):
     token = EncryptedCharField(max_length=800)
     database_id = models.CharField(max_length=100)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "Notion settings"
+
     def __str__(self):
         return f"Notion settings of {self.user}"
 
