@@ -52,10 +52,16 @@ def _movie_clean(movie: Movie) -> None:
     _clean(movie)
 
 
+EDITORS_ONLY = "Only the person who added this movie or a curator may change it."
+
+
+def movie_editable_by(*, movie: Movie, user) -> bool:
+    return user.is_authenticated and (movie.created_by_id == user.pk or user_is_curator(user))
+
+
 def _require_editor(*, movie: Movie, user) -> None:
-    if not (user.is_authenticated and (movie.created_by_id == user.pk or user_is_curator(user))):
-        raise ApplicationError("Only the person who added this movie or a curator may change it.",
-                               code="forbidden", status=403)
+    if not movie_editable_by(movie=movie, user=user):
+        raise ApplicationError(EDITORS_ONLY, code="forbidden", status=403)
 
 
 def genre_get_or_create(*, name: str) -> Genre:

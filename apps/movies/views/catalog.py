@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
@@ -52,8 +52,7 @@ def movie_detail(request, pk, review_form=None, status=200):
         "movie": movie, "summary": summary, "chart": distribution_chart(summary["distribution"]),
         "page_obj": reviews, "my_review": mine, "placeholder": placeholder_colors(movie.title),
         "review_form": review_form or ReviewForm(initial={"text": mine.text} if mine else None),
-        "can_edit": request.user.is_authenticated and (movie.created_by_id == request.user.pk
-                                                       or user_is_curator(request.user)),
+        "can_edit": services.movie_editable_by(movie=movie, user=request.user),
     }, status=status)
 
 
@@ -79,6 +78,8 @@ def movie_create(request):
 @login_required
 def movie_update(request, pk):
     movie = selectors.movie_get(pk=pk)
+    if not services.movie_editable_by(movie=movie, user=request.user):
+        raise PermissionDenied(services.EDITORS_ONLY)  # before the form, not after Save
     initial = {"title": movie.title, "original_title": movie.original_title, "release_date": movie.release_date,
                "director": movie.director, "runtime_minutes": movie.runtime_minutes, "plot": movie.plot,
                "genres": list(movie.genres.all()), "poster_url": movie.poster_url}
