@@ -73,6 +73,8 @@ def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(
     panel = client.get(reverse("movies:genres_panel", args=[movie.pk]))
     assert b"Suggest genres" in panel.content, panel.content.decode()
     assert rows[0].genre_name.encode() in panel.content, panel.content.decode()
+    html = panel.content.decode()  # issue 19: a legend for the word colours, a way to the research
+    assert "words push toward the genre" in html and reverse("movies:genres_research") in html
     target = rows[0]
     resp = client.post(reverse("movies:genres_suggestion_decide", args=[target.pk, "accept"]))
     assert resp.status_code == 302
