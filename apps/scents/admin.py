@@ -50,8 +50,8 @@ class RecipeIngredientInline(admin.TabularInline):
 class RecipeAdmin(admin.ModelAdmin):
     """Read-only: recipes come from the composer, which guarantees their constraints."""
 
-    list_display = ["scene", "concentration", "confidence", "model_version", "created_at"]
-    list_filter = ["concentration", "model_version"]
+    list_display = ["scene", "concentration", "confidence", "understood", "model_version", "created_at"]
+    list_filter = ["understood", "concentration", "model_version"]
     inlines = [RecipeIngredientInline]
     readonly_fields = [f.name for f in Recipe._meta.fields]
 

@@ -97,6 +97,8 @@ class Recipe(BaseModel):
     longevity_hours = models.FloatField()
     season = models.CharField(max_length=20, choices=_choices(SEASONS))
     confidence = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
+    understood = models.BooleanField(default=True, help_text="False: the description did not read as a scene "
+                                                             "(gibberish, off-topic text); the recipe is a guess.")
     profile = models.JSONField(default=dict, help_text="Predicted share of each family.")
     families = models.JSONField(default=dict, help_text="Share of each family in the formula.")
     explanation = models.JSONField(default=dict, blank=True)

@@ -2,6 +2,7 @@
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from apps.scents.ml.scene_check import NOT_A_SCENE
 from apps.scents.ml.vocab import FAMILIES, TIERS
 
 # Colours follow the wheel: florals pink, ambers orange-brown, woods brown-green, fresh blues/greens.
@@ -20,7 +21,8 @@ def recipe_context(source):
         lines = [dict(i) for i in rec["ingredients"]]
         base = {"families": rec["families"], "concentration": rec["concentration"],
                 "longevity_hours": rec["longevity_hours"], "season": rec["season"],
-                "confidence": source["confidence"], "profile": source.get("profile", {}),
+                "confidence": source["confidence"], "understood": source.get("understood", True),
+                "profile": source.get("profile", {}),
                 "explanation": source.get("explanation", {}), "model_version": source["model_version"],
                 "impact": source.get("impact", {})}
     else:
@@ -34,7 +36,7 @@ def recipe_context(source):
         total = sum(impact.values()) or 1.0
         base = {"families": source.families, "concentration": source.concentration,
                 "longevity_hours": source.longevity_hours, "season": source.season,
-                "confidence": source.confidence, "profile": source.profile,
+                "confidence": source.confidence, "understood": source.understood, "profile": source.profile,
                 "explanation": source.explanation, "model_version": source.model_version,
                 "impact": {f: v / total for f, v in sorted(impact.items(), key=lambda kv: -kv[1])}}
     for line in lines:
@@ -42,6 +44,7 @@ def recipe_context(source):
     tiers = {t: round(sum(x["percent"] for x in lines if x["tier"] == t), 2) for t in TIERS}
     profile_top = sorted(base["profile"].items(), key=lambda kv: -kv[1])[:5]
     base.update(lines=lines, tiers=tiers, confidence_percent=round(100 * base["confidence"]),
+                notice="" if base["understood"] else NOT_A_SCENE,
                 profile_top=[{"family": f, "share": round(100 * s, 1), "colour": FAMILY_COLOURS[f]} for f, s in profile_top],
                 family_rows=[{"family": f, "share": round(100 * s, 1), "colour": FAMILY_COLOURS.get(f, "#999")}
                              for f, s in base["families"].items()],

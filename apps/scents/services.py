@@ -152,7 +152,8 @@ def _recipe_store(*, scene, user, result) -> Recipe:
     recipe = Recipe(scene=scene, created_by=user, input_key=result["cache_key"],
                     model_version=result["model_version"], concentration=rec["concentration"],
                     longevity_hours=rec["longevity_hours"], season=rec["season"],
-                    confidence=result["confidence"], profile=result["profile"], families=rec["families"],
+                    confidence=result["confidence"], understood=result["understood"], profile=result["profile"],
+                    families=rec["families"],
                     explanation=result.get("explanation", {}))
     recipe.full_clean()
     recipe.save()

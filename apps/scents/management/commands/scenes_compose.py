@@ -2,7 +2,8 @@
 
 One output line per input line, in order:
   {"id", "recipe": {"ingredients": [...], "families", "concentration", "longevity_hours", "season"},
-   "confidence", "model_version"}
+   "confidence", "understood", "notice", "model_version"}
+`understood` is false (and `notice` says what to add) when the description did not read as a scene.
 A line that cannot be composed (bad JSON, empty description, unknown genre...) gets
   {"id", "error": {"field", "detail"}} so nothing is silently dropped.
 """
@@ -36,8 +37,8 @@ def _parse(lineno, raw):
 
 def _compose_chunk(cleaned):
     results = _WORKER_ENGINE.compose_many(cleaned, explain=False)
-    return [{"recipe": r["recipe"], "confidence": r["confidence"], "model_version": r["model_version"]}
-            for r in results]
+    return [{"recipe": r["recipe"], "confidence": r["confidence"], "understood": r["understood"],
+             "notice": r["notice"], "model_version": r["model_version"]} for r in results]
 
 
 class Command(BaseCommand):

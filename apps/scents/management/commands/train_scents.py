@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from apps.core.registry import manifest_write_entry
+from apps.core.registry import manifest_read, manifest_write_entry
 from apps.scents.ml.pipeline import PROFILE_MODEL_NAME
-from apps.scents.ml.train import train_scents
+from apps.scents.ml.train import refit_scene_check, train_scents
 
 
 class Command(BaseCommand):
@@ -34,9 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--student-epochs", type=int, default=None)
         parser.add_argument("--out", default="", help="write the artifact here and leave the manifest alone "
                                                       "(candidates; default: models_store + manifest entry)")
+        parser.add_argument("--refit-scene-check", action="store_true",
+                            help="fit only the scene check (\"did this read as a scene?\") of the deployed model; "
+                                 "its student and ensemble stay as they are")
 
     def handle(self, *args, **opts):
         out = Path(opts["out"] or Path(settings.MODELS_STORE) / "scents-profile.npz")
+        if opts["refit_scene_check"]:
+            return self._refit_scene_check(out, opts)
         student_kwargs = {"epochs": opts["student_epochs"]} if opts["student_epochs"] else None
         version, digest, metrics = train_scents(
             out_path=out, per_archetype=opts["per_archetype"], per_concept=opts["per_concept"],
@@ -57,6 +62,27 @@ class Command(BaseCommand):
                                                             ensure_ascii=False), encoding="utf-8")
         self.stdout.write(json.dumps({"version": version, "heldout_test": metrics["heldout_test"],
                                       "handwritten": metrics["handwritten"]}, ensure_ascii=False))
+
+    def _refit_scene_check(self, out, opts):
+        entry = manifest_read()["models"].get(PROFILE_MODEL_NAME)
+        if entry is None:
+            raise CommandError("No scent model is deployed: run `python manage.py train_scents` first.")
+        try:
+            version, digest, check = refit_scene_check(
+                artifact=Path(settings.MODELS_STORE) / entry["path"], out_path=out, per_archetype=opts["per_archetype"],
+                per_concept=opts["per_concept"], seed=opts["seed"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        base, data = entry["command"].split(" && ")[0], entry["data"].split("; scene check:")[0]
+        entry = dict(entry, version=version, path=out.name, sha256=digest,
+                     metrics=dict(entry["metrics"], scene_check=check),
+                     command=f"{base} && python manage.py train_scents --refit-scene-check",
+                     data=data + "; scene check: devtext.py rule-made scenes and non-scenes, held-out "
+                                 "junk apps/scents/data/scene_check_eval.jsonl for evaluation only",
+                     created_at=datetime.now(timezone.utc).isoformat())
+        if not opts["out"]:
+            manifest_write_entry(PROFILE_MODEL_NAME, entry)
+        self.stdout.write(json.dumps({"version": version, "scene_check": check}, ensure_ascii=False))
 
     @staticmethod
     def _data_note(opts):
