@@ -1,9 +1,11 @@
 """The analysis of one local video file, start to finish, as plain data. No ORM here.
 
 Stages (each reports progress): probe -> decode at analysis size (shot features + motion) ->
-shots -> keyframes (one decode pass that picks only the chosen frames, full size) -> labels and
-embeddings (EfficientNet-Lite0) -> scenes -> per-scene look (palette, metrics, faces) and the
-provider's reading. The Django service stores the returned dict; nothing here writes anywhere.
+shots -> keyframes (one decode pass that picks only the chosen frames, full size) -> vocabulary
+tags (EfficientNet-Lite0 classes, faces and measurements, see ml/vocabulary.py), embeddings and
+shot attributes (scale, camera motion, light, palette) -> scenes -> per-scene look (palette,
+metrics) and the provider's reading. The Django service stores the returned dict; nothing here
+writes anywhere.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .ml.look import face_count, image_metrics, palette_extract
+from .ml.attributes import shot_attributes
+from .ml.look import faces_find, image_metrics, palette_extract
 from .ml.scenes import SceneParams, scenes_group
+from .ml.vocabulary import frame_signals, tags_decide
 from .providers import scene_read
 from .video.detect import features_from_file
 from .video.features import FrameFeatures
@@ -60,8 +64,8 @@ def video_analyse(path: Path, *, model, options: PipelineOptions = PipelineOptio
     shots = _shots(path, info, features, spans, kinds)
     progress(3, len(STAGES), "Tagging keyframes")
     images = [s.pop("_image") for s in shots]
-    for shot, pred in zip(shots, model.predict(images)):
-        shot["labels"], shot["embedding"] = pred.labels, pred.embedding
+    for shot, image, pred in zip(shots, images, model.predict(images)):
+        _describe_shot(shot, image, pred, model.names, features)
     progress(4, len(STAGES), "Grouping shots into scenes")
     groups = scenes_group(np.stack([s["embedding"] for s in shots]),
                           [(s["start"], s["end"]) for s in shots],
@@ -88,6 +92,16 @@ def _features(path: Path, info: VideoInfo) -> FrameFeatures:
             f"Only {features.count} of about {info.frames_estimate} frames could be decoded; "
             "the file looks truncated or damaged.")
     return features
+
+
+def _describe_shot(shot: dict, image, pred, names: list[str], features: FrameFeatures) -> None:
+    """The shot's vocabulary tags, embedding and attributes (faces are found once for both)."""
+    faces = faces_find(image)
+    signals = frame_signals(image, pred.probs, names, faces)
+    shot["labels"], shot["embedding"] = tags_decide(signals), pred.embedding
+    shot["attributes"] = shot_attributes(
+        image=image, faces=faces, grey=features.gray[shot["first"]:shot["last"] + 1],
+        fps=features.fps, signals=signals)
 
 
 def keyframe_pick(features: FrameFeatures, first: int, last: int) -> int:
@@ -141,7 +155,7 @@ def _scene(index: int, group: list[int], shots: list[dict], images: list, option
     pics = [images[i] for i in chosen]
     metrics = image_metrics(pics)
     metrics["motion"] = round(float(np.mean([s["motion"] for s in members])), 3)
-    metrics["faces"] = max(face_count(p) for p in pics)
+    metrics["faces"] = max(s["attributes"]["faces"] for s in members)
     labels = _labels(members)
     palette = palette_extract(pics)
     duration = members[-1]["end"] - members[0]["start"]
@@ -163,11 +177,10 @@ def _spread(items: list[int], k: int) -> list[int]:
     return [items[i] for i in idx]
 
 
-def _labels(shots: list[dict], top: int = 8) -> list[tuple[str, float]]:
-    """Scene labels: each label's probability averaged over the scene's shots."""
-    sums: dict[str, float] = {}
+def _labels(shots: list[dict]) -> list[tuple[str, float]]:
+    """Scene tags: every vocabulary tag one of its shots has, at its best confidence."""
+    best: dict[str, float] = {}
     for shot in shots:
         for name, p in shot["labels"]:
-            sums[name] = sums.get(name, 0.0) + p
-    ranked = sorted(((n, s / len(shots)) for n, s in sums.items()), key=lambda x: -x[1])
-    return [(n, round(p, 4)) for n, p in ranked[:top]]
+            best[name] = max(best.get(name, 0.0), p)
+    return sorted(best.items(), key=lambda x: -x[1])

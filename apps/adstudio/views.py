@@ -127,10 +127,16 @@ def shot_similar(request, pk):
 @login_required
 def search(request):
     tag, text = request.GET.get("tag", "").strip(), request.GET.get("q", "").strip()
-    scenes = selectors.scene_search(user=request.user, tag=tag, text=text) if (tag or text) \
-        else None
+    colour = request.GET.get("colour", "").strip()
+    scenes, error = None, ""
+    if tag or text or colour:
+        try:
+            scenes = selectors.scene_search(user=request.user, tag=tag, text=text,
+                                            colour=colour)[:60]
+        except ApplicationError as exc:
+            error = exc.message
     return render(request, "adstudio/search.html", {
-        "tag": tag, "q": text, "scenes": scenes[:60] if scenes is not None else None,
+        "tag": tag, "q": text, "colour": colour, "error": error, "scenes": scenes,
         "tags": selectors.tag_names(user=request.user)})
 
 

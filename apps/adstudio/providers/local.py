@@ -1,21 +1,22 @@
 """The offline provider: a reading built from what the local models measured.
 
 No network and no language model: mood and style come from brightness, saturation, contrast and
-motion; objects are the ImageNet labels EfficientNet-Lite0 was reasonably sure of; colours are
-the palette's colour words; the description is a sentence assembled from those facts.
+motion; objects are the scene's vocabulary tags (``ml/vocabulary.py``: people, animals, sky...,
+never a raw ImageNet class); colours are the palette's colour words; the description is a
+sentence assembled from those facts.
 """
 from __future__ import annotations
 
 from apps.adstudio.ml.look import colour_name
+from apps.adstudio.ml.vocabulary import KIND
 
 NAME = "local"
-LABEL_MIN = 0.08
 
 
 def analyse(scene: dict, **_: object) -> dict:
     local = scene.get("local", {})
     metrics = local.get("metrics", {})
-    objects = [name for name, p in local.get("labels", []) if p >= LABEL_MIN][:6]
+    objects = [name for name, _ in local.get("labels", []) if name in KIND][:6]
     colours = _unique(colour_name(c["hex"]) for c in local.get("palette", []))[:5]
     mood, style = _mood(metrics), _style(metrics)
     return {

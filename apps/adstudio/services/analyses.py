@@ -3,6 +3,8 @@
 The analysis's state is its job's: the job body raises for bad input, `analysis_finished` (the
 job's on_finish) removes what a run that did not succeed left behind.
 """
+from collections import Counter
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -10,9 +12,11 @@ from django.db import transaction
 
 from apps.adstudio.integrations.ytdlp import DownloadFailed
 from apps.adstudio.ml.vision import image_model_get, model_version
+from apps.adstudio.ml.vocabulary import KIND as VOCABULARY_KIND
 from apps.adstudio.models import Analysis, Provider, SceneGroup, Shot, Tag, Video
 from apps.adstudio.pipeline import STAGES, PipelineOptions, video_analyse
 from apps.adstudio.providers import ProviderError, providers_enabled
+from apps.adstudio.services.search import scene_embeddings_update
 from apps.adstudio.services.storage import local_path, workspace
 from apps.adstudio.services.videos import video_create_from_upload, video_fetch
 from apps.adstudio.video.probe import VideoRejected
@@ -81,6 +85,7 @@ def analysis_run(*, analysis: Analysis, progress) -> dict:
             result = _compute(analysis, progress)
             progress(TOTAL_STAGES - 1, TOTAL_STAGES, "Saving shots, scenes and tags")
             _save_results(analysis, result)
+        scene_embeddings_update(analysis=analysis, missing_only=True)  # copied ones are kept
     except USER_ERRORS as exc:
         raise JobFailed(str(exc)) from exc
     progress(TOTAL_STAGES, TOTAL_STAGES, "Done")
@@ -169,7 +174,7 @@ def _shot_row(analysis, s: dict, name: str, scene) -> Shot:
                 last_frame=s["last"], start=s["start"], end=s["end"], cut_in=s["cut_in"],
                 keyframe_frame=s["keyframe"], keyframe=name, motion=s["motion"],
                 labels=[[n, round(p, 4)] for n, p in s["labels"]],
-                embedding=s["embedding"].tolist())
+                attributes=s["attributes"], embedding=s["embedding"].tolist())
 
 
 def _tag_rows(analysis, scenes: list[SceneGroup], data: list[dict]) -> list[Tag]:
@@ -184,9 +189,8 @@ def _tag_rows(analysis, scenes: list[SceneGroup], data: list[dict]) -> list[Tag]
                 rows.append(Tag(analysis=analysis, scene=scene, name=name, kind=kind,
                                 source=source, confidence=confidence))
 
-        for name, p in sc["labels"]:
-            if p >= 0.05:
-                add(name, Tag.Kind.OBJECT, Provider.LOCAL, round(p, 4))
+        for name, p in sc["labels"]:  # vocabulary tags, already past their thresholds
+            add(name, VOCABULARY_KIND[name], Provider.LOCAL, round(p, 4))
         reading, source = sc["reading"], analysis.provider
         for name in reading.get("objects", []):
             add(name, Tag.Kind.OBJECT, source)
@@ -206,7 +210,9 @@ def _summary(result: dict) -> dict:
     first = result["scenes"][0] if result["scenes"] else {}
     return {"shots": len(result["shots"]), "scenes": len(result["scenes"]),
             "top_tags": [n for n, _ in top], "palette": [c["hex"] for c in first.get("palette",
-                                                                                     [])]}
+                                                                                     [])],
+            "shot_scales": dict(Counter(s["attributes"]["scale"] for s in result["shots"])),
+            "camera": dict(Counter(s["attributes"]["camera"] for s in result["shots"]))}
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Moodboards: keyframes collected from any of the owner's analyses, ordered and annotated."""
+import functools
 import io
-import textwrap
+from importlib import metadata
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -128,7 +129,9 @@ def moodboard_collage_render(*, owner, moodboard: Moodboard) -> bytes:
     tile_h = max(t.height for t in tiles)
     sheet = Image.new("RGB", (COLLAGE_COLUMNS * TILE_WIDTH, 56 + rows * tile_h), "white")
     draw = ImageDraw.Draw(sheet)
-    draw.text((12, 16), moodboard.title[:90], fill="black", font=_font(22))
+    title_font = collage_font(22)
+    draw.text((12, 16), "".join(_lines(moodboard.title, title_font, sheet.width - 24, 1)),
+              fill="black", font=title_font)
     for k, tile in enumerate(tiles):
         row, col = divmod(k, COLLAGE_COLUMNS)
         sheet.paste(tile, (col * TILE_WIDTH, 56 + row * tile_h))
@@ -144,15 +147,46 @@ def _tile(item: MoodboardItem) -> Image.Image:
     frame = frame.resize((inner, max(1, round(frame.height * inner / frame.width))))
     tile = Image.new("RGB", (TILE_WIDTH, frame.height + NOTE_HEIGHT + 12), "white")
     tile.paste(frame, (6, 6))
-    note = textwrap.shorten(item.note, width=90, placeholder="…") if item.note else ""
+    font = collage_font(13)
     ImageDraw.Draw(tile).multiline_text(
-        (8, frame.height + 10), "\n".join(textwrap.wrap(note, 44)[:2]), fill=(40, 40, 40),
-        font=_font(13))
+        (8, frame.height + 10), "\n".join(_lines(item.note, font, inner - 4, 2)),
+        fill=(40, 40, 40), font=font)
     return tile
 
 
-def _font(size: int):
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without scalable default font
-        return ImageFont.load_default()
+def _lines(text: str, font, width: int, limit: int) -> list[str]:
+    """``text`` wrapped to ``width`` pixels in at most ``limit`` lines, at spaces or inside a
+    word longer than a line (Korean often runs long between spaces); "…" marks a cut."""
+    lines, line = [], ""
+    for word in text.split():
+        if len(lines) > limit:
+            break
+        joined = f"{line} {word}" if line else word
+        if font.getlength(joined) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while font.getlength(line) > width and len(lines) <= limit:
+            cut = 1
+            while font.getlength(line[:cut + 1]) <= width:
+                cut += 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines += [line] if line else []
+    if len(lines) > limit:
+        last = lines[limit - 1]
+        while last and font.getlength(last + "…") > width:
+            last = last[:-1]
+        lines = lines[:limit - 1] + [last + "…"]
+    return lines
+
+
+@functools.cache
+def collage_font(size: int) -> ImageFont.FreeTypeFont:
+    """NanumGothic at ``size`` px: Hangul, Latin and typographic punctuation (PIL's default font
+    draws Korean and dashes as empty boxes). The font ships in the koreanize-matplotlib wheel,
+    found through its file list so that matplotlib, which that package imports, is not needed."""
+    font = next(f for f in metadata.files("koreanize-matplotlib") if f.name == "NanumGothic.ttf")
+    return ImageFont.truetype(str(font.locate()), size)

@@ -1,0 +1,28 @@
+"""Embed the words of finished analyses' scenes for search by meaning (backfill)."""
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.adstudio.models import Analysis
+from apps.adstudio.services.search import scene_embeddings_update
+from apps.core.models import Job
+
+
+class Command(BaseCommand):
+    help = ("Store the text embedding of every scene of finished analyses that has none "
+            "(--all: recompute them all), optionally for one user's analyses only.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", help="only this username's analyses")
+        parser.add_argument("--all", action="store_true", help="recompute existing vectors too")
+
+    def handle(self, *args, user=None, all=False, **options):
+        analyses = Analysis.objects.filter(job__status=Job.Status.SUCCEEDED).order_by("pk")
+        if user is not None:
+            if not get_user_model().objects.filter(username=user).exists():
+                raise CommandError(f"No user named {user!r}.")
+            analyses = analyses.filter(owner__username=user)
+        total = 0
+        for analysis in analyses.iterator():
+            total += scene_embeddings_update(analysis=analysis, missing_only=not all)
+        self.stdout.write(f"{total} scene{'s' if total != 1 else ''} embedded "
+                          f"in {analyses.count()} analyses.")
