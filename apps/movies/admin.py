@@ -21,8 +21,8 @@ class GenreAdmin(admin.ModelAdmin):
 class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
-    fields = ["author", "text", "sentiment", "ai_rating", "model_version"]
-    readonly_fields = ["author", "sentiment", "ai_rating", "model_version"]
+    fields = ["author", "text", "sentiment", "ai_rating", "p_opinion", "model_version"]
+    readonly_fields = ["author", "sentiment", "ai_rating", "p_opinion", "model_version"]
     show_change_link = True
 
 
@@ -61,7 +61,8 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["text", "movie__title", "author__username"]
     list_select_related = ["movie", "author"]
     autocomplete_fields = ["movie", "author"]
-    readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "model_version", "scored_at"]
+    # sentiment "none" reads "No opinion found" (its own filter choice); its rating stays empty.
+    readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "p_opinion", "model_version", "scored_at"]
     actions = ["rescore"]
 
     @admin.display(description="text")

@@ -1,18 +1,28 @@
-"""Glue between the pure sentiment code and the app: registry names, loading, warm-up.
+"""Glue between the pure sentiment code and the app: registry names, loading, warm-up, and the
+one place that turns model outputs into what a review shows (:func:`review_score`).
 
 Both language models are separate artifacts in models_store/ (``movies-sentiment-ko`` and
 ``movies-sentiment-en``); the registry caches each per process and reloads it when its manifest
-version changes. A language whose model is missing falls back to the other one.
+version changes. A language whose model is missing falls back to the other one. The "no opinion"
+detector (``movies-opinion``) is a third artifact; while it is missing, every review gets a verdict.
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from apps.core.registry import ModelUnavailable, ml_model_get, ml_model_register
-from apps.movies.ml.sentiment import LanguageModel, Prediction, SentimentPredictor, load_language_model
+from apps.movies.ml.opinion import OpinionModel, load_opinion_model
+from apps.movies.ml.sentiment import (POSITIVE, LanguageModel, Prediction, SentimentPredictor,
+                                      load_language_model)
+
+logger = logging.getLogger(__name__)
 
 MODEL_NAMES = {"ko": "movies-sentiment-ko", "en": "movies-sentiment-en"}
+OPINION_NAME = "movies-opinion"
+NO_OPINION = "none"
 
 
 def _loader(path: Path, entry: dict) -> LanguageModel:
@@ -21,6 +31,24 @@ def _loader(path: Path, entry: dict) -> LanguageModel:
 
 for _name in MODEL_NAMES.values():
     ml_model_register(_name, _loader)
+ml_model_register(OPINION_NAME, lambda path, entry: load_opinion_model(path))
+
+
+@dataclass(frozen=True)
+class ReviewScore:
+    """What a review shows: ``label`` positive / negative / none ("no opinion found", with no
+    P(positive) and no rating), ``p_opinion`` (None while no opinion model is deployed)."""
+
+    label: str
+    p_positive: float | None
+    rating: float | None
+    p_opinion: float | None
+    language: str
+    model_version: str
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "p_positive": self.p_positive, "rating": self.rating,
+                "p_opinion": self.p_opinion, "language": self.language, "model_version": self.model_version}
 
 
 def predictor_get() -> SentimentPredictor:
@@ -43,9 +71,48 @@ def sentiment_predict(texts: list[str]) -> list[Prediction]:
     return predictor_get().predict(texts)
 
 
-def warm_up() -> None:
-    """Load both models and run one prediction each (listed in settings.ML_WARMUP)."""
+def opinion_model_get() -> OpinionModel | None:
+    """The deployed "no opinion" detector, or None (logged) when there is none."""
     try:
-        predictor_get().predict(["정말 재미있는 영화", "A really good film"])
+        return ml_model_get(OPINION_NAME).obj
+    except ModelUnavailable as exc:
+        logger.warning("no opinion detector, every review gets a verdict: %s", exc)
+        return None
+
+
+def rating_agreeing(label: str, rating: float) -> float:
+    """The rating moved to the label's side of 5 (the rating regressor and the classifier are
+    separate models and disagree near the middle): positive never below 5, negative never above."""
+    return max(rating, 5.0) if label == POSITIVE else min(rating, 5.0)
+
+
+def review_score(texts: list[str], *, predictor: SentimentPredictor | None = None) -> list[ReviewScore]:
+    """Score review texts (already checked by ``review_text_clean``): sentiment, rating that
+    agrees with it, and "no opinion" where the detector finds none.
+
+    Raises ModelUnavailable when no sentiment model is trained.
+    """
+    predictions = (predictor or predictor_get()).predict(texts)
+    opinion = opinion_model_get() if texts else None
+    p_opinion = [None] * len(texts)
+    if opinion is not None:
+        from apps.core.ml.text_encoder import encoder_shared
+
+        p_opinion = [round(float(p), 4) for p in opinion.p_opinion(texts, encoder_shared().encode)]
+    return [_review_score(prediction, p, opinion) for prediction, p in zip(predictions, p_opinion)]
+
+
+def _review_score(prediction: Prediction, p_opinion: float | None, opinion: OpinionModel | None) -> ReviewScore:
+    version = f"{prediction.model_version}+{opinion.version}" if opinion else prediction.model_version
+    if opinion is not None and not opinion.has_opinion(p_opinion):
+        return ReviewScore(NO_OPINION, None, None, p_opinion, prediction.language, version)
+    return ReviewScore(prediction.label, prediction.p_positive, rating_agreeing(prediction.label, prediction.rating),
+                       p_opinion, prediction.language, version)
+
+
+def warm_up() -> None:
+    """Load the models and run one prediction (listed in settings.ML_WARMUP)."""
+    try:
+        review_score(["정말 재미있는 영화", "A really good film"])
     except ModelUnavailable:
         pass  # nothing trained yet: reviews are saved unscored and scored by a job later

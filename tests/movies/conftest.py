@@ -5,8 +5,12 @@ tests do not depend on the large artifacts in models_store/ and exercise the rea
 (manifest, sha256 check, registry cache).
 """
 
-import pytest
+import shutil
 
+import pytest
+from django.conf import settings
+
+from apps.core.registry import manifest_read
 from apps.movies.ml.store import manifest_write
 from apps.movies.ml.train import TrainConfig, train_sentiment
 from tests.movies.test_sentiment_ml import FIXTURES, TINY, TINY_KO
@@ -27,3 +31,22 @@ def tiny_store(tmp_path_factory):
 def sentiment_models(use_models_store, tiny_store):
     """Point MODELS_STORE at the tiny models for one test."""
     return use_models_store(tiny_store)
+
+
+@pytest.fixture(scope="session")
+def tiny_store_with_opinion(tiny_store, tmp_path_factory):
+    """The tiny sentiment models plus the shipped "no opinion" detector (small: a copy of it)."""
+    store = tmp_path_factory.mktemp("models_store_opinion")
+    for name, entry in manifest_read(tiny_store)["models"].items():
+        shutil.copy(tiny_store / entry["path"], store / entry["path"])
+        manifest_write(store, name, entry)
+    entry = manifest_read(settings.MODELS_STORE)["models"]["movies-opinion"]
+    shutil.copy(settings.MODELS_STORE / entry["path"], store / entry["path"])
+    manifest_write(store, "movies-opinion", entry)
+    return store
+
+
+@pytest.fixture
+def review_models(use_models_store, tiny_store_with_opinion):
+    """Point MODELS_STORE at the tiny sentiment models and the shipped opinion detector."""
+    return use_models_store(tiny_store_with_opinion)

@@ -53,3 +53,37 @@ def test_an_empty_review_gets_a_message_and_nothing_is_saved(page, live_server, 
     page.click("#review-form-panel button[type=submit]")
     page.wait_for_selector("#review-form-panel .errorlist")
     assert not Review.objects.exists()
+
+
+def test_after_posting_the_review_is_listed_and_the_average_changes_without_a_reload(
+        page, live_server, log_in, user, other_user, review_models):
+    """Issue 16: the list and the average follow the post at once, and a review with no opinion
+    is listed as such and leaves the average."""
+    from apps.movies.services import review_create
+
+    movie = MovieFactory(title="Second Take")
+    theirs = review_create(movie=movie, author=other_user, text="정말 재미있고 감동적인 영화였어요 최고")
+    log_in(user)
+    page.goto(f"{live_server.url}/movies/{movie.pk}/")
+    assert page.locator("li.review").count() == 1 and "from 1 review" in page.inner_text("#rating-summary")
+    loads = []
+    page.on("load", lambda _: loads.append(1))
+
+    page.fill("#review-form-panel textarea", "A wonderful, moving film with great acting.")
+    page.click("#review-form-panel button[type=submit]")
+    page.wait_for_selector("#rating-summary:has-text('from 2 reviews')")
+    mine = Review.objects.get(author=user, movie=movie)
+    average = round((float(theirs.ai_rating) + float(mine.ai_rating)) / 2, 1)
+    assert f"{average}/10" in page.inner_text("#rating-summary .big-rating")
+    assert page.locator("li.review").count() == 2
+    assert f"AI {mine.ai_rating}/10" in page.inner_text(f"#review-{mine.pk}")
+    assert "No reviews yet" not in page.inner_text("body")
+
+    page.fill("#review-form-panel textarea", "asdf qwer")
+    page.click("#review-form-panel button[type=submit]")
+    page.wait_for_selector(f"#review-{mine.pk}:has-text('No opinion found')")
+    assert "No opinion found" in page.inner_text("#review-form-panel .review-result")
+    summary = page.inner_text("#rating-summary")
+    assert f"{theirs.ai_rating}/10" in summary and "from 1 review" in summary
+    assert "1 review with no opinion found" in summary
+    assert loads == []  # every change came by htmx, no page load

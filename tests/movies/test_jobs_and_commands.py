@@ -133,7 +133,7 @@ def test_reviews_score_writes_one_line_per_row_in_order(sentiment_models, tmp_pa
     call_command("reviews_score", "--input", str(src), "--output", str(out))
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["review_id"] for r in results] == ["r1", "r2", "r2b", "r3", "r4", "r5", "r6"]
-    assert list(results[0]) == ["review_id", "label", "p_positive", "rating", "language", "model_version"]
+    assert list(results[0]) == ["review_id", "label", "p_positive", "rating", "p_opinion", "language", "model_version"]
     assert results[0]["language"] == "ko" and results[3]["language"] == "en"
     assert all("error" in results[i] for i in (1, 2, 4, 6))
     assert results[5]["language"] == "en"  # 12,000 characters: scored (the site's limit is for new reviews)

@@ -58,6 +58,21 @@ def test_the_htmx_review_form_returns_the_ai_result_in_place(client_user, sentim
     assert Review.objects.get().model_version.startswith("en-")
 
 
+def test_the_htmx_answer_also_brings_the_review_list_and_the_new_average(client_user, other_user, sentiment_models):
+    """Out-of-band swaps: the list shows the new review and the card the new average at once."""
+    movie = MovieFactory()
+    theirs = review_create(movie=movie, author=other_user, text="최고의 영화 감동")
+    response = client_user.post(reverse("movies:review_save", args=[movie.pk]),
+                                {"text": "A wonderful film"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    mine = Review.objects.exclude(pk=theirs.pk).get()
+    average = round((float(theirs.ai_rating) + float(mine.ai_rating)) / 2, 1)
+    assert 'id="review-list" hx-swap-oob="true"' in html
+    assert 'id="rating-summary" aria-live="polite" hx-swap-oob="true"' in html
+    assert f'id="review-{mine.pk}"' in html and f'id="review-{theirs.pk}"' in html
+    assert f"{average}<span" in html and "from 2 reviews" in html and "No reviews yet" not in html
+
+
 def test_a_bad_review_keeps_the_text_and_shows_the_error(client_user, sentiment_models):
     movie = MovieFactory()
     long_text = "좋아요 " * 2000

@@ -46,15 +46,22 @@ class MovieInputSerializer(InputSerializer):
     poster_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
 
 
+# "none": the review states no readable opinion (no P(positive), no rating); "": not scored yet.
+LABELS = [*Review.Sentiment.values, ""]
+LABEL_HELP = ("positive, negative, none (no opinion found: gibberish, a fact or off-topic text; "
+              "p_positive and rating are null), or empty while not scored yet")
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField()
     rating = serializers.DecimalField(source="ai_rating", max_digits=3, decimal_places=1, coerce_to_string=False,
-                                      read_only=True)
-    label = serializers.CharField(source="sentiment", read_only=True)
+                                      read_only=True, allow_null=True,
+                                      help_text="0-10 AI rating; null for label none and while unscored")
+    label = serializers.ChoiceField(source="sentiment", choices=LABELS, read_only=True, help_text=LABEL_HELP)
 
     class Meta:
         model = Review
-        fields = ["id", "movie", "author", "text", "language", "label", "p_positive", "rating",
+        fields = ["id", "movie", "author", "text", "language", "label", "p_positive", "p_opinion", "rating",
                   "model_version", "created_at", "updated_at"]
 
 
@@ -67,10 +74,29 @@ class ReviewInputSerializer(InputSerializer):
 
 class RatingSerializer(serializers.Serializer):
     movie = serializers.IntegerField()
-    average = serializers.FloatField(allow_null=True)
-    count = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True, help_text="Mean AI rating of the rated reviews")
+    count = serializers.IntegerField(help_text="Rated reviews (those with no opinion found are left out)")
     positive = serializers.IntegerField()
+    no_opinion = serializers.IntegerField(help_text="Reviews with no opinion found (label none)")
     distribution = serializers.ListField(child=serializers.IntegerField())
+
+
+class ScoreResultSerializer(serializers.Serializer):
+    """One scored text, or ``error`` for a text that cannot be scored (the others still are)."""
+
+    index = serializers.IntegerField()
+    label = serializers.ChoiceField(choices=Review.Sentiment.values, required=False, help_text=LABEL_HELP)
+    p_positive = serializers.FloatField(allow_null=True, required=False)
+    rating = serializers.FloatField(allow_null=True, required=False)
+    p_opinion = serializers.FloatField(allow_null=True, required=False,
+                                       help_text="P(the text states an opinion); null without the detector")
+    language = serializers.CharField(required=False)
+    model_version = serializers.CharField(required=False)
+    error = serializers.CharField(required=False)
+
+
+class ScoreOutputSerializer(serializers.Serializer):
+    results = ScoreResultSerializer(many=True)
 
 
 class ScoreInputSerializer(InputSerializer):

@@ -1,6 +1,5 @@
 """REST API under /api/movies/: small write views calling services, generic reads on selectors."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -12,9 +11,9 @@ from apps.core.api.serializers import JobOutputSerializer
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
-from apps.movies.api.serializers import (GenreSerializer, MovieInputSerializer, MovieSerializer, RatingSerializer,
-                                         RescoreInputSerializer, ReviewInputSerializer, ReviewSerializer,
-                                         ScoreInputSerializer)
+from apps.movies.api.serializers import (LABELS, GenreSerializer, MovieInputSerializer, MovieSerializer,
+                                         RatingSerializer, RescoreInputSerializer, ReviewInputSerializer,
+                                         ReviewSerializer, ScoreInputSerializer, ScoreOutputSerializer)
 
 MOVIE_FILTERS = [
     OpenApiParameter("q", str, description="Text in the title or original title"),
@@ -94,14 +93,16 @@ class MovieReviewListCreateApi(generics.ListAPIView):
         movie = selectors.movie_get(pk=self.kwargs["pk"])
         return selectors.review_list(movie=movie, sentiment=self.request.query_params.get("label", ""))
 
-    @extend_schema(parameters=[OpenApiParameter("label", str, enum=["positive", "negative"])])
+    @extend_schema(parameters=[OpenApiParameter("label", str, enum=[v for v in LABELS if v],
+                                                description="Only reviews with this label")])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
     def post(self, request, pk):
         """Create the user's review of the movie; the answer holds the AI label, P(positive),
-        0-10 rating and model version. 409 when the user already reviewed the movie."""
+        0-10 rating and model version (label none: no opinion found, no rating). 409 when the
+        user already reviewed the movie."""
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         movie = selectors.movie_list().filter(pk=pk).first()
@@ -139,14 +140,14 @@ class GenreListApi(generics.ListAPIView):
 
 
 class SentimentScoreApi(APIView):
-    """Score up to 100 texts without saving anything (same model as reviews)."""
+    """Score up to 100 texts without saving anything (same models and rules as reviews)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ScoreInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ScoreInputSerializer, responses=ScoreOutputSerializer)
     def post(self, request):
         from apps.core.registry import ModelUnavailable
-        from apps.movies.scoring import sentiment_predict
+        from apps.movies.scoring import review_score
 
         data = ScoreInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -159,7 +160,7 @@ class SentimentScoreApi(APIView):
             except ApplicationError as exc:
                 results.append({"index": i, "error": exc.message})
         try:
-            predictions = sentiment_predict(list(clean.values())) if clean else []
+            predictions = review_score(list(clean.values())) if clean else []
         except ModelUnavailable as exc:
             raise ApplicationError(f"No sentiment model is available: {exc}", code="model_unavailable",
                                    status=503) from exc

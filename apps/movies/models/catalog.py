@@ -62,6 +62,8 @@ class Review(BaseModel):
     class Sentiment(models.TextChoices):
         POSITIVE = "positive", "Positive"
         NEGATIVE = "negative", "Negative"
+        # The text states no readable opinion (gibberish, a fact, off-topic): no rating either.
+        NONE = "none", "No opinion found"
 
     class Language(models.TextChoices):
         KOREAN = "ko", "Korean"
@@ -80,6 +82,10 @@ class Review(BaseModel):
         max_digits=3, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
+    # P(the text states an opinion) from the "no opinion" detector; null when none was deployed.
+    p_opinion = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
     model_version = models.CharField(max_length=100, blank=True, default="")
     scored_at = models.DateTimeField(null=True, blank=True)
 
@@ -96,3 +102,7 @@ class Review(BaseModel):
     @property
     def is_scored(self) -> bool:
         return bool(self.model_version)
+
+    @property
+    def has_no_opinion(self) -> bool:
+        return self.sentiment == self.Sentiment.NONE

@@ -42,16 +42,18 @@ def movie_get(*, pk) -> Movie:
 
 
 def movie_rating_summary(*, movie: Movie) -> dict:
-    """Average AI rating, number of scored reviews, and counts per rating bucket 0..10."""
-    scored = Review.objects.filter(movie=movie, ai_rating__isnull=False)
-    agg = scored.aggregate(avg=Avg("ai_rating"), count=Count("pk"),
-                           positive=Count("pk", filter=Q(sentiment=Review.Sentiment.POSITIVE)))
+    """Average AI rating, number of rated reviews, counts per rating bucket 0..10, and the number
+    of reviews with no opinion found (left out of the rest: they have no rating)."""
+    agg = Review.objects.filter(movie=movie).aggregate(
+        avg=Avg("ai_rating"), count=Count("pk", filter=Q(ai_rating__isnull=False)),
+        positive=Count("pk", filter=Q(sentiment=Review.Sentiment.POSITIVE)),
+        no_opinion=Count("pk", filter=Q(sentiment=Review.Sentiment.NONE)))
     buckets = [0] * 11
-    for value in scored.values_list("ai_rating", flat=True):
+    for value in Review.objects.filter(movie=movie, ai_rating__isnull=False).values_list("ai_rating", flat=True):
         buckets[min(10, int(round(float(value))))] += 1
     avg = agg["avg"]
     return {"average": round(float(avg), 1) if avg is not None else None, "count": agg["count"],
-            "positive": agg["positive"], "distribution": buckets}
+            "positive": agg["positive"], "no_opinion": agg["no_opinion"], "distribution": buckets}
 
 
 def review_list(*, movie: Movie | None = None, author=None, sentiment: str = "") -> QuerySet:

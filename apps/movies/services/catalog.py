@@ -20,7 +20,6 @@ from apps.core.errors import ApplicationError
 from apps.core.files import atomic_with_files
 from apps.core.registry import ModelUnavailable
 from apps.movies.ml.lang import detect_language, script_counts
-from apps.movies.ml.sentiment import Prediction
 from apps.movies.models import Genre, Movie, Review
 from apps.movies.services.posters import poster_image_check
 
@@ -190,25 +189,27 @@ def review_text_clean(text: str, *, max_chars: int | None = None) -> str:
     return text
 
 
-def _apply_prediction(review: Review, prediction: Prediction | None) -> None:
+def _apply_prediction(review: Review, prediction) -> None:
+    """Copy a ``scoring.ReviewScore`` (or None: unscored) onto the review's AI fields."""
     if prediction is None:
         review.language = detect_language(review.text)
-        review.sentiment, review.p_positive, review.ai_rating = "", None, None
+        review.sentiment, review.p_positive, review.ai_rating, review.p_opinion = "", None, None, None
         review.model_version, review.scored_at = "", None
         return
     review.language = prediction.language
     review.sentiment = prediction.label
     review.p_positive = prediction.p_positive
-    review.ai_rating = Decimal(str(prediction.rating)).quantize(Decimal("0.1"))
+    review.p_opinion = prediction.p_opinion
+    review.ai_rating = None if prediction.rating is None else Decimal(str(prediction.rating)).quantize(Decimal("0.1"))
     review.model_version = prediction.model_version
     review.scored_at = timezone.now()
 
 
-def _predict(texts: list[str]) -> list[Prediction] | None:
-    from apps.movies.scoring import sentiment_predict
+def _predict(texts: list[str]) -> list | None:
+    from apps.movies.scoring import review_score
 
     try:
-        return sentiment_predict(texts)
+        return review_score(texts)
     except ModelUnavailable as exc:
         logger.warning("review saved unscored: %s", exc)
         return None
@@ -221,7 +222,8 @@ def _score_later(review: Review, user) -> None:
 
 
 def review_create(*, movie: Movie, author, text: str) -> Review:
-    """Save ``author``'s review of ``movie`` scored by the sentiment model (synchronously).
+    """Save ``author``'s review of ``movie`` scored by ``scoring.review_score`` (synchronously):
+    label, P(positive) and rating, or label none with no rating when it states no opinion.
 
     Raises ApplicationError for bad text, a missing movie or a second review by the same user.
     When no model is available the review is saved unscored and a rescore job is enqueued.
@@ -278,7 +280,7 @@ def reviews_rescore(*, reviews, batch_size: int = 500, progress=None) -> dict:
 
     Raises ModelUnavailable when no model is trained. Returns counts for the job result.
     """
-    from apps.movies.scoring import sentiment_predict
+    from apps.movies.scoring import review_score
 
     ids = [r.pk for r in reviews] if isinstance(reviews, list) else list(reviews.values_list("pk", flat=True))
     done = changed = 0
@@ -287,13 +289,13 @@ def reviews_rescore(*, reviews, batch_size: int = 500, progress=None) -> dict:
         progress(0, total, f"scoring {total} reviews")
     for start in range(0, total, batch_size):
         chunk = list(Review.objects.filter(pk__in=ids[start:start + batch_size]).order_by("pk"))
-        predictions = sentiment_predict([r.text for r in chunk])
+        predictions = review_score([r.text for r in chunk])
         with transaction.atomic():
             for review, prediction in zip(chunk, predictions):
                 before = (review.sentiment, review.ai_rating, review.model_version)
                 _apply_prediction(review, prediction)
                 changed += before != (review.sentiment, review.ai_rating, review.model_version)
-                review.save(update_fields=["language", "sentiment", "p_positive", "ai_rating",
+                review.save(update_fields=["language", "sentiment", "p_positive", "p_opinion", "ai_rating",
                                            "model_version", "scored_at", "updated_at"])
         done += len(chunk)
         if progress:

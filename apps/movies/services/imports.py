@@ -62,7 +62,7 @@ def reviews_import(*, path: str, author, progress=None, max_rows: int = 200_000)
     already reviewed -> listed in ``errors``); valid rows are scored and saved in batches.
     """
     from apps.movies.services.catalog import _apply_prediction, review_text_clean
-    from apps.movies.scoring import sentiment_predict
+    from apps.movies.scoring import review_score
 
     with default_storage.open(path, "rb") as raw:
         handle = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
@@ -86,7 +86,7 @@ def reviews_import(*, path: str, author, progress=None, max_rows: int = 200_000)
     total = len(pending)
     for start in range(0, total, BATCH):
         chunk = pending[start:start + BATCH]
-        for review, prediction in zip(chunk, sentiment_predict([r.text for r in chunk])):
+        for review, prediction in zip(chunk, review_score([r.text for r in chunk])):
             _apply_prediction(review, prediction)
         with transaction.atomic():
             Review.objects.bulk_create(chunk)  # validated above; bulk keeps imports fast

