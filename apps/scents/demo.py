@@ -1,4 +1,4 @@
-"""Demo data: a handful of public scenes (English and Korean) with their recipes. Idempotent."""
+"""Demo data: a handful of shared scenes (English and Korean) with their recipes. Idempotent."""
 from django.contrib.auth import get_user_model
 
 from apps.core.errors import ApplicationError
@@ -33,7 +33,7 @@ def load(*, stdout) -> None:
         if Scene.objects.filter(owner=user, title=data["title"]).exists():
             continue
         try:
-            scene = scene_create(owner=user, **data)
+            scene = scene_create(owner=user, is_private=False, **data)  # shared on purpose: the demo
             recipe_compose(scene_pk=scene.pk, user=user)
         except ApplicationError as exc:
             stdout.write(f"scents demo: skipped {data['title']!r}: {exc.message}")

@@ -25,7 +25,8 @@ class SceneForm(forms.Form):
     weather = forms.ChoiceField(choices=_optional(WEATHERS), required=False)
     season = forms.ChoiceField(choices=_optional(SEASONS), required=False)
     place = forms.CharField(max_length=200, required=False)
-    is_private = forms.BooleanField(required=False, label="Private (only you see it)")
+    share = forms.BooleanField(required=False, label="Share with everyone",
+                               help_text="Off: only you see the scene and its recipes; you can share it later.")
 
 
 class FeedbackForm(forms.Form):
@@ -44,3 +45,9 @@ class FeedbackForm(forms.Form):
 class ProductionForm(forms.Form):
     volume_ml = forms.FloatField(min_value=1, max_value=100000, initial=50, label="Batch (ml)")
     concentration = forms.ChoiceField(choices=[(c, c) for c in CONCENTRATIONS], required=False)
+
+
+class WeighoutForm(forms.Form):
+    volume_ml = forms.FloatField(min_value=1, max_value=100000, initial=50, label="Batch of each recipe (ml)")
+    concentration = forms.ChoiceField(choices=[("", "each recipe's own")] + [(c, c) for c in CONCENTRATIONS],
+                                      required=False)

@@ -11,7 +11,9 @@ MAX_BATCH = 2000
 def compose_batch(job, progress):
     """Compose (or fetch the cached) recipe of every listed scene the job's user can see.
 
-    params: {"scene_ids": [...]}. Result: {"count", "recipes": [{"scene", "recipe"}], "skipped"}.
+    params: {"scene_ids": [...]}. Result: {"count", "created", "reused", "skipped", "recipes":
+    [{"scene", "scene_title", "recipe", "reused"}]}; `reused`: the scene already had the recipe of
+    this text and model version, so it is returned, not composed again (the batch page says so).
     Raises JobFailed when none of the scenes is visible. Each recipe is stored in its own short
     transaction, so a failure half-way keeps the recipes already composed.
     """
@@ -21,5 +23,8 @@ def compose_batch(job, progress):
         raise JobFailed("None of these scenes exists or is visible to you.")
     progress(0, len(scenes), f"composing {len(scenes)} scenes")
     recipes = recipes_compose_for(scenes=scenes, user=job.user, progress=progress)
-    return {"count": len(recipes), "skipped": len(ids) - len(scenes),
-            "recipes": [{"scene": r.scene_id, "recipe": r.pk} for r in recipes]}
+    reused = sum(r.reused for r in recipes)
+    return {"count": len(recipes), "created": len(recipes) - reused, "reused": reused,
+            "skipped": len(ids) - len(scenes),
+            "recipes": [{"scene": r.scene_id, "scene_title": r.scene.title, "recipe": r.pk, "reused": r.reused}
+                        for r in recipes]}

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from pgvector.django import HnswIndex, VectorField
 
 from apps.core.models import BaseModel
@@ -50,6 +51,7 @@ class IngredientIncompatibility(BaseModel):
     reason = models.CharField(max_length=300)
 
     class Meta:
+        verbose_name_plural = "ingredient incompatibilities"
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="scents_incompat_unique")]
 
     def __str__(self):
@@ -70,7 +72,8 @@ class Scene(BaseModel):
     weather = models.CharField(max_length=20, blank=True, default="", choices=_choices(WEATHERS))
     season = models.CharField(max_length=20, blank=True, default="", choices=_choices(SEASONS))
     place = models.CharField(max_length=200, blank=True, default="")
-    is_private = models.BooleanField(default=False, help_text="Only the owner sees a private scene.")
+    is_private = models.BooleanField(default=True, help_text="Private (the default): only the owner sees the scene "
+                                                             "and its recipes. Shared: everyone does.")
     embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
     embedding_model = models.CharField(max_length=100, blank=True, default="")
 
@@ -83,6 +86,9 @@ class Scene(BaseModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("scents:scene_detail", args=[self.pk])
 
 
 class Recipe(BaseModel):
@@ -102,13 +108,26 @@ class Recipe(BaseModel):
     profile = models.JSONField(default=dict, help_text="Predicted share of each family.")
     families = models.JSONField(default=dict, help_text="Share of each family in the formula.")
     explanation = models.JSONField(default=dict, blank=True)
+    original = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="versions",
+                                 help_text="The composed recipe this version was edited from (empty: composed).")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="The version this one was edited from.")
+    version = models.PositiveSmallIntegerField(default=1, help_text="1 = as composed; 2, 3... = edits.")
+    note = models.CharField(max_length=300, blank=True, default="", help_text="What the edit changed, in words.")
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["scene", "input_key"], name="scents_recipe_scene_input")]
+        constraints = [
+            models.UniqueConstraint(fields=["scene", "input_key"], name="scents_recipe_scene_input"),
+            models.UniqueConstraint(fields=["original", "version"], condition=models.Q(original__isnull=False),
+                                    name="scents_recipe_version_unique"),
+        ]
 
     def __str__(self):
-        return f"Recipe for {self.scene}"
+        return f"Recipe for {self.scene}" + (f" (version {self.version})" if self.version > 1 else "")
+
+    def get_absolute_url(self):
+        return reverse("scents:recipe_detail", args=[self.pk])
 
 
 class RecipeIngredient(models.Model):
@@ -124,6 +143,23 @@ class RecipeIngredient(models.Model):
 
     def __str__(self):
         return f"{self.ingredient} {self.percent} %"
+
+
+class CostTier(BaseModel):
+    """The price per kg a curator sets for one cost tier of the master (1 = cheapest, 5 = dearest);
+    recipe costs per kg come from these prices and each material's tier."""
+
+    tier = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    price_per_kg = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                       validators=[MinValueValidator(0)],
+                                       help_text="Your buying price per kg for materials of this tier; "
+                                                 "empty: not priced (costs that need it are not shown).")
+
+    class Meta:
+        ordering = ["tier"]
+
+    def __str__(self):
+        return f"Cost tier {self.tier}"
 
 
 class Feedback(BaseModel):

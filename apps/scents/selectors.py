@@ -1,10 +1,15 @@
 """Reads. Every selector returns a queryset (or rows) with its relations already fetched."""
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, Value
+from django.db.models.functions import Greatest
 from pgvector.django import CosineDistance
 
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
-from apps.scents.models import Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient, Scene
+from apps.scents.compliance import cost_per_kg
+from apps.scents.formula import FormulaLine
+from apps.scents.models import (CostTier, Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient,
+                                Scene)
 
 
 def ingredient_list(*, active_only=False, family="", tier="", query=""):
@@ -52,12 +57,14 @@ def scene_get(*, pk, user) -> Scene:
 
 
 def scene_list_similar(*, scene, limit=5, user=None):
-    """Nearest visible scenes by cosine distance on the embedding (HNSW index)."""
+    """Nearest visible scenes by cosine distance on the embedding (HNSW index), closest first;
+    `similarity` is 1 - distance, floored at 0 (shown as "85 % alike")."""
     if scene.embedding is None:
         return Scene.objects.none()
+    distance = CosineDistance("embedding", scene.embedding)
     return (Scene.objects.filter(scene_visible_filter(user)).exclude(pk=scene.pk)
             .exclude(embedding__isnull=True).select_related("owner")
-            .annotate(distance=CosineDistance("embedding", scene.embedding))
+            .annotate(distance=distance, similarity=Greatest(Value(1.0) - distance, Value(0.0)))
             .order_by("distance")[:limit])
 
 
@@ -79,6 +86,34 @@ def recipe_get(*, pk, user) -> Recipe:
     if recipe is None:
         raise ApplicationError("No such recipe, or its scene is private.", code="not_found", status=404)
     return recipe
+
+
+def recipe_versions(*, recipe, user):
+    """Every version of this recipe's family the user can see (as composed first), oldest first."""
+    root = recipe.original_id or recipe.pk
+    return recipe_list(user=user).filter(Q(pk=root) | Q(original_id=root)).order_by("version")
+
+
+def recipe_formula(recipe) -> list:
+    """The recipe's lines as `formula.FormulaLine`s (materials are Ingredient rows)."""
+    return [FormulaLine(line.ingredient, int(line.percent * 100)) for line in recipe.lines.all()]
+
+
+def incompatibility_reasons() -> dict:
+    """frozenset({name, name}) -> the reason the master gives for never pairing them."""
+    return {frozenset((p.first.name, p.second.name)): p.reason for p in ingredient_incompatibility_list()}
+
+
+def cost_prices() -> dict:
+    """Cost tier -> price per kg set by a curator (None: not priced)."""
+    prices = {tier: None for tier in range(1, 6)}
+    prices.update(CostTier.objects.values_list("tier", "price_per_kg"))
+    return prices
+
+
+def recipe_cost(recipe) -> dict:
+    """`compliance.cost_per_kg` of a recipe at the curators' prices, in settings.SCENTS_CURRENCY."""
+    return cost_per_kg(recipe_formula(recipe), cost_prices(), settings.SCENTS_CURRENCY)
 
 
 def feedback_list(*, recipe=None, user=None):

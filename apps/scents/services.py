@@ -1,5 +1,6 @@
 """Writes for the Scents area. Keyword-only `<entity>_<verb>` functions; ApplicationError for
 business-rule violations (the API handler and the views turn them into clear messages)."""
+import hashlib
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -11,15 +12,18 @@ from django.db import transaction
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.scents import engine as engine_mod
+from apps.scents.formula import FormulaLine, formula_derived, formula_problems, percent_units
 from apps.scents.ml.encoder import ENCODER_NAME, encoder_shared
 from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
 from apps.scents.ml.pipeline import PREFERENCES_NAME
 from apps.scents.ml.text import SceneInputError, model_text, scene_input_clean
+from apps.scents.ml.vocab import CONCENTRATIONS, TIERS
 from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
-from apps.scents.selectors import feedback_rows, scene_get
+from apps.scents.selectors import feedback_rows, incompatibility_reasons, recipe_formula, scene_get
 
 SCENE_FIELDS = ("description", "genre", "mood", "time_of_day", "weather", "season", "place")
 FEEDBACK_COMMENT_MAX_CHARS = 2000
+WEIGHOUT_MAX = 50
 
 
 def scene_input_validate(data: dict) -> dict:
@@ -42,8 +46,9 @@ def _title_from(description: str) -> str:
 
 @transaction.atomic
 def scene_create(*, owner, description, title="", genre="", mood="", time_of_day="", weather="",
-                 season="", place="", is_private=False, movie=None) -> Scene:
-    """Validate the input, embed the description and save a Scene owned by `owner`.
+                 season="", place="", is_private=True, movie=None) -> Scene:
+    """Validate the input, embed the description and save a Scene owned by `owner` (private
+    unless `is_private=False`: scenes are shared on purpose).
 
     Raises ApplicationError for an empty, over-long or word-less description or an unknown field value.
     """
@@ -81,6 +86,7 @@ def scene_update(*, scene: Scene, user, **changes) -> Scene:
         raise ApplicationError(f"Unknown scene fields: {', '.join(sorted(unknown))}.")
     merged = {k: changes.get(k, getattr(scene, k)) for k in SCENE_FIELDS}
     clean = scene_input_validate(merged)
+    text_changed = any(clean.get(k, "") != getattr(scene, k) for k in SCENE_FIELDS)
     for key in SCENE_FIELDS:
         setattr(scene, key, clean.get(key, ""))
     if "title" in changes:
@@ -89,7 +95,8 @@ def scene_update(*, scene: Scene, user, **changes) -> Scene:
         scene.is_private = bool(changes["is_private"])
     if "movie" in changes:
         scene.movie = changes["movie"]
-    _scene_embed(scene, clean)
+    if text_changed or scene.embedding is None:
+        _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()
     return scene
@@ -130,7 +137,10 @@ def recipe_compose(*, scene_pk, user) -> Recipe:
 
 
 def recipes_compose_for(*, scenes, user, progress=None):
-    """Recipes for many visible scenes (batch job and command); one engine call per chunk."""
+    """Recipes for many visible scenes (batch job and command); one engine call per chunk.
+
+    Each recipe carries `reused`: True when the scene already had the recipe of this input and
+    model version (it is returned, not composed again)."""
     engine = engine_mod.engine_get()
     out = []
     for start in range(0, len(scenes), 32):
@@ -147,6 +157,7 @@ def recipes_compose_for(*, scenes, user, progress=None):
 def _recipe_store(*, scene, user, result) -> Recipe:
     existing = Recipe.objects.filter(scene=scene, input_key=result["cache_key"]).first()
     if existing is not None:
+        existing.scene, existing.reused = scene, True
         return existing
     rec = result["recipe"]
     recipe = Recipe(scene=scene, created_by=user, input_key=result["cache_key"],
@@ -163,7 +174,102 @@ def _recipe_store(*, scene, user, result) -> Recipe:
                          percent=Decimal(str(x["percent"])).quantize(Decimal("0.01")), position=i)
         for i, x in enumerate(rec["ingredients"])
     ])
+    recipe.reused = False
     return recipe
+
+
+def formula_lines(lines) -> list:
+    """[(name, percent), ...] -> FormulaLines of active materials (the input of an edit or a check);
+    ApplicationError naming the line for an unknown or withdrawn material or a bad percentage."""
+    names = [name for name, _ in lines]
+    by_name = {i.name: i for i in Ingredient.objects.filter(name__in=names)}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ApplicationError(f"Not in the ingredient master: {', '.join(unknown)}.", extra={"field": "lines"})
+    withdrawn = [n for n in names if not by_name[n].active]
+    if withdrawn:
+        raise ApplicationError(f"Withdrawn from the ingredient master, remove: {', '.join(withdrawn)}.",
+                               extra={"field": "lines"})
+    out = []
+    for name, percent in lines:
+        try:
+            out.append(FormulaLine(by_name[name], percent_units(percent)))
+        except ValueError as exc:
+            raise ApplicationError(f"{name}: {exc}.", extra={"field": "lines"}) from None
+    return out
+
+
+@transaction.atomic
+def recipe_version_create(*, recipe: Recipe, user, lines, concentration=None, note="") -> Recipe:
+    """Save an edited formula as the next version of `recipe`'s family (the scene's owner or a
+    curator); the edited recipe itself never changes.
+
+    `lines`: [(material name, percent of the concentrate), ...]. The formula must pass the hard
+    constraints every composed recipe passes (ApplicationError listing each problem in
+    `extra["problems"]`); an unchanged formula is refused. Model fields (profile, confidence,
+    explanation) are the edited recipe's: they describe the scene, not the edit.
+    """
+    if recipe.scene.owner_id != user.pk and not user_is_curator(user):
+        raise ApplicationError("Only the scene's owner (or a curator) may edit its recipes.",
+                               code="permission_denied", status=403)
+    concentration = concentration or recipe.concentration
+    if concentration not in CONCENTRATIONS:
+        raise ApplicationError(f"Unknown concentration {concentration!r}; choose one of: "
+                               + ", ".join(CONCENTRATIONS) + ".", extra={"field": "concentration"})
+    formula = formula_lines(lines)
+    problems = formula_problems(formula, incompatible=incompatibility_reasons())
+    if problems:
+        raise ApplicationError("This formula cannot be saved: " + " ".join(problems),
+                               extra={"field": "lines", "problems": problems})
+    before = {(x.material.name, x.units) for x in recipe_formula(recipe)}
+    if before == {(x.material.name, x.units) for x in formula} and concentration == recipe.concentration:
+        raise ApplicationError("Nothing changed: this is the formula of the version you edited.",
+                               extra={"field": "lines"})
+    # Lock the family's first version so two saves at once get consecutive version numbers.
+    root = Recipe.objects.select_for_update().get(pk=recipe.original_id or recipe.pk)
+    version = 1 + max(Recipe.objects.filter(original=root).values_list("version", flat=True), default=1)
+    formula.sort(key=lambda x: (TIERS.index(x.material.tier), -x.units, x.material.name))
+    new = Recipe(scene=recipe.scene, created_by=user, original=root, parent=recipe, version=version,
+                 note=(note or "").strip()[:300], model_version=recipe.model_version, concentration=concentration,
+                 input_key=hashlib.sha256(f"edit:{root.pk}:{version}".encode()).hexdigest(),
+                 confidence=recipe.confidence, understood=recipe.understood, profile=recipe.profile,
+                 explanation=recipe.explanation, **formula_derived(formula, concentration))
+    new.full_clean()
+    new.save()
+    RecipeIngredient.objects.bulk_create([
+        RecipeIngredient(recipe=new, ingredient=x.material, tier=x.material.tier, percent=x.percent, position=i)
+        for i, x in enumerate(formula)])
+    return new
+
+
+def weighout_sheet(*, recipes, volume_ml, concentration=None) -> dict:
+    """One weigh-out sheet for several recipes, `volume_ml` of each (at its own concentration
+    unless `concentration` is given): grams per material per recipe, totals, alcohol.
+
+    Raises ApplicationError for no recipes, more than WEIGHOUT_MAX, or a bad volume/concentration.
+    """
+    if not recipes:
+        raise ApplicationError("Choose at least one recipe to weigh out.", extra={"field": "recipe"})
+    if len(recipes) > WEIGHOUT_MAX:
+        raise ApplicationError(f"A weigh-out sheet holds at most {WEIGHOUT_MAX} recipes (you chose "
+                               f"{len(recipes)}).", extra={"field": "recipe"})
+    sheets = [production_sheet(recipe=r, volume_ml=volume_ml, concentration=concentration) for r in recipes]
+    rows = {}
+    for k, sheet in enumerate(sheets):
+        for line in sheet["rows"]:
+            row = rows.setdefault(line["name"], {"name": line["name"], "cas": line["cas"], "tier": line["tier"],
+                                                 "grams": [0.0] * len(sheets)})
+            row["grams"][k] = line["grams"]
+    ordered = sorted(rows.values(), key=lambda r: (TIERS.index(r["tier"]), r["name"]))
+    for row in ordered:
+        row["total"] = round(sum(row["grams"]), 3)
+    return {"volume_ml": sheets[0]["volume_ml"],
+            "recipes": [{"recipe": r, "concentration": s["concentration"], "alcohol_grams": s["alcohol_grams"],
+                         "total_grams": s["total_grams"]} for r, s in zip(recipes, sheets)],
+            "rows": ordered,
+            "concentrate_grams": round(sum(s["concentrate_grams"] for s in sheets), 3),
+            "alcohol_grams": round(sum(s["alcohol_grams"] for s in sheets), 3),
+            "total_grams": round(sum(s["total_grams"] for s in sheets), 2)}
 
 
 @transaction.atomic
@@ -255,8 +361,6 @@ def production_sheet(*, recipe: Recipe, volume_ml, concentration=None) -> dict:
     Assumes a finished-product density of 0.80 g/ml (perfumer's alcohol 0.79 plus oils) and the
     concentrate share of the chosen concentration type (default: the recipe's).
     """
-    from apps.scents.ml.vocab import CONCENTRATIONS
-
     try:
         volume = float(volume_ml)
     except (TypeError, ValueError):

@@ -1,5 +1,6 @@
 """Server-rendered pages: selector -> form -> service -> message -> redirect."""
 import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.ratelimit import ratelimited
+from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
-from apps.scents import selectors, services
-from apps.scents.forms import FeedbackForm, ProductionForm, SceneForm
+from apps.core.selectors import job_get_for_user
+from apps.scents import editor, selectors, services
+from apps.scents.compliance import allergen_declaration, ifra_summary
+from apps.scents.forms import FeedbackForm, ProductionForm, SceneForm, WeighoutForm
+from apps.scents.formula import formula_compare, formula_summary
 from apps.scents.ml.vocab import FAMILIES, TIERS
 from apps.scents.presenters import recipe_context
 
@@ -41,13 +46,31 @@ def scene_detail(request, pk):
 
 
 @login_required
+@require_POST
+def scene_share(request, pk):
+    """Share a scene (and its recipes) with everyone, or make it private again."""
+    scene = _get_or_404(selectors.scene_get, pk=pk, user=request.user)
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.scene_update(scene=scene, user=request.user, is_private=not shared)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Shared: everyone can see this scene and its recipes." if shared
+                         else "Private: only you can see this scene and its recipes.")
+    return redirect("scents:scene_detail", pk=pk)
+
+
+@login_required
 @ratelimited("compose")
 def compose(request):
     form = SceneForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["is_private"] = not fields.pop("share")
         try:
-            recipe = services.scene_compose(owner=request.user, **form.cleaned_data)
+            recipe = services.scene_compose(owner=request.user, **fields)
         except ApplicationError as exc:
             form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
             if exc.status == 503:  # a service is down: say so with the status; the form keeps its input
@@ -108,7 +131,24 @@ def batch_compose(request):
         messages.error(request, getattr(exc, "message", "Choose scenes by their numbers."))
         return redirect("scents:index")
     messages.info(request, "Composing in the background; follow the progress below.")
-    return redirect("core:job_detail", pk=job.pk)
+    return redirect("scents:batch_detail", pk=job.pk)
+
+
+@login_required
+def batch_detail(request, pk):
+    """A batch composition: live progress, then each scene with a link to its recipe, saying
+    which recipes were composed now and which the scene already had (same text, same model)."""
+    job = job_get_for_user(user=request.user, pk=pk)
+    if job.kind != "scents.compose_batch":
+        raise Http404("No such batch.")
+    result = job.result or {}
+    found = {r.pk: r for r in selectors.recipe_list(user=request.user).filter(
+        pk__in=[row["recipe"] for row in result.get("recipes", [])])}
+    rows = [{"recipe": found[row["recipe"]], "reused": row.get("reused")}
+            for row in result.get("recipes", []) if row["recipe"] in found]
+    return render(request, "scents/batch_detail.html", {
+        "job": job, "rows": rows, "result": result,
+        "recipe_ids": [row["recipe"].pk for row in rows][:services.WEIGHOUT_MAX]})
 
 
 def recipe_detail(request, pk):
@@ -122,8 +162,50 @@ def recipe_detail(request, pk):
                 "liked": [i.name for i in mine.liked.all()], "disliked": [i.name for i in mine.disliked.all()]})
     context = recipe_context(recipe)
     context.update(recipe=recipe, feedback_form=feedback_form, production_form=ProductionForm(),
-                   )
+                   versions=selectors.recipe_versions(recipe=recipe, user=request.user),
+                   can_edit=_can_edit(recipe, request.user),
+                   cost=selectors.recipe_cost(recipe))
     return render(request, "scents/recipe_detail.html", context)
+
+
+def _can_edit(recipe, user):
+    return user.is_authenticated and (recipe.scene.owner_id == user.pk or user_is_curator(user))
+
+
+@login_required
+def recipe_edit(request, pk):
+    """The recipe editor: every change is checked at once (htmx re-renders the form); Save
+    stores the formula as the next version, the edited one stays as it was."""
+    recipe = _get_or_404(selectors.recipe_get, pk=pk, user=request.user)
+    if not _can_edit(recipe, request.user):
+        messages.error(request, "Only the scene's owner (or a curator) may edit its recipes.")
+        return redirect("scents:recipe_detail", pk=pk)
+    state = editor.editor_state(recipe=recipe, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and request.POST.get("op") == "save":
+        try:
+            new = services.recipe_version_create(recipe=recipe, user=request.user, lines=editor.editor_lines(state),
+                                                 concentration=state["concentration"], note=state["note"])
+        except ApplicationError as exc:
+            state["error"] = exc.message if "problems" not in exc.extra else "Fix the problems below to save."
+        else:
+            messages.success(request, f"Saved as version {new.version}.")
+            if request.headers.get("HX-Request"):
+                return HttpResponse(headers={"HX-Redirect": new.get_absolute_url()})
+            return redirect(new)
+    state.update(recipe=recipe)
+    template = "scents/_editor.html" if request.headers.get("HX-Request") else "scents/recipe_edit.html"
+    return render(request, template, state)
+
+
+def recipe_compare(request, pk, other):
+    """Two recipes side by side (usually two versions of one): lines, tiers, cost, IFRA status."""
+    sides = [_get_or_404(selectors.recipe_get, pk=x, user=request.user) for x in (pk, other)]
+    formulas = [selectors.recipe_formula(r) for r in sides]
+    return render(request, "scents/recipe_compare.html", {
+        "a": sides[0], "b": sides[1], "rows": formula_compare(*formulas),
+        "summaries": [{"recipe": r, "summary": formula_summary(f), "cost": selectors.recipe_cost(r),
+                       "ifra": ifra_summary(f, r.concentration), "allergens": allergen_declaration(f, r.concentration)}
+                      for r, f in zip(sides, formulas)]})
 
 
 @login_required
@@ -157,7 +239,48 @@ def production(request, pk):
         sheet = services.production_sheet(recipe=recipe, volume_ml=50)
     if sheet and request.GET.get("format") == "csv":
         return _sheet_csv(recipe, sheet)
-    return render(request, "scents/production.html", {"recipe": recipe, "form": form, "sheet": sheet, "error": error})
+    context = {"recipe": recipe, "form": form, "sheet": sheet, "error": error}
+    if sheet:
+        formula, cost = selectors.recipe_formula(recipe), selectors.recipe_cost(recipe)
+        context.update(ifra=ifra_summary(formula, sheet["concentration"]), cost=cost,
+                       allergens=allergen_declaration(formula, sheet["concentration"]),
+                       batch_cost=cost["per_kg"] and cost["per_kg"] * Decimal(str(sheet["concentrate_grams"])) / 1000)
+    return render(request, "scents/production.html", context)
+
+
+def weighout(request):
+    """One weigh-out sheet for several recipes (`?recipe=1&recipe=2&volume_ml=50`), CSV too."""
+    form = WeighoutForm(request.GET if "volume_ml" in request.GET else None, initial={"volume_ml": 50})
+    ids = [int(x) for x in request.GET.getlist("recipe") if x.isdigit()]
+    recipes = list(selectors.recipe_list(user=request.user).filter(pk__in=ids).order_by("pk"))
+    sheet, error = None, ""
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {"volume_ml": 50, "concentration": ""}
+        try:
+            sheet = services.weighout_sheet(recipes=recipes, volume_ml=data["volume_ml"],
+                                            concentration=data["concentration"] or None)
+        except ApplicationError as exc:
+            error = exc.message
+    if sheet and request.GET.get("format") == "csv":
+        return _weighout_csv(sheet)
+    return render(request, "scents/weighout.html", {"form": form, "sheet": sheet, "error": error,
+                                                    "recipes": recipes, "missing": len(set(ids)) - len(recipes)})
+
+
+def _weighout_csv(sheet):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="weigh-out-{len(sheet["recipes"])}-recipes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["material", "cas", "tier"] + [f"recipe {r['recipe'].pk} (g)" for r in sheet["recipes"]]
+                    + ["total_grams"])
+    for row in sheet["rows"]:
+        writer.writerow([row["name"], row["cas"], row["tier"]] + [f"{g:.3f}" for g in row["grams"]]
+                        + [f"{row['total']:.3f}"])
+    writer.writerow(["Perfumer's alcohol", "64-17-5", ""] + [f"{r['alcohol_grams']:.3f}" for r in sheet["recipes"]]
+                    + [f"{sheet['alcohol_grams']:.3f}"])
+    writer.writerow(["TOTAL", "", ""] + [f"{r['total_grams']:.2f}" for r in sheet["recipes"]]
+                    + [f"{sheet['total_grams']:.2f}"])
+    return response
 
 
 def _sheet_csv(recipe, sheet):

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 def test_scenes_crud_over_the_api(master, api_user, api_client):
     created = api_user.post("/api/scents/scenes/", {"description": "Rain on a neon street at night",
-                                                    "weather": "rain"}, format="json")
+                                                    "weather": "rain", "is_private": False}, format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert api_client.get(f"/api/scents/scenes/{pk}/").status_code == 200

@@ -95,7 +95,7 @@ def test_feedback_is_one_per_user_and_checks_the_materials(master, user):
 
 def test_feedback_rerank_changes_later_recipes(master, user, other_user, settings, tmp_path):
     settings.MODELS_STORE = _store_copy(settings, tmp_path)
-    scene = services.scene_create(owner=user, description="Rain on a neon street at night")
+    scene = services.scene_create(owner=user, description="Rain on a neon street at night", is_private=False)
     before = services.recipe_compose(scene_pk=scene.pk, user=user)
     victim = before.lines.order_by("-percent").first().ingredient.name
     for who in (user, other_user):

@@ -51,7 +51,7 @@ SEGMENT_OBJECTS = {
     "suggestions": "suggestion", "genre-experiments": "experiment", "experiments": "experiment",
     "ingredients": "ingredient", "scenes": "scene", "recipes": "recipe", "videos": "video",
     "analyses": "analysis", "shots": "shot", "moodboards": "moodboard",
-    "moodboard-items": "item", "jobs": "job",
+    "moodboard-items": "item", "jobs": "job", "batches": "job", "batch": "job", "compare": "recipe",
 }
 # Parameters that name an object: a form or query gets real ids in them while another is odd,
 # so a view that checks them in turn reaches the odd one.

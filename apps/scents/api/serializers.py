@@ -18,7 +18,9 @@ class SceneInputSerializer(InputSerializer):
     weather = serializers.CharField(required=False, allow_blank=True, default="")
     season = serializers.CharField(required=False, allow_blank=True, default="")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    is_private = serializers.BooleanField(required=False, default=False)
+    is_private = serializers.BooleanField(required=False, default=True,
+                                         help_text="Private (the default): only you see the scene and its "
+                                                   "recipes; false shares them with everyone.")
     movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), required=False, allow_null=True,
                                                default=None)
 
@@ -59,6 +61,29 @@ class BatchInputSerializer(InputSerializer):
     movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), required=False, default=None)
 
 
+class VersionLineSerializer(InputSerializer):
+    name = serializers.CharField(help_text="A material of the ingredient master, by name.")
+    percent = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="Percent of the concentrate.")
+
+
+class VersionInputSerializer(InputSerializer):
+    """The whole edited formula; it must total 100.00 % and keep every hard constraint."""
+
+    lines = serializers.ListField(child=VersionLineSerializer(), min_length=1, max_length=40)
+    concentration = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class FormulaCheckInputSerializer(InputSerializer):
+    lines = serializers.ListField(child=VersionLineSerializer(), min_length=1, max_length=40)
+
+
+class WeighoutInputSerializer(InputSerializer):
+    recipe = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=50)
+    volume_ml = serializers.FloatField(required=False, default=50)
+    concentration = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class IngredientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ingredient
@@ -96,6 +121,9 @@ class RecipeLineSerializer(serializers.ModelSerializer):
 
 class RecipeSerializer(serializers.ModelSerializer):
     ingredients = RecipeLineSerializer(source="lines", many=True)
+    created_by = serializers.StringRelatedField()
+    cost_per_kg = serializers.SerializerMethodField(help_text="Cost of one kg of concentrate at the curators' "
+                                                              "prices per cost tier; null until they are set.")
     impact = serializers.SerializerMethodField(help_text="Families by estimated odour impact (dose / typical dose).")
     notice = serializers.SerializerMethodField(help_text="What to add when the description did not read as a "
                                                          "scene (`understood` false); empty otherwise.")
@@ -104,7 +132,7 @@ class RecipeSerializer(serializers.ModelSerializer):
         model = Recipe
         fields = ["id", "scene", "ingredients", "families", "impact", "profile", "concentration",
                   "longevity_hours", "season", "confidence", "understood", "notice", "model_version", "explanation",
-                  "created_at"]
+                  "version", "original", "parent", "note", "created_by", "cost_per_kg", "created_at"]
 
     def get_impact(self, recipe) -> dict:
         from apps.scents.presenters import recipe_context
@@ -113,6 +141,16 @@ class RecipeSerializer(serializers.ModelSerializer):
 
     def get_notice(self, recipe) -> str:
         return "" if recipe.understood else NOT_A_SCENE
+
+    def get_cost_per_kg(self, recipe) -> dict:
+        from django.conf import settings
+
+        from apps.scents.compliance import cost_per_kg
+        from apps.scents.selectors import cost_prices, recipe_formula
+
+        if "cost_prices" not in self.context:  # one query for a whole list
+            self.context["cost_prices"] = cost_prices()
+        return cost_per_kg(recipe_formula(recipe), self.context["cost_prices"], settings.SCENTS_CURRENCY)
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

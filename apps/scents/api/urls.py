@@ -14,4 +14,10 @@ urlpatterns = [
     path("recipes/", views.RecipeListApi.as_view(), name="recipe_list"),
     path("recipes/<int:pk>/", views.RecipeDetailApi.as_view(), name="recipe_detail"),
     path("recipes/<int:pk>/feedback/", views.FeedbackApi.as_view(), name="feedback"),
+    path("recipes/<int:pk>/versions/", views.RecipeVersionsApi.as_view(), name="recipe_versions"),
+    path("recipes/<int:pk>/compare/<int:other>/", views.RecipeCompareApi.as_view(), name="recipe_compare"),
+    path("recipes/<int:pk>/compliance/", views.RecipeComplianceApi.as_view(), name="recipe_compliance"),
+    path("formula/check/", views.FormulaCheckApi.as_view(), name="formula_check"),
+    path("weighout/", views.WeighoutApi.as_view(), name="weighout"),
+    path("compose/batch/<int:pk>/", views.BatchResultApi.as_view(), name="compose_batch_result"),
 ]

@@ -1,5 +1,8 @@
 """REST API under /api/scents/: small write views calling services, generic reads on selectors."""
-from drf_spectacular.utils import extend_schema
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -7,11 +10,17 @@ from rest_framework.views import APIView
 
 from apps.accounts.ratelimit import action_throttle
 from apps.core.api.serializers import JobOutputSerializer
+from apps.core.errors import ApplicationError
+from apps.core.selectors import job_get_for_user
 from apps.scents import selectors, services
+from apps.scents.ml.vocab import CONCENTRATIONS
 from apps.scents.api.serializers import (BatchInputSerializer, ComposeInputSerializer, FeedbackInputSerializer,
-                                         FeedbackSerializer, IngredientSerializer, RecipeSerializer,
-                                         SceneInputSerializer, SceneSerializer, SceneUpdateSerializer,
-                                         SimilarSceneSerializer)
+                                         FeedbackSerializer, FormulaCheckInputSerializer, IngredientSerializer,
+                                         RecipeSerializer, SceneInputSerializer, SceneSerializer,
+                                         SceneUpdateSerializer, SimilarSceneSerializer, VersionInputSerializer,
+                                         WeighoutInputSerializer)
+from apps.scents.compliance import allergen_declaration, ifra_summary
+from apps.scents.formula import formula_compare, formula_problems, formula_summary
 
 
 class IngredientListApi(generics.ListAPIView):
@@ -139,3 +148,100 @@ class FeedbackApi(APIView):
         data.is_valid(raise_exception=True)
         feedback = services.feedback_submit(recipe=recipe, user=request.user, **data.validated_data)
         return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class BatchResultApi(APIView):
+    """A batch composition's outcome: each scene's recipe and whether it was composed now or the
+    scene already had it (`reused`: same text, same model version)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        job = job_get_for_user(user=request.user, pk=pk)
+        if job.kind != "scents.compose_batch":
+            raise ApplicationError("No such batch.", code="not_found", status=404)
+        result = job.result or {}
+        recipes = [dict(row, url=request.build_absolute_uri(reverse("scents:recipe_detail", args=[row["recipe"]])))
+                   for row in result.get("recipes", [])]
+        return Response({"job": JobOutputSerializer(job).data, "count": result.get("count"),
+                         "created": result.get("created"), "reused": result.get("reused"),
+                         "skipped": result.get("skipped"), "recipes": recipes})
+
+
+class RecipeVersionsApi(APIView):
+    """GET: the versions of a recipe (as composed first). POST: save an edited formula as the next
+    version (the scene's owner or a curator); 400 lists every constraint it breaks."""
+
+    @extend_schema(responses=RecipeSerializer(many=True))
+    def get(self, request, pk):
+        recipe = selectors.recipe_get(pk=pk, user=request.user)
+        return Response(RecipeSerializer(selectors.recipe_versions(recipe=recipe, user=request.user), many=True).data)
+
+    @extend_schema(request=VersionInputSerializer, responses={201: RecipeSerializer})
+    def post(self, request, pk):
+        recipe = selectors.recipe_get(pk=pk, user=request.user)
+        data = VersionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = services.recipe_version_create(
+            recipe=recipe, user=request.user, lines=[(x["name"], x["percent"]) for x in data.validated_data["lines"]],
+            concentration=data.validated_data["concentration"] or None, note=data.validated_data["note"])
+        return Response(RecipeSerializer(selectors.recipe_get(pk=new.pk, user=request.user)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class FormulaCheckApi(APIView):
+    """Check a formula against the hard constraints without saving it (the editor's live check)."""
+
+    @extend_schema(request=FormulaCheckInputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = FormulaCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines = services.formula_lines([(x["name"], x["percent"]) for x in data.validated_data["lines"]])
+        return Response({"problems": formula_problems(lines, incompatible=selectors.incompatibility_reasons()),
+                         "summary": formula_summary(lines)})
+
+
+class RecipeCompareApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk, other):
+        a, b = (selectors.recipe_get(pk=x, user=request.user) for x in (pk, other))
+        return Response({"a": a.pk, "b": b.pk,
+                         "rows": formula_compare(selectors.recipe_formula(a), selectors.recipe_formula(b))})
+
+
+class RecipeComplianceApi(APIView):
+    """The finished product at a strength: IFRA summary, EU allergen declaration, cost per kg."""
+
+    @extend_schema(parameters=[OpenApiParameter("concentration", str, description="eau de cologne, eau de "
+                                                "toilette, eau de parfum or parfum (default: the recipe's)")],
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        recipe = selectors.recipe_get(pk=pk, user=request.user)
+        concentration = request.query_params.get("concentration") or recipe.concentration
+        if concentration not in CONCENTRATIONS:
+            raise ApplicationError(f"Unknown concentration {concentration!r}; choose one of: "
+                                   + ", ".join(CONCENTRATIONS) + ".", extra={"field": "concentration"})
+        formula = selectors.recipe_formula(recipe)
+        return Response({"recipe": recipe.pk, "ifra": ifra_summary(formula, concentration),
+                         "allergens": allergen_declaration(formula, concentration),
+                         "cost_per_kg": selectors.recipe_cost(recipe), "currency": settings.SCENTS_CURRENCY})
+
+
+class WeighoutApi(APIView):
+    """One weigh-out sheet for several recipes (`volume_ml` of each), in grams."""
+
+    @extend_schema(request=WeighoutInputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = WeighoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data["recipe"]
+        recipes = list(selectors.recipe_list(user=request.user).filter(pk__in=ids).order_by("pk"))
+        missing = sorted(set(ids) - {r.pk for r in recipes})
+        if missing:
+            raise ApplicationError(f"No such recipe, or its scene is private: {', '.join(map(str, missing))}.",
+                                   code="not_found", status=404, extra={"field": "recipe"})
+        sheet = services.weighout_sheet(recipes=recipes, volume_ml=data.validated_data["volume_ml"],
+                                        concentration=data.validated_data["concentration"] or None)
+        sheet["recipes"] = [dict(r, recipe=r["recipe"].pk) for r in sheet["recipes"]]
+        return Response(sheet)
