@@ -53,13 +53,15 @@ class JobHandler:
     timeout: int
     on_finish: Callable | None = None
     label: str = ""  # what people call it ("Video analysis"); pages show it instead of the kind
+    result_url: Callable | None = None  # result_url(job) -> the page showing this job's result
 
 
 _HANDLERS: dict[str, JobHandler] = {}
 
 
 def job_handler(kind: str, *, queue: str = "default", timeout: int = 600,
-                on_finish: Callable | None = None, label: str = ""):
+                on_finish: Callable | None = None, label: str = "",
+                result_url: Callable | None = None):
     """Register ``handler(job, progress)`` for ``kind``; ``on_finish(job)`` (optional) runs after
     every ending of such a job is recorded, with the job in its final state (domain clean-up)."""
     if queue not in settings.JOB_QUEUES:
@@ -67,7 +69,7 @@ def job_handler(kind: str, *, queue: str = "default", timeout: int = 600,
 
     def register(func):
         _HANDLERS[kind] = JobHandler(kind=kind, func=func, queue=queue, timeout=timeout,
-                                     on_finish=on_finish, label=label)
+                                     on_finish=on_finish, label=label, result_url=result_url)
         return func
 
     return register
@@ -84,6 +86,12 @@ def job_label(kind: str) -> str:
     """The name people read for a job kind: its handler's label, else the kind itself."""
     handler = _HANDLERS.get(kind)
     return (handler.label if handler else "") or kind
+
+
+def job_result_url(job) -> str:
+    """The page its app gives a job's result (`result_url` of the handler), or ""."""
+    handler = _HANDLERS.get(job.kind)
+    return handler.result_url(job) if handler and handler.result_url else ""
 
 
 def job_kinds() -> list[str]:

@@ -70,10 +70,32 @@ class Job(BaseModel):
 
     @property
     def target_url(self) -> str:
-        """The page of what the job worked on, when that object has one (get_absolute_url)."""
+        """The page of what the job worked on (its target's get_absolute_url), else the page its
+        app gives the job's result (a batch without one target)."""
+        from apps.core.jobs import job_result_url
+
         target = self.target if self.target_type_id else None
         url = getattr(target, "get_absolute_url", None)
-        return url() if url else ""
+        return url() if url else job_result_url(self)
+
+    @property
+    def result_facts(self) -> list[tuple[str, str]]:
+        """The result as (label, value) lines a person can read: lists and tables are counted,
+        not printed as Python."""
+        if not isinstance(self.result, dict):
+            return [("Result", str(self.result))] if self.result is not None else []
+        facts = []
+        for key, value in self.result.items():
+            if isinstance(value, (list, dict)):
+                value = f"{len(value)} item{'' if len(value) == 1 else 's'}"
+            facts.append((str(key).replace("_", " ").capitalize(), str(value)))
+        return facts
+
+    @property
+    def result_url(self) -> str:
+        from apps.core.jobs import job_result_url
+
+        return job_result_url(self)
 
     @property
     def is_finished(self) -> bool:

@@ -1,4 +1,6 @@
 """Background jobs of the Scents area (auto-imported by apps.core)."""
+from django.urls import reverse
+
 from apps.core.jobs import JobFailed, job_handler
 from apps.scents.models import Scene
 from apps.scents.selectors import scene_visible_filter
@@ -7,7 +9,8 @@ from apps.scents.services import recipes_compose_for
 MAX_BATCH = 2000
 
 
-@job_handler("scents.compose_batch", queue="ml", timeout=3600, label="Batch scent composition")
+@job_handler("scents.compose_batch", queue="ml", timeout=3600, label="Batch scent composition",
+             result_url=lambda job: reverse("scents:batch_detail", args=[job.pk]))
 def compose_batch(job, progress):
     """Compose (or fetch the cached) recipe of every listed scene the job's user can see.
 

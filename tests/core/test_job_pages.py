@@ -35,3 +35,21 @@ def test_the_favicon_is_there(client):
     with open(finders.find("favicon.ico"), "rb") as icon:
         assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon"' in client.get("/").content.decode()
+
+
+def test_a_finished_job_shows_its_result_as_facts_not_python(client_user, user):
+    """Issue 19: the batch result was a raw Python dict."""
+    job = job_create(kind="core.system_check", user=user, status=Job.Status.SUCCEEDED,
+                     result={"checks": {"Database answers": "pgvector 0.8"}, "took_seconds": 2})
+    html = client_user.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Took seconds" in html and "1 item" in html and "{&#x27;" not in html
+
+
+def test_a_batch_without_one_target_links_the_page_of_its_result(client_user, user):
+    from django.urls import reverse
+
+    job = job_create(kind="scents.compose_batch", user=user, status=Job.Status.SUCCEEDED,
+                     result={"count": 0, "recipes": []})
+    url = reverse("scents:batch_detail", args=[job.pk])
+    assert f'href="{url}"' in client_user.get("/jobs/").content.decode()
+    assert f'href="{url}"' in client_user.get(f"/jobs/{job.pk}/").content.decode()
