@@ -2,21 +2,29 @@
 
     .venv/bin/python bench/movies_sentiment_eval.py --lang ko --data ../shared/data/nsmc/reviews.tsv.gz
     .venv/bin/python bench/movies_sentiment_eval.py --lang en --data ../shared/data/imdb_reviews/train.tsv.gz
+    .venv/bin/python bench/movies_sentiment_eval.py --lang en --sst2 ../shared/data/sst2/dev.tsv
 
 Uses the test split (10% of review ids by hash, never used for training, calibration or blending):
 balanced protocol accuracy (NSMC 1-4 vs 9-10, IMDB <=4 vs >=7), ECE and log loss of the calibrated
 probability, rating MAE and Spearman against the true 1-10 ratings of every test review.
+``--sst2 FILE``: accuracy on every sentence of an SST-2 file instead (the dev set: read it once,
+at the end; it chooses nothing). Accuracies come with their standard error, sqrt(a(1-a)/n).
 """
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.movies.ml import data  # noqa: E402
+from apps.movies.ml import data, sst2  # noqa: E402
+from apps.movies.ml.features import normalize  # noqa: E402
+from apps.movies.ml.metrics import accuracy  # noqa: E402
 from apps.movies.ml.sentiment import load_language_model  # noqa: E402
 from apps.movies.ml.train import evaluate  # noqa: E402
 
@@ -24,16 +32,29 @@ from apps.movies.ml.train import evaluate  # noqa: E402
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", choices=["ko", "en"], required=True)
-    parser.add_argument("--data", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data")
+    source.add_argument("--sst2", help="an SST-2 file (label, sentence), scored whole")
     parser.add_argument("--store", default="models_store")
     parser.add_argument("--split", default=data.TEST, choices=[data.TEST, data.VALID])
     args = parser.parse_args()
     model = load_language_model(Path(args.store) / f"movies-sentiment-{args.lang}.npz")
     started = time.time()
-    part = data.split_reviews(data.read_reviews(args.data))[args.split]
-    result = {"model_version": model.version, "split": args.split, **evaluate(model, part, args.lang),
-              "seconds": round(time.time() - started, 1)}
+    if args.sst2:
+        phrases = sst2.read_phrases(args.sst2)
+        acc = accuracy(model.predict_arrays([normalize(t) for t in phrases.texts])[0], phrases.labels)
+        result = {"model_version": model.version, "file": args.sst2, "n": len(phrases),
+                  "accuracy": round(acc, 4), "accuracy_se": _se(acc, len(phrases))}
+    else:
+        part = data.split_reviews(data.read_reviews(args.data))[args.split]
+        result = {"model_version": model.version, "split": args.split, **evaluate(model, part, args.lang)}
+        result["accuracy_se"] = _se(result["accuracy"], result["n_balanced"])
+    result["seconds"] = round(time.time() - started, 1)
     print(json.dumps(result, indent=2))
+
+
+def _se(acc: float, n: int) -> float:
+    return round(math.sqrt(acc * (1 - acc) / n), 4) if n else float(np.nan)
 
 
 if __name__ == "__main__":

