@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from apps.adstudio import services
 from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
                                   NotionSettings, SceneGroup, Shot, Tag, Video)
 
@@ -60,8 +61,21 @@ class ItemInline(admin.TabularInline):
 
 @admin.register(Moodboard)
 class MoodboardAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "updated_at")
+    list_display = ("title", "owner", "shared", "updated_at")
+    list_filter = (("share_token", admin.EmptyFieldListFilter),)
     inlines = [ItemInline]
+    actions = ["revoke_share_links"]
+
+    @admin.display(boolean=True, description="share link")
+    def shared(self, board):
+        return bool(board.share_token)
+
+    @admin.action(description="Revoke the share links of the selected moodboards")
+    def revoke_share_links(self, request, queryset):
+        boards = list(queryset.exclude(share_token=None).select_related("owner"))
+        for board in boards:
+            services.moodboard_unshare(owner=board.owner, moodboard=board)
+        self.message_user(request, f"{len(boards)} share link(s) revoked.")
 
 
 @admin.register(NotionSettings)

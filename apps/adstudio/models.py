@@ -124,6 +124,15 @@ class Shot(BaseModel):
     def __str__(self):
         return f"Shot {self.index + 1}"
 
+    def get_absolute_url(self):
+        """The shot on its analysis page (the player starts there)."""
+        return reverse("adstudio:analysis_detail", args=[self.analysis_id]) + f"#shot-{self.pk}"
+
+    @property
+    def keyframe_url(self) -> str:
+        """The owner-only keyframe view (never the storage URL: keyframes are private)."""
+        return reverse("adstudio:keyframe", args=[self.pk])
+
 
 class Tag(BaseModel):
     class Kind(models.TextChoices):
@@ -152,6 +161,10 @@ class Moodboard(BaseModel):
                               related_name="adstudio_moodboards")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
+    # A read-only share link's secret (empty: not shared). Revoking clears it; sharing again
+    # makes a new one, so an old link never comes back to life.
+    share_token = models.CharField(max_length=64, null=True, blank=True, unique=True,
+                                   editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -161,6 +174,11 @@ class Moodboard(BaseModel):
 
     def get_absolute_url(self):
         return reverse("adstudio:moodboard_detail", args=[self.pk])
+
+    def cover_shots(self, limit: int = 4) -> list["Shot"]:
+        """The board's first ``limit`` shots in board order (a preview of the board)."""
+        items = self.items.select_related("shot").order_by("position", "id")[:limit]
+        return [item.shot for item in items]
 
 
 class MoodboardItem(BaseModel):

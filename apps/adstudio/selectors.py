@@ -235,6 +235,29 @@ def moodboard_item_get(*, user, pk) -> MoodboardItem:
     return item
 
 
+def moodboard_shared_get(*, token: str) -> Moodboard:
+    """The board a share link's token opens, for anyone holding it; a 404 ApplicationError for
+    an unknown or revoked token (indistinguishable)."""
+    board = Moodboard.objects.filter(share_token=token).first() if token else None
+    if board is None:
+        raise _not_found("Shared moodboard")
+    return board
+
+
+def moodboard_shared_item(*, token: str, pk) -> MoodboardItem:
+    """An item of the board a share link opens (its keyframe is shown to the link's holders)."""
+    item = (MoodboardItem.objects.filter(moodboard=moodboard_shared_get(token=token), pk=pk)
+            .select_related("shot").first())
+    if item is None:
+        raise _not_found("Moodboard item")
+    return item
+
+
+def scene_key_shot(scene: SceneGroup) -> Shot | None:
+    """The shot that stands for a scene (its longest); ``scene.shots`` prefetched."""
+    return max(scene.shots.all(), key=lambda shot: shot.end - shot.start, default=None)
+
+
 def notion_settings_get(*, user) -> NotionSettings | None:
     return NotionSettings.objects.filter(user_id=_owner_id(user)).first()
 

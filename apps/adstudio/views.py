@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,6 +16,7 @@ from apps.adstudio.uploads import too_large_message, upload_limit_install, uploa
 from apps.accounts.ratelimit import ratelimited
 from apps.core.errors import ApplicationError
 from apps.core.files import file_response
+from apps.scents import selectors as scent_selectors
 
 
 def _bad_request(request, form):
@@ -74,14 +76,27 @@ def _index(request):
 def analysis_detail(request, pk):
     services.analyses_recover(owner=request.user)
     analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
+    shots = selectors.shot_list(user=request.user, analysis=analysis)
     return render(request, "adstudio/analysis_detail.html", {
         "analysis": analysis,
-        "shots": selectors.shot_list(user=request.user, analysis=analysis),
-        "scenes": selectors.scene_list(user=request.user, analysis=analysis),
+        "shots": shots,
+        "scenes": _scenes_with_scents(request.user, analysis, shots),
         "moodboards": selectors.moodboard_list(user=request.user),
         "export": selectors.export_for(user=request.user, analysis=analysis),
         "notion_ready": selectors.notion_settings_get(user=request.user) is not None,
     })
+
+
+def _scenes_with_scents(user, analysis, shots) -> list:
+    """The analysis's scenes, each with ``key_shot`` (what "Compose a scent" composes from) and
+    ``scent_recipes`` (the user's recipes composed from any of its shots)."""
+    scenes = list(selectors.scene_list(user=user, analysis=analysis))
+    recipes = list(scent_selectors.recipes_from(user=user, shots=shots)
+                   .select_related("scene__source_shot"))
+    for scene in scenes:
+        scene.key_shot = selectors.scene_key_shot(scene)
+        scene.scent_recipes = [r for r in recipes if r.scene.source_shot.scene_id == scene.pk]
+    return scenes
 
 
 @login_required
@@ -103,6 +118,43 @@ def keyframe(request, pk):
     """A shot's keyframe JPEG, for its owner only (private files are never served by URL)."""
     shot = _get(selectors.shot_get, user=request.user, pk=pk)
     return file_response(request, shot.keyframe.name, private=True, content_type="image/jpeg")
+
+
+@login_required
+@require_safe
+def keyframe_full(request, pk):
+    """A shot's keyframe at the video's own resolution (PNG, decoded from the source on first
+    request), as a download for its owner only."""
+    shot = _get(selectors.shot_get, user=request.user, pk=pk)
+    try:
+        name = services.shot_frame_full(owner=request.user, shot=shot)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(shot)
+    response = file_response(request, name, private=True, content_type="image/png")
+    response["Content-Disposition"] = (f'attachment; filename="shot-{shot.index + 1}-'
+                                       f'{shot.analysis.video.width}x{shot.analysis.video.height}.png"')
+    return response
+
+
+@login_required
+@require_POST
+@ratelimited("compose")
+def shot_scent(request, pk):
+    """Compose a private scent from one of the user's shots (its scene's words, its tags,
+    colours and light) and open the recipe."""
+    shot = _get(selectors.shot_get, user=request.user, pk=pk)
+    return _scent(request, services.shot_scent_compose, shot, shot=shot)
+
+
+def _scent(request, func, back, **kwargs):
+    try:
+        recipe = func(owner=request.user, **kwargs)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, "Scent composed from this moment: private to you until you share it.")
+    return redirect(recipe)
 
 
 @login_required
@@ -159,6 +211,9 @@ def moodboard_detail(request, pk):
     board = _get(selectors.moodboard_get, user=request.user, pk=pk)
     return render(request, "adstudio/moodboard_detail.html", {
         "board": board, "items": selectors.moodboard_items(moodboard=board),
+        "share_url": board.share_token and request.build_absolute_uri(
+            reverse("adstudio:moodboard_shared", args=[board.share_token])),
+        "scent_recipes": scent_selectors.recipes_from(user=request.user, moodboard=board)[:5],
         "export": selectors.export_for(user=request.user, moodboard=board),
         "notion_ready": selectors.notion_settings_get(user=request.user) is not None})
 
@@ -200,6 +255,59 @@ def moodboard_item_move(request, pk):
         _act(request, services.moodboard_items_reorder, "", moodboard=item.moodboard,
              item_ids=ids)
     return redirect("adstudio:moodboard_detail", pk=item.moodboard_id)
+
+
+@login_required
+@require_POST
+def moodboard_order(request, pk):
+    """The board's new order from drag and drop (``item`` listed once per item, in order):
+    204 when saved, 400 with the reason otherwise (the script says so and reloads)."""
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    try:
+        ids = [int(x) for x in request.POST.getlist("item")]
+        services.moodboard_items_reorder(owner=request.user, moodboard=board, item_ids=ids)
+    except ValueError:
+        return HttpResponse("Item ids must be numbers.", status=400, content_type="text/plain")
+    except ApplicationError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def moodboard_share(request, pk):
+    """Turn the board's read-only share link on (``share=1``) or revoke it."""
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    if request.POST.get("share") == "1":
+        _act(request, services.moodboard_share,
+             "Share link made: anyone with it can view this board.", moodboard=board)
+    else:
+        _act(request, services.moodboard_unshare,
+             "Share link revoked: it no longer opens this board.", moodboard=board)
+    return redirect(board)
+
+
+@login_required
+@require_safe
+def moodboard_pdf(request, pk):
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    try:
+        pdf = services.moodboard_pdf_render(owner=request.user, moodboard=board)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(board)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="moodboard-{board.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+@ratelimited("compose")
+def moodboard_scent(request, pk):
+    """One blended private scent for the whole board."""
+    board = _get(selectors.moodboard_get, user=request.user, pk=pk)
+    return _scent(request, services.moodboard_scent_compose, board, moodboard=board)
 
 
 @login_required

@@ -27,12 +27,29 @@ class IngredientIncompatibilityAdmin(admin.ModelAdmin):
     autocomplete_fields = ["first", "second"]
 
 
+class SourceFilter(admin.SimpleListFilter):
+    title = "composed from"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [("shot", "an ad studio shot"), ("moodboard", "a moodboard"), ("movie", "a catalog film"),
+                ("text", "words alone")]
+
+    def queryset(self, request, queryset):
+        return {"shot": queryset.filter(source_shot__isnull=False),
+                "moodboard": queryset.filter(source_moodboard__isnull=False),
+                "movie": queryset.filter(movie__isnull=False),
+                "text": queryset.filter(source_shot=None, source_moodboard=None, movie=None)}.get(self.value(), queryset)
+
+
 @admin.register(Scene)
 class SceneAdmin(admin.ModelAdmin):
     list_display = ["title", "owner", "genre", "mood", "is_private", "created_at"]
-    list_filter = ["genre", "mood", "is_private"]
+    list_filter = ["genre", "mood", "is_private", SourceFilter]
     search_fields = ["title", "description"]
-    readonly_fields = ["embedding_model", "created_at", "updated_at"]
+    # The film moment is set by the composer for the owner: an admin never points a scene at
+    # someone's private shot or board.
+    readonly_fields = ["source_shot", "source_moodboard", "embedding_model", "created_at", "updated_at"]
     exclude = ["embedding"]
     raw_id_fields = ["owner"]
 

@@ -51,3 +51,13 @@ class WeighoutForm(forms.Form):
     volume_ml = forms.FloatField(min_value=1, max_value=100000, initial=50, label="Batch of each recipe (ml)")
     concentration = forms.ChoiceField(choices=[("", "each recipe's own")] + [(c, c) for c in CONCENTRATIONS],
                                       required=False)
+
+
+class MovieMomentForm(forms.Form):
+    """A moment of a catalog film to compose from (the service checks the text again)."""
+
+    # No max_length: a too-long text must reach the service, whose message explains the limit.
+    text = forms.CharField(required=False, label="A moment of this film",
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Optional: what we see, hear and smell. Empty: the film as a whole. "
+                                     "The film's genres and plot are added.")

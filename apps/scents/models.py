@@ -74,6 +74,16 @@ class Scene(BaseModel):
     place = models.CharField(max_length=200, blank=True, default="")
     is_private = models.BooleanField(default=True, help_text="Private (the default): only the owner sees the scene "
                                                              "and its recipes. Shared: everyone does.")
+    # The film moment the scene was composed from (apps/scents/moments.py): one shot of an ad
+    # studio analysis, or a whole moodboard (one blended recipe). Plain FKs, not a generic
+    # relation: the database keeps them valid (a deleted video clears the link, never leaves a
+    # dangling id) and "the shot's recipes" is an indexed join.
+    source_shot = models.ForeignKey("adstudio.Shot", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="scent_scenes", help_text="The ad studio shot this scene was "
+                                                                           "composed from, if any.")
+    source_moodboard = models.ForeignKey("adstudio.Moodboard", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="scent_scenes", help_text="The moodboard this scene "
+                                                                                "blends, if any.")
     embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
     embedding_model = models.CharField(max_length=100, blank=True, default="")
 
@@ -82,6 +92,10 @@ class Scene(BaseModel):
         indexes = [
             HnswIndex(name="scents_scene_embedding_hnsw", fields=["embedding"], m=16,
                       ef_construction=64, opclasses=["vector_cosine_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(source_shot__isnull=True) | models.Q(source_moodboard__isnull=True),
+                                   name="scents_scene_one_source"),
         ]
 
     def __str__(self):

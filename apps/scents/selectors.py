@@ -81,6 +81,20 @@ def recipe_list(*, user, scene=None):
     return qs.order_by("-created_at")
 
 
+def recipes_from(*, user, shots=None, moodboard=None, movie=None):
+    """The user's own recipes, as composed (version 1), of scenes that came from these ad studio
+    `shots`, this `moodboard` or this `movie`; newest first. Anonymous users own none."""
+    qs = _recipe_qs().filter(scene__owner_id=user.pk if user.is_authenticated else None,
+                             original__isnull=True)
+    if shots is not None:
+        qs = qs.filter(scene__source_shot__in=shots)
+    if moodboard is not None:
+        qs = qs.filter(scene__source_moodboard=moodboard)
+    if movie is not None:
+        qs = qs.filter(scene__movie=movie)
+    return qs.order_by("-created_at")
+
+
 def recipe_get(*, pk, user) -> Recipe:
     recipe = recipe_list(user=user).filter(pk=pk).first()
     if recipe is None:

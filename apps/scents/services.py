@@ -46,9 +46,10 @@ def _title_from(description: str) -> str:
 
 @transaction.atomic
 def scene_create(*, owner, description, title="", genre="", mood="", time_of_day="", weather="",
-                 season="", place="", is_private=True, movie=None) -> Scene:
+                 season="", place="", is_private=True, movie=None, source_shot=None, source_moodboard=None) -> Scene:
     """Validate the input, embed the description and save a Scene owned by `owner` (private
-    unless `is_private=False`: scenes are shared on purpose).
+    unless `is_private=False`: scenes are shared on purpose), linked to the film moment it came
+    from when given (`source_shot` or `source_moodboard`; the caller has checked they are the owner's).
 
     Raises ApplicationError for an empty, over-long or word-less description or an unknown field value.
     """
@@ -58,7 +59,8 @@ def scene_create(*, owner, description, title="", genre="", mood="", time_of_day
     scene = Scene(owner=owner, title=(title or "").strip()[:200] or _title_from(clean["description"]),
                   description=clean["description"], genre=clean["genre"], mood=clean["mood"],
                   time_of_day=clean["time_of_day"], weather=clean["weather"], season=clean["season"],
-                  place=clean.get("place", ""), is_private=bool(is_private), movie=movie)
+                  place=clean.get("place", ""), is_private=bool(is_private), movie=movie,
+                  source_shot=source_shot, source_moodboard=source_moodboard)
     _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("compose/", views.compose, name="compose"),
     path("compose/preview/", views.compose_preview, name="compose_preview"),
     path("batch/", views.batch_compose, name="batch_compose"),
+    path("movies/<int:pk>/compose/", views.movie_compose, name="movie_compose"),
     path("scenes/<int:pk>/", views.scene_detail, name="scene_detail"),
     path("scenes/<int:pk>/compose/", views.scene_compose, name="scene_compose"),
     path("scenes/<int:pk>/delete/", views.scene_delete, name="scene_delete"),

@@ -13,11 +13,13 @@ from apps.accounts.ratelimit import ratelimited
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.selectors import job_get_for_user
+from apps.movies.selectors import movie_get
 from apps.scents import editor, selectors, services
 from apps.scents.compliance import allergen_declaration, ifra_summary
-from apps.scents.forms import FeedbackForm, ProductionForm, SceneForm, WeighoutForm
+from apps.scents.forms import FeedbackForm, MovieMomentForm, ProductionForm, SceneForm, WeighoutForm
 from apps.scents.formula import formula_compare, formula_summary
 from apps.scents.ml.vocab import FAMILIES, TIERS
+from apps.scents.moments import movie_scent_compose
 from apps.scents.presenters import recipe_context
 
 
@@ -94,6 +96,26 @@ def compose_preview(request):
     except ApplicationError as exc:
         return render(request, "scents/_preview.html", {"error": exc.message}, status=200)
     return render(request, "scents/_preview.html", recipe_context(result))
+
+
+@login_required
+@ratelimited("compose")
+def movie_compose(request, pk):
+    """Compose a private scent from a moment of a catalog film (the movie page's block posts
+    here); a refused text comes back on this page with the reason, nothing lost."""
+    movie = movie_get(pk=pk)  # Http404 when there is none
+    form = MovieMomentForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            recipe = movie_scent_compose(owner=request.user, movie=movie, text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            form.add_error("text" if exc.extra.get("field") == "text" else None, exc.message)
+            status = 503 if exc.status == 503 else 400
+        else:
+            messages.success(request, "Scent composed from this film: private to you until you share it.")
+            return redirect(recipe)
+    return render(request, "scents/movie_compose.html", {"movie": movie, "form": form}, status=status)
 
 
 @login_required

@@ -31,7 +31,11 @@ class AdAnalysisSerializer(serializers.ModelSerializer):
 
 
 class AdShotSerializer(serializers.ModelSerializer):
-    keyframe_url = serializers.SerializerMethodField()
+    keyframe_url = serializers.SerializerMethodField(
+        help_text="The keyframe as analysed (JPEG, at most 640 px wide).")
+    frame_url = serializers.SerializerMethodField(
+        help_text="The same frame at the video's own resolution (PNG, decoded from the source on the "
+        "first request).")
     distance = serializers.FloatField(read_only=True, required=False)
     labels = serializers.JSONField(
         read_only=True, help_text="Vocabulary tags of the keyframe with their confidence, "
@@ -44,11 +48,14 @@ class AdShotSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shot
         fields = ["id", "analysis", "scene", "index", "first_frame", "last_frame", "start", "end",
-                  "cut_in", "keyframe_frame", "keyframe_url", "motion", "labels", "attributes",
-                  "distance"]
+                  "cut_in", "keyframe_frame", "keyframe_url", "frame_url", "motion", "labels",
+                  "attributes", "distance"]
 
     def get_keyframe_url(self, shot) -> str:
         return reverse("adstudio-api:shot_keyframe", args=[shot.pk])
+
+    def get_frame_url(self, shot) -> str:
+        return reverse("adstudio-api:shot_frame", args=[shot.pk])
 
 
 class AdSimilarQuerySerializer(serializers.Serializer):
@@ -99,10 +106,33 @@ class AdMoodboardItemSerializer(serializers.ModelSerializer):
 
 class AdMoodboardSerializer(serializers.ModelSerializer):
     items = AdMoodboardItemSerializer(many=True, read_only=True)
+    share_url = serializers.SerializerMethodField(
+        help_text="Path of the read-only share link (anyone holding it sees the board); null when "
+        "the board is not shared.")
 
     class Meta:
         model = Moodboard
-        fields = ["id", "title", "description", "items", "created_at", "updated_at"]
+        fields = ["id", "title", "description", "items", "share_url", "created_at", "updated_at"]
+
+    def get_share_url(self, board) -> str | None:
+        return board.share_token and reverse("adstudio:moodboard_shared", args=[board.share_token])
+
+
+class AdShareOutputSerializer(serializers.Serializer):
+    share_url = serializers.CharField(help_text="Path of the read-only share link.")
+
+
+class AdScentOutputSerializer(serializers.Serializer):
+    """The recipe composed from a shot or a board (details: ``recipe_api_url``)."""
+
+    recipe = serializers.IntegerField(source="pk")
+    scene = serializers.IntegerField(source="scene_id")
+    title = serializers.CharField(source="scene.title")
+    url = serializers.CharField(source="get_absolute_url", help_text="The recipe page.")
+    recipe_api_url = serializers.SerializerMethodField()
+
+    def get_recipe_api_url(self, recipe) -> str:
+        return reverse("scents-api:recipe_detail", args=[recipe.pk])
 
 
 class AdMoodboardInputSerializer(InputSerializer):

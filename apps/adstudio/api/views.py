@@ -2,6 +2,7 @@
 Every endpoint needs a logged-in user and only ever sees that user's objects."""
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -100,6 +101,67 @@ class ShotKeyframeApi(_Private, APIView):
     def get(self, request, pk):
         shot = selectors.shot_get(user=request.user, pk=pk)
         return file_response(request, shot.keyframe.name, private=True, content_type="image/jpeg")
+
+
+class ShotFrameApi(_Private, APIView):
+    """The shot's keyframe at the video's own resolution (PNG; decoded from the stored source on
+    the first request; 409 when the source is gone)."""
+
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        shot = selectors.shot_get(user=request.user, pk=pk)
+        name = services.shot_frame_full(owner=request.user, shot=shot)
+        return file_response(request, name, private=True, content_type="image/png")
+
+
+class ShotScentApi(_Private, APIView):
+    """Compose a private scent from the shot's moment (its scene's words, tags, colours, light)."""
+
+    throttle_classes = [action_throttle("compose")]
+
+    @extend_schema(request=None, responses={201: s.AdScentOutputSerializer})
+    def post(self, request, pk):
+        shot = selectors.shot_get(user=request.user, pk=pk)
+        recipe = services.shot_scent_compose(owner=request.user, shot=shot)
+        return Response(s.AdScentOutputSerializer(recipe).data, status=status.HTTP_201_CREATED)
+
+
+class MoodboardScentApi(_Private, APIView):
+    """Compose one blended private scent for the whole board."""
+
+    throttle_classes = [action_throttle("compose")]
+
+    @extend_schema(request=None, responses={201: s.AdScentOutputSerializer})
+    def post(self, request, pk):
+        board = selectors.moodboard_get(user=request.user, pk=pk)
+        recipe = services.moodboard_scent_compose(owner=request.user, moodboard=board)
+        return Response(s.AdScentOutputSerializer(recipe).data, status=status.HTTP_201_CREATED)
+
+
+class MoodboardShareApi(_Private, APIView):
+    """POST: make (or return) the board's read-only share link; DELETE: revoke it."""
+
+    @extend_schema(request=None, responses=s.AdShareOutputSerializer)
+    def post(self, request, pk):
+        board = selectors.moodboard_get(user=request.user, pk=pk)
+        token = services.moodboard_share(owner=request.user, moodboard=board)
+        return Response({"share_url": reverse("adstudio:moodboard_shared", args=[token])})
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        board = selectors.moodboard_get(user=request.user, pk=pk)
+        services.moodboard_unshare(owner=request.user, moodboard=board)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MoodboardPdfApi(_Private, APIView):
+    """The moodboard as an A4 PDF (keyframes in order with their notes; real, searchable text)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        board = selectors.moodboard_get(user=request.user, pk=pk)
+        pdf = services.moodboard_pdf_render(owner=request.user, moodboard=board)
+        return HttpResponse(pdf, content_type="application/pdf")
 
 
 class MoodboardCollageApi(_Private, APIView):

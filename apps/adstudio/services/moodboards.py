@@ -1,12 +1,22 @@
-"""Moodboards: keyframes collected from any of the owner's analyses, ordered and annotated."""
+"""Moodboards: keyframes collected from any of the owner's analyses, ordered and annotated;
+a collage (PNG), a PDF and a read-only share link."""
 import functools
 import io
+import secrets
 from importlib import metadata
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils.html import escape
 from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (Image as PdfImage, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                TableStyle)
 
 from apps.adstudio.models import Moodboard, MoodboardItem, Shot
 from apps.core.errors import ApplicationError
@@ -186,7 +196,100 @@ def _lines(text: str, font, width: int, limit: int) -> list[str]:
 @functools.cache
 def collage_font(size: int) -> ImageFont.FreeTypeFont:
     """NanumGothic at ``size`` px: Hangul, Latin and typographic punctuation (PIL's default font
-    draws Korean and dashes as empty boxes). The font ships in the koreanize-matplotlib wheel,
-    found through its file list so that matplotlib, which that package imports, is not needed."""
-    font = next(f for f in metadata.files("koreanize-matplotlib") if f.name == "NanumGothic.ttf")
-    return ImageFont.truetype(str(font.locate()), size)
+    draws Korean and dashes as empty boxes)."""
+    return ImageFont.truetype(_font_path("NanumGothic.ttf"), size)
+
+
+def _font_path(name: str) -> str:
+    """A NanumGothic file from the koreanize-matplotlib wheel, found through its file list so
+    that matplotlib, which that package imports, is not needed."""
+    return str(next(f for f in metadata.files("koreanize-matplotlib") if f.name == name).locate())
+
+
+@transaction.atomic
+def moodboard_share(*, owner, moodboard: Moodboard) -> str:
+    """Give the board a read-only share link and return its token (the board's current one when
+    it is already shared). The token is 256 random bits: a link cannot be guessed."""
+    _own(moodboard, owner, "Moodboard")
+    if not moodboard.share_token:
+        moodboard.share_token = secrets.token_urlsafe(32)
+        moodboard.save(update_fields=["share_token", "updated_at"])
+    return moodboard.share_token
+
+
+@transaction.atomic
+def moodboard_unshare(*, owner, moodboard: Moodboard) -> None:
+    """Revoke the board's share link: from now on it shows nothing (404), keyframes included."""
+    _own(moodboard, owner, "Moodboard")
+    moodboard.share_token = None
+    moodboard.save(update_fields=["share_token", "updated_at"])
+
+
+PDF_MARGIN = 15 * mm
+PDF_COLUMNS = 2
+PDF_GAP = 6 * mm
+
+
+def moodboard_pdf_render(*, owner, moodboard: Moodboard) -> bytes:
+    """The board as an A4 PDF: title and description, then its keyframes two by two in board
+    order, each with where it comes from and its note. Text is real text in NanumGothic (embedded,
+    so Korean shows and can be searched and copied); keyframes are the stored JPEGs."""
+    _own(moodboard, owner, "Moodboard")
+    items = list(moodboard.items.select_related("shot__analysis__video").order_by("position", "id"))
+    if not items:
+        raise ApplicationError("The moodboard is empty: add keyframes first.")
+    styles = _pdf_styles()
+    cell_width = (A4[0] - 2 * PDF_MARGIN - (PDF_COLUMNS - 1) * PDF_GAP) / PDF_COLUMNS
+    story = [Paragraph(escape(moodboard.title), styles["title"])]
+    if moodboard.description:
+        story.append(Paragraph(escape(moodboard.description).replace("\n", "<br/>"),
+                               styles["body"]))
+    story.append(Spacer(1, 4 * mm))
+    cells = [_pdf_cell(item, k, cell_width, styles) for k, item in enumerate(items, 1)]
+    rows = [cells[k:k + PDF_COLUMNS] for k in range(0, len(cells), PDF_COLUMNS)]
+    rows[-1] += [""] * (PDF_COLUMNS - len(rows[-1]))
+    story.append(Table(rows, colWidths=[cell_width + PDF_GAP] * PDF_COLUMNS, hAlign="LEFT",
+                       style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                         ("RIGHTPADDING", (0, 0), (-1, -1), PDF_GAP),
+                                         ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm)])))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=PDF_MARGIN, rightMargin=PDF_MARGIN,
+                            topMargin=PDF_MARGIN, bottomMargin=PDF_MARGIN, title=moodboard.title,
+                            author=owner.get_username(), creator="CineScent ad studio")
+    doc.build(story, onFirstPage=_pdf_footer, onLaterPages=_pdf_footer)
+    return out.getvalue()
+
+
+def _pdf_cell(item: MoodboardItem, number: int, width: float, styles) -> list:
+    shot = item.shot
+    with default_storage.open(shot.keyframe.name, "rb") as handle:
+        data = io.BytesIO(handle.read())
+    w, h = Image.open(data).size
+    data.seek(0)
+    cell = [PdfImage(data, width=width, height=width * h / w),
+            Paragraph(escape(f"{number}. {shot.analysis.video} · shot {shot.index + 1} · "
+                             f"{shot.start:.1f}–{shot.end:.1f} s"), styles["caption"])]
+    if item.note:
+        cell.append(Paragraph(escape(item.note).replace("\n", "<br/>"), styles["body"]))
+    return cell
+
+
+def _pdf_footer(canvas, doc) -> None:
+    canvas.saveState()
+    canvas.setFont("NanumGothic", 8)
+    canvas.setFillGray(0.4)
+    canvas.drawRightString(A4[0] - PDF_MARGIN, PDF_MARGIN / 2, f"{doc.title} · {doc.page}")
+    canvas.restoreState()
+
+
+@functools.cache
+def _pdf_styles() -> dict:
+    """Paragraph styles in NanumGothic, registered with reportlab once per process."""
+    pdfmetrics.registerFont(TTFont("NanumGothic", _font_path("NanumGothic.ttf")))
+    pdfmetrics.registerFont(TTFont("NanumGothicBold", _font_path("NanumGothicBold.ttf")))
+    return {"title": ParagraphStyle("title", fontName="NanumGothicBold", fontSize=20, leading=26,
+                                    spaceAfter=3 * mm),
+            "body": ParagraphStyle("body", fontName="NanumGothic", fontSize=10, leading=14),
+            "caption": ParagraphStyle("caption", fontName="NanumGothic", fontSize=8, leading=11,
+                                      textColor="#555555", spaceBefore=1 * mm, spaceAfter=1 * mm)}

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
@@ -48,6 +49,13 @@ class ComposeInputSerializer(InputSerializer):
     place = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class MovieMomentInputSerializer(InputSerializer):
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all())
+    text = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="A moment of the film (what we see, hear and smell); empty: the film "
+                                           "as a whole. Its genres and plot are added.")
+
+
 class FeedbackInputSerializer(InputSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     liked = serializers.ListField(child=serializers.CharField(), required=False, default=list)
@@ -94,11 +102,26 @@ class IngredientSerializer(serializers.ModelSerializer):
 
 class SceneSerializer(serializers.ModelSerializer):
     owner = serializers.StringRelatedField()
+    source = serializers.SerializerMethodField(help_text="The film moment the scene was composed from, for its "
+                                                         "owner only: {kind: shot, shot, keyframe_url} or {kind: "
+                                                         "moodboard, moodboard, url}; null otherwise.")
 
     class Meta:
         model = Scene
         fields = ["id", "movie", "title", "description", "genre", "mood", "time_of_day", "weather", "season",
-                  "place", "is_private", "owner", "embedding_model", "created_at", "updated_at"]
+                  "place", "is_private", "owner", "source", "embedding_model", "created_at", "updated_at"]
+
+    def get_source(self, scene) -> dict | None:
+        request = self.context.get("request")
+        if request is None or scene.owner_id != request.user.pk:
+            return None
+        if scene.source_shot_id:
+            return {"kind": "shot", "shot": scene.source_shot_id,
+                    "keyframe_url": reverse("adstudio-api:shot_keyframe", args=[scene.source_shot_id])}
+        if scene.source_moodboard_id:
+            return {"kind": "moodboard", "moodboard": scene.source_moodboard_id,
+                    "url": reverse("adstudio-api:moodboard_detail", args=[scene.source_moodboard_id])}
+        return None
 
 
 class SimilarSceneSerializer(SceneSerializer):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("scenes/<int:pk>/similar/", views.SceneSimilarApi.as_view(), name="scene_similar"),
     path("compose/", views.ComposeApi.as_view(), name="compose"),
     path("compose/batch/", views.BatchComposeApi.as_view(), name="compose_batch"),
+    path("compose/movie/", views.MovieComposeApi.as_view(), name="compose_movie"),
     path("recipes/", views.RecipeListApi.as_view(), name="recipe_list"),
     path("recipes/<int:pk>/", views.RecipeDetailApi.as_view(), name="recipe_detail"),
     path("recipes/<int:pk>/feedback/", views.FeedbackApi.as_view(), name="feedback"),

@@ -16,11 +16,13 @@ from apps.scents import selectors, services
 from apps.scents.ml.vocab import CONCENTRATIONS
 from apps.scents.api.serializers import (BatchInputSerializer, ComposeInputSerializer, FeedbackInputSerializer,
                                          FeedbackSerializer, FormulaCheckInputSerializer, IngredientSerializer,
+                                         MovieMomentInputSerializer,
                                          RecipeSerializer, SceneInputSerializer, SceneSerializer,
                                          SceneUpdateSerializer, SimilarSceneSerializer, VersionInputSerializer,
                                          WeighoutInputSerializer)
 from apps.scents.compliance import allergen_declaration, ifra_summary
 from apps.scents.formula import formula_compare, formula_problems, formula_summary
+from apps.scents.moments import movie_scent_compose
 
 
 class IngredientListApi(generics.ListAPIView):
@@ -58,14 +60,14 @@ class SceneDetailApi(APIView):
 
     @extend_schema(responses=SceneSerializer)
     def get(self, request, pk):
-        return Response(SceneSerializer(self.get_object(pk)).data)
+        return Response(SceneSerializer(self.get_object(pk), context={"request": request}).data)
 
     @extend_schema(request=SceneUpdateSerializer, responses=SceneSerializer)
     def patch(self, request, pk):
         data = SceneUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         scene = services.scene_update(scene=self.get_object(pk), user=request.user, **data.validated_data)
-        return Response(SceneSerializer(scene).data)
+        return Response(SceneSerializer(scene, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
@@ -102,6 +104,21 @@ class ComposeApi(APIView):
         result = services.compose_preview(data=fields)
         result.pop("cache_key", None)
         return Response(result)
+
+
+class MovieComposeApi(APIView):
+    """POST {"movie": id, "text": "..."}: a private scene for a moment of a catalog film (with its
+    genres and plot) and its recipe (201)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [action_throttle("compose")]
+
+    @extend_schema(request=MovieMomentInputSerializer, responses={201: RecipeSerializer})
+    def post(self, request):
+        data = MovieMomentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipe = movie_scent_compose(owner=request.user, **data.validated_data)
+        return Response(RecipeSerializer(recipe).data, status=status.HTTP_201_CREATED)
 
 
 class BatchComposeApi(APIView):
