@@ -59,6 +59,7 @@ def test_boundaries_become_inclusive_pairs():
 
 def test_an_empty_feature_set_has_no_shots():
     empty = FrameFeatures(fps=24, hist=np.zeros((0, 256), np.float32),
+                          colour=np.zeros((0, 256), np.float32),
                           gray=np.zeros((0, 8, 8), np.uint8), luma=np.zeros(0),
                           spread=np.zeros(0), d_hist=np.zeros(0), d_aligned=np.zeros(0),
                           motion=np.zeros(0))

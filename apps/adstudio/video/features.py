@@ -6,6 +6,11 @@ the previous frame: the histogram distance and the *aligned* pixel residual, i.e
 left after undoing the global shift that phase correlation finds. A camera pan moves the whole
 picture, so its aligned residual stays small while a cut's does not; that is what keeps fast
 camera motion from looking like cuts.
+
+Both distances ignore the light: the histogram is taken of the frame with each colour channel
+divided by its mean (a brighter or tinted light scales the channels, which this undoes), and the
+residual compares thumbnails with their mean and contrast removed. A light switched on, an
+exposure jump or a colour cast changes neither; a new picture changes both.
 """
 from __future__ import annotations
 
@@ -17,17 +22,19 @@ import numpy as np
 
 ANALYSIS_WIDTH = 128
 HIST_BINS = (16, 4, 4)  # hue, saturation, value
+HIST_SIZE = 16 * 4 * 4
 _HIST_RANGES = [0, 180, 0, 256, 0, 256]
 
 
 @dataclass
 class FrameFeatures:
     fps: float
-    hist: np.ndarray        # (N, 256) float32, rows sum to 1
+    hist: np.ndarray        # (N, 256) float32, rows sum to 1 (scene grouping); (N, 0) if skipped
+    colour: np.ndarray      # (N, 256) the same of the light-normalised frame (see above)
     gray: np.ndarray        # (N, h, w) uint8 thumbnails
     luma: np.ndarray        # (N,) mean grey level 0..255
     spread: np.ndarray      # (N,) standard deviation of grey levels
-    d_hist: np.ndarray      # (N,) histogram distance to the previous frame, 0..1 (0 for frame 0)
+    d_hist: np.ndarray      # (N,) ``colour`` distance to the previous frame, 0..1 (0 for frame 0)
     d_aligned: np.ndarray   # (N,) aligned residual to the previous frame, 0..1
     motion: np.ndarray      # (N,) mean absolute change to the previous frame, 0..1
 
@@ -47,16 +54,31 @@ def frame_hist(rgb: np.ndarray) -> np.ndarray:
     return (hist / max(hist.sum(), 1.0)).astype(np.float32)
 
 
+def light_normalise(rgb: np.ndarray) -> np.ndarray:
+    """Each channel divided by its mean (grey world): undoes a global change of light
+    intensity or colour, which multiplies the channels."""
+    means = np.array(cv2.mean(rgb)[:3]) + 1.0
+    return cv2.transform(rgb, np.diag(NORMAL_LEVEL / means).astype(np.float32))
+
+
+NORMAL_LEVEL = 110.0  # channel mean after light_normalise
+
+
 def hist_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Half the L1 distance: 0 for equal histograms, 1 for disjoint ones (works row-wise)."""
     return 0.5 * np.abs(a - b).sum(axis=-1)
 
 
 class _Aligner:
-    """Aligned residual between two grey thumbnails (phase correlation, integer shift)."""
+    """Compares two prepared grey thumbnails after undoing the camera's shift between them.
 
-    def __init__(self, shape: tuple[int, int]):
-        self.window = cv2.createHanningWindow((shape[1], shape[0]), cv2.CV_32F)
+    Phase correlation finds the shift; only the part both frames show is compared, and only
+    the picture: rows and columns black in both frames (letterbox or pillarbox bars) are left
+    out, since bars that never change would make two different shots look alike.
+    """
+
+    def __init__(self):
+        self._windows: dict[tuple[int, int], np.ndarray] = {}
 
     @staticmethod
     def prepare(grey: np.ndarray) -> np.ndarray:
@@ -64,27 +86,112 @@ class _Aligner:
         # residual, and we only care about layout.
         return cv2.GaussianBlur(grey.astype(np.float32), (0, 0), 1.2)
 
-    def residual(self, a: np.ndarray, b: np.ndarray) -> float:
-        return self.residual_prepared(self.prepare(a), self.prepare(b))
-
-    def residual_prepared(self, fa: np.ndarray, fb: np.ndarray) -> float:
-        # phaseCorrelate multiplies its inputs by the window in place (OpenCV 5): pass copies.
-        (dx, dy), _ = cv2.phaseCorrelate(fa.copy(), fb.copy(), self.window)
+    def overlap(self, fa: np.ndarray, fb: np.ndarray, box=None) -> tuple[np.ndarray, np.ndarray]:
+        """The aligned patches of ``fa`` and ``fb`` that show the same place."""
+        if box is not None:
+            fa, fb = fa[box], fb[box]
         h, w = fa.shape
+        if (h, w) not in self._windows:
+            self._windows[h, w] = cv2.createHanningWindow((w, h), cv2.CV_32F)
+        # phaseCorrelate multiplies its inputs by the window in place (OpenCV 5): pass copies.
+        (dx, dy), _ = cv2.phaseCorrelate(fa.copy(), fb.copy(), self._windows[h, w])
         if abs(dx) > w / 2 or abs(dy) > h / 2:
             dx = dy = 0.0
         # Move b back by (dx, dy) so it lies on a, then compare where both are defined.
         shift = np.float32([[1, 0, dx], [0, 1, dy]])
-        fb = cv2.warpAffine(fb, shift, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+        moved = cv2.warpAffine(fb, shift, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
         x0, x1 = int(np.ceil(max(0, -dx))), int(np.floor(min(w, w - dx)))
         y0, y1 = int(np.ceil(max(0, -dy))), int(np.floor(min(h, h - dy)))
-        pa, pb = fa[y0:y1, x0:x1], fb[y0:y1, x0:x1]
-        if pa.size < 0.2 * fa.size:
-            return float(np.abs(fa - fb).mean() / 255.0)
-        # Brightness changes (a light turned on) are not content changes: compare after
-        # removing each patch's mean.
-        diff = np.abs((pa - pa.mean()) - (pb - pb.mean()))
-        return _spread_change(diff) / 255.0
+        if (x1 - x0) * (y1 - y0) < 0.2 * h * w:
+            return fa, fb
+        return fa[y0:y1, x0:x1], moved[y0:y1, x0:x1]
+
+    def residual(self, fa: np.ndarray, fb: np.ndarray, box=None) -> float:
+        """Layout change 0..1: the median cell's mean difference of the aligned patches.
+
+        Light changes (a lamp turned on, an exposure jump) are not content changes: the
+        patches are compared with their mean and contrast removed. Frames that barely changed
+        as they are need no alignment (most frames of most shots; it is the costly part).
+        """
+        if box is not None:
+            fa, fb = fa[box], fb[box]
+        still = _change(fa, fb)
+        return still if still < STILL else _change(*self.overlap(fa, fb))
+
+    def unlike(self, fa: np.ndarray, fb: np.ndarray, box=None) -> float:
+        """How unrelated two pictures are: ~0 the same picture whatever the light, ~1 unrelated.
+
+        The median over textured cells of (1 - correlation) of the aligned patches. A cell
+        burnt out by a brighter light or sunk into black by a darker one has no texture left
+        and says nothing, so it does not vote.
+        """
+        pa, pb = self.overlap(fa, fb, box)
+        mean_a, mean_b = _cell_means(pa), _cell_means(pb)
+        var_a = np.maximum(_cell_means(pa * pa) - mean_a ** 2, 0)
+        var_b = np.maximum(_cell_means(pb * pb) - mean_b ** 2, 0)
+        textured = (var_a > TEXTURE_FLOOR ** 2) & (var_b > TEXTURE_FLOOR ** 2)
+        if textured.sum() < 3:
+            flat = TEXTURE_FLOOR ** 2
+            return 0.0 if var_a.max() <= flat and var_b.max() <= flat else 1.0
+        cov = _cell_means(pa * pb) - mean_a * mean_b
+        corr = cov[textured] / np.sqrt(var_a[textured] * var_b[textured])
+        return _median(1.0 - corr)
+
+
+def _change(pa: np.ndarray, pb: np.ndarray) -> float:
+    diff = cv2.absdiff(_standardise(pa), _standardise(pb))
+    return _spread_change(diff) * CONTRAST / 255.0
+
+
+STILL = 0.01          # a residual this small before alignment is left as it is
+CONTRAST = 48.0       # grey-level spread a standardised residual is expressed in
+CONTRAST_FLOOR = 16   # below this a frame is flat: its noise is not stretched to full contrast
+TEXTURE_FLOOR = 3.0   # grey-level spread of a cell that has a picture in it
+BAR_LEVEL = 32        # a row or column never brighter than this is a black bar
+
+
+def bars_box(a: np.ndarray, b: np.ndarray) -> tuple[slice, slice] | None:
+    """The rows and columns where either grey frame has a picture; None for the whole frame."""
+    return picture_box(picture_lines(a), picture_lines(b))
+
+
+def picture_lines(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows and which columns of a grey frame are ever brighter than a black bar."""
+    return grey.max(axis=1) > BAR_LEVEL, grey.max(axis=0) > BAR_LEVEL
+
+
+def picture_box(a: tuple, b: tuple) -> tuple[slice, slice] | None:
+    """``bars_box`` from two frames' ``picture_lines``."""
+    rows, cols = a[0] | b[0], a[1] | b[1]
+    h, w = len(rows), len(cols)
+    if rows.sum() < h // 2 or cols.sum() < w // 2:
+        return None
+    top, bottom = int(rows.argmax()), h - int(rows[::-1].argmax())
+    left, right = int(cols.argmax()), w - int(cols[::-1].argmax())
+    if (top, bottom, left, right) == (0, h, 0, w):
+        return None
+    return slice(top, bottom), slice(left, right)
+
+
+def _standardise(patch: np.ndarray) -> np.ndarray:
+    mean, std = cv2.meanStdDev(patch)
+    scale = 1.0 / max(float(std[0, 0]), CONTRAST_FLOOR)
+    return cv2.addWeighted(patch, scale, patch, 0.0, -float(mean[0, 0]) * scale)
+
+
+def _cell_means(patch: np.ndarray, cells: int = 4) -> np.ndarray:
+    """The mean of each cell of a 4x4 grid over the patch (a ragged edge is left out)."""
+    h, w = patch.shape
+    ch, cw = max(1, h // cells), max(1, w // cells)
+    rows, cols = min(cells, h), min(cells, w)
+    return patch[:ch * rows, :cw * cols].reshape(rows, ch, cols, cw).mean(axis=(1, 3))
+
+
+def _median(values: np.ndarray) -> float:
+    """np.median of a few values, without its overhead."""
+    ordered = np.sort(values, axis=None)
+    half = ordered.size // 2
+    return float(ordered[half] if ordered.size % 2 else (ordered[half - 1] + ordered[half]) / 2)
 
 
 def _spread_change(diff: np.ndarray, cells: int = 4) -> float:
@@ -93,79 +200,49 @@ def _spread_change(diff: np.ndarray, cells: int = 4) -> float:
     A cut changes the whole picture; a large object crossing the frame changes part of it. The
     median cell ignores up to half the frame changing, where the plain mean would not.
     """
-    h, w = diff.shape
-    if h < cells or w < cells:
-        return float(diff.mean())
-    ch, cw = h // cells, w // cells
-    grid = diff[:ch * cells, :cw * cells].reshape(cells, ch, cells, cw).mean(axis=(1, 3))
-    return float(np.median(grid))
-
-
-def structure_similarity(a: np.ndarray, b: np.ndarray, aligner: "_Aligner") -> float:
-    """Correlation of two grey thumbnails after motion alignment: ~1 same picture, ~0 unrelated.
-
-    Brightness and contrast do not matter (both are normalised away), so a light change or a
-    fade within one shot stays near 1 while two different shots fall near 0.
-    """
-    fa, fb = aligner.prepare(a), aligner.prepare(b)
-    (dx, dy), _ = cv2.phaseCorrelate(fa.copy(), fb.copy(), aligner.window)
-    h, w = fa.shape
-    if abs(dx) > w / 2 or abs(dy) > h / 2:
-        dx = dy = 0.0
-    shift = np.float32([[1, 0, dx], [0, 1, dy]])
-    fb = cv2.warpAffine(fb, shift, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
-    x0, x1 = int(np.ceil(max(0, -dx))), int(np.floor(min(w, w - dx)))
-    y0, y1 = int(np.ceil(max(0, -dy))), int(np.floor(min(h, h - dy)))
-    pa, pb = fa[y0:y1, x0:x1].ravel(), fb[y0:y1, x0:x1].ravel()
-    if pa.size < 16 or pa.std() < 1e-3 or pb.std() < 1e-3:
-        return 0.0
-    return float(np.corrcoef(pa, pb)[0, 1])
+    return _median(_cell_means(diff, cells))
 
 
 def features_compute(
     frames: Iterable[np.ndarray], *, fps: float, expected: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, scene_colours: bool = True,
 ) -> FrameFeatures:
-    """Compute every signal in one pass over (already scaled) RGB frames."""
-    hists, grays, lumas, spreads, d_hist, d_al, motion = [], [], [], [], [], [], []
-    aligner = None
-    prev_g = prev_h = prev_b = None
+    """Compute every signal in one pass over (already scaled) RGB frames.
+
+    ``scene_colours=False`` skips ``hist`` (only scene grouping reads it; shot detection does
+    not), a fifth of the work per frame.
+    """
+    hists, colours, grays, lumas, spreads, d_hist, d_al, motion = [], [], [], [], [], [], [], []
+    aligner = _Aligner()
+    prev_g = prev_h = prev_b = prev_lines = None
     for i, rgb in enumerate(frames):
         g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        h = frame_hist(rgb)
-        if aligner is None:
-            aligner = _Aligner(g.shape)
-        b = aligner.prepare(g)
+        h = frame_hist(light_normalise(rgb))
+        b, lines = aligner.prepare(g), picture_lines(g)
         if prev_g is None:
             d_hist.append(0.0), d_al.append(0.0), motion.append(0.0)
         else:
             d_hist.append(float(hist_distance(prev_h, h)))
-            d_al.append(aligner.residual_prepared(prev_b, b))
-            motion.append(float(cv2.absdiff(prev_g, g).mean() / 255.0))
-        hists.append(h), grays.append(g)
-        lumas.append(float(g.mean())), spreads.append(float(g.std()))
-        prev_g, prev_h, prev_b = g, h, b
+            d_al.append(aligner.residual(prev_b, b, picture_box(prev_lines, lines)))
+            motion.append(cv2.norm(prev_g, g, cv2.NORM_L1) / (g.size * 255.0))
+        if scene_colours:
+            hists.append(frame_hist(rgb))
+        colours.append(h), grays.append(g)
+        mean, std = cv2.meanStdDev(g)
+        lumas.append(float(mean[0, 0])), spreads.append(float(std[0, 0]))
+        prev_g, prev_h, prev_b, prev_lines = g, h, b, lines
         if progress and i % 100 == 0:
             progress(i, expected)
     n = len(lumas)
     return FrameFeatures(
         fps=fps,
-        hist=np.array(hists, np.float32).reshape(n, -1),
+        hist=np.array(hists, np.float32).reshape(n, HIST_SIZE if scene_colours else 0),
+        colour=np.array(colours, np.float32).reshape(n, HIST_SIZE),
         gray=np.array(grays, np.uint8) if grays else np.zeros((0, 1, 1), np.uint8),
         luma=np.array(lumas, np.float32), spread=np.array(spreads, np.float32),
         d_hist=np.array(d_hist, np.float32), d_aligned=np.array(d_al, np.float32),
         motion=np.array(motion, np.float32),
     )
-
-
-def pair_distance(
-    features: FrameFeatures, a: int, b: int, aligner: _Aligner | None = None,
-) -> float:
-    """Combined distance of two arbitrary frames (the same measure cuts are judged by)."""
-    aligner = aligner or _Aligner(features.gray.shape[1:])
-    dh = float(hist_distance(features.hist[a], features.hist[b]))
-    dr = aligner.residual(features.gray[a], features.gray[b])
-    return combine(dh, dr)
 
 
 RESIDUAL_WEIGHT = 4.0

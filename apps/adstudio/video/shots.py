@@ -1,15 +1,20 @@
-"""Shot boundary detection: hard cuts, dissolves and fades, with flash and camera-motion guards.
+"""Shot boundary detection: hard cuts, dissolves and fades, with guards for flashes, light
+changes and camera motion.
 
-Three detectors read the same per-frame signals (``features.py``) and their boundaries are merged:
+Three detectors read the same per-frame signals (``features.py``, where both distances ignore
+the light) and their boundaries are merged:
 
 * **cuts**: the combined distance between neighbouring frames (colour histogram, or layout
-  after motion compensation) jumps above an absolute floor *and* well above its local median.
-  A jump is a flash, not a cut, when some frame just before it looks like some frame just
-  after it (the picture came back).
-* **fades**: runs of (near) black frames, and deep dips of brightness, between two brighter
-  stretches; the boundary is the darkest point.
-* **dissolves**: frames half a second apart on either side of a point differ a lot in colour
-  while each side is stable on its own; the boundary is the centre of that peak.
+  after motion compensation) jumps above an absolute floor, well above its local median and
+  above both neighbouring frames' (fast motion keeps a run of frames far apart). A jump is not
+  a cut when the picture is still there: some frame just before it has the same layout as
+  some frame just after it, whatever the light (a light step, a flash, lightning).
+* **fades**: runs of (near) black frames, and deep dips of brightness such as titles on
+  black, between two brighter stretches; the boundary is the middle of a fade, but a cut into
+  or out of the dark is a boundary at that cut.
+* **dissolves**: frames a fixed time apart on either side of a point differ a lot in colour
+  while each side is stable on its own; the change is gradual, the middle looks like a mix and
+  the ends are different pictures; the boundary is the centre of that peak.
 
 A boundary is the index of the first frame of the new shot. ``shots_from_boundaries`` turns
 the sorted boundaries into inclusive ``[first, last]`` pairs covering every frame.
@@ -20,8 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import (FrameFeatures, _Aligner, combine, hist_distance, pair_distance,
-                       structure_similarity)
+from .features import STILL, FrameFeatures, _Aligner, bars_box, combine, hist_distance
 
 
 @dataclass(frozen=True)
@@ -29,18 +33,21 @@ class ShotParams:
     cut_floor: float = 0.25          # combined distance a cut must exceed
     cut_ratio: float = 3.0           # ... and this many times the local median
     cut_window: float = 0.5          # seconds each side for that median
+    cut_sharp: float = 1.5           # ... and this many times either neighbouring frame's
     flash_span: float = 0.3          # seconds each side where a "returning" picture means flash
-    flash_return: float = 0.5        # a pair closer than cut_floor * this is "the same picture"
+    same_picture: float = 0.3        # Aligner.unlike below this: the same picture, new light
     dark_level: float = 18.0         # mean grey level (0..255) of a black frame
     dark_spread: float = 12.0        # ... with at most this much texture
-    grad_windows: tuple = (0.25, 0.5, 1.0)  # seconds from the centre to the compared frames
+    grad_windows: tuple = (0.17, 0.25, 0.5, 1.0)  # seconds from the centre to compared frames
     grad_floor: float = 0.35         # colour distance across a dissolve
     grad_ratio: float = 2.0          # ... against the distance within each side
     blend_dip: float = 0.9           # contrast in a dissolve's middle, against its ends
     blend_linear: float = 0.45       # middle frame's distance to the ends' average, relative
+    blend_mix: float = 0.25          # ... this close, the middle is plainly a mix
     blend_busy: float = 1.4          # residual inside a dissolve against its flanks
     blend_collapse: float = 0.3      # contrast dip that needs no other evidence
-    blend_same: float = 0.4          # ends more correlated than this are one picture
+    blend_unlike: float = 0.35       # ends less unlike than this (Aligner.unlike) are one picture
+    blend_gradual: float = 0.8       # share of a dissolve's colour change that 3 frames may hold
     dissolve_merge: float = 1.0      # seconds; closer dissolve peaks may be one transition
     min_shot: float = 0.3            # seconds; boundaries closer than this merge
 
@@ -73,8 +80,7 @@ def boundaries_detect(features: FrameFeatures, params: ShotParams = ShotParams()
         grads += detect_dissolves(features, params, window=window, taken=[*cuts, *fades, *grads],
                                   zones=fade_zones)
     grads = _merge_close(grads, features.d_hist, max(2, int(round(params.dissolve_merge * fps))))
-    kinds = {**{g: "dissolve" for g in grads}, **{c: "cut" for c in cuts},
-             **{f: "fade" for f in fades}}
+    kinds = {**{g: "dissolve" for g in grads}, **{c: "cut" for c in cuts}, **fades}
     min_gap = max(2, int(round(params.min_shot * fps)))
     return {b: kinds[b] for b in _merge(list(kinds), min_gap) if 0 < b < n}
 
@@ -117,16 +123,18 @@ def detect_cuts(features: FrameFeatures, params: ShotParams) -> list[int]:
     score = cut_score(features)
     win = max(2, int(round(params.cut_window * fps)))
     span = max(2, int(round(params.flash_span * fps)))
-    aligner = _Aligner(features.gray.shape[1:])
+    aligner = _Aligner()
     cuts = []
     for i in np.flatnonzero(score > params.cut_floor):
         if i == 0:
             continue
         around = np.concatenate([score[max(1, i - win):max(1, i - 1)], score[i + 2:i + win + 1]])
         base = float(np.median(around)) if around.size else 0.0
-        if score[i] < params.cut_ratio * base:
+        # A cut is one frame: fast motion keeps neighbouring frames as far apart as it.
+        beside = max(score[i - 1], score[i + 1] if i + 1 < len(score) else 0.0)
+        if score[i] < params.cut_ratio * base or score[i] < params.cut_sharp * beside:
             continue
-        if _is_flash(features, aligner, i, span, params.cut_floor * params.flash_return):
+        if _picture_stays(features, aligner, i, span, params.same_picture):
             continue
         cuts.append(int(i))
     return _strongest_per_gap(cuts, score, max(2, int(round(params.min_shot * fps))))
@@ -145,27 +153,36 @@ def cut_score(features: FrameFeatures) -> np.ndarray:
     return combine(sharp, features.d_aligned)
 
 
-def _is_flash(features, aligner, i: int, span: int, same: float) -> bool:
-    """True when the picture around ``i`` comes back: a flash, not a cut.
+def _picture_stays(features, aligner, i: int, span: int, same: float) -> bool:
+    """True when the picture around ``i`` is still there: a flash or a light change, not a cut.
 
-    Either a frame shortly before ``i`` matches a frame shortly after, or every frame between
-    such a pair is much brighter than both ends while the ends agree in brightness and colour
-    (a flash during a fast pan, where the picture has moved on by the time it comes back).
+    "The picture" is the layout after motion alignment, whatever the light (``_Aligner.unlike``),
+    so a light step (a lamp, an exposure jump, a colour cast) leaves it unchanged at once, and a
+    flash gives it back within ``span`` frames even when the light then stays changed
+    (lightning). A flash during a fast pan, where the picture has moved on by the time it comes
+    back, shows as a bump of brightness whose ends agree in brightness and colour.
     """
     n = features.count
-    before = range(max(0, i - span), i)
+    before = range(max(0, i - 2), i)
     after = range(i, min(n, i + span + 1))
-    luma, hist = features.luma, features.hist
-    pairs = [(a, b) for a in before for b in after]
-    for a, b in pairs:
-        if b - a < 2 or abs(luma[a] - luma[b]) > 12:
-            continue
-        bump = luma[a + 1:b].min() - max(luma[a], luma[b])
-        if bump > 20 and hist_distance(hist[a], hist[b]) < 0.35:
-            return True
-    close = [(a, b) for a, b in pairs if hist_distance(hist[a], hist[b]) < same]
-    # Histograms are cheap; only pairs that pass them get the aligned comparison.
-    return any(pair_distance(features, a, b, aligner) < same for a, b in close[:12])
+    luma, colour = features.luma, features.colour
+    for a in before:
+        for b in after:
+            if b - a < 2 or abs(luma[a] - luma[b]) > 12:
+                continue
+            bump = luma[a + 1:b].min() - max(luma[a], luma[b])
+            if bump > 20 and hist_distance(colour[a], colour[b]) < 0.35:
+                return True
+    gray = features.gray
+    # Only frames that look new are worth comparing: one barely changed from the frame before
+    # it would answer as that frame did (after a cut into a steady shot, that is all of them).
+    after = [b for b in after if b == i or features.d_aligned[b] > STILL or
+             abs(luma[b] - luma[b - 1]) > 4 or features.d_hist[b] > 0.1]
+    prepared = {x: aligner.prepare(gray[x]) for x in (*before, *after)}
+    # Nearest pairs first: a light step shows at once, a flash a few frames later.
+    pairs = sorted(((a, b) for a in before for b in after), key=lambda p: p[1] - p[0])
+    return any(aligner.unlike(prepared[a], prepared[b], bars_box(gray[a], gray[b])) < same
+               for a, b in pairs)
 
 
 def _strongest_per_gap(cands: list[int], score: np.ndarray, gap: int) -> list[int]:
@@ -179,14 +196,24 @@ def _strongest_per_gap(cands: list[int], score: np.ndarray, gap: int) -> list[in
     return out
 
 
-def detect_fades(features: FrameFeatures, params: ShotParams) -> tuple[list[int], list[range]]:
-    """Boundaries at the darkest point of each fade, and the frame zones the fades cover."""
+def detect_fades(features: FrameFeatures, params: ShotParams) -> tuple[dict, list[range]]:
+    """Fades through black and cuts to black: ``{boundary: "fade" | "cut"}``, and the frame
+    zones they cover.
+
+    A dark run (black frames, or a deep dip of brightness such as titles on black) between
+    brighter pictures is a fade when brightness ramps down into it and up out of it: one
+    boundary, at its middle. An edge where the picture drops into the dark (or jumps out of it)
+    from one frame to the next is a cut, and the boundary is that frame, however long the
+    black or the credits on it last. A dark run of at least ``min_shot`` with a cut at an edge
+    is a shot of its own, so both its edges are boundaries.
+    """
     luma = features.luma
     n = len(luma)
     fps = features.fps or 25.0
     dark = (luma < params.dark_level) & (features.spread < params.dark_spread)
     reach = max(3, int(round(1.0 * fps)))
-    bounds, zones = [], []
+    long_run = max(2, int(round(params.min_shot * fps)))
+    bounds, zones = {}, []
     i = 0
     while i < n:
         if not dark[i] and not _is_dip(luma, i, reach):
@@ -195,14 +222,26 @@ def detect_fades(features: FrameFeatures, params: ShotParams) -> tuple[list[int]
         j = i
         while j + 1 < n and (dark[j + 1] or _is_dip(luma, j + 1, reach)):
             j += 1
-        if i > 0 and j < n - 1:
-            centre = (i + j + 1) // 2 if j > i else i
-            zone = _fade_zone(luma, i, j)
-            if _brighter_both_sides(luma, zone, i, j):
-                bounds.append(int(centre))
-                zones.append(zone)
+        zone = _fade_zone(luma, i, j)
+        enter = i > 0 and _sudden(luma[max(0, i - 4):i][::-1], luma[i])
+        leave = j < n - 1 and _sudden(luma[j + 1:j + 5], luma[j])
+        if enter or leave:
+            both = j + 1 - i >= long_run
+            bounds.update({e: "cut" if cut else "fade" for e, cut in ((i, enter), (j + 1, leave))
+                           if (cut or both) and 0 < e < n})
+            zones.append(zone)
+        elif 0 < i and j < n - 1 and _brighter_both_sides(luma, zone, i, j):
+            bounds[(i + j + 1) // 2 if j > i else i] = "fade"
+            zones.append(zone)
         i = j + 1
     return bounds, zones
+
+
+def _sudden(outside: np.ndarray, dark: float) -> bool:
+    """The picture next to a dark run (``outside``, nearest frame first) is reached in one
+    step, not a ramp: a cut into or out of the dark."""
+    step = float(outside[0]) - dark
+    return step > 10 and step >= 0.6 * (float(outside.max()) - dark)
 
 
 def _is_dip(luma: np.ndarray, i: int, reach: int) -> bool:
@@ -238,7 +277,7 @@ def detect_dissolves(
     n = features.count
     if n < 4 * k:
         return []
-    hist = features.hist
+    hist = features.colour
     across = _median_pair_distance(hist, k, k, n)
     left = np.full(n, np.inf, np.float32)
     right = np.full(n, np.inf, np.float32)
@@ -250,7 +289,7 @@ def detect_dissolves(
     ok = (across > params.grad_floor) & (across > params.grad_ratio * side)
     blocked = np.zeros(n, bool)
     for t in taken:
-        blocked[max(0, t - 2 * k):t + 2 * k + 1] = True
+        blocked[max(0, t - k):t + k + 1] = True
     for z in zones:
         blocked[max(0, z.start - k):z.stop + k] = True
     out = []
@@ -258,9 +297,20 @@ def detect_dissolves(
         seg = across[run.start:run.stop]
         top = np.flatnonzero(seg >= 0.9 * seg.max())
         centre = _refine(features.d_hist, int(run.start + (top[0] + top[-1]) // 2), k)
-        if k <= centre < n - k and _looks_like_blend(features, centre, k, params):
+        if k <= centre < n - k and _gradual(features.d_hist, centre, k, params) and \
+                _looks_like_blend(features, centre, k, params):
             out.append(centre)
     return out
+
+
+def _gradual(d_hist: np.ndarray, c: int, k: int, params: ShotParams) -> bool:
+    """A dissolve changes the colours a little on every frame; a light step (or lightning: a
+    flash, then the light stays changed) does it all within three frames."""
+    window = d_hist[c - k + 1:c + k + 1].astype(np.float64)
+    if window.size < 4 or window.sum() <= 0:
+        return False
+    burst = max(window[i:i + 3].sum() for i in range(window.size - 2))
+    return burst < params.blend_gradual * window.sum()
 
 
 def _busy_inside(features: FrameFeatures, c: int, k: int, params: ShotParams) -> bool:
@@ -284,20 +334,31 @@ def _looks_like_blend(features: FrameFeatures, c: int, k: int, params: ShotParam
     """
     spread = features.spread
     h = max(1, k // 2)
-    ends = (spread[c - k] + spread[c + k]) / 2 + 1e-6
+    ends = min(spread[c - k], spread[c + k]) + 1e-6
     dip = spread[c - h:c + h + 1].min() / ends
-    # Contrast collapsing almost to nothing is a fade through black (or white): no doubt left.
-    if dip >= params.blend_collapse and not _busy_inside(features, c, k, params):
+    # A mix is never much brighter than both its ends: a few such frames are a flash (a fade
+    # through white stays bright longer).
+    luma = features.luma
+    bright = int((luma[c - h:c + h + 1] > max(luma[c - k], luma[c + k]) + 20).sum())
+    if 0 < bright <= 3:
         return False
     a, b, m = (features.gray[x].astype(np.float32) for x in (c - k, c + k, c))
     linear = np.abs(m - (a + b) / 2).mean() / max(float(np.abs(a - b).mean()), 1e-3)
+    # Unless contrast collapses almost to nothing (a fade through black or white) or the middle
+    # is plainly the average of the ends, the change inside must be non-rigid.
+    if dip >= params.blend_collapse and linear >= params.blend_mix and \
+            not _busy_inside(features, c, k, params):
+        return False
     if not (dip < params.blend_dip or linear < params.blend_linear):
         return False
     # A light change or a slow push-in through fog also mixes "before" and "after" linearly;
-    # only a dissolve mixes two *different* pictures.
-    aligner = _Aligner(features.gray.shape[1:])
-    return structure_similarity(features.gray[c - k], features.gray[c + k], aligner) < \
-        params.blend_same
+    # only a dissolve mixes two *different* pictures. The median of the pairs `across` uses:
+    # a flash spoils one of them at most.
+    aligner, gray, n = _Aligner(), features.gray, features.count
+    pairs = [(gray[c - k - j], gray[c + k + j]) for j in (0, 3, 6) if c - k - j >= 0 and
+             c + k + j < n]
+    return float(np.median([aligner.unlike(aligner.prepare(a), aligner.prepare(b), bars_box(a, b))
+                            for a, b in pairs])) > params.blend_unlike
 
 
 def _refine(d_hist: np.ndarray, centre: int, k: int) -> int:
@@ -331,13 +392,6 @@ def _median_pair_distance(hist: np.ndarray, k: int, spread: int, n: int) -> np.n
 
 
 def _runs(mask: np.ndarray) -> list[range]:
-    runs, start = [], None
-    for i, v in enumerate(mask):
-        if v and start is None:
-            start = i
-        elif not v and start is not None:
-            runs.append(range(start, i))
-            start = None
-    if start is not None:
-        runs.append(range(start, len(mask)))
-    return runs
+    """The runs of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    return [range(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
