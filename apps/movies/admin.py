@@ -4,29 +4,68 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models import Count
 
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
-from apps.movies.models import Genre, Movie, Review
+from apps.movies import services
+from apps.movies.forms import LinesField
+from apps.movies.models import Genre, GenreAlias, Movie, Review
 from apps.movies.services.posters import poster_image_check
+
+
+class GenreAliasInline(admin.TabularInline):
+    model = GenreAlias
+    extra = 1
+    fields = ["name"]
+
+
+@admin.action(description="Merge the selected genres into the one with the most movies (the others' names "
+                          "become its aliases)")
+def genres_merge(modeladmin, request, queryset):
+    names = list(queryset.values_list("name", flat=True))
+    try:
+        kept = services.genre_merge(genres=list(queryset))
+    except ApplicationError as exc:
+        modeladmin.message_user(request, exc.message, messages.ERROR)
+        return
+    merged = ", ".join(n for n in names if n != kept.name)
+    modeladmin.message_user(request, f"{merged} merged into {kept}; movies keep their genres.", messages.SUCCESS)
 
 
 @admin.register(Genre)
 class GenreAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    """The one genre list: each genre with its other spellings (aliases) and its number of movies."""
+
+    list_display = ["name", "slug", "alias_names", "movie_count"]
+    search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [GenreAliasInline]
+    actions = [genres_merge]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("movies", distinct=True)).prefetch_related("aliases")
+
+    @admin.display(description="aliases")
+    def alias_names(self, genre):
+        return ", ".join(a.name for a in genre.aliases.all())
+
+    @admin.display(description="movies", ordering="n")
+    def movie_count(self, genre):
+        return genre.n
 
 
 class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
-    fields = ["author", "text", "sentiment", "ai_rating", "p_opinion", "model_version"]
-    readonly_fields = ["author", "sentiment", "ai_rating", "p_opinion", "model_version"]
+    fields = ["author", "text", "user_rating", "sentiment", "ai_rating", "p_opinion", "model_version"]
+    readonly_fields = ["author", "user_rating", "sentiment", "ai_rating", "p_opinion", "model_version"]
     show_change_link = True
 
 
 class MovieAdminForm(forms.ModelForm):
+    production_companies = LinesField(required=False, help_text="One a line.")
+
     def clean_poster(self):
         """A newly uploaded poster passes the same check as on the site (type, pixel limit,
         complete image data)."""
@@ -44,8 +83,8 @@ class MovieAdmin(admin.ModelAdmin):
     form = MovieAdminForm
     # Django 6 changes the default scheme of a URL typed without one; say https now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "release_date", "director", "created_by", "created_at"]
-    list_filter = ["genres", ("release_date", admin.DateFieldListFilter)]
+    list_display = ["title", "release_date", "runtime_minutes", "original_language", "created_by", "created_at"]
+    list_filter = ["genres", "original_language", ("release_date", admin.DateFieldListFilter)]
     search_fields = ["title", "original_title", "director"]
     filter_horizontal = ["genres"]
     autocomplete_fields = ["created_by"]
@@ -55,14 +94,15 @@ class MovieAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["movie", "author", "short_text", "language", "sentiment", "ai_rating", "model_version",
-                    "created_at"]
-    list_filter = ["sentiment", "language", "model_version", ("created_at", admin.DateFieldListFilter)]
+    list_display = ["movie", "author", "short_text", "language", "sentiment", "ai_rating", "user_rating",
+                    "model_version", "created_at"]
+    list_filter = ["sentiment", "language", "user_rating", "model_version", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["text", "movie__title", "author__username"]
     list_select_related = ["movie", "author"]
     autocomplete_fields = ["movie", "author"]
     # sentiment "none" reads "No opinion found" (its own filter choice); its rating stays empty.
-    readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "p_opinion", "model_version", "scored_at"]
+    readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "p_opinion", "model_version", "scored_at",
+                       "user_rating"]  # the reviewer's own; the AI fields are the model's
     actions = ["rescore"]
 
     @admin.display(description="text")

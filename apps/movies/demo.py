@@ -1,7 +1,11 @@
-"""Demo catalog: 300 real movies (title, plot, genres) from TMDB, loaded once. Idempotent.
+"""Demo catalog: 300 real movies from TMDB (title, plot, genres, release date, runtime, tagline,
+original language, production companies, TMDB vote average and count), loaded once. Idempotent:
+a movie already there (by TMDB id) gets only the fields it lacks, so demo rows loaded by an older
+fixture get the new details and nothing a person changed is overwritten.
 
 The fixture (apps/movies/fixtures/demo_movies.json) was cut from the Kaggle "TMDB 5000 Movie
-Dataset"; TMDB is credited in the footer of the movie pages. No posters are shipped.
+Dataset" (details added by bench/movies_demo_fixture.py); TMDB is credited in the footer of the
+movie pages. No posters are shipped.
 A few genre-model experiments (apps/movies/fixtures/demo_experiments.json) are imported so the
 research page has runs to compare on first start: the figures of real training runs on the shared
 genre data, each marked with the command that produced it (built by
@@ -9,13 +13,15 @@ bench/movies_genres_demo_fixture.py); their weights are not shipped.
 """
 
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from apps.core.errors import ApplicationError
 from django.contrib.auth import get_user_model
 
+from apps.core.errors import ApplicationError
 from apps.movies.models import Movie, Review
-from apps.movies.services import genre_get_or_create, movie_create, review_create
+from apps.movies.services import movie_create, movie_details_fill, review_create
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_movies.json"
 REVIEWS = Path(__file__).resolve().parent / "fixtures" / "demo_reviews.json"
@@ -23,26 +29,40 @@ EXPERIMENTS = Path(__file__).resolve().parent / "fixtures" / "demo_experiments.j
 
 
 def load(*, stdout) -> None:
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    known = set(Movie.objects.exclude(tmdb_id=None).values_list("tmdb_id", flat=True))
-    genres = {}
-    added = 0
+    load_movies(stdout=stdout)
+    _load_reviews(stdout=stdout)
+    _load_experiments(stdout=stdout)
+
+
+def _details(row: dict) -> dict:
+    """The movie fields of a fixture row (TMDB names -> ours)."""
+    details = {"original_title": row.get("original_title"), "tagline": row.get("tagline"),
+               "release_date": date.fromisoformat(row["release_date"]) if row.get("release_date") else None,
+               "runtime_minutes": row.get("runtime"), "original_language": row.get("original_language"),
+               "production_companies": row.get("production_companies"),
+               "tmdb_vote_count": row.get("vote_count"),
+               "tmdb_vote_average": Decimal(str(row["vote_average"])) if row.get("vote_average") is not None else None}
+    return {k: v for k, v in details.items() if v not in (None, "", [])}
+
+
+def load_movies(*, stdout, path: Path = FIXTURE) -> None:
+    """Add the fixture's movies that are not there yet, and fill the empty fields of those that are."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    known = {m.tmdb_id: m for m in Movie.objects.exclude(tmdb_id=None)}
+    added = filled = 0
     for row in data["movies"]:
-        if row["tmdb_id"] in known:
-            continue
-        for name in row["genres"]:
-            if name not in genres:
-                genres[name] = genre_get_or_create(name=name)
         try:
+            if row["tmdb_id"] in known:
+                filled += bool(movie_details_fill(movie=known[row["tmdb_id"]], **_details(row)))
+                continue
             movie_create(created_by=None, title=row["title"], plot=row["plot"], tmdb_id=row["tmdb_id"],
-                         genres=[genres[name] for name in row["genres"]])
+                         genres=row["genres"], **_details(row))
         except ApplicationError as exc:
             stdout.write(f"movies demo: skipped {row['title']!r}: {exc.message}")
             continue
         added += 1
-    stdout.write(f"movies demo: {added} movies added ({len(data['movies']) - added} already there)")
-    _load_reviews(stdout=stdout)
-    _load_experiments(stdout=stdout)
+    stdout.write(f"movies demo: {added} movies added, {filled} filled in with the details they lacked "
+                 f"({len(data['movies']) - added - filled} already complete)")
 
 
 def _load_reviews(*, stdout) -> None:

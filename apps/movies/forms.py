@@ -7,14 +7,29 @@ from apps.movies.models import Genre
 from apps.movies.services.catalog import PLOT_MAX_CHARS
 
 
+class LinesField(forms.CharField):
+    """A list of names, one a line (production companies: their names may hold commas)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, (list, tuple)) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
+
+
 class MovieForm(forms.Form):
     title = forms.CharField(max_length=200)
     original_title = forms.CharField(max_length=200, required=False)
+    tagline = forms.CharField(max_length=300, required=False)
     release_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     director = forms.CharField(max_length=200, required=False)
     runtime_minutes = forms.IntegerField(required=False, min_value=1, max_value=1000)
     plot = forms.CharField(required=False, max_length=PLOT_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 5}))
+    original_language = forms.CharField(max_length=3, required=False, help_text="A code such as en, ko or fr.")
+    production_companies = LinesField(required=False, help_text="One a line.")
     genres = forms.ModelMultipleChoiceField(queryset=Genre.objects.order_by("name"), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     poster = forms.ImageField(required=False, help_text="JPEG, PNG, WebP or GIF, at most 5 MB.")
@@ -33,6 +48,9 @@ class ReviewForm(forms.Form):
     # form's own limit is looser so a too-long text comes back in the form rather than cut.
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What did you think? (Korean or English)"}),
                            strip=False, required=False)
+    user_rating = forms.TypedChoiceField(label="Your rating", required=False, coerce=int, empty_value=None,
+                                         choices=[("", "No rating"), *((n, f"{n}/10") for n in range(10, 0, -1))],
+                                         help_text="Optional: your own 1–10, shown beside the AI's.")
 
 
 class ReviewImportForm(forms.Form):

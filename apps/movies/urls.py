@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/review/", catalog.review_save, name="review_save"),
     path("reviews/<int:pk>/delete/", catalog.review_delete, name="review_delete"),
     path("reviews/import/", catalog.reviews_import, name="reviews_import"),
+    path("people/<int:pk>/", catalog.person_reviews, name="person_reviews"),
     # Genre suggestions and research pages (issue 4).
     path("", include("apps.movies.urls_genres")),
 ]

@@ -87,3 +87,42 @@ def test_after_posting_the_review_is_listed_and_the_average_changes_without_a_re
     assert f"{theirs.ai_rating}/10" in summary and "from 1 review" in summary
     assert "1 review with no opinion found" in summary
     assert loads == []  # every change came by htmx, no page load
+
+
+def test_a_reviewer_adds_their_own_rating_sees_the_agreement_sorts_and_finds_their_reviews(
+        page, live_server, log_in, user, other_user, sentiment_models):
+    """Issue 19: own 1-10 rating beside the AI's, the agreement chart, sorting, one's review page."""
+    from decimal import Decimal
+
+    from tests.movies.factories import ReviewFactory
+
+    movie = MovieFactory(title="Night Train")
+    theirs = ReviewFactory(movie=movie, author=other_user, text="Dreadful from start to end.", sentiment="negative",
+                           ai_rating=Decimal("0.0"), p_positive=0.0, model_version="test", user_rating=2)
+    log_in(user)
+    page.goto(f"{live_server.url}/movies/{movie.pk}/")
+    assert "within 1 point of the reviewer on 0 of 1 review" in page.inner_text("#rating-summary")
+    loads = []
+    page.on("load", lambda _: loads.append(1))
+    page.fill("#review-form-panel textarea", "A wonderful, moving film with great acting.")
+    page.select_option("#review-form-panel select[name=user_rating]", "9")
+    page.click("#review-form-panel button[type=submit]")
+    page.wait_for_selector("#rating-summary:has-text('of 2 reviews rated by both')")
+    mine = Review.objects.get(author=user)
+    assert mine.user_rating == 9
+    assert "Your rating 9/10" in page.inner_text("#review-form-panel .review-result")
+    assert page.locator("#rating-summary svg.agreement-chart circle").count() == 2
+    assert "9/10" in page.inner_text(f"#review-{mine.pk}") and loads == []
+
+    page.click("#review-list >> text=Most negative")
+    page.wait_for_url("**sort=negative**")
+    assert page.locator("li.review").first.get_attribute("id") == f"review-{theirs.pk}"
+    page.click("#review-list >> text=Most positive")
+    page.wait_for_url("**sort=positive**")
+    assert page.locator("li.review").first.get_attribute("id") == f"review-{mine.pk}"
+
+    page.click("a.user")
+    page.click("text=Your reviews")
+    page.wait_for_selector("h1:has-text('Your reviews')")
+    item = page.locator("li.review").first
+    assert "Night Train" in item.inner_text() and "Your rating 9/10" in item.inner_text()

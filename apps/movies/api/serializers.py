@@ -9,9 +9,14 @@ from apps.movies.services.catalog import PLOT_MAX_CHARS
 
 
 class GenreSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True,
+        help_text="Other spellings that find this genre (filters, suggestions, input)")
+    movie_count = serializers.IntegerField(read_only=True, default=0)
+
     class Meta:
         model = Genre
-        fields = ["id", "name", "slug"]
+        fields = ["id", "name", "slug", "aliases", "movie_count"]
 
 
 class MovieSerializer(serializers.ModelSerializer):
@@ -23,9 +28,10 @@ class MovieSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Movie
-        fields = ["id", "title", "original_title", "release_date", "director", "runtime_minutes", "plot",
-                  "genres", "poster", "poster_url", "average_rating", "review_count", "created_by",
-                  "created_at", "updated_at"]
+        fields = ["id", "title", "original_title", "tagline", "release_date", "director", "runtime_minutes", "plot",
+                  "original_language", "production_companies", "genres", "poster", "poster_url", "average_rating",
+                  "review_count", "tmdb_vote_average", "tmdb_vote_count", "created_by", "created_at", "updated_at"]
+        extra_kwargs = {"tmdb_vote_average": {"coerce_to_string": False}}
 
     def get_average_rating(self, movie) -> float | None:
         value = getattr(movie, "avg_rating", None)
@@ -41,8 +47,15 @@ class MovieInputSerializer(InputSerializer):
     release_date = serializers.DateField(required=False, allow_null=True)
     director = serializers.CharField(max_length=200, required=False, allow_blank=True)
     runtime_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
+    tagline = serializers.CharField(max_length=300, required=False, allow_blank=True)
     plot = serializers.CharField(required=False, allow_blank=True, max_length=PLOT_MAX_CHARS)
-    genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
+    original_language = serializers.CharField(max_length=3, required=False, allow_blank=True,
+                                              help_text="ISO 639 code, e.g. en or ko")
+    production_companies = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+                                                 max_length=30)
+    genres = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=20,
+        help_text='Genre names or aliases ("Sci-Fi" is Science Fiction); new names add a genre')
     poster_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
 
 
@@ -58,11 +71,14 @@ class ReviewSerializer(serializers.ModelSerializer):
                                       read_only=True, allow_null=True,
                                       help_text="0-10 AI rating; null for label none and while unscored")
     label = serializers.ChoiceField(source="sentiment", choices=LABELS, read_only=True, help_text=LABEL_HELP)
+    movie_title = serializers.CharField(source="movie.title", read_only=True)
+    user_rating = serializers.IntegerField(read_only=True, allow_null=True,
+                                           help_text="The reviewer's own rating, 1-10; null when not given")
 
     class Meta:
         model = Review
-        fields = ["id", "movie", "author", "text", "language", "label", "p_positive", "p_opinion", "rating",
-                  "model_version", "created_at", "updated_at"]
+        fields = ["id", "movie", "movie_title", "author", "text", "language", "label", "p_positive", "p_opinion",
+                  "rating", "user_rating", "model_version", "created_at", "updated_at"]
 
 
 class ReviewInputSerializer(InputSerializer):
@@ -70,6 +86,27 @@ class ReviewInputSerializer(InputSerializer):
     # stops absurd bodies before they reach it.
     text = serializers.CharField(allow_blank=True, trim_whitespace=False,
                                  max_length=settings.MOVIES_REVIEW_MAX_CHARS * 4)
+    user_rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10,
+                                           help_text="Your own rating, a whole number from 1 to 10 (optional; "
+                                           "null clears it)")
+
+
+class AgreementPointSerializer(serializers.Serializer):
+    user_rating = serializers.IntegerField()
+    ai_rating = serializers.IntegerField(help_text="AI rating rounded to a whole number")
+    count = serializers.IntegerField()
+
+
+class AgreementSerializer(serializers.Serializer):
+    """How far the AI and the reviewers agree, over the reviews with both ratings."""
+
+    count = serializers.IntegerField(help_text="Reviews with both the reviewer's own rating and an AI rating")
+    within_one = serializers.IntegerField(help_text="Of those, how many differ by at most 1 point")
+    people_average = serializers.FloatField(allow_null=True)
+    ai_average = serializers.FloatField(allow_null=True)
+    mean_difference = serializers.FloatField(allow_null=True, help_text="Mean of AI minus reviewer")
+    mean_abs_difference = serializers.FloatField(allow_null=True)
+    points = AgreementPointSerializer(many=True)
 
 
 class RatingSerializer(serializers.Serializer):
@@ -79,6 +116,7 @@ class RatingSerializer(serializers.Serializer):
     positive = serializers.IntegerField()
     no_opinion = serializers.IntegerField(help_text="Reviews with no opinion found (label none)")
     distribution = serializers.ListField(child=serializers.IntegerField())
+    agreement = AgreementSerializer()
 
 
 class ScoreResultSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,12 +16,26 @@ from apps.movies.api.serializers import (LABELS, GenreSerializer, MovieInputSeri
                                          RatingSerializer, RescoreInputSerializer, ReviewInputSerializer,
                                          ReviewSerializer, ScoreInputSerializer, ScoreOutputSerializer)
 
+LABEL_FILTER = OpenApiParameter("label", str, enum=[v for v in LABELS if v], description="Only reviews with this label")
 MOVIE_FILTERS = [
     OpenApiParameter("q", str, description="Text in the title or original title"),
     OpenApiParameter("genre", str, description="Genre slug or name"),
     OpenApiParameter("year", int, description="Release year"),
     OpenApiParameter("sort", str, enum=list(selectors.SORTS), description="Sort order (default title)"),
 ]
+
+
+REVIEW_SORT = OpenApiParameter("sort", str, enum=list(selectors.REVIEW_SORTS),
+                               description="new (default), positive or negative: by the AI rating, reviews "
+                               "without one last")
+
+
+def _review_sort(value) -> str:
+    if value in (None, ""):
+        return "new"
+    if value not in selectors.REVIEW_SORTS:
+        raise ApplicationError(f"sort must be one of {', '.join(selectors.REVIEW_SORTS)}.", code="invalid_filter")
+    return value
 
 
 def _year(value):
@@ -78,12 +93,14 @@ class MovieDetailApi(APIView):
 
 
 class MovieRatingApi(APIView):
-    """The movie's average AI rating, number of scored reviews and rating distribution (0..10)."""
+    """The movie's average AI rating, number of scored reviews, rating distribution (0..10) and how
+    far the AI agrees with the reviewers' own ratings."""
 
     @extend_schema(responses=RatingSerializer)
     def get(self, request, pk):
         movie = selectors.movie_get(pk=pk)
-        return Response({"movie": movie.pk, **selectors.movie_rating_summary(movie=movie)})
+        return Response({"movie": movie.pk, **selectors.movie_rating_summary(movie=movie),
+                         "agreement": selectors.movie_agreement(movie=movie)})
 
 
 class MovieReviewListCreateApi(generics.ListAPIView):
@@ -91,10 +108,10 @@ class MovieReviewListCreateApi(generics.ListAPIView):
 
     def get_queryset(self):
         movie = selectors.movie_get(pk=self.kwargs["pk"])
-        return selectors.review_list(movie=movie, sentiment=self.request.query_params.get("label", ""))
+        p = self.request.query_params
+        return selectors.review_list(movie=movie, sentiment=p.get("label", ""), sort=_review_sort(p.get("sort")))
 
-    @extend_schema(parameters=[OpenApiParameter("label", str, enum=[v for v in LABELS if v],
-                                                description="Only reviews with this label")])
+    @extend_schema(parameters=[LABEL_FILTER, REVIEW_SORT])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -113,6 +130,31 @@ class MovieReviewListCreateApi(generics.ListAPIView):
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
+class ReviewListApi(generics.ListAPIView):
+    """Reviews of every movie, or one person's (``author``: a user id, or ``me``)."""
+
+    serializer_class = ReviewSerializer
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.review_list(author=self._author(p.get("author", "")), sentiment=p.get("label", ""),
+                                     sort=_review_sort(p.get("sort")))
+
+    def _author(self, value):
+        if value == "me":
+            if not self.request.user.is_authenticated:
+                raise NotAuthenticated("Log in to list your own reviews.")
+            return self.request.user
+        if value and not value.isdigit():
+            raise ApplicationError("author must be a user id or me.", code="invalid_filter")
+        return selectors.reviewer_get(pk=int(value)) if value else None
+
+    @extend_schema(parameters=[OpenApiParameter("author", str, description="A user id, or me"), LABEL_FILTER,
+                               REVIEW_SORT])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
 class ReviewDetailApi(APIView):
     @extend_schema(responses=ReviewSerializer)
     def get(self, request, pk):
@@ -120,7 +162,8 @@ class ReviewDetailApi(APIView):
 
     @extend_schema(request=ReviewInputSerializer, responses=ReviewSerializer)
     def patch(self, request, pk):
-        data = ReviewInputSerializer(data=request.data)
+        """Change the text (scored again) and/or the own rating of one's review; fields not sent are kept."""
+        data = ReviewInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         review = services.review_update(review=selectors.review_get(pk=pk), user=request.user,
                                         **data.validated_data)

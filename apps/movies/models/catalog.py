@@ -1,7 +1,9 @@
 """Catalog models: genres, movies and reviews with their AI sentiment."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -10,6 +12,8 @@ from apps.core.models import BaseModel
 
 
 class Genre(BaseModel):
+    """One genre of the one list the catalog, the filters, the API and the suggestions share."""
+
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
@@ -18,6 +22,35 @@ class Genre(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        alias = (GenreAlias.objects.filter(name__iexact=self.name).exclude(genre_id=self.pk)
+                 .select_related("genre").first())
+        if alias:
+            raise ValidationError({"name": f"“{self.name}” is already an alias of {alias.genre}."})
+
+
+class GenreAlias(BaseModel):
+    """Another spelling of a genre, e.g. the suggestion model's IMDb "Sci-Fi" for the catalog's TMDB
+    "Science Fiction": looking a name up finds the genre, never makes a second one."""
+
+    genre = models.ForeignKey(Genre, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="movies_genrealias_name_once",
+                                    violation_error_message="This alias already belongs to a genre."),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if Genre.objects.filter(name__iexact=self.name).exists():
+            raise ValidationError({"name": f"“{self.name}” is already the name of a genre; merge the two "
+                                           "genres instead (admin action “Merge”)."})
 
 
 class Movie(BaseModel):
@@ -28,13 +61,26 @@ class Movie(BaseModel):
     runtime_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
+    tagline = models.CharField(max_length=300, blank=True, default="")
     plot = models.TextField(blank=True, default="")
+    # ISO 639-1 code of the language the film was made in ("en", "ko"); TMDB's "xx" = no language.
+    original_language = models.CharField(
+        max_length=3, blank=True, default="",
+        validators=[RegexValidator(r"^[a-z]{2,3}$", "Give a language code of 2 or 3 small letters, e.g. en or ko.")],
+    )
+    production_companies = ArrayField(models.CharField(max_length=200), size=30, blank=True, default=list)
     genres = models.ManyToManyField(Genre, blank=True, related_name="movies")
     poster = models.ImageField(upload_to="movies/posters/", blank=True, default="")
     # Where the poster came from when it was given as a URL (fetched by the poster job).
     poster_url = models.URLField(max_length=1000, blank=True, default="")
     # Source id of demo / imported movies (TMDB), so loading the demo twice adds nothing.
     tmdb_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    # TMDB users' average score and number of votes (source data of demo / imported movies).
+    tmdb_vote_average = models.DecimalField(
+        max_digits=3, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    tmdb_vote_count = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="movies_created",
@@ -88,6 +134,10 @@ class Review(BaseModel):
     )
     model_version = models.CharField(max_length=100, blank=True, default="")
     scored_at = models.DateTimeField(null=True, blank=True)
+    # The reviewer's own rating, beside the AI's (optional).
+    user_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

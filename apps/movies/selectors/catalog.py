@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import Abs, ExtractYear, Round
 from django.http import Http404
 
 from apps.movies.models import Genre, Movie, Review
@@ -27,9 +28,10 @@ def movie_list(*, query: str = "", genre: str = "", year: int | None = None, sor
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(original_title__icontains=query))
     if genre:
-        qs = qs.filter(Q(genres__slug=genre) | Q(genres__name__iexact=genre)).distinct()
+        named = Genre.objects.filter(Q(slug=genre) | Q(name__iexact=genre) | Q(aliases__name__iexact=genre))
+        qs = qs.filter(genres__in=named.values("pk")).distinct()
     if year:
-        qs = qs.annotate(year=ExtractYear("release_date")).filter(year=year)
+        qs = qs.filter(release_date__year=year)
     return qs.order_by(*SORTS.get(sort, SORTS["title"]))
 
 
@@ -56,7 +58,37 @@ def movie_rating_summary(*, movie: Movie) -> dict:
             "positive": agg["positive"], "no_opinion": agg["no_opinion"], "distribution": buckets}
 
 
-def review_list(*, movie: Movie | None = None, author=None, sentiment: str = "") -> QuerySet:
+def movie_agreement(*, movie: Movie) -> dict:
+    """How far the AI and the reviewers agree on ``movie``, over the reviews that have both the
+    reviewer's own rating and an AI rating: averages, the mean difference (AI minus person), how
+    many are within one point, and the (own rating, rounded AI rating, count) points of a chart."""
+    both = Review.objects.filter(movie=movie, user_rating__isnull=False, ai_rating__isnull=False)
+    diff = F("ai_rating") - F("user_rating")
+    agg = both.aggregate(count=Count("pk"), people_average=Avg("user_rating"), ai_average=Avg("ai_rating"),
+                         mean_difference=Avg(diff), mean_abs_difference=Avg(Abs(diff)),
+                         within_one=Count("pk", filter=Q(ai_rating__gte=F("user_rating") - 1,
+                                                         ai_rating__lte=F("user_rating") + 1)))
+    points = (both.annotate(ai=Round("ai_rating")).values("user_rating", "ai").annotate(count=Count("pk"))
+              .order_by("user_rating", "ai"))
+    rounded = {k: None if agg[k] is None else round(float(agg[k]), 1)
+               for k in ("people_average", "ai_average", "mean_difference", "mean_abs_difference")}
+    return {"count": agg["count"], "within_one": agg["within_one"], **rounded,
+            "points": [{"user_rating": p["user_rating"], "ai_rating": int(p["ai"]), "count": p["count"]}
+                       for p in points]}
+
+
+# Reviews: newest first, or by the AI's reading (rating, then P(positive)); reviews without an AI
+# rating (no opinion found, not scored yet) come last either way.
+REVIEW_SORTS = {
+    "new": ("-created_at", "-pk"),
+    "positive": (F("ai_rating").desc(nulls_last=True), F("p_positive").desc(nulls_last=True), "-created_at", "-pk"),
+    "negative": (F("ai_rating").asc(nulls_last=True), F("p_positive").asc(nulls_last=True), "-created_at", "-pk"),
+}
+
+
+def review_list(*, movie: Movie | None = None, author=None, sentiment: str = "", sort: str = "new") -> QuerySet:
+    """Reviews with their author and movie, filtered by movie, author and label, sorted by one of
+    REVIEW_SORTS (unknown sorts fall back to newest first)."""
     qs = Review.objects.select_related("author", "movie")
     if movie is not None:
         qs = qs.filter(movie=movie)
@@ -64,7 +96,15 @@ def review_list(*, movie: Movie | None = None, author=None, sentiment: str = "")
         qs = qs.filter(author=author)
     if sentiment:
         qs = qs.filter(sentiment=sentiment)
-    return qs.order_by("-created_at", "-pk")
+    return qs.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["new"]))
+
+
+def reviewer_get(*, pk):
+    """An active user whose reviews are listed on their page; Http404 otherwise."""
+    person = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person
 
 
 def review_get(*, pk) -> Review:
@@ -81,7 +121,15 @@ def review_of(*, movie: Movie, user) -> Review | None:
 
 
 def genre_list() -> QuerySet:
-    return Genre.objects.annotate(movie_count=Count("movies")).order_by("name")
+    """Genres with ``movie_count`` and their aliases."""
+    return Genre.objects.annotate(movie_count=Count("movies")).prefetch_related("aliases").order_by("name")
+
+
+def genre_find(*, name: str) -> Genre | None:
+    """The genre called ``name`` or having it as an alias (case-insensitive), or None."""
+    name = " ".join((name or "").split())
+    return (Genre.objects.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).first()
+            if name else None)
 
 
 def movie_years() -> list[int]:

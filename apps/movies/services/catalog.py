@@ -10,10 +10,8 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
@@ -21,34 +19,25 @@ from apps.core.files import atomic_with_files
 from apps.core.registry import ModelUnavailable
 from apps.movies.ml.lang import detect_language, script_counts
 from apps.movies.models import Genre, Movie, Review
+from apps.movies.services.cleaning import instance_clean
 from apps.movies.services.posters import poster_image_check
+from apps.movies.services.vocabulary import genre_get_or_create
 
 logger = logging.getLogger(__name__)
 
-MOVIE_FIELDS = ("title", "original_title", "release_date", "director", "runtime_minutes", "plot")
+MOVIE_FIELDS = ("title", "original_title", "tagline", "release_date", "director", "runtime_minutes", "plot",
+                "original_language", "production_companies")
+# Source data of demo / imported movies (TMDB): set when they are loaded, not edited by people.
+SOURCE_FIELDS = ("tmdb_id", "tmdb_vote_average", "tmdb_vote_count")
 PLOT_MAX_CHARS = 20000
 
 
-def _validation_message(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-    return " ".join(exc.messages)
-
-
-def _clean(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ApplicationError(_validation_message(exc), code="invalid",
-                               extra={"fields": getattr(exc, "message_dict", {})}) from exc
-
-
 def _movie_clean(movie: Movie) -> None:
-    """``_clean`` plus the plot's length (a TextField: full_clean does not bound it)."""
+    """``instance_clean`` plus the plot's length (a TextField: full_clean does not bound it)."""
     if len(movie.plot or "") > PLOT_MAX_CHARS:
         message = f"The plot may be at most {PLOT_MAX_CHARS} characters long (it has {len(movie.plot)})."
         raise ApplicationError(message, code="invalid", extra={"fields": {"plot": [message]}})
-    _clean(movie)
+    instance_clean(movie)
 
 
 EDITORS_ONLY = "Only the person who added this movie or a curator may change it."
@@ -63,21 +52,6 @@ def _require_editor(*, movie: Movie, user) -> None:
         raise ApplicationError(EDITORS_ONLY, code="forbidden", status=403)
 
 
-def genre_get_or_create(*, name: str) -> Genre:
-    """Return the genre called ``name`` (case-insensitive), creating it when new."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ApplicationError("A genre needs a name.", code="invalid_genre")
-    existing = Genre.objects.filter(name__iexact=name).first()
-    if existing:
-        return existing
-    with transaction.atomic():
-        genre = Genre(name=name[:60], slug=slugify(name)[:60] or f"genre-{Genre.objects.count() + 1}")
-        _clean(genre)
-        genre.save()
-    return genre
-
-
 def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: str = "", **fields) -> Movie:
     """Create a movie (and its genre links). An uploaded ``poster`` passes the poster check
     first; a ``poster_url`` enqueues the poster fetch job. On any error nothing is left: no
@@ -85,7 +59,7 @@ def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: 
     extension = poster_image_check(poster, source="The poster file") if poster else ""
     with atomic_with_files() as stored:
         movie = Movie(created_by=created_by, title=(title or "").strip(),
-                      **{k: v for k, v in fields.items() if k in MOVIE_FIELDS or k == "tmdb_id"})
+                      **{k: _tidy(v) for k, v in fields.items() if k in MOVIE_FIELDS + SOURCE_FIELDS})
         movie.poster_url = (poster_url or "").strip()
         _movie_clean(movie)
         movie.save()
@@ -107,7 +81,7 @@ def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: st
     with atomic_with_files() as stored:
         for key, value in fields.items():
             if key in MOVIE_FIELDS:
-                setattr(movie, key, value.strip() if isinstance(value, str) else value)
+                setattr(movie, key, _tidy(value))
         fetch = poster_url is not None and poster_url.strip() and poster_url.strip() != movie.poster_url
         if poster_url is not None:
             movie.poster_url = poster_url.strip()
@@ -120,6 +94,31 @@ def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: st
         if fetch and not poster:
             _poster_fetch_enqueue(movie=movie, user=user)
     return movie
+
+
+def _tidy(value):
+    """Strings stripped; a list of names (production companies) stripped with the empty ones dropped."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple)):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return value
+
+
+def movie_details_fill(*, movie: Movie, **fields) -> list[str]:
+    """Fill the empty fields of a demo or imported movie from its source data (any of MOVIE_FIELDS and
+    SOURCE_FIELDS); a field already set, by a person or an earlier load, is kept. Returns the names
+    of the fields filled (none: the row is not saved)."""
+    filled = [k for k, v in fields.items() if k in MOVIE_FIELDS + SOURCE_FIELDS
+              and v not in (None, "", []) and getattr(movie, k) in (None, "", [])]
+    if not filled:
+        return []
+    with transaction.atomic():
+        for key in filled:
+            setattr(movie, key, _tidy(fields[key]))
+        _movie_clean(movie)
+        movie.save(update_fields=[*filled, "updated_at"])
+    return filled
 
 
 def _poster_store(*, movie: Movie, poster, extension: str, stored: list[str]) -> None:
@@ -221,14 +220,26 @@ def _score_later(review: Review, user) -> None:
     job_enqueue(kind="movies.reviews_rescore", user=user, params={"review_ids": [review.pk]})
 
 
-def review_create(*, movie: Movie, author, text: str) -> Review:
-    """Save ``author``'s review of ``movie`` scored by ``scoring.review_score`` (synchronously):
-    label, P(positive) and rating, or label none with no rating when it states no opinion.
+def review_user_rating_clean(value) -> int | None:
+    """The reviewer's own rating as stored: a whole number from 1 to 10, or None (not given)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+        raise ApplicationError(f"Your own rating must be a whole number from 1 to 10, or empty (got {value!r}).",
+                               code="invalid_rating", extra={"field": "user_rating"})
+    return value
 
-    Raises ApplicationError for bad text, a missing movie or a second review by the same user.
-    When no model is available the review is saved unscored and a rescore job is enqueued.
+
+def review_create(*, movie: Movie, author, text: str, user_rating: int | None = None) -> Review:
+    """Save ``author``'s review of ``movie`` scored by ``scoring.review_score`` (synchronously):
+    label, P(positive) and rating, or label none with no rating when it states no opinion; with the
+    author's own 1-10 ``user_rating`` when given.
+
+    Raises ApplicationError for bad text or rating, a missing movie or a second review by the same
+    user. When no model is available the review is saved unscored and a rescore job is enqueued.
     """
     text = review_text_clean(text)
+    user_rating = review_user_rating_clean(user_rating)
     if movie is None or not Movie.objects.filter(pk=movie.pk).exists():
         raise ApplicationError("This movie does not exist (it may have been deleted).",
                                code="movie_not_found", status=404)
@@ -236,11 +247,11 @@ def review_create(*, movie: Movie, author, text: str) -> Review:
         raise ApplicationError("You have already reviewed this movie; edit your review instead.",
                                code="review_duplicate", status=409)
     predictions = _predict([text])
-    review = Review(movie=movie, author=author, text=text)
+    review = Review(movie=movie, author=author, text=text, user_rating=user_rating)
     _apply_prediction(review, predictions[0] if predictions else None)
     try:
         with transaction.atomic():
-            _clean(review)
+            instance_clean(review)
             review.save()
             if predictions is None:
                 _score_later(review, author)
@@ -251,18 +262,22 @@ def review_create(*, movie: Movie, author, text: str) -> Review:
     return review
 
 
-def review_update(*, review: Review, user, text: str) -> Review:
-    """Change the text of one's own review; it is scored again."""
+def review_update(*, review: Review, user, **changes) -> Review:
+    """Change one's own review: ``text`` (scored again) and/or ``user_rating`` (None clears it);
+    a field not given is kept. Raises ApplicationError for someone else's review or a bad value."""
     if review.author_id != user.pk:
         raise ApplicationError("You can only edit your own review.", code="forbidden", status=403)
-    text = review_text_clean(text)
-    predictions = _predict([text])
+    rating = review_user_rating_clean(changes["user_rating"]) if "user_rating" in changes else review.user_rating
+    text = review_text_clean(changes["text"]) if "text" in changes else None
+    predictions = _predict([text]) if text is not None else None
     with transaction.atomic():
-        review.text = text
-        _apply_prediction(review, predictions[0] if predictions else None)
-        _clean(review)
+        review.user_rating = rating
+        if text is not None:
+            review.text = text
+            _apply_prediction(review, predictions[0] if predictions else None)
+        instance_clean(review)
         review.save()
-        if predictions is None:
+        if text is not None and predictions is None:
             _score_later(review, user)
     return review
 

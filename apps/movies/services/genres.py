@@ -27,7 +27,7 @@ from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml
 from apps.movies.ml.genres.images import MAX_POSTER_BYTES
 from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput
 from apps.movies.models import GenreSuggestion, Movie
-from apps.movies.services.catalog import genre_get_or_create
+from apps.movies.services.vocabulary import genre_canonical_name, genre_get_or_create, genre_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +120,10 @@ def genre_suggestions_generate(*, movie: Movie, job=None, progress=None, model_n
     notes = [note] if note else []
     notes += pred["notes"]
     explained = {e["genre"]: e for e in out["explanations"]}
-    have = {g.lower() for g in movie.genres.values_list("name", flat=True)}
-    ranked = [g for g in sorted(pred["scores"], key=lambda g: -pred["scores"][g]) if g.lower() not in have]
-    chosen = ranked[:max(SUGGESTIONS_SHOWN, len([g for g in pred["genres"] if g.lower() not in have]))]
+    labels = _labels_by_catalog_name(movie, pred["scores"])
+    chosen = list(labels)[:max(SUGGESTIONS_SHOWN, len([n for n, g in labels.items() if g in pred["genres"]]))]
     rows = _suggestions_save(movie=movie, job=job, version=loaded.version, pred=pred, chosen=chosen,
-                             explained=explained, weights=out["modality_weights"])
+                             labels=labels, explained=explained, weights=out["modality_weights"])
     if progress:
         progress(2, 2, f"{len(rows)} suggestions stored")
     return {"model_version": loaded.version, "pattern": pred["pattern"], "notes": notes,
@@ -132,7 +131,20 @@ def genre_suggestions_generate(*, movie: Movie, job=None, progress=None, model_n
                           for r in rows]}
 
 
-def _suggestions_save(*, movie, job, version, pred, chosen, explained, weights) -> list[GenreSuggestion]:
+def _labels_by_catalog_name(movie: Movie, scores: dict) -> dict[str, str]:
+    """The model's labels (IMDb's vocabulary) under the catalog's genre names, best score first:
+    {catalog name: label}. A label the catalog spells otherwise ("Sci-Fi") takes the catalog's name
+    ("Science Fiction"); genres the movie has, under any spelling, are left out."""
+    have = set(movie.genres.values_list("pk", flat=True))
+    out = {}
+    for label in sorted(scores, key=lambda g: -scores[g]):
+        genre = genre_lookup(label)
+        if genre is None or genre.pk not in have:
+            out.setdefault(genre.name if genre else genre_canonical_name(label), label)
+    return out
+
+
+def _suggestions_save(*, movie, job, version, pred, chosen, labels, explained, weights) -> list[GenreSuggestion]:
     rows = []
     with transaction.atomic():
         GenreSuggestion.objects.filter(movie=movie, status=GenreSuggestion.Status.PENDING).delete()
@@ -141,9 +153,10 @@ def _suggestions_save(*, movie, job, version, pred, chosen, explained, weights) 
         for name in chosen:
             if name in decided:
                 continue
-            ex = explained.get(name, {})
+            label = labels[name]
+            ex = explained.get(label, {})
             row = GenreSuggestion(
-                movie=movie, genre_name=name, score=pred["scores"][name], above_threshold=name in pred["genres"],
+                movie=movie, genre_name=name, score=pred["scores"][label], above_threshold=label in pred["genres"],
                 model_version=version, job=job,
                 explanation={"words": ex.get("words", []), "modality_weights": weights, "pattern": pred["pattern"]},
             )
@@ -157,7 +170,8 @@ def _suggestions_save(*, movie, job, version, pred, chosen, explained, weights) 
 
 
 def genre_suggestion_accept(*, suggestion: GenreSuggestion, user) -> GenreSuggestion:
-    """Add the suggested genre to the movie (creating the Genre if new) and mark it accepted."""
+    """Add the suggested genre to the movie and mark it accepted: the catalog's genre of that name
+    or alias ("Sci-Fi" adds "Science Fiction"), created only when the catalog has none."""
     return _decide(suggestion, GenreSuggestion.Status.ACCEPTED, user)
 
 

@@ -13,7 +13,7 @@ from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
 from apps.movies.forms import MovieForm, ReviewForm, ReviewImportForm
-from apps.movies.presenters import distribution_chart, placeholder_colors
+from apps.movies.presenters import agreement_chart, distribution_chart, movie_facts, placeholder_colors
 
 PAGE_SIZE = 24
 
@@ -43,12 +43,27 @@ SORT_LABELS = [("title", "Title"), ("rating", "AI rating (high first)"), ("-rati
                ("date", "Release date (new first)"), ("-date", "Release date (old first)"), ("new", "Recently added")]
 
 
+REVIEW_SORT_LABELS = [("new", "Newest"), ("positive", "Most positive"), ("negative", "Most negative")]
+REVIEWS_PAGE_SIZE = 20
+
+
+def _review_sort(request) -> dict:
+    sort = request.GET.get("sort", "new")
+    return {"review_sort": sort if sort in selectors.REVIEW_SORTS else "new", "review_sorts": REVIEW_SORT_LABELS}
+
+
 def _reviews_context(request, movie) -> dict:
-    """The rating card and the review list (one page) of a movie."""
-    summary = selectors.movie_rating_summary(movie=movie)
-    reviews = Paginator(selectors.review_list(movie=movie), 20).get_page(request.GET.get("page"))
+    """The rating card (with the AI/reviewer agreement) and the review list (one page) of a movie."""
+    summary, agreement = selectors.movie_rating_summary(movie=movie), selectors.movie_agreement(movie=movie)
+    sort = _review_sort(request)
+    reviews = selectors.review_list(movie=movie, sort=sort["review_sort"])
     return {"movie": movie, "summary": summary, "chart": distribution_chart(summary["distribution"]),
-            "page_obj": reviews}
+            "agreement": agreement, "agreement_chart": agreement_chart(agreement), **sort,
+            "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))}
+
+
+def _review_form_initial(review) -> dict | None:
+    return {"text": review.text, "user_rating": review.user_rating} if review else None
 
 
 def movie_detail(request, pk, review_form=None, status=200):
@@ -56,9 +71,20 @@ def movie_detail(request, pk, review_form=None, status=200):
     mine = selectors.review_of(movie=movie, user=request.user)
     return render(request, "movies/movie_detail.html", {
         **_reviews_context(request, movie), "my_review": mine, "placeholder": placeholder_colors(movie.title),
-        "review_form": review_form or ReviewForm(initial={"text": mine.text} if mine else None),
+        "facts": movie_facts(movie), "review_form": review_form or ReviewForm(initial=_review_form_initial(mine)),
         "can_edit": services.movie_editable_by(movie=movie, user=request.user),
     }, status=status)
+
+
+def person_reviews(request, pk):
+    """Someone's reviews, newest first or by the AI's reading; one's own from the profile page."""
+    person = selectors.reviewer_get(pk=pk)
+    sort = _review_sort(request)
+    reviews = selectors.review_list(author=person, sort=sort["review_sort"])
+    return render(request, "movies/person_reviews.html", {
+        "person": person, "is_me": person.pk == request.user.pk, **sort,
+        "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page")),
+    })
 
 
 def _movie_form_values(form):
@@ -85,8 +111,7 @@ def movie_update(request, pk):
     movie = selectors.movie_get(pk=pk)
     if not services.movie_editable_by(movie=movie, user=request.user):
         raise PermissionDenied(services.EDITORS_ONLY)  # before the form, not after Save
-    initial = {"title": movie.title, "original_title": movie.original_title, "release_date": movie.release_date,
-               "director": movie.director, "runtime_minutes": movie.runtime_minutes, "plot": movie.plot,
+    initial = {**{name: getattr(movie, name) for name in services.MOVIE_FIELDS},
                "genres": list(movie.genres.all()), "poster_url": movie.poster_url}
     form = MovieForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -125,23 +150,24 @@ def review_save(request, pk):
     new average at once."""
     movie = selectors.movie_get(pk=pk)
     form = ReviewForm(request.POST)
-    form.is_valid()
-    text = form.cleaned_data.get("text", "")
     mine = selectors.review_of(movie=movie, user=request.user)
-    try:
-        if mine:
-            review = services.review_update(review=mine, user=request.user, text=text)
-        else:
-            review = services.review_create(movie=movie, author=request.user, text=text)
-    except ApplicationError as exc:
-        form.add_error("text", exc.message)
+    if form.is_valid():
+        values = {"text": form.cleaned_data["text"], "user_rating": form.cleaned_data["user_rating"]}
+        try:
+            if mine:
+                review = services.review_update(review=mine, user=request.user, **values)
+            else:
+                review = services.review_create(movie=movie, author=request.user, **values)
+        except ApplicationError as exc:
+            form.add_error(exc.extra.get("field", "text"), exc.message)
+    if form.errors:
         if request.headers.get("HX-Request"):
             return render(request, "movies/_review_form.html",
                           {"movie": movie, "review_form": form, "my_review": mine}, status=200)
         return movie_detail(request, pk, review_form=form, status=400)
     if request.headers.get("HX-Request"):
         return render(request, "movies/_review_saved.html", {
-            **_reviews_context(request, movie), "review_form": ReviewForm(initial={"text": review.text}),
+            **_reviews_context(request, movie), "review_form": ReviewForm(initial=_review_form_initial(review)),
             "my_review": review, "just_saved": True})
     messages.success(request, _scored_message(review))
     return redirect("movies:detail", pk=movie.pk)

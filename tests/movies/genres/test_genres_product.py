@@ -84,6 +84,25 @@ def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_suggestions_use_the_catalogs_genre_list_and_skip_genres_the_movie_has_by_another_name(
+        genre_model, curator, run_jobs):
+    """Issue 19: the model says "Sci-Fi", the catalog "Science Fiction": one genre, not two."""
+    from apps.movies.services import genre_get_or_create
+    from apps.movies.services.genres import genre_suggest_request
+
+    science_fiction = genre_get_or_create(name="Science Fiction")
+    had = MovieFactory(plot="A crew travels through a wormhole.", genres=[science_fiction])
+    new = MovieFactory(plot="A crew travels through a wormhole.")
+    for movie in (had, new):
+        genre_suggest_request(movie=movie, user=curator)
+    run_jobs(["ml"])
+    names = {m: set(GenreSuggestion.objects.filter(movie=m).values_list("genre_name", flat=True)) for m in (had, new)}
+    assert len(names[new]) == len(IMDB_GENRES)  # the low test thresholds suggest every genre
+    assert "Science Fiction" in names[new] and "Sci-Fi" not in names[new]
+    assert not names[had] & {"Sci-Fi", "Science Fiction"} and len(names[had]) == len(IMDB_GENRES) - 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_api_suggests_and_decides_for_curators_only(genre_model, curator, user, run_jobs):
     from rest_framework.test import APIClient
 

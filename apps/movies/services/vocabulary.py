@@ -1,0 +1,105 @@
+"""Writes for the one genre list: genres, their aliases, and merging duplicates.
+
+The catalog speaks TMDB's genres ("Science Fiction"), the genre suggestion model IMDb's ("Sci-Fi"),
+people type either. Every name is looked up among genre names and aliases first, so one genre is
+found whatever the spelling. Where the two vocabularies spell one genre differently, the catalog's
+spelling is the genre's name and the others are its aliases (KNOWN_ALIASES); a genre only one
+vocabulary has (IMDb's Biography, Sport...) keeps its own name.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils.text import slugify
+
+from apps.core.errors import ApplicationError
+from apps.movies.models import Genre, GenreAlias, GenreSuggestion
+from apps.movies.selectors.catalog import genre_find
+from apps.movies.services.cleaning import instance_clean
+
+# Migration 0007 keeps a frozen copy of this table for the genres that existed before it.
+KNOWN_ALIASES = {"Science Fiction": ("Sci-Fi", "Sci Fi", "SciFi", "Science-Fiction", "SF")}
+_CANONICAL = {alias.lower(): name for name, aliases in KNOWN_ALIASES.items() for alias in aliases}
+
+
+def _tidy(name: str) -> str:
+    return " ".join((name or "").split())[:60]
+
+
+def genre_canonical_name(name: str) -> str:
+    """The catalog's spelling of a known alias ("sci-fi" -> "Science Fiction"); other names as given."""
+    name = _tidy(name)
+    return _CANONICAL.get(name.lower(), name)
+
+
+def genre_lookup(name: str) -> Genre | None:
+    """The genre called ``name`` or having it as an alias, else the one under the catalog's spelling
+    of a known alias (a "Science Fiction" made before its aliases were known); None when new."""
+    canonical = genre_canonical_name(name)
+    return genre_find(name=name) or (genre_find(name=canonical) if canonical != _tidy(name) else None)
+
+
+def genre_get_or_create(*, name: str) -> Genre:
+    """The genre called ``name`` or having it as an alias (case-insensitive), created when new under
+    the catalog's spelling with its known aliases. Raises ApplicationError for an empty name."""
+    name = _tidy(name)
+    if not name:
+        raise ApplicationError("A genre needs a name.", code="invalid_genre")
+    existing = genre_lookup(name)
+    if existing:
+        return existing
+    canonical = genre_canonical_name(name)
+    with transaction.atomic():
+        genre = Genre(name=canonical, slug=_slug_free(canonical))
+        instance_clean(genre)
+        genre.save()
+        for alias in KNOWN_ALIASES.get(canonical, ()):
+            if not GenreAlias.objects.filter(name__iexact=alias).exists():
+                GenreAlias(genre=genre, name=alias).save()
+    return genre
+
+
+def _slug_free(name: str) -> str:
+    base = slugify(name)[:55] or "genre"
+    slug, n = base, 1
+    while Genre.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def genre_alias_add(*, genre: Genre, name: str) -> GenreAlias:
+    """Make ``name`` another spelling of ``genre``. Raises ApplicationError when it already belongs to
+    another genre or is a genre's own name (merge those instead)."""
+    name = _tidy(name)
+    taken = GenreAlias.objects.filter(name__iexact=name).select_related("genre").first()
+    if taken and taken.genre_id != genre.pk:
+        raise ApplicationError(f"“{name}” is already an alias of {taken.genre}.", code="alias_taken", status=409)
+    if taken:
+        return taken
+    alias = GenreAlias(genre=genre, name=name)
+    with transaction.atomic():
+        instance_clean(alias)
+        alias.save()
+    return alias
+
+
+def genre_merge(*, genres) -> Genre:
+    """Merge ``genres`` into the one with the most movies (the oldest on a tie): their movies,
+    suggestions and aliases move to it, and their names become its aliases. Returns the genre kept."""
+    genres = list(Genre.objects.filter(pk__in=[g.pk for g in genres])
+                  .annotate(n=Count("movies")).order_by("-n", "pk"))
+    if len(genres) < 2:
+        raise ApplicationError("Select at least two genres to merge.", code="invalid")
+    keep, others = genres[0], genres[1:]
+    with transaction.atomic():
+        for other in others:
+            keep.movies.add(*other.movies.all())
+            GenreSuggestion.objects.filter(genre=other).update(genre=keep)
+            other.aliases.update(genre=keep)
+            name = other.name
+            other.delete()
+            if name.lower() != keep.name.lower():
+                genre_alias_add(genre=keep, name=name)
+    return keep
