@@ -307,3 +307,11 @@ def test_the_demo_imports_the_recorded_experiments_once_and_the_research_page_co
     assert b"Deploy as" not in detail.content  # no weights here
     with pytest.raises(ApplicationError, match="not on this machine"):
         experiment_deploy(experiment=newest, kind=newest.summary["deploy_candidate"])
+
+
+@pytest.mark.django_db
+def test_every_signed_in_reader_finds_the_research_page_from_a_movie(client_user):
+    """Issue 19: no link from a movie to the genre research page (the panel is for curators)."""
+    movie = MovieFactory(title="Alien")
+    html = client_user.get(reverse("movies:detail", args=[movie.pk])).content.decode()
+    assert f'href="{reverse("movies:genres_research")}"' in html
