@@ -4,7 +4,8 @@ one place that turns model outputs into what a review shows (:func:`review_score
 Both language models are separate artifacts in models_store/ (``movies-sentiment-ko`` and
 ``movies-sentiment-en``); the registry caches each per process and reloads it when its manifest
 version changes. A language whose model is missing falls back to the other one. The "no opinion"
-detector (``movies-opinion``) is a third artifact; while it is missing, every review gets a verdict.
+detector (``movies-opinion``) is a third artifact; while it is missing or unusable (the student
+encoder it reads from the scents artifact is missing or was retrained), every review gets a verdict.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apps.core.registry import ModelUnavailable, ml_model_get, ml_model_register
-from apps.movies.ml.opinion import OpinionModel, load_opinion_model
+from apps.movies.ml.opinion import OpinionArtifactError, OpinionModel, load_opinion_model
 from apps.movies.ml.sentiment import (POSITIVE, LanguageModel, Prediction, SentimentPredictor,
                                       load_language_model)
 
@@ -29,9 +30,16 @@ def _loader(path: Path, entry: dict) -> LanguageModel:
     return load_language_model(path)
 
 
+def _opinion_loader(path: Path, entry: dict) -> OpinionModel:
+    try:
+        return load_opinion_model(path)
+    except OpinionArtifactError as exc:
+        raise ModelUnavailable(str(exc)) from exc
+
+
 for _name in MODEL_NAMES.values():
     ml_model_register(_name, _loader)
-ml_model_register(OPINION_NAME, lambda path, entry: load_opinion_model(path))
+ml_model_register(OPINION_NAME, _opinion_loader)
 
 
 @dataclass(frozen=True)
@@ -96,9 +104,7 @@ def review_score(texts: list[str], *, predictor: SentimentPredictor | None = Non
     opinion = opinion_model_get() if texts else None
     p_opinion = [None] * len(texts)
     if opinion is not None:
-        from apps.core.ml.text_encoder import encoder_shared
-
-        p_opinion = [round(float(p), 4) for p in opinion.p_opinion(texts, encoder_shared().encode)]
+        p_opinion = [round(float(p), 4) for p in opinion.p_opinion(texts)]
     return [_review_score(prediction, p, opinion) for prediction, p in zip(predictions, p_opinion)]
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from apps.core.registry import manifest_read
+from apps.movies.ml.opinion import encoder_artifact
 from apps.movies.ml.store import manifest_write
 from apps.movies.ml.train import TrainConfig, train_sentiment
 from tests.movies.test_sentiment_ml import FIXTURES, TINY, TINY_KO
@@ -35,7 +36,8 @@ def sentiment_models(use_models_store, tiny_store):
 
 @pytest.fixture(scope="session")
 def tiny_store_with_opinion(tiny_store, tmp_path_factory):
-    """The tiny sentiment models plus the shipped "no opinion" detector (small: a copy of it)."""
+    """The tiny sentiment models plus the shipped "no opinion" detector (small: a copy of it) and
+    a link to the artifact it reads its student encoder from."""
     store = tmp_path_factory.mktemp("models_store_opinion")
     for name, entry in manifest_read(tiny_store)["models"].items():
         shutil.copy(tiny_store / entry["path"], store / entry["path"])
@@ -43,6 +45,8 @@ def tiny_store_with_opinion(tiny_store, tmp_path_factory):
     entry = manifest_read(settings.MODELS_STORE)["models"]["movies-opinion"]
     shutil.copy(settings.MODELS_STORE / entry["path"], store / entry["path"])
     manifest_write(store, "movies-opinion", entry)
+    encoder = encoder_artifact(store / entry["path"]).name
+    (store / encoder).symlink_to(settings.MODELS_STORE / encoder)
     return store
 
 

