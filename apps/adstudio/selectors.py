@@ -1,5 +1,6 @@
 """Reads for the Ad studio. Every selector takes the requesting user and returns only what
 that user owns (anonymous users own nothing)."""
+
 import re
 
 import cv2
@@ -235,10 +236,14 @@ def moodboard_item_get(*, user, pk) -> MoodboardItem:
     return item
 
 
+SHARE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def moodboard_shared_get(*, token: str) -> Moodboard:
     """The board a share link's token opens, for anyone holding it; a 404 ApplicationError for
     an unknown or revoked token (indistinguishable)."""
-    board = Moodboard.objects.filter(share_token=token).first() if token else None
+    # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else cannot match one.
+    board = Moodboard.objects.filter(share_token=token).first() if SHARE_TOKEN.fullmatch(token or "") else None
     if board is None:
         raise _not_found("Shared moodboard")
     return board

@@ -52,6 +52,7 @@ SEGMENT_OBJECTS = {
     "ingredients": "ingredient", "scenes": "scene", "recipes": "recipe", "videos": "video",
     "analyses": "analysis", "shots": "shot", "moodboards": "moodboard",
     "moodboard-items": "item", "jobs": "job", "batches": "job", "batch": "job", "compare": "recipe",
+    "people": "person", "items": "item",
 }
 # Parameters that name an object: a form or query gets real ids in them while another is odd,
 # so a view that checks them in turn reaches the odd one.
@@ -161,6 +162,8 @@ def world(settings, tmp_path, user):
                                end=1, keyframe_frame=0, keyframe=keyframe)
     board = ad_services.moodboard_create(owner=user, title="Fuzz board")
     item = ad_services.moodboard_item_add(owner=user, moodboard=board, shot=shot)
+    ad_services.moodboard_share(owner=user, moodboard=board)
+    board.refresh_from_db()
     return {
         "movie": movie, "review": ReviewFactory(movie=movie, author=user), "scene": scene,
         "recipe": recipe, "ingredient": Ingredient.objects.order_by("pk").first(),
@@ -168,7 +171,7 @@ def world(settings, tmp_path, user):
                                                      model_version="fuzz"),
         "experiment": Experiment.objects.create(name="fuzz", created_by=user),
         "video": video, "analysis": analysis, "shot": shot, "moodboard": board, "item": item,
-        "job": job_enqueue(kind="core.system_check", user=user),
+        "job": job_enqueue(kind="core.system_check", user=user), "person": user,
     }
 
 
@@ -183,7 +186,11 @@ def _real_value(route: str, name: str, world) -> str:
         model = django_apps.get_model(app_label, model_name)
         row = model.objects.order_by("pk").first() if model._meta.managed else None
         return str(row.pk) if row else "1"
-    before = route.split("<", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    if name == "token" and route.startswith("/adstudio/shared/"):  # a shared moodboard's link
+        return world["moodboard"].share_token
+    # The path segment just before this placeholder: /shared/<token>/items/<pk>/ -> "items".
+    prefix = route[: route.index(f"{name}>")]
+    before = prefix[: prefix.rindex("<")].rstrip("/").rsplit("/", 1)[-1]
     assert before in SEGMENT_OBJECTS, f"the fuzz test has no real object for <{name}> in {route}: add one"
     return str(world[SEGMENT_OBJECTS[before]].pk)
 
