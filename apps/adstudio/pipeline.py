@@ -70,7 +70,8 @@ def video_analyse(path: Path, *, model, options: PipelineOptions = PipelineOptio
     groups = scenes_group(np.stack([s["embedding"] for s in shots]),
                           [(s["start"], s["end"]) for s in shots],
                           hists=features.hist[[s["keyframe"] for s in shots]],
-                          hard_breaks={i for i, s in enumerate(shots) if s["cut_in"] == "fade"},
+                          hard_breaks={i for i, s in enumerate(shots)
+                                       if s["first"] in kinds and kinds[s["first"]].via_black},
                           params=options.scene_params)
     progress(5, len(STAGES), f"{len(groups)} scenes; reading them with {options.provider}")
     scenes = [_scene(i, g, shots, images, options) for i, g in enumerate(groups)]
@@ -134,7 +135,8 @@ def _shots(path, info, features, spans, kinds) -> list[dict]:
         motion = features.motion[a + 1:b + 1]
         shots.append({
             "index": i, "first": a, "last": b, "start": round(a / fps, 3),
-            "end": round((b + 1) / fps, 3), "keyframe": k, "cut_in": kinds.get(a, "start"),
+            "end": round((b + 1) / fps, 3), "keyframe": k,
+            "cut_in": kinds[a].kind if a in kinds else "start",
             "motion": round(float(min(1.0, motion.mean() / MOTION_FULL)) if motion.size else 0, 3),
             "keyframe_jpeg": jpeg_encode(image), "_image": image,
         })

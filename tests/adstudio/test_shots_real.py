@@ -10,10 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from apps.adstudio.video.detect import shots_from_file
+from apps.adstudio.ml.vision import image_model_get
+from apps.adstudio.pipeline import video_analyse
+from apps.adstudio.video.detect import features_from_file, shots_from_file
 from apps.adstudio.video.evaluate import (boundaries_match, boundaries_of, boundaries_score,
                                           false_by_negative)
 from apps.adstudio.video.ffmpeg import frames_read
+from apps.adstudio.video.shots import boundaries_detect
 from apps.adstudio.video.splice import splice_render
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "adstudio_shots"
@@ -132,3 +135,33 @@ def test_false_boundaries_are_put_down_to_the_trap_they_fell_on():
     counts = false_by_negative([21, 50, 51, 75, 120], transitions, negatives)
     assert counts == {"gain": 1, "pan": 1, "other": 2}
     assert np.isclose(boundaries_score([21, 50, 75], transitions)["precision"], 1 / 3)
+
+
+def test_only_boundaries_into_or_out_of_black_are_marked_via_black(real, tmp_path):
+    frame_of, shots = real
+    path = tmp_path / "clip.mp4"
+    splice_render({"fps": 24.0, "size": [160, 90], "pieces": [
+        _piece(shots, "bbb-bunny", 30),
+        _piece(shots, "sin-dunes", 30),
+        {"black": 12, "join": "cut_black"},
+        _piece(shots, "bbb-cave", 30),
+        _piece(shots, "bbb-bird", 30, join={"type": "dissolve", "frames": 12}),
+    ]}, frame_of, path)
+    features = features_from_file(path, fps=24.0, width=160, height=90, scene_colours=False)
+    found = boundaries_detect(features)
+    assert [(b.kind, b.via_black) for b in found.values()] == [
+        ("cut", False), ("cut", True), ("cut", True), ("dissolve", False)], found
+
+
+def test_a_cut_to_black_and_back_into_the_same_shot_starts_a_new_scene(real, tmp_path):
+    """However alike the pictures on either side, going through black breaks the scene."""
+    frame_of, shots = real
+    path = tmp_path / "clip.mp4"
+    splice_render({"fps": 24.0, "size": [160, 90], "pieces": [
+        _piece(shots, "bbb-flowers", 22),
+        {"black": 5, "join": "cut_black"},
+        _piece(shots, "bbb-flowers", 22, offset=26),
+    ]}, frame_of, path)
+    result = video_analyse(path, model=image_model_get())
+    assert [s["cut_in"] for s in result["shots"]] == ["start", "cut"]
+    assert [scene["shots"] for scene in result["scenes"]] == [[0], [1]]

@@ -16,7 +16,7 @@ def features_from_file(
     w, h = analysis_size(width, height)
     # One decoding thread: the features are computed on another core meanwhile, and frame
     # threads cost more CPU than they save when the cores are busy.
-    frames = frames_read(path, width=w, height=h, threads=1)
+    frames = frames_read(path, width=w, height=h, threads=1, yuv=True)
     return features_compute(frames, fps=fps, expected=expected, progress=progress,
                             scene_colours=scene_colours)
 

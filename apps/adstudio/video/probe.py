@@ -1,8 +1,9 @@
 """Probe a file before anything else touches it: is it a video, and how long, fast and big.
 
-There is no ffprobe beside imageio-ffmpeg's ffmpeg, so we read what ``ffmpeg -i`` prints about
-the container and its first video stream, then decode the first frame to prove the stream is
-readable (a renamed text file or an mp4 cut short fails here, with a message a person can act on).
+There is no ffprobe beside imageio-ffmpeg's ffmpeg, so one ffmpeg run decodes the first frame,
+to prove the stream is readable, and we read what it prints about the container and its first
+video stream (a renamed text file or an mp4 cut short fails here, with a message a person can
+act on).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .ffmpeg import LOCAL_INPUT, ffmpeg_exe, ffmpeg_info
+from .ffmpeg import LOCAL_INPUT, ffmpeg_exe
 
 
 class VideoRejected(Exception):
@@ -45,14 +46,16 @@ def video_probe(path: Path | str, *, max_duration: float | None = None) -> Video
     head = path.open("rb").read(4096)
     if _looks_like_text(head):
         raise VideoRejected("The file is text, not a video.")
-    text = ffmpeg_info(path)
+    text, failure = _inspect(path)
     info = _parse(text, head)
     if info.duration <= 0 or info.frames_estimate < 1:
         raise VideoRejected("The video has no frames (its duration is 0 seconds).")
     if max_duration is not None and info.duration > max_duration:
         raise VideoRejected(
             f"The video is {info.duration:.0f} s long; the limit is {max_duration:.0f} s.")
-    _first_frame_decodes(path)
+    if failure is not None:
+        raise VideoRejected("The video stream cannot be decoded"
+                            + (f": {failure}" if failure else "."))
     return info
 
 
@@ -97,12 +100,18 @@ def _parse(text: str, head: bytes = b"") -> VideoInfo:
                      codec=match.group("codec"), frames_estimate=int(round(duration * rate)))
 
 
-def _first_frame_decodes(path: Path) -> None:
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *LOCAL_INPUT,
-           "-i", str(path),
-           "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"]
+def _inspect(path: Path) -> tuple[str, str | None]:
+    """What ffmpeg prints about the file as it decodes the first video frame, and None when
+    that worked, else its last error line ("" when it gave none)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "level+info", *LOCAL_INPUT,
+           "-i", str(path), "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"]
     proc = subprocess.run(cmd, capture_output=True, timeout=60)
-    err = proc.stderr.decode("utf-8", "replace").strip()
-    if proc.returncode != 0:
-        raise VideoRejected("The video stream cannot be decoded"
-                            + (f": {err.splitlines()[-1]}" if err else "."))
+    text = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode == 0:
+        return text, None
+    errors = [_LEVEL.sub("", line, count=1).strip() for line in text.splitlines()
+              if _LEVEL.search(line)]
+    return text, errors[-1] if errors else ""
+
+
+_LEVEL = re.compile(r"\[(?:error|fatal)\] ")

@@ -16,8 +16,11 @@ the light) and their boundaries are merged:
   while each side is stable on its own; the change is gradual, the middle looks like a mix and
   the ends are different pictures; the boundary is the centre of that peak.
 
-A boundary is the index of the first frame of the new shot. ``shots_from_boundaries`` turns
-the sorted boundaries into inclusive ``[first, last]`` pairs covering every frame.
+A boundary is the index of the first frame of the new shot; ``boundaries_detect`` says how
+the shot starts and whether the picture goes to or comes from black there (``via_black``: a
+fade, a cut to or from black, titles on black), where editors mark a new scene.
+``shots_from_boundaries`` turns the sorted boundaries into inclusive ``[first, last]`` pairs
+covering every frame.
 """
 from __future__ import annotations
 
@@ -52,6 +55,12 @@ class ShotParams:
     min_shot: float = 0.3            # seconds; boundaries closer than this merge
 
 
+@dataclass(frozen=True)
+class Boundary:
+    kind: str                # "cut" | "fade" | "dissolve"
+    via_black: bool = False  # the picture goes to or comes from black here
+
+
 def shots_from_boundaries(boundaries: list[int], frames: int) -> list[list[int]]:
     """Inclusive [first, last] frame pairs covering 0..frames-1 (empty video: no shots)."""
     if frames <= 0:
@@ -67,7 +76,11 @@ def shots_detect(features: FrameFeatures, params: ShotParams = ShotParams()) -> 
 
 
 def boundaries_detect(features: FrameFeatures, params: ShotParams = ShotParams()) -> dict:
-    """``{first frame of a new shot: "cut" | "fade" | "dissolve"}``, in frame order."""
+    """``{first frame of a new shot: Boundary}``, in frame order.
+
+    Boundaries closer than ``min_shot`` are one: the first stands, and it is ``via_black``
+    when any of them came from ``detect_fades``.
+    """
     n = features.count
     if n == 0:
         return {}
@@ -82,7 +95,8 @@ def boundaries_detect(features: FrameFeatures, params: ShotParams = ShotParams()
     grads = _merge_close(grads, features.d_hist, max(2, int(round(params.dissolve_merge * fps))))
     kinds = {**{g: "dissolve" for g in grads}, **{c: "cut" for c in cuts}, **fades}
     min_gap = max(2, int(round(params.min_shot * fps)))
-    return {b: kinds[b] for b in _merge(list(kinds), min_gap) if 0 < b < n}
+    return {b: Boundary(kinds[b], via_black=any(b <= f < b + min_gap for f in fades))
+            for b in _merge(list(kinds), min_gap) if 0 < b < n}
 
 
 def _merge_close(points: list[int], d_hist: np.ndarray, gap: int) -> list[int]:
