@@ -71,7 +71,6 @@ def main():
         impact_hits.append(bool(set(top2) & set(row["expected"])))
     fidelity = {"weight": 0, "impact": 0}
     for s, res in zip(scen, results):
-        lead = max(s.target, key=s.target.get)
         pred_lead = max(res["profile"], key=res["profile"].get)
         impact = {}
         for i in res["recipe"]["ingredients"]:

@@ -16,7 +16,7 @@ def test_compose_preview_then_save_then_production_sheet(page, live_server, log_
     page.fill("textarea[name=description]", "Rain on a neon street at night, wet asphalt and a lonely detective")
     page.select_option("select[name=weather]", "rain")
 
-    preview = page.wait_for_selector("#preview table.table")
+    page.wait_for_selector("#preview table.table")
     rows = page.locator("#preview table.table tbody tr")
     assert 6 <= rows.count() <= 15
     assert "confidence" in page.inner_text("#preview")

@@ -1,12 +1,14 @@
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apps.scents.ml import composer
 from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
 from apps.scents.ml.pipeline import ScentEngine
 from apps.scents.ml.scenarios import ARCHETYPES, concept_scenarios, scenarios_generate, split_archetypes
-from apps.scents.ml.text import scene_input_clean
-from apps.scents.ml.vocab import FAMILIES
+from apps.scents.ml.text import SceneInputError, scene_input_clean
+from apps.scents.ml.vocab import FAMILIES, FIELDS
 
 from .helpers import HashEncoder, tiny_model
 
@@ -101,12 +103,6 @@ def test_the_real_encoder_puts_a_korean_scene_next_to_its_english_translation():
     assert float(vecs[0] @ vecs[1]) > float(vecs[1] @ vecs[2])
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-3)
 
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from apps.scents.ml.text import SceneInputError
-from apps.scents.ml.vocab import FIELDS
 
 _ENGINE = ScentEngine(tiny_model(), encoder=HashEncoder())
 field_values = {name: st.one_of(st.just(""), st.sampled_from(values), st.text(max_size=12))

@@ -65,7 +65,7 @@ def _profile_vector(profile):
 
 def _material_count(p):
     entropy = -np.sum(p * np.log(p + 1e-12)) / np.log(len(p))
-    return int(np.clip(round(7 + 5 * entropy), 7, 12))
+    return min(max(round(7 + 5 * entropy), 7), 12)
 
 
 def _family_slots(p, count):
@@ -85,22 +85,53 @@ def _score(m, prefs):
     return 1.0 + 2.0 * prefs.get(m.name, 0.0) - 0.05 * m.cost_tier + 0.02 * math.log(m.max_percent + 1)
 
 
-def _compatible(m, chosen, master):
-    return all(frozenset((m.name, c.name)) not in master.incompatible for c in chosen)
+@dataclass(frozen=True)
+class _Index:
+    """A master's materials grouped once (by family, by tier, name -> names it clashes with)."""
+    master: object
+    by_family: dict
+    by_tier: dict
+    clash: dict
+
+
+_INDEXES = {}  # id(master) -> _Index; an engine keeps one master, so this stays tiny
+
+
+def _index(master):
+    index = _INDEXES.get(id(master))
+    if index is None or index.master is not master:
+        by_family, by_tier, clash = {}, {t: [] for t in TIERS}, {}
+        for m in master.materials:
+            by_family.setdefault(m.family, []).append(m)
+            by_tier.setdefault(m.tier, []).append(m)
+        for pair in master.incompatible:
+            for name in pair:
+                clash.setdefault(name, set()).update(pair - {name} or pair)
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        index = _INDEXES[id(master)] = _Index(master, by_family, by_tier, clash)
+    return index
+
+
+def _blocked(chosen, master):
+    """Names a new material may not have: those chosen and those clashing with one chosen."""
+    clash = _index(master).clash
+    blocked = {c.name for c in chosen}
+    for c in chosen:
+        blocked.update(clash.get(c.name, ()))
+    return blocked
 
 
 def _pick(candidates, chosen, master, prefs):
     """Best compatible candidate; disliked materials never fill a family slot (the tier
     fillers may still use one when nothing else fits)."""
-    pool = [m for m in candidates if m not in chosen and _compatible(m, chosen, master)
-            and prefs.get(m.name, 0.0) > DISLIKE_CUTOFF]
+    blocked = _blocked(chosen, master)
+    pool = [m for m in candidates if m.name not in blocked and prefs.get(m.name, 0.0) > DISLIKE_CUTOFF]
     return max(pool, key=lambda m: (_score(m, prefs), m.name)) if pool else None
 
 
 def _select(p, master, prefs):
-    by_family = {}
-    for m in master.materials:
-        by_family.setdefault(m.family, []).append(m)
+    by_family = _index(master).by_family
     chosen = []
     for family, slots in _family_slots(p, _material_count(p)):
         tiers_used = set()
@@ -121,7 +152,7 @@ def _tier_room(chosen, master):
 
 def _desired_tiers(chosen, p):
     """Tier shares the profile asks for, given the chosen materials (before bounds)."""
-    weight = dict(zip(FAMILIES, p))
+    weight = dict(zip(FAMILIES, p.tolist()))
     count = {}
     for m in chosen:
         count[m.family] = count.get(m.family, 0) + 1
@@ -152,12 +183,12 @@ def _needs(chosen, master, p):
 
 def _smoothed(p):
     """Profile spread to wheel neighbours: fillers come from families next to the wanted ones."""
-    return 0.6 * p + 0.2 * np.roll(p, 1) + 0.2 * np.roll(p, -1)
+    return 0.6 * p + 0.2 * np.concatenate((p[-1:], p[:-1])) + 0.2 * np.concatenate((p[1:], p[:1]))
 
 
 def _fill_tiers(chosen, p, master, prefs):
     """Add materials (best profile match first) until every tier can reach its bounds."""
-    weight = dict(zip(FAMILIES, _smoothed(p)))
+    weight = dict(zip(FAMILIES, _smoothed(p).tolist()))
     tier, rounds = _needs(chosen, master, p), 0
     while tier is not None:
         rounds += 1
@@ -170,8 +201,8 @@ def _fill_tiers(chosen, p, master, prefs):
         room = _tier_room(chosen, master)
         gap = max(1.0, master.tier_bounds[tier][0] + 1.0 - room[tier], 101.0 - sum(room.values()),
                   _desired_tiers(chosen, p)[tier] - room[tier])
-        options = [m for m in master.materials if m.tier == tier]
-        options.sort(key=lambda m: (-(weight[m.family] + 0.3 * min(m.max_percent, gap) / gap), m.name))
+        options = sorted(_index(master).by_tier[tier],
+                         key=lambda m: (-(weight[m.family] + 0.3 * min(m.max_percent, gap) / gap), m.name))
         pick = _pick_first(options, chosen, master, prefs)
         if pick is None:
             raise ComposeError(f"no compatible {tier} material left")
@@ -190,9 +221,10 @@ def _shares(chosen, x):
 def _spread_fillers(chosen, p, master, prefs):
     """When a filler family (added only to meet tier bounds) outweighs the profile's two leading
     families, add a second filler from another family to that tier so the formula still reads
-    as the profile. Matters for families made of potent, low-cap materials (Water, Fruity)."""
+    as the profile. Matters for families made of potent, low-cap materials (Water, Fruity).
+    Returns the formula and its amounts (`_amounts`)."""
     lead = [FAMILIES[i] for i in np.argsort(-p, kind="stable")[:2]]
-    weight = dict(zip(FAMILIES, _smoothed(p)))
+    weight = dict(zip(FAMILIES, _smoothed(p).tolist()))
     for _ in range(4):
         if len(chosen) >= MAX_MATERIALS - 1:
             break
@@ -201,17 +233,17 @@ def _spread_fillers(chosen, p, master, prefs):
         best_lead = max(shares.get(f, 0.0) for f in lead)
         intruders = [f for f in shares if f not in lead and shares[f] > best_lead]
         if not intruders:
-            break
+            return chosen, x
         family = max(intruders, key=shares.get)
         tier = max(TIERS, key=lambda t: sum(v for m, v in zip(chosen, x) if m.family == family and m.tier == t))
-        options = [m for m in master.materials if m.tier == tier and m.family != family
-                   and m.family not in {c.family for c in chosen if c.tier == tier and c.family not in lead}]
+        fillers = {c.family for c in chosen if c.tier == tier and c.family not in lead}
+        options = [m for m in _index(master).by_tier[tier] if m.family != family and m.family not in fillers]
         options.sort(key=lambda m: (-(weight[m.family] + 0.02 * min(m.max_percent, 10)), m.name))
         pick = _pick_first(options, chosen, master, prefs)
         if pick is None:
-            break
+            return chosen, x
         chosen.append(pick)
-    return chosen
+    return chosen, _amounts(chosen, p, master, prefs)
 
 
 def _drop_weakest(chosen, needy_tier, master):
@@ -226,9 +258,10 @@ def _drop_weakest(chosen, needy_tier, master):
 
 
 def _pick_first(options, chosen, master, prefs):
+    blocked = _blocked(chosen, master)
     for strict in (True, False):
         for m in options:
-            if m in chosen or not _compatible(m, chosen, master):
+            if m.name in blocked:
                 continue
             if strict and prefs.get(m.name, 0.0) <= DISLIKE_CUTOFF:
                 continue
@@ -240,35 +273,28 @@ def _fit(values, low, high, total):
     """x_i = clip(lam * v_i, low_i, high_i) with sum x == total, solved exactly.
 
     sum(x) is piecewise linear and non-decreasing in lam, with kinks at low_i / v_i and
-    high_i / v_i: find the segment that crosses `total` by binary search, then interpolate.
-    The caller guarantees sum(low) <= total <= sum(high).
+    high_i / v_i: evaluate it at every kink at once, take the first segment that reaches
+    `total`, then interpolate. The caller guarantees sum(low) <= total <= sum(high).
     """
-    v = [max(float(x), 1e-12) for x in values]
-    lo, hi = [float(x) for x in low], [float(x) for x in high]
-
-    def at(lam):
-        return sum(min(max(lam * vi, li), hj) for vi, li, hj in zip(v, lo, hi))
-
-    kinks = sorted({0.0, *(li / vi for vi, li in zip(v, lo)), *(hj / vi for vi, hj in zip(v, hi))})
-    if at(kinks[-1]) <= total:
-        return np.array(hi)
-    left, right = 0, len(kinks) - 1  # invariant: at(kinks[left]) < total <= at(kinks[right]) or left == 0
-    if at(kinks[0]) >= total:
-        return np.array(lo)
-    while right - left > 1:
-        mid = (left + right) // 2
-        if at(kinks[mid]) < total:
-            left = mid
-        else:
-            right = mid
-    a, b = kinks[left], kinks[right]
-    fa, fb = at(a), at(b)
+    v = np.maximum(np.asarray(values, dtype=float), 1e-12)
+    lo, hi = np.array(low, dtype=float), np.array(high, dtype=float)
+    kinks = np.array(sorted({0.0, *(lo / v).tolist(), *(hi / v).tolist()}))
+    # Why accumulate, not sum: it adds left to right like Python's sum (numpy's sum pairs terms),
+    # so every total, hence every formula, is the same to the last bit as the one-kink-at-a-time
+    # search this replaced (sums are monotone in lam, so both find the same segment).
+    sums = np.add.accumulate(np.minimum(np.maximum(np.outer(kinks, v), lo), hi), axis=1)[:, -1]
+    if sums[-1] <= total:
+        return hi
+    if sums[0] >= total:
+        return lo
+    right = int(np.searchsorted(sums, total))  # the first kink whose sum reaches `total`
+    a, b, fa, fb = kinks[right - 1], kinks[right], sums[right - 1], sums[right]
     lam = b if fb <= fa else a + (total - fa) * (b - a) / (fb - fa)
-    return np.array([min(max(lam * vi, li), hj) for vi, li, hj in zip(v, lo, hi)])
+    return np.minimum(np.maximum(lam * v, lo), hi)
 
 
 def _amounts(chosen, p, master, prefs):
-    weight = dict(zip(FAMILIES, p))
+    weight = dict(zip(FAMILIES, p.tolist()))
     count = {}
     for m in chosen:
         count[m.family] = count.get(m.family, 0) + 1
@@ -277,25 +303,26 @@ def _amounts(chosen, p, master, prefs):
     tiers = np.array([TIERS.index(m.tier) for m in chosen])
     floor = np.array([_floor(m) for m in chosen])
     cap = np.array([m.max_percent for m in chosen])
+    in_tier = [tiers == k for k in range(3)]
     # Tier targets from a cap-aware first pass over the whole formula: what a capped material
     # cannot take spreads over every material by profile weight, instead of flowing to whatever
     # filler shares its tier (a marine top note capped at 2 % must not make a 25 % citrus top).
     first = _fit(target, floor, cap, 100.0) if cap.sum() >= 100.0 else cap
-    t_target = np.array([first[tiers == k].sum() for k in range(3)]) + 1e-9
-    t_low = np.array([max(master.tier_bounds[t][0], floor[tiers == k].sum()) for k, t in enumerate(TIERS)])
-    t_high = np.array([min(master.tier_bounds[t][1], cap[tiers == k].sum()) for k, t in enumerate(TIERS)])
+    t_target = np.array([first[sel].sum() for sel in in_tier]) + 1e-9
+    t_low = np.array([max(master.tier_bounds[t][0], floor[sel].sum()) for t, sel in zip(TIERS, in_tier)])
+    t_high = np.array([min(master.tier_bounds[t][1], cap[sel].sum()) for t, sel in zip(TIERS, in_tier)])
     if t_low.sum() > 100 or t_high.sum() < 100 or (t_low > t_high).any():
         raise ComposeError("tier bounds cannot be met with the chosen materials")
     t_total = _fit(t_target, t_low, t_high, 100.0)
     x = np.zeros(len(chosen))
-    for k in range(3):
-        sel = tiers == k
+    for k, sel in enumerate(in_tier):
         x[sel] = _fit(target[sel], floor[sel], cap[sel], t_total[k])
     return x
 
 
 def _to_units(chosen, x, master):
     """Round to hundredths so the total is exactly 10000 units, never crossing a bound."""
+    x = x.tolist()
     units = [max(math.floor(v * SCALE + 1e-9), math.ceil(_floor(m) * SCALE - 1e-9)) for m, v in zip(chosen, x)]
     caps = [math.floor(m.max_percent * SCALE + 1e-9) for m in chosen]
     units = [min(u, c) for u, c in zip(units, caps)]
@@ -343,9 +370,10 @@ def recipe_check(lines, master):
         low, high = master.tier_bounds[t]
         if not low - 1e-9 <= share <= high + 1e-9:
             problems.append(f"{t} tier at {share} % is outside {low}-{high} %")
+    clash = _index(master).clash
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            if frozenset((a, b)) in master.incompatible:
+            if b in clash.get(a, ()):
                 problems.append(f"{a} and {b} are declared incompatible")
     return problems
 
@@ -354,8 +382,7 @@ def compose(profile, master, prefs=None):
     """Formula lines for a family profile (dict or 14-vector). Raises ComposeError if impossible."""
     prefs = prefs or {}
     p = _profile_vector(profile)
-    chosen = _spread_fillers(_select(p, master, prefs), p, master, prefs)
-    x = _amounts(chosen, p, master, prefs)
+    chosen, x = _spread_fillers(_select(p, master, prefs), p, master, prefs)
     units = _to_units(chosen, x, master)
     lines = [Line(m, u) for m, u in zip(chosen, units)]
     lines.sort(key=lambda line: (TIERS.index(line.material.tier), -line.units, line.material.name))

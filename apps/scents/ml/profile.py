@@ -51,8 +51,11 @@ def _softmax(z):
 
 def _js(p, q):
     m = 0.5 * (p + q)
-    kl = lambda a, b: np.sum(a * (np.log(a + 1e-12) - np.log(b + 1e-12)), axis=-1)
-    return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+    return 0.5 * _kl(p, m) + 0.5 * _kl(q, m)
+
+
+def _kl(a, b):
+    return np.sum(a * (np.log(a + 1e-12) - np.log(b + 1e-12)), axis=-1)
 
 
 @dataclass

@@ -20,14 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from . import composer
-from .ingredients import master_default
 from .pipeline import ScentEngine
 from .devtext import junk_generate, scene_like_generate
 from .profile import fit_calibration, group_centroids, top2_hits, train_ensemble
 from .scene_check import reliability, scene_check_fit
 from .scenarios import concept_scenarios, scenarios_generate, split_archetypes
 from .student import StudentEncoder, agreement, student_quantise, student_train
-from .text import lexical_tokens, model_text, scene_input_clean
+from .text import lexical_tokens, scene_input_clean
 from .vocab import FAMILIES
 
 HANDWRITTEN = Path(__file__).resolve().parent.parent / "data" / "handwritten_eval.jsonl"
