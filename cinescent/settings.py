@@ -4,8 +4,10 @@ Defaults work on a laptop (embedded PostgreSQL + pgvector and Redis under var/);
 DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false and DJANGO_ALLOWED_HOSTS.
 A malformed value is an error at start-up (see cinescent/env.py).
 """
+import os
 from pathlib import Path
 
+import psutil
 from django.core.exceptions import ImproperlyConfigured
 
 from cinescent import embedded
@@ -120,6 +122,14 @@ RQ_QUEUES = {
 }
 # RQ's dashboard lives at /ops/rq/ for superusers only (cinescent/urls.py), not in the admin.
 RQ_SHOW_ADMIN_LINK = False
+# `runstack` starts this many `video` workers side by side: one per core, fewer when memory is short
+# (the analysis of a 2-minute 640x360 video peaked at 1.35 GB RSS, its ffmpeg at 0.46 GB).
+# Each work horse gives PyTorch cores // workers threads, so the horses never fight over cores.
+# Total memory, not what is free now: every process must read the same count.
+VIDEO_WORKER_MB = 1800
+CPU_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+JOB_WORKERS_VIDEO = env_int("JOB_WORKERS_VIDEO", max(1, min(
+    CPU_CORES, psutil.virtual_memory().total // 2 // (VIDEO_WORKER_MB << 20))), minimum=1)
 # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is presumed dead.
 JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 10.0, minimum=0.1)
 JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 90.0, minimum=1.0)
@@ -136,6 +146,10 @@ CACHES = {
         "KEY_PREFIX": "cinescent",
     }
 }
+# Read caches of the catalog, movie pages, movie API and scents lists (apps/core/cache.py): off
+# with READ_CACHE=false; a value lives at most READ_CACHE_SECONDS (writes bump versions at once).
+READ_CACHE = env_bool("READ_CACHE", True)
+READ_CACHE_SECONDS = env_int("READ_CACHE_SECONDS", 600, minimum=1)
 
 # --- auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

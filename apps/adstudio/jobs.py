@@ -10,8 +10,19 @@ from apps.core.jobs import job_handler
 @job_handler(ANALYSE, queue="video", timeout=settings.ADSTUDIO_JOB_TIMEOUT, label="Video analysis",
              on_finish=services.analysis_finished)
 def analyse(job, progress):
-    """Run the whole pipeline for one Analysis (target); see services.analysis_run."""
-    return services.analysis_run(analysis=job.target, progress=progress)
+    """Run the whole pipeline for one Analysis (target); see services.analysis_run.
+
+    settings.JOB_WORKERS_VIDEO work horses run side by side: PyTorch gets this one's share of
+    the cores, so the horses' thread pools do not outnumber the cores (restored afterwards for a
+    process that runs jobs in-process, like the tests)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, settings.CPU_CORES // settings.JOB_WORKERS_VIDEO))
+    try:
+        return services.analysis_run(analysis=job.target, progress=progress)
+    finally:
+        torch.set_num_threads(before)
 
 
 @job_handler(NOTION_EXPORT, queue="default", timeout=1800, label="Notion export")

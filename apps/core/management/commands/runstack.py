@@ -2,8 +2,9 @@
 
 Starts (or reuses) the embedded PostgreSQL + Redis (through settings), migrates, loads demo
 data, creates or reports an admin login, then runs the web server (gunicorn, settings in
-cinescent/gunicorn_conf.py) and one RQ worker per queue as supervised child processes: a child
-that exits is started again after a back-off (1 s, doubling); one that keeps dying within
+cinescent/gunicorn_conf.py) and one RQ worker per queue (settings.JOB_WORKERS_VIDEO for `video`,
+so several videos are analysed side by side) as supervised child processes: a child that exits
+is started again after a back-off (1 s, doubling); one that keeps dying within
 FAST_CRASH_SECONDS of its start is given up on, loudly, while the others keep serving.
 Ctrl-C (or SIGTERM) stops the children, then the embedded services.
 """
@@ -29,8 +30,9 @@ RESTART_FIRST_DELAY = 1.0  # seconds before restarting a child that ran a while
 FAST_CRASH_SECONDS = 30.0  # a child that exits sooner than this after its start crashed "fast"
 FAST_CRASH_LIMIT = 5  # that many fast exits in a row (1 + 2 + 4 + 8 s of back-off): give up
 # Database connections outside the web: default and ml workers one each plus a job's heartbeat
-# thread; the video worker one (closed before each fork) plus its work horse and heartbeat.
-WORKER_CONNECTIONS = 2 + 2 + 3
+# thread; each video worker one (closed before each fork) plus its work horse and heartbeat.
+WORKER_CONNECTIONS = 2 + 2
+VIDEO_WORKER_CONNECTIONS = 3
 
 
 @dataclass
@@ -84,25 +86,35 @@ class Command(BaseCommand):
     def _check_connection_bound(self) -> None:
         """Refuse to start a stack that could open more connections than Postgres accepts."""
         web = gunicorn_conf.workers * (gunicorn_conf.threads + 1)  # + each process's warm-up thread
-        bound = web + WORKER_CONNECTIONS + 1  # + this supervisor (migrate, admin login)
+        workers = WORKER_CONNECTIONS + VIDEO_WORKER_CONNECTIONS * settings.JOB_WORKERS_VIDEO
+        bound = web + workers + 1  # + this supervisor (migrate, admin login)
         with connection.cursor() as cursor:
             cursor.execute("show max_connections")
             limit = int(cursor.fetchone()[0])
         summary = (f"Database connections: at most {bound} (web {gunicorn_conf.workers} processes x "
-                   f"({gunicorn_conf.threads} threads + warm-up), workers {WORKER_CONNECTIONS}, "
-                   f"supervisor 1) of Postgres' max_connections {limit}")
+                   f"({gunicorn_conf.threads} threads + warm-up), workers {workers} (video "
+                   f"{settings.JOB_WORKERS_VIDEO} x {VIDEO_WORKER_CONNECTIONS}), supervisor 1) of "
+                   f"Postgres' max_connections {limit}")
         if bound > limit * 3 // 4:  # leave room for admin sessions, psql, a second checkout
-            raise CommandError(f"{summary}: lower WEB_WORKERS or WEB_THREADS.")
+            raise CommandError(f"{summary}: lower WEB_WORKERS, WEB_THREADS or JOB_WORKERS_VIDEO.")
         self.stdout.write(summary + ".")
 
-    def _start_children(self) -> list[Child]:
+    def children(self, host: str, port: int) -> list[Child]:
+        """The web server, then the workers: one per queue, JOB_WORKERS_VIDEO for `video`."""
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        host = env_str("CINESCENT_HOST", "127.0.0.1")
-        port = env_int("CINESCENT_PORT", 8000, minimum=1)
         web = [sys.executable, "-m", "gunicorn", "--config", gunicorn_conf.__file__,
                "--bind", f"{host}:{port}", "cinescent.wsgi:application"]
         children = [Child("web", web)]
-        children += [Child(f"worker-{queue}", manage + ["worker", queue]) for queue in settings.JOB_QUEUES]
+        for queue in settings.JOB_QUEUES:
+            count = settings.JOB_WORKERS_VIDEO if queue == "video" else 1
+            # One name for all of a queue's workers: they are interchangeable.
+            children += [Child(f"worker-{queue}", manage + ["worker", queue]) for _ in range(count)]
+        return children
+
+    def _start_children(self) -> list[Child]:
+        host = env_str("CINESCENT_HOST", "127.0.0.1")
+        port = env_int("CINESCENT_PORT", 8000, minimum=1)
+        children = self.children(host, port)
         for child in children:
             self._spawn(child)
         self.stdout.write(self.style.SUCCESS(
