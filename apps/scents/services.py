@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.accounts.selectors import user_is_curator
+from apps.core.cache import cache_bump
 from apps.core.errors import ApplicationError
 from apps.scents import engine as engine_mod
+from apps.scents.cache import INGREDIENTS, SCENES
 from apps.scents.formula import FormulaLine, formula_derived, formula_problems, percent_units
 from apps.scents.ml.encoder import ENCODER_NAME, encoder_shared
 from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
@@ -64,6 +66,7 @@ def scene_create(*, owner, description, title="", genre="", mood="", time_of_day
     _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()
+    cache_bump(SCENES)
     return scene
 
 
@@ -101,6 +104,7 @@ def scene_update(*, scene: Scene, user, **changes) -> Scene:
         _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()
+    cache_bump(SCENES)
     return scene
 
 
@@ -109,6 +113,7 @@ def scene_delete(*, scene: Scene, user) -> None:
     """Delete a scene with its recipes and their feedback (owner or curator)."""
     _scene_writable(scene, user)
     scene.delete()
+    cache_bump(SCENES)
 
 
 def compose_preview(*, data: dict) -> dict:
@@ -176,6 +181,7 @@ def _recipe_store(*, scene, user, result) -> Recipe:
                          percent=Decimal(str(x["percent"])).quantize(Decimal("0.01")), position=i)
         for i, x in enumerate(rec["ingredients"])
     ])
+    cache_bump(SCENES)  # its recipe count
     recipe.reused = False
     return recipe
 
@@ -241,6 +247,7 @@ def recipe_version_create(*, recipe: Recipe, user, lines, concentration=None, no
     RecipeIngredient.objects.bulk_create([
         RecipeIngredient(recipe=new, ingredient=x.material, tier=x.material.tier, percent=x.percent, position=i)
         for i, x in enumerate(formula)])
+    cache_bump(SCENES)  # its recipe count
     return new
 
 
@@ -354,6 +361,7 @@ def ingredient_master_load(*, apps_registry=None, doc=None) -> int:
     for pair in doc["incompatibilities"]:
         Pair.objects.update_or_create(first=by_name[pair["a"]], second=by_name[pair["b"]],
                                       defaults={"reason": pair["reason"]})
+    cache_bump(INGREDIENTS)
     return len(by_name)
 
 

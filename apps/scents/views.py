@@ -7,14 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from apps.accounts.ratelimit import ratelimited
 from apps.accounts.selectors import user_is_curator
+from apps.core.cache import cached
 from apps.core.errors import ApplicationError
 from apps.core.selectors import job_get_for_user
 from apps.movies.selectors import movie_get
 from apps.scents import editor, selectors, services
+from apps.scents.cache import INGREDIENTS, SCENES
 from apps.scents.compliance import allergen_declaration, ifra_summary
 from apps.scents.forms import FeedbackForm, MovieMomentForm, ProductionForm, SceneForm, WeighoutForm
 from apps.scents.formula import formula_compare, formula_summary
@@ -31,10 +34,20 @@ def _get_or_404(func, **kwargs):
 
 
 def index(request):
+    """The scenes this viewer may see. Anonymous viewers all see the same public scenes: their
+    table is read-cached whole (searches excepted); signed-in viewers' lists hold their own
+    private scenes and are never cached."""
     query = request.GET.get("q", "").strip()
+    if request.user.is_authenticated or query:
+        return render(request, "scents/scene_list.html", {**_scenes_page(request, query), "query": query})
+    table, _ = cached("scents:index", [SCENES], sorted(request.GET.lists()), lambda: render_to_string(
+        "scents/_scene_table.html", {**_scenes_page(request, query), "request": request}))
+    return render(request, "scents/scene_list.html", {"scenes_html": table, "query": query})
+
+
+def _scenes_page(request, query: str) -> dict:
     scenes = selectors.scene_list(user=request.user, query=query)
-    page = Paginator(scenes, 20).get_page(request.GET.get("page"))
-    return render(request, "scents/scene_list.html", {"page_obj": page, "query": query})
+    return {"page_obj": Paginator(scenes, 20).get_page(request.GET.get("page"))}
 
 
 def scene_detail(request, pk):
@@ -318,9 +331,21 @@ def _sheet_csv(recipe, sheet):
 
 
 def ingredient_list(request):
+    """The ingredient master, the same for every viewer: its table is read-cached whole (searches
+    excepted)."""
+    if request.GET.get("q", "").strip():
+        table = _ingredient_table(request)
+    else:
+        table, _ = cached("scents:ingredients", [INGREDIENTS], sorted(request.GET.lists()),
+                          lambda: _ingredient_table(request))
+    return render(request, "scents/ingredient_list.html", {"table": table})
+
+
+def _ingredient_table(request) -> str:
     family, tier, query = request.GET.get("family", ""), request.GET.get("tier", ""), request.GET.get("q", "").strip()
     rows = selectors.ingredient_list(family=family if family in FAMILIES else "",
                                      tier=tier if tier in TIERS else "", query=query)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "scents/ingredient_list.html", {
-        "page_obj": page, "families": FAMILIES, "tiers": TIERS, "family": family, "tier": tier, "query": query})
+    return render_to_string("scents/_ingredient_table.html", {
+        "page_obj": page, "families": FAMILIES, "tiers": TIERS, "family": family, "tier": tier, "query": query,
+        "request": request})

@@ -9,12 +9,14 @@ from rest_framework.views import APIView
 
 from apps.core.api.permissions import IsCurator
 from apps.core.api.serializers import JobOutputSerializer
+from apps.core.cache import cached, not_modified, validators_set
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
 from apps.movies.api.serializers import (LABELS, GenreSerializer, MovieInputSerializer, MovieSerializer,
                                          RatingSerializer, RescoreInputSerializer, ReviewInputSerializer,
                                          ReviewSerializer, ScoreInputSerializer, ScoreOutputSerializer)
+from apps.movies.cache import CATALOG, GENRES, movie_version
 
 LABEL_FILTER = OpenApiParameter("label", str, enum=[v for v in LABELS if v], description="Only reviews with this label")
 MOVIE_FILTERS = [
@@ -47,6 +49,18 @@ def _year(value):
         raise ApplicationError("year must be a whole number, e.g. 1999.", code="invalid_filter") from None
 
 
+def _cached_read(request, name: str, version_names, build) -> Response:
+    """A JSON GET answered from the read cache with ETag and Last-Modified, or a 304 when the
+    client's copy is still current. The data is the same for every user; other formats (the
+    browsable API's page) and ``version_names`` None are built afresh."""
+    if request.accepted_renderer.format != "json" or version_names is None:
+        return Response(build())
+    parts = (request.scheme, request.get_host(), request.get_full_path())
+    data, versions = cached(name, version_names, parts, build)
+    unchanged = not_modified(request, versions, parts)
+    return validators_set(Response(data) if unchanged is None else unchanged, versions, parts)
+
+
 class MovieListCreateApi(generics.ListAPIView):
     serializer_class = MovieSerializer
 
@@ -57,7 +71,9 @@ class MovieListCreateApi(generics.ListAPIView):
 
     @extend_schema(parameters=MOVIE_FILTERS)
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        """Read-cached (text searches excepted) with ETag / Last-Modified."""
+        names = None if request.query_params.get("q", "").strip() else [CATALOG]
+        return _cached_read(request, "movies:api-list", names, lambda: self.list(request).data)
 
     @extend_schema(request=MovieInputSerializer, responses={201: MovieSerializer})
     def post(self, request):
@@ -70,7 +86,9 @@ class MovieListCreateApi(generics.ListAPIView):
 class MovieDetailApi(APIView):
     @extend_schema(responses=MovieSerializer)
     def get(self, request, pk):
-        return Response(MovieSerializer(selectors.movie_get(pk=pk)).data)
+        """Read-cached per movie version, with ETag / Last-Modified."""
+        return _cached_read(request, "movies:api-detail", [movie_version(pk), GENRES],
+                            lambda: MovieSerializer(selectors.movie_get(pk=pk)).data)
 
     @extend_schema(request=MovieInputSerializer, responses=MovieSerializer)
     def patch(self, request, pk):

@@ -17,6 +17,7 @@ from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.files import atomic_with_files
 from apps.core.registry import ModelUnavailable
+from apps.movies.cache import catalog_changed
 from apps.movies.ml.lang import detect_language, script_counts
 from apps.movies.models import Genre, Movie, Review
 from apps.movies.services.cleaning import instance_clean
@@ -68,6 +69,7 @@ def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: 
         movie.genres.set(_genres(genres))
         if movie.poster_url and not poster:
             _poster_fetch_enqueue(movie=movie, user=created_by)
+        catalog_changed(movie.pk)
     return movie
 
 
@@ -93,6 +95,7 @@ def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: st
             movie.genres.set(_genres(genres))
         if fetch and not poster:
             _poster_fetch_enqueue(movie=movie, user=user)
+        catalog_changed(movie.pk)
     return movie
 
 
@@ -118,6 +121,7 @@ def movie_details_fill(*, movie: Movie, **fields) -> list[str]:
             setattr(movie, key, _tidy(fields[key]))
         _movie_clean(movie)
         movie.save(update_fields=[*filled, "updated_at"])
+        catalog_changed(movie.pk)
     return filled
 
 
@@ -137,6 +141,7 @@ def movie_delete(*, movie: Movie, user) -> None:
     _require_editor(movie=movie, user=user)
     with transaction.atomic():
         poster = movie.poster.name if movie.poster else ""
+        catalog_changed(movie.pk)
         movie.delete()
         if poster:
             transaction.on_commit(lambda: _storage_delete(poster))
@@ -253,6 +258,7 @@ def review_create(*, movie: Movie, author, text: str, user_rating: int | None = 
         with transaction.atomic():
             instance_clean(review)
             review.save()
+            catalog_changed(movie.pk)
             if predictions is None:
                 _score_later(review, author)
     except IntegrityError:
@@ -277,9 +283,18 @@ def review_update(*, review: Review, user, **changes) -> Review:
             _apply_prediction(review, predictions[0] if predictions else None)
         instance_clean(review)
         review.save()
+        catalog_changed(review.movie_id)
         if text is not None and predictions is None:
             _score_later(review, user)
     return review
+
+
+def review_moderate(*, review: Review, user, text: str) -> Review:
+    """A curator's correction of someone's review text (the admin): cleaned and scored again exactly
+    as the author's own edit is. Raises ApplicationError for a non-curator or a bad text."""
+    if not user_is_curator(user):
+        raise ApplicationError("Only curators may change someone else's review.", code="forbidden", status=403)
+    return review_update(review=review, user=review.author, text=text)
 
 
 def review_delete(*, review: Review, user) -> None:
@@ -288,6 +303,7 @@ def review_delete(*, review: Review, user) -> None:
         raise ApplicationError("You can only delete your own review.", code="forbidden", status=403)
     with transaction.atomic():
         review.delete()
+        catalog_changed(review.movie_id)
 
 
 def reviews_rescore(*, reviews, batch_size: int = 500, progress=None) -> dict:
@@ -312,6 +328,7 @@ def reviews_rescore(*, reviews, batch_size: int = 500, progress=None) -> dict:
                 changed += before != (review.sentiment, review.ai_rating, review.model_version)
                 review.save(update_fields=["language", "sentiment", "p_positive", "p_opinion", "ai_rating",
                                            "model_version", "scored_at", "updated_at"])
+            catalog_changed(*{r.movie_id for r in chunk})
         done += len(chunk)
         if progress:
             progress(done, total)

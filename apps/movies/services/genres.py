@@ -1,4 +1,4 @@
-"""Writes for genre research and suggestions (issue 4).
+"""Writes for genre research and suggestions.
 
 Suggestions come from the deployed genre model (``settings.GENRES_MODEL_NAME`` in the model
 manifest); experiments train and compare heads on a data set named by path and may deploy one.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,10 +25,15 @@ from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.core.models import Job
 from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
+from apps.movies.cache import catalog_changed
 from apps.movies.ml.genres.images import MAX_POSTER_BYTES
-from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput
 from apps.movies.models import GenreSuggestion, Movie
 from apps.movies.services.vocabulary import genre_canonical_name, genre_get_or_create, genre_lookup
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from apps.movies.ml.genres.predictor import GenrePredictor
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +42,8 @@ EXPLAINED = 3               # of which this many get a Grad-CAM image and word a
 
 
 def _load_predictor(path: Path, entry: dict) -> GenrePredictor:
+    from apps.movies.ml.genres.predictor import GenrePredictor  # torch: only where a model is used
+
     predictor = GenrePredictor.load(path)
     predictor.manifest_entry = entry
     return predictor
@@ -115,6 +123,8 @@ def genre_suggestions_generate(*, movie: Movie, job=None, progress=None, model_n
     poster, note = _poster_bytes(movie)
     if progress:
         progress(0, 2, "predicting genres")
+    from apps.movies.ml.genres.predictor import MovieInput
+
     out = predictor.explain(MovieInput(id=str(movie.pk), plot=movie.plot or None, poster=poster), top_k=EXPLAINED)
     pred = out["prediction"]
     notes = [note] if note else []
@@ -191,6 +201,7 @@ def _decide(suggestion, status, user) -> GenreSuggestion:
         if status == GenreSuggestion.Status.ACCEPTED:
             suggestion.genre = genre_get_or_create(name=suggestion.genre_name)
             suggestion.movie.genres.add(suggestion.genre)
+            catalog_changed(suggestion.movie_id)
         suggestion.status, suggestion.decided_by, suggestion.decided_at = status, user, timezone.now()
         suggestion.full_clean(exclude=["heatmap"])
         suggestion.save(update_fields=["status", "decided_by", "decided_at", "genre", "updated_at"])

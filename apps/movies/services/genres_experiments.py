@@ -24,8 +24,6 @@ from apps.core.jobs import job_create, job_enqueue
 from apps.core.models import Job
 from apps.core.registry import manifest_write_entry
 from apps.movies.ml.genres.data import assign_splits, load_dataset
-from apps.movies.ml.genres.experiment import config_normalise, experiment_run
-from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput, file_sha256
 from apps.movies.models import Experiment
 
 EXAMPLES = 3
@@ -39,6 +37,8 @@ def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int 
 
     Raises ApplicationError for an unknown head, bad training option or a missing data path.
     """
+    from apps.movies.ml.genres.experiment import config_normalise  # torch: loaded on use
+
     config = {"seed": seed, "limit": limit, "train": train or {}}
     if heads:
         config["heads"] = list(heads)
@@ -66,6 +66,8 @@ def _work_dir(experiment: Experiment) -> Path:
 def experiment_execute(*, experiment: Experiment, progress) -> dict:
     """The job body: run the experiment (features, training, evaluation), store its results and a
     few explained examples on the row. Raises ApplicationError when the data cannot be read."""
+    from apps.movies.ml.genres.experiment import experiment_run
+
     try:
         results = experiment_run(experiment.config, data_path=experiment.dataset["path"],
                                  cache_root=Path(settings.GENRES_WORK_DIR) / "cache", out_dir=_work_dir(experiment),
@@ -177,6 +179,8 @@ def experiment_examples_make(*, experiment: Experiment, count: int = EXAMPLES) -
     Heat maps are written to storage (they show the data set's posters, so they stay in this
     install's media and never go into the repository).
     """
+    from apps.movies.ml.genres.predictor import GenrePredictor, MovieInput
+
     kind = experiment.summary.get("deploy_candidate")
     if not kind:
         return []
@@ -218,6 +222,8 @@ def experiment_deploy(*, experiment: Experiment, kind: str, name: str | None = N
 def genre_model_deploy(*, artifact_path, kind: str, version: str, metrics: dict, dataset: dict, command: str,
                        name: str | None = None) -> dict:
     """Copy a genre head artifact into ``models_store/<name>.pt`` and write its manifest entry."""
+    from apps.movies.ml.genres.predictor import file_sha256
+
     name = name or settings.GENRES_MODEL_NAME
     store = Path(settings.MODELS_STORE)
     target = store / f"{name}.pt"

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from apps.core.errors import ApplicationError
+from apps.movies.cache import catalog_changed
 from apps.movies.models import Movie, Review
 
 BATCH = 1000
@@ -90,6 +91,7 @@ def reviews_import(*, path: str, author, progress=None, max_rows: int = 200_000)
             _apply_prediction(review, prediction)
         with transaction.atomic():
             Review.objects.bulk_create(chunk)  # validated above; bulk keeps imports fast
+            catalog_changed(*{r.movie_id for r in chunk})
         created += len(chunk)
         if progress:
             progress(created, total)

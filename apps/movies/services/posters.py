@@ -13,6 +13,7 @@ from PIL import Image
 from apps.core.errors import ApplicationError
 from apps.core.files import atomic_with_files
 from apps.core.net import http_download
+from apps.movies.cache import catalog_changed
 from apps.movies.models import Movie
 
 POSTER_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -38,6 +39,7 @@ def movie_poster_fetch(*, movie: Movie, url: str) -> Movie:
             stored.append(movie.poster.name)
             movie.poster_url = url
             movie.save(update_fields=["poster", "poster_url", "updated_at"])
+            catalog_changed(movie.pk)
             if old and old != movie.poster.name:
                 transaction.on_commit(lambda: movie.poster.storage.delete(old))
     return movie

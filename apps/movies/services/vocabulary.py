@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils.text import slugify
 
 from apps.core.errors import ApplicationError
+from apps.movies.cache import catalog_changed
 from apps.movies.models import Genre, GenreAlias, GenreSuggestion
 from apps.movies.selectors.catalog import genre_find
 from apps.movies.services.cleaning import instance_clean
@@ -57,6 +58,7 @@ def genre_get_or_create(*, name: str) -> Genre:
         for alias in KNOWN_ALIASES.get(canonical, ()):
             if not GenreAlias.objects.filter(name__iexact=alias).exists():
                 GenreAlias(genre=genre, name=alias).save()
+        catalog_changed()
     return genre
 
 
@@ -82,6 +84,7 @@ def genre_alias_add(*, genre: Genre, name: str) -> GenreAlias:
     with transaction.atomic():
         instance_clean(alias)
         alias.save()
+        catalog_changed(genres=True)
     return alias
 
 
@@ -102,4 +105,5 @@ def genre_merge(*, genres) -> Genre:
             other.delete()
             if name.lower() != keep.name.lower():
                 genre_alias_add(genre=keep, name=name)
+        catalog_changed(genres=True)
     return keep

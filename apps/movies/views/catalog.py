@@ -1,17 +1,23 @@
 """Catalog pages: thin views (selector -> form -> service -> message -> redirect)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.core.cache import cached
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
+from apps.movies.cache import CATALOG, GENRES, movie_version
 from apps.movies.forms import MovieForm, ReviewForm, ReviewImportForm
 from apps.movies.presenters import agreement_chart, distribution_chart, movie_facts, placeholder_colors
 
@@ -26,15 +32,28 @@ def _int_or_none(value):
 
 
 def movie_list(request):
+    """The catalog; everything below its header is the same for every viewer and read-cached whole,
+    except for title searches (too many different ones to be worth keeping)."""
     params = request.GET
-    query, genre, sort = params.get("q", "").strip(), params.get("genre", ""), params.get("sort", "title")
-    year = _int_or_none(params.get("year"))
+    query = params.get("q", "").strip()
+    if query:
+        catalog = _catalog_html(request, query)
+    else:
+        catalog, _ = cached("movies:catalog", [CATALOG], sorted(params.lists()), lambda: _catalog_html(request, query))
+    return render(request, "movies/movie_list.html", {"catalog": catalog})
+
+
+def _catalog_html(request, query: str) -> str:
+    """The filters, one page of movie cards and the pagination, rendered without the request's
+    context (no user, no CSRF token): what the read cache may share between viewers."""
+    params = request.GET
+    genre, sort, year = params.get("genre", ""), params.get("sort", "title"), _int_or_none(params.get("year"))
     movies = selectors.movie_list(query=query, genre=genre, year=year, sort=sort)
     page = Paginator(movies, PAGE_SIZE).get_page(params.get("page"))
     for movie in page.object_list:
         movie.placeholder = placeholder_colors(movie.title)
-    return render(request, "movies/movie_list.html", {
-        "page_obj": page, "query": query, "genre": genre, "year": year, "sort": sort,
+    return render_to_string("movies/_catalog.html", {
+        "page_obj": page, "query": query, "genre": genre, "year": year, "sort": sort, "request": request,
         "genres": selectors.genre_list(), "years": selectors.movie_years(), "sorts": SORT_LABELS,
     })
 
@@ -54,12 +73,32 @@ def _review_sort(request) -> dict:
 
 def _reviews_context(request, movie) -> dict:
     """The rating card (with the AI/reviewer agreement) and the review list (one page) of a movie."""
-    summary, agreement = selectors.movie_rating_summary(movie=movie), selectors.movie_agreement(movie=movie)
     sort = _review_sort(request)
-    reviews = selectors.review_list(movie=movie, sort=sort["review_sort"])
+    return {**_ratings(movie), **sort, "page_obj": Paginator(
+        selectors.review_list(movie=movie, sort=sort["review_sort"]), REVIEWS_PAGE_SIZE).get_page(
+        request.GET.get("page"))}
+
+
+def _ratings(movie) -> dict:
+    summary, agreement = selectors.movie_rating_summary(movie=movie), selectors.movie_agreement(movie=movie)
     return {"movie": movie, "summary": summary, "chart": distribution_chart(summary["distribution"]),
-            "agreement": agreement, "agreement_chart": agreement_chart(agreement), **sort,
-            "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))}
+            "agreement": agreement, "agreement_chart": agreement_chart(agreement)}
+
+
+def _movie_shared(pk, sort: str, page: int | None) -> dict:
+    """What every viewer of a movie page sees, for the read cache: the movie and its facts, the
+    rating card's HTML, and the review list's HTML as anyone who wrote none of its reviews sees it
+    (no user, no CSRF token in either) with the ids of those reviews."""
+    movie = selectors.movie_get(pk=pk)
+    reviews = Paginator(selectors.review_list(movie=movie, sort=sort), REVIEWS_PAGE_SIZE).get_page(page)
+    links = QueryDict(mutable=True)  # what the pagination links keep: the sort, not other parameters
+    links["sort"] = sort
+    return {"movie": movie, "review_ids": [review.pk for review in reviews], "facts": movie_facts(movie),
+            "placeholder": placeholder_colors(movie.title),
+            "rating_html": render_to_string("movies/_rating_summary.html", _ratings(movie)),
+            "reviews_html": render_to_string("movies/_review_list.html", {
+                "movie": movie, "page_obj": reviews, "review_sort": sort, "review_sorts": REVIEW_SORT_LABELS,
+                "request": SimpleNamespace(GET=links)})}
 
 
 def _review_form_initial(review) -> dict | None:
@@ -67,11 +106,19 @@ def _review_form_initial(review) -> dict | None:
 
 
 def movie_detail(request, pk, review_form=None, status=200):
-    movie = selectors.movie_get(pk=pk)
+    """The movie page: the shared part read-cached per movie version, then the viewer's own
+    (their review and form, edit rights) read for each request."""
+    sort, page = _review_sort(request), _int_or_none(request.GET.get("page"))
+    shared, _ = cached("movies:page", [movie_version(pk), GENRES], (pk, sort["review_sort"], page),
+                       lambda: _movie_shared(pk, sort["review_sort"], page))
+    movie = shared["movie"]
     mine = selectors.review_of(movie=movie, user=request.user)
+    if mine and mine.pk in shared["review_ids"]:  # their own review on this page: its controls are theirs
+        reviews = selectors.review_list(movie=movie, sort=sort["review_sort"])
+        shared = {**shared, "reviews_html": "", "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(page)}
     return render(request, "movies/movie_detail.html", {
-        **_reviews_context(request, movie), "my_review": mine, "placeholder": placeholder_colors(movie.title),
-        "facts": movie_facts(movie), "review_form": review_form or ReviewForm(initial=_review_form_initial(mine)),
+        **shared, **sort, "my_review": mine,
+        "review_form": review_form or ReviewForm(initial=_review_form_initial(mine)),
         "can_edit": services.movie_editable_by(movie=movie, user=request.user),
     }, status=status)
 
