@@ -1,12 +1,3 @@
-from django.conf import settings
+from apps.core.permissions import user_is_curator
 
-
-def user_is_curator(user) -> bool:
-    """Curators (the `curator` group) and superusers may edit any catalog entry."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_is_curator_cache", None)
-    if cached is None:
-        cached = user.is_superuser or user.groups.filter(name=settings.CURATOR_GROUP).exists()
-        user._is_curator_cache = cached
-    return cached
+__all__ = ["user_is_curator"]

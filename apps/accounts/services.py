@@ -35,6 +35,11 @@ def user_update(*, user, **fields):
     return user
 
 
+def token_get_or_create(*, user) -> Token:
+    """The user's API token, made on first request (the same one until it is regenerated)."""
+    return Token.objects.get_or_create(user=user)[0]
+
+
 @transaction.atomic
 def token_regenerate(*, user) -> Token:
     """Replaces the user's API token (the old one stops working at once)."""

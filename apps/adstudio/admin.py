@@ -4,13 +4,26 @@ from django.db import models
 from apps.adstudio import services
 from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
                                   NotionSettings, SceneGroup, Shot, Tag, Video)
+from apps.core.admin import ServiceAdmin
 
 
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, said now
 
 
+class PipelineRecordAdmin(admin.ModelAdmin):
+    """Rows that the analysis pipeline, the Notion export and the owner's settings page write: admins
+    look (and may delete), never edit, so search, tags and embeddings match the video they came from
+    and a Notion database is only set with its token checked."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(PipelineRecordAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "title", "owner", "duration", "width", "height", "created_at")
     search_fields = ("title", "source_url", "content_hash")
@@ -33,7 +46,7 @@ class ShotInline(admin.TabularInline):
 
 
 @admin.register(Analysis)
-class AnalysisAdmin(admin.ModelAdmin):
+class AnalysisAdmin(PipelineRecordAdmin):
     list_display = ("id", "video", "owner", "provider", "status", "created_at")
     list_select_related = ("video", "owner", "job")
     list_filter = ("job__status", "provider")  # the state is the job's
@@ -42,29 +55,56 @@ class AnalysisAdmin(admin.ModelAdmin):
 
 
 @admin.register(SceneGroup)
-class SceneGroupAdmin(admin.ModelAdmin):
+class SceneGroupAdmin(PipelineRecordAdmin):
     list_display = ("id", "analysis", "index", "start", "end")
     exclude = ("embedding",)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PipelineRecordAdmin):
     list_display = ("name", "kind", "source", "confidence", "analysis")
     list_filter = ("kind", "source")
     search_fields = ("name",)
 
 
 class ItemInline(admin.TabularInline):
+    """Notes and removals go through the board services; shots and their order are the owner's."""
+
     model = MoodboardItem
     extra = 0
+    readonly_fields = ("shot", "position")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Moodboard)
-class MoodboardAdmin(admin.ModelAdmin):
+class MoodboardAdmin(ServiceAdmin):
+    """Saves and deletes through the moodboard services, on the owner's behalf."""
+
     list_display = ("title", "owner", "shared", "updated_at")
     list_filter = (("share_token", admin.EmptyFieldListFilter),)
     inlines = [ItemInline]
     actions = ["revoke_share_links"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["owner"] if obj else [])]
+
+    def service_save(self, request, form, stored):
+        data = form.cleaned_data
+        if stored:
+            return services.moodboard_update(owner=stored.owner, moodboard=stored, title=data["title"],
+                                             description=data["description"])
+        return services.moodboard_create(owner=data["owner"], title=data["title"], description=data["description"])
+
+    def service_delete(self, request, board):
+        services.moodboard_delete(owner=board.owner, moodboard=board)
+
+    def inline_change(self, request, item, inline):
+        return services.moodboard_item_annotate(owner=item.moodboard.owner, item=item, note=inline.cleaned_data["note"])
+
+    def inline_delete(self, request, item):
+        services.moodboard_item_remove(owner=item.moodboard.owner, item=item)
 
     @admin.display(boolean=True, description="share link")
     def shared(self, board):
@@ -79,13 +119,13 @@ class MoodboardAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotionSettings)
-class NotionSettingsAdmin(admin.ModelAdmin):
+class NotionSettingsAdmin(PipelineRecordAdmin):
     list_display = ("user", "database_id", "token_hint")
     exclude = ("token",)  # admins see the hint, never the token
 
 
 @admin.register(NotionExport)
-class NotionExportAdmin(admin.ModelAdmin):
+class NotionExportAdmin(PipelineRecordAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "owner", "analysis", "moodboard", "status", "exported_at")
     list_select_related = ("owner", "analysis__video", "moodboard", "job")

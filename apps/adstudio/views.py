@@ -121,10 +121,11 @@ def keyframe(request, pk):
 
 
 @login_required
-@require_safe
+@require_POST
 def keyframe_full(request, pk):
-    """A shot's keyframe at the video's own resolution (PNG, decoded from the source on first
-    request), as a download for its owner only."""
+    """A shot's keyframe at the video's own resolution (PNG), as a download for its owner only.
+    A POST: the first request decodes the frame from the source and stores it, which a link
+    prefetcher or a crawler following a GET must never start."""
     shot = _get(selectors.shot_get, user=request.user, pk=pk)
     try:
         name = services.shot_frame_full(owner=request.user, shot=shot)

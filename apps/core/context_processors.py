@@ -1,4 +1,4 @@
-from apps.accounts.selectors import user_is_curator
+from apps.core.permissions import user_is_curator
 
 
 def site(request):

@@ -15,3 +15,7 @@ class ApplicationError(Exception):
 
     def __str__(self):
         return self.message
+
+
+class JobFailed(Exception):
+    """An expected failure inside a job: the message is shown to the user as the job's error."""

@@ -30,7 +30,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 from rq.timeouts import JobTimeoutException
 
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, JobFailed
 from apps.core.models import Job, JobLog
 
 logger = logging.getLogger(__name__)
@@ -39,10 +39,6 @@ RQ_JOB_PREFIX = "cinescent-job-"
 UNEXPECTED = ("The job stopped on an unexpected error. Nothing was lost; the team can see the "
               "details. Try again later.")
 _PROGRESS_MIN_INTERVAL = 0.5  # seconds between counter writes; notes and the last step always land
-
-
-class JobFailed(Exception):
-    """An expected failure: the message is shown to the user as the job's error."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from apps.core.jobs import JobFailed
+from apps.core.errors import JobFailed
 
 
 def system_check_run(*, progress, delay: float = 0.0) -> dict:

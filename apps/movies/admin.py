@@ -6,9 +6,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count
 
+from apps.core.admin import ServiceAdmin
+from apps.core.cache import BumpOnWriteAdmin
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import services
+from apps.movies.cache import CATALOG, GENRES
 from apps.movies.forms import LinesField
 from apps.movies.models import Genre, GenreAlias, Movie, Review
 from apps.movies.services.posters import poster_image_check
@@ -34,7 +37,7 @@ def genres_merge(modeladmin, request, queryset):
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
     """The one genre list: each genre with its other spellings (aliases) and its number of movies."""
 
     list_display = ["name", "slug", "alias_names", "movie_count"]
@@ -46,6 +49,9 @@ class GenreAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("movies", distinct=True)).prefetch_related("aliases")
 
+    def cache_names(self, genre):
+        return [CATALOG, GENRES]
+
     @admin.display(description="aliases")
     def alias_names(self, genre):
         return ", ".join(a.name for a in genre.aliases.all())
@@ -55,16 +61,34 @@ class GenreAdmin(admin.ModelAdmin):
         return genre.n
 
 
+class ReviewInlineForm(forms.ModelForm):
+    def clean_text(self):
+        """The site's rules for a review text, shown on the row that breaks them before anything
+        on the page is saved (review_moderate checks again)."""
+        try:
+            return services.review_text_clean(self.cleaned_data["text"])
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
 class ReviewInline(admin.TabularInline):
     model = Review
+    form = ReviewInlineForm
     extra = 0
     fields = ["author", "text", "user_rating", "sentiment", "ai_rating", "p_opinion", "model_version"]
     readonly_fields = ["author", "user_rating", "sentiment", "ai_rating", "p_opinion", "model_version"]
     show_change_link = True
 
+    def has_add_permission(self, request, obj=None):
+        return False  # a review needs its author: add it on the review admin
+
 
 class MovieAdminForm(forms.ModelForm):
     production_companies = LinesField(required=False, help_text="One a line.")
+
+    class Meta:
+        # No "clear" box: the poster is replaced by a new upload or URL, never removed (as on the site).
+        widgets = {"poster": forms.FileInput}
 
     def clean_poster(self):
         """A newly uploaded poster passes the same check as on the site (type, pixel limit,
@@ -79,7 +103,10 @@ class MovieAdminForm(forms.ModelForm):
 
 
 @admin.register(Movie)
-class MovieAdmin(admin.ModelAdmin):
+class MovieAdmin(ServiceAdmin):
+    """Saves through movie_create / movie_update (a new poster URL is fetched by the poster job),
+    deletes through movie_delete (the poster file goes too); inline review texts are re-scored."""
+
     form = MovieAdminForm
     # Django 6 changes the default scheme of a URL typed without one; say https now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -91,9 +118,33 @@ class MovieAdmin(admin.ModelAdmin):
     date_hierarchy = "release_date"
     inlines = [ReviewInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        changing = ["created_by", "tmdb_id", "tmdb_vote_average", "tmdb_vote_count"] if obj else []
+        return [*super().get_readonly_fields(request, obj), *changing]
+
+    def service_save(self, request, form, stored):
+        data = dict(form.cleaned_data)
+        if not isinstance(data.get("poster"), UploadedFile):
+            data["poster"] = None  # the stored poster, unchanged
+        if stored:
+            return services.movie_update(movie=stored, user=request.user, **data)
+        data["created_by"] = data.get("created_by") or request.user
+        return services.movie_create(**data)
+
+    def service_delete(self, request, movie):
+        services.movie_delete(movie=movie, user=request.user)
+
+    def inline_change(self, request, review, inline):
+        return services.review_moderate(review=review, user=request.user, text=inline.cleaned_data["text"])
+
+    def inline_delete(self, request, review):
+        services.review_delete(review=review, user=request.user)
+
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ServiceAdmin):
+    """Saves through review_create / review_moderate, so a changed text is scored again."""
+
     list_display = ["movie", "author", "short_text", "language", "sentiment", "ai_rating", "user_rating",
                     "model_version", "created_at"]
     list_filter = ["sentiment", "language", "user_rating", "model_version", ("created_at", admin.DateFieldListFilter)]
@@ -104,6 +155,18 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "p_opinion", "model_version", "scored_at",
                        "user_rating"]  # the reviewer's own; the AI fields are the model's
     actions = ["rescore"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["movie", "author"] if obj else [])]
+
+    def service_save(self, request, form, stored):
+        data = form.cleaned_data
+        if stored:
+            return services.review_moderate(review=stored, user=request.user, text=data["text"])
+        return services.review_create(movie=data["movie"], author=data["author"], text=data["text"])
+
+    def service_delete(self, request, review):
+        services.review_delete(review=review, user=request.user)
 
     @admin.display(description="text")
     def short_text(self, review):
@@ -120,5 +183,5 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(request, f"Re-scoring {len(ids)} review(s) in job #{job.pk}.", messages.SUCCESS)
 
 
-# Genre experiment/suggestion admin and the "Suggest genres" movie action (issue 4).
+# Genre experiment/suggestion admin and the "Suggest genres" movie action.
 from apps.movies import admin_genres  # noqa: E402,F401

@@ -1,6 +1,10 @@
 """Admin for curators: the ingredient master (with incompatibilities), scenes, recipes, feedback."""
 from django.contrib import admin
 
+from apps.core.admin import ServiceAdmin
+from apps.core.cache import BumpOnWriteAdmin
+from apps.scents import services
+from apps.scents.cache import INGREDIENTS, SCENES
 from apps.scents.models import (CostTier, Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient,
                                 Scene)
 
@@ -13,12 +17,15 @@ class IncompatibilityInline(admin.TabularInline):
 
 
 @admin.register(Ingredient)
-class IngredientAdmin(admin.ModelAdmin):
+class IngredientAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
     list_display = ["name", "cas", "family", "tier", "typical_percent", "max_percent", "allergen", "cost_tier", "active"]
     list_filter = ["family", "tier", "allergen", "natural", "active", "cost_tier"]
     list_editable = ["active"]
     search_fields = ["name", "cas", "notes"]
     inlines = [IncompatibilityInline]
+
+    def cache_names(self, ingredient):
+        return [INGREDIENTS]
 
 
 @admin.register(IngredientIncompatibility)
@@ -43,7 +50,9 @@ class SourceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Scene)
-class SceneAdmin(admin.ModelAdmin):
+class SceneAdmin(ServiceAdmin):
+    """Saves through scene_create / scene_update, so a changed text is validated and embedded again."""
+
     list_display = ["title", "owner", "genre", "mood", "is_private", "created_at"]
     list_filter = ["genre", "mood", "is_private", SourceFilter]
     search_fields = ["title", "description"]
@@ -52,6 +61,18 @@ class SceneAdmin(admin.ModelAdmin):
     readonly_fields = ["source_shot", "source_moodboard", "embedding_model", "created_at", "updated_at"]
     exclude = ["embedding"]
     raw_id_fields = ["owner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["owner"] if obj else [])]
+
+    def service_save(self, request, form, stored):
+        data = dict(form.cleaned_data)  # the scene's words, title, privacy and film (+ owner when adding)
+        if stored:
+            return services.scene_update(scene=stored, user=request.user, **data)
+        return services.scene_create(**data)
+
+    def service_delete(self, request, scene):
+        services.scene_delete(scene=scene, user=request.user)
 
 
 class RecipeIngredientInline(admin.TabularInline):
@@ -65,7 +86,7 @@ class RecipeIngredientInline(admin.TabularInline):
 
 
 @admin.register(Recipe)
-class RecipeAdmin(admin.ModelAdmin):
+class RecipeAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
     """Read-only: recipes come from the composer, and versions from the recipe editor, which both
     guarantee the hard constraints."""
 
@@ -76,6 +97,9 @@ class RecipeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def cache_names(self, recipe):
+        return [SCENES]  # the scene list's recipe counts
 
 
 @admin.register(CostTier)

@@ -91,7 +91,7 @@
     var download = dialog.querySelector("[data-lightbox-download]");
     download.hidden = !link.dataset.download;
     if (link.dataset.download) {
-      download.href = link.dataset.download;
+      download.action = link.dataset.download;
     }
     if (!dialog.open) {
       dialog.showModal();

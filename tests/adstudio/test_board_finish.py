@@ -116,11 +116,11 @@ def test_the_full_resolution_keyframe_is_the_source_frame_for_its_owner_only(
     assert stored.size == (640, 360)
     url = reverse("adstudio:keyframe_full", args=[shot.pk])
     client.force_login(other_user)
-    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
     client.logout()
-    assert client.get(url).status_code == 302  # to the login page
+    assert client.post(url).status_code == 302  # to the login page
     client.force_login(user)
-    response = client.get(url)
+    response = client.post(url)
     assert response["Content-Type"] == "image/png" and "attachment" in response["Content-Disposition"]
     full = Image.open(io.BytesIO(b"".join(response.streaming_content))).convert("RGB")
     assert full.size == (960, 540)
@@ -128,13 +128,13 @@ def test_the_full_resolution_keyframe_is_the_source_frame_for_its_owner_only(
     other_frame = analysis.shots.order_by("index").first()
     other = Image.open(default_storage.open(other_frame.keyframe.name)).convert("RGB")
     assert difference < 6 < np.abs(np.asarray(other, float) - np.asarray(stored, float)).mean()
-    assert client.get(url).status_code == 200  # from storage now
+    assert client.post(url).status_code == 200  # from storage now
 
 
 def test_without_its_source_video_the_full_frame_says_why(client_user, done):
     shot = done.shots.first()
     default_storage.delete(done.video.file.name)
-    response = client_user.get(reverse("adstudio:keyframe_full", args=[shot.pk]), follow=True)
+    response = client_user.post(reverse("adstudio:keyframe_full", args=[shot.pk]), follow=True)
     assert "source video is not stored" in response.content.decode()
     api = APIClient()
     api.force_authenticate(done.owner)

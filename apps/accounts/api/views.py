@@ -1,7 +1,6 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,7 +11,7 @@ from apps.accounts.api.serializers import (
     UserOutputSerializer,
 )
 from apps.accounts.ratelimit import action_throttle
-from apps.accounts.services import user_create, user_update
+from apps.accounts.services import token_get_or_create, user_create, user_update
 from apps.core.errors import ApplicationError
 
 
@@ -60,5 +59,4 @@ class TokenApi(APIView):
         user = authenticate(request, **serializer.validated_data)
         if user is None:
             raise ApplicationError("Wrong username or password.", code="authentication_failed", status=401)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_get_or_create(user=user).key})

@@ -1,6 +1,6 @@
 from rest_framework import permissions
 
-from apps.accounts.selectors import user_is_curator
+from apps.core.permissions import user_is_curator
 
 
 class IsCurator(permissions.BasePermission):
