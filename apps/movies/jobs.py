@@ -54,5 +54,5 @@ def poster_fetch_job(job, progress):
     return {"poster": movie.poster.name}
 
 
-# Genre suggestion and experiment jobs (issue 4) live in their own module; importing it registers them.
+# Genre suggestion and experiment jobs live in their own module; importing it registers them.
 from apps.movies import jobs_genres  # noqa: E402,F401

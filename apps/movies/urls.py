@@ -13,6 +13,6 @@ urlpatterns = [
     path("reviews/<int:pk>/delete/", catalog.review_delete, name="review_delete"),
     path("reviews/import/", catalog.reviews_import, name="reviews_import"),
     path("people/<int:pk>/", catalog.person_reviews, name="person_reviews"),
-    # Genre suggestions and research pages (issue 4).
+    # Genre suggestions and research pages.
     path("", include("apps.movies.urls_genres")),
 ]

@@ -88,7 +88,7 @@ def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, fini
     client = Client()
     client.force_login(user)
     page = client.get(f"/adstudio/analyses/{finished.pk}/").content.decode()
-    assert "Notion: Failed" in page and "Notion: Queued" not in page  # issue 19
+    assert "Notion: Failed" in page and "Notion: Queued" not in page
 
 
 def test_a_moodboard_exports_with_its_notes_as_captions(user, finished, settings, run_jobs):
@@ -121,7 +121,7 @@ def test_the_token_is_kept_when_settings_are_saved_without_a_new_one(user, notio
 ])
 def test_settings_notion_refuses_are_not_saved_and_name_what_to_fix(user, notion, token, database,
                                                                      field, words):
-    """Issue 19: a fake token and database id were saved without a check."""
+    """A fake token and database id were saved without a check."""
     with pytest.raises(ApplicationError) as refused:
         services.notion_settings_save(user=user, token=token,
                                       database_id=database or notion.database_id)

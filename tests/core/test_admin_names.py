@@ -1,4 +1,4 @@
-"""Admin model names read as English (issue 19: "Notion settingss", "Ingredient incompatibilitys")."""
+"""Admin model names read as English (they read "Notion settingss", "Ingredient incompatibilitys")."""
 import re
 
 from django.contrib import admin

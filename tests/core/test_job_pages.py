@@ -27,7 +27,7 @@ def test_a_job_whose_target_is_gone_is_still_listed(client_user, user):
 
 
 def test_the_favicon_is_there(client):
-    """Issue 19: /favicon.ico was a 404 on every page load."""
+    """/favicon.ico was a 404 on every page load."""
     from django.contrib.staticfiles import finders
 
     response = client.get("/favicon.ico")
@@ -38,7 +38,7 @@ def test_the_favicon_is_there(client):
 
 
 def test_a_finished_job_shows_its_result_as_facts_not_python(client_user, user):
-    """Issue 19: the batch result was a raw Python dict."""
+    """The batch result was a raw Python dict."""
     job = job_create(kind="core.system_check", user=user, status=Job.Status.SUCCEEDED,
                      result={"checks": {"Database answers": "pgvector 0.8"}, "took_seconds": 2})
     html = client_user.get(f"/jobs/{job.pk}/").content.decode()

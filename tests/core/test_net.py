@@ -97,7 +97,7 @@ def test_downloads_enforce_size_type_status_and_redirect_targets(server, setting
         http_download(f"{server}/to-private", dest=io.BytesIO(), max_bytes=10_000)
 
 
-# --- the guard (issue 15, finding 2): checked at connect time, this thread only ---------------
+# --- the guard: checked at connect time, this thread only ---------------
 
 @pytest.fixture
 def recorder():

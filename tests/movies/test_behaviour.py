@@ -44,7 +44,7 @@ def test_each_suite_has_at_least_150_cases_over_every_capability(lang):
 
 def test_the_english_model_reads_negation_and_contrast(shipped_results):
     # 0.625 with the n-gram model alone (en-20261121125218), 0.75 with the SST-2 encoder
-    # (en-20261206055231). Issue 16 asks for 0.90: negated negatives (0.24) are what is left.
+    # (en-20261206055231). The aim is 0.90: negated negatives (0.24) are what is left.
     assert pass_rate(shipped_results["en"], NEGATION_AND_CONTRAST) >= 0.75
 
 

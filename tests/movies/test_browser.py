@@ -57,7 +57,7 @@ def test_an_empty_review_gets_a_message_and_nothing_is_saved(page, live_server, 
 
 def test_after_posting_the_review_is_listed_and_the_average_changes_without_a_reload(
         page, live_server, log_in, user, other_user, review_models):
-    """Issue 16: the list and the average follow the post at once, and a review with no opinion
+    """The list and the average follow the post at once, and a review with no opinion
     is listed as such and leaves the average."""
     from apps.movies.services import review_create
 
@@ -91,7 +91,7 @@ def test_after_posting_the_review_is_listed_and_the_average_changes_without_a_re
 
 def test_a_reviewer_adds_their_own_rating_sees_the_agreement_sorts_and_finds_their_reviews(
         page, live_server, log_in, user, other_user, sentiment_models):
-    """Issue 19: own 1-10 rating beside the AI's, the agreement chart, sorting, one's review page."""
+    """Own 1-10 rating beside the AI's, the agreement chart, sorting, one's review page."""
     from decimal import Decimal
 
     from tests.movies.factories import ReviewFactory

@@ -1,4 +1,4 @@
-"""The demo catalog (issue 19): real years, runtimes, taglines and TMDB figures from the shipped
+"""The demo catalog: real years, runtimes, taglines and TMDB figures from the shipped
 fixture, loaded once; demo rows from before get the new fields; nothing reads ../shared."""
 
 import datetime
@@ -38,7 +38,7 @@ def test_the_demo_catalog_has_years_runtimes_and_taglines_so_the_year_filter_and
 
 
 def test_loading_again_fills_the_demo_rows_of_before_and_keeps_what_people_changed():
-    """Demo rows loaded before issue 19 had only title, plot and genres."""
+    """Demo rows loaded by earlier versions had only title, plot and genres."""
     drama = genre_get_or_create(name="Drama")
     old = Movie.objects.create(tmdb_id=19995, title="Avatar", plot="Blue people.")
     old.genres.set([drama])

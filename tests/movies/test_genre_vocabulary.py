@@ -1,4 +1,4 @@
-"""One genre list (issue 19): the suggestion vocabulary (IMDb "Sci-Fi") and the catalog's (TMDB
+"""One genre list: the suggestion vocabulary (IMDb "Sci-Fi") and the catalog's (TMDB
 "Science Fiction") land on one genre through aliases, in the accept path, the catalog filter, the
 API, the admin and a data migration that merges the duplicates already made."""
 

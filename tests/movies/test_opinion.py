@@ -1,4 +1,4 @@
-"""Reviews with no opinion (issue 16): the detector, label and rating that agree, and where
+"""Reviews with no opinion: the detector, label and rating that agree, and where
 "no opinion found" shows (service, average, page, API and its schema, admin, batch command,
 re-score, migration). Runs the tiny sentiment models with the shipped opinion detector
 (`review_models`), or the shipped sentiment models where real figures matter."""

@@ -133,7 +133,7 @@ def test_a_movie_form_with_bad_values_says_what_is_wrong(client_user):
 def test_others_cannot_edit_a_movie_but_curators_can(client, other_user, curator):
     movie = MovieFactory(title="Original")
     client.force_login(other_user)
-    form = client.get(reverse("movies:update", args=[movie.pk]))  # issue 19: said so only on Save
+    form = client.get(reverse("movies:update", args=[movie.pk]))  # it used to say so only on Save
     assert form.status_code == 403 and "or a curator may change it" in form.content.decode()
     assert "<form" not in form.content.decode().split("<main", 1)[-1]
     assert client.post(reverse("movies:update", args=[movie.pk]), {"title": "Vandalised"}).status_code == 403

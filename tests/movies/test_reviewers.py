@@ -1,4 +1,4 @@
-"""What reviewers expect (issue 19): their own 1-10 rating beside the AI's, how far the AI and
+"""What reviewers expect: their own 1-10 rating beside the AI's, how far the AI and
 people agree per movie, reviews sorted newest / most positive / most negative, and a page of
 one's reviews; through the pages, the API and the admin."""
 

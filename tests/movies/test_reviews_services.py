@@ -126,4 +126,4 @@ def test_a_movie_needs_a_title_and_a_sane_runtime(user):
     with pytest.raises(ApplicationError, match="runtime"):
         movie_create(created_by=user, title="Long", runtime_minutes=5000)
     assert genre_get_or_create(name="Film  Noir").slug == "film-noir"
-    assert genre_get_or_create(name="Sci  Fi").name == "Science Fiction"  # a known alias (issue 19)
+    assert genre_get_or_create(name="Sci  Fi").name == "Science Fiction"  # a known alias

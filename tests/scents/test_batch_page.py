@@ -1,4 +1,4 @@
-"""Issue 19: a batch composition ends on a page with a link to each recipe, saying which recipes
+"""A batch composition ends on a page with a link to each recipe, saying which recipes
 were composed now and which the scene already had (no raw result dict)."""
 import pytest
 

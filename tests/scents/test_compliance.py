@@ -1,4 +1,4 @@
-"""Issue 19: the finished product at a chosen strength (IFRA summary, EU allergen declaration),
+"""The finished product at a chosen strength (IFRA summary, EU allergen declaration),
 cost per kg from the cost tiers, and one weigh-out sheet for a batch of recipes."""
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Issue 19: perfumers edit a recipe (limits checked, total kept at 100 %), keep versions and
+"""Perfumers edit a recipe (limits checked, total kept at 100 %), keep versions and
 compare them side by side; through the page, the API and the admin."""
 import pytest
 from django.test import Client

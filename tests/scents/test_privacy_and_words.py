@@ -1,4 +1,4 @@
-"""Issue 19: scenes and recipes are private unless shared on purpose; user pages speak to users."""
+"""Scenes and recipes are private unless shared on purpose; user pages speak to users."""
 import importlib
 import re
 

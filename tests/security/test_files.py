@@ -1,4 +1,4 @@
-"""Private files (issue 15, finding 1): the /media/ route serves public storage prefixes only,
+"""Private files: the /media/ route serves public storage prefixes only,
 whatever the path trick; private files come only from views that look their object up by
 primary key and check its owner, with byte ranges so a <video> can seek."""
 import http.client

@@ -1,6 +1,6 @@
 """Id and parameter fuzzing on every route of the project: odd input never gets a 500.
 
-Finding (issue 15, low): 500s on non-numeric ids (`?limit=abc` on shot similarity, `moodboard=abc`
+Finding: 500s on non-numeric ids (`?limit=abc` on shot similarity, `moodboard=abc`
 on moodboard add, `analysis=abc` on Notion export). Every URL pattern is walked
 (django.urls.get_resolver, recursively); placeholders get the ids of real objects and odd values;
 every parameter a view reads (named in its source, or a field of a form or serializer it uses) gets

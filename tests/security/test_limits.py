@@ -1,4 +1,4 @@
-"""Bodies and texts over their limits (issue 15, low).
+"""Bodies and texts over their limits.
 
 Findings: JSON bodies over 2 MB got an HTML 400 (Django's DATA_UPLOAD_MAX_MEMORY_SIZE check fires
 before DRF's parser) instead of the documented 413 JSON; moodboard descriptions had no length

@@ -1,4 +1,4 @@
-"""Other users' jobs stay private to staff who are not superusers (issue 15, low).
+"""Other users' jobs stay private to staff who are not superusers.
 
 Finding: curators (staff, not superusers) saw every user's job errors on /ops/, and
 `job_list_for_user` gave every staff member every user's jobs (list, page, log, status, API).

@@ -1,4 +1,4 @@
-"""SSRF (issue 15, finding 2): no outbound connection reaches the internal network.
+"""SSRF: no outbound connection reaches the internal network.
 
 A page server stands for the allowed public site (``NET_ALLOW_HOSTS`` names exactly its
 host:port; ``NET_ALLOW_LOOPBACK`` is off); a recording server on another port of 127.0.0.1,

@@ -1,4 +1,4 @@
-"""Uploads (issue 15, low items): a failed upload leaves neither its file nor its row; every
+"""Uploads: a failed upload leaves neither its file nor its row; every
 poster, uploaded or fetched from a URL, passes one Pillow check (pixel limit read from the
 header, then a full decode) with a message that says what to fix."""
 import http.server

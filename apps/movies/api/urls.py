@@ -13,7 +13,7 @@ urlpatterns = [
     path("reviews/rescore/", views.ReviewRescoreApi.as_view(), name="review_rescore"),
     path("genres/", views.GenreListApi.as_view(), name="genre_list"),
     path("sentiment/", views.SentimentScoreApi.as_view(), name="sentiment"),
-    # Genre suggestions and experiments (issue 4).
+    # Genre suggestions and experiments.
     path("movies/<int:pk>/genre-suggestions/", genres.MovieGenreSuggestionsApi.as_view(), name="genre_suggestions"),
     path("genre-suggestions/<int:pk>/decide/", genres.GenreSuggestionDecideApi.as_view(), name="genre_suggestion_decide"),
     path("genre-experiments/", genres.ExperimentListApi.as_view(), name="genre_experiment_list"),

@@ -73,7 +73,7 @@ def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(
     panel = client.get(reverse("movies:genres_panel", args=[movie.pk]))
     assert b"Suggest genres" in panel.content, panel.content.decode()
     assert rows[0].genre_name.encode() in panel.content, panel.content.decode()
-    html = panel.content.decode()  # issue 19: a legend for the word colours, a way to the research
+    html = panel.content.decode()  # a legend for the word colours, a way to the research
     assert "words push toward the genre" in html and reverse("movies:genres_research") in html
     target = rows[0]
     resp = client.post(reverse("movies:genres_suggestion_decide", args=[target.pk, "accept"]))
@@ -86,7 +86,7 @@ def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(
 @pytest.mark.django_db(transaction=True)
 def test_suggestions_use_the_catalogs_genre_list_and_skip_genres_the_movie_has_by_another_name(
         genre_model, curator, run_jobs):
-    """Issue 19: the model says "Sci-Fi", the catalog "Science Fiction": one genre, not two."""
+    """The model says "Sci-Fi", the catalog "Science Fiction": one genre, not two."""
     from apps.movies.services import genre_get_or_create
     from apps.movies.services.genres import genre_suggest_request
 
@@ -311,7 +311,7 @@ def test_the_demo_imports_the_recorded_experiments_once_and_the_research_page_co
 
 @pytest.mark.django_db
 def test_every_signed_in_reader_finds_the_research_page_from_a_movie(client_user):
-    """Issue 19: no link from a movie to the genre research page (the panel is for curators)."""
+    """No link from a movie to the genre research page (the panel is for curators)."""
     movie = MovieFactory(title="Alien")
     html = client_user.get(reverse("movies:detail", args=[movie.pk])).content.decode()
     assert f'href="{reverse("movies:genres_research")}"' in html
