@@ -86,3 +86,33 @@ def test_password_reset_requests_are_limited_per_address(client, user, mailoutbo
     response = client.post("/accounts/password/reset/", {"email": "alice@example.com"})
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     assert len(mailoutbox) == 2
+
+
+def _api_status(key: str) -> int:
+    return Client().get("/api/accounts/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code
+
+
+def test_a_changed_password_revokes_the_api_token(client_user, user):
+    from apps.accounts.services import token_get_or_create
+
+    old = token_get_or_create(user=user).key
+    assert _api_status(old) == 200
+    client_user.post("/accounts/password/change/", {
+        "old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
+    })
+    assert _api_status(old) in (401, 403)  # refused (403: the session scheme is listed first)
+    assert token_get_or_create(user=user).key != old  # a new one on request
+
+
+def test_a_reset_password_revokes_the_api_token_and_other_saves_keep_it(client, user, mailoutbox):
+    from apps.accounts.services import token_get_or_create
+
+    old = token_get_or_create(user=user).key
+    user.display_name = "Alice A."
+    user.save()  # no new password: the token stays
+    assert _api_status(old) == 200
+    client.post("/accounts/password/reset/", {"email": "alice@example.com"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/\S+/)", mailoutbox[0].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert _api_status(old) in (401, 403)  # refused (403: the session scheme is listed first)
