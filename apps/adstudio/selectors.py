@@ -29,7 +29,9 @@ def _not_found(what: str):
 
 
 def video_list(*, user):
-    return Video.objects.filter(owner_id=_owner_id(user)).annotate(n_analyses=Count("analyses"))
+    # The GROUP BY of the count drops Meta.ordering: order again, or pages could overlap.
+    return (Video.objects.filter(owner_id=_owner_id(user)).annotate(n_analyses=Count("analyses"))
+            .order_by("-created_at", "-pk"))
 
 
 def video_get(*, user, pk) -> Video:

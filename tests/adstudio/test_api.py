@@ -127,3 +127,18 @@ def test_keyframes_and_collages_are_served_to_token_clients_of_the_owner_only(do
     other.force_authenticate(other_user)
     assert other.get(url).status_code == 404
     assert other.get(f"{API}/moodboards/{board['id']}/collage.png").status_code == 404
+
+
+def test_the_video_list_pages_in_a_fixed_order_newest_first(api_user, user):
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    from apps.adstudio.models import Video
+
+    videos = [Video.objects.create(owner=user, title=f"Clip {i}") for i in range(3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)  # pages of an unordered query can overlap
+        response = api_user.get(f"{API}/videos/")
+    assert response.status_code == 200
+    assert [v["id"] for v in response.json()["results"]] == [v.pk for v in reversed(videos)]
