@@ -8,7 +8,8 @@
   before forking: a connection shared by parent and child corrupts the protocol stream.
 - `default`: light jobs, in-process.
 Every worker marks jobs left `running` by a dead worker as errored when it starts, waits for
-Redis before registering, and survives a Redis restart (see `_RecoveringMixin`).
+Redis before registering, survives a Redis restart, and queues again the jobs a Redis that
+restarted without its data lost (see `_RecoveringMixin`).
 """
 import logging
 import time
@@ -44,7 +45,18 @@ class _RecoveringMixin:
         if recovered:
             logger.warning("marked %s job(s) of dead workers as errored", recovered)
         self._wait_for_redis()
-        return super().bootstrap(*args, **kwargs)
+        result = super().bootstrap(*args, **kwargs)
+        self._requeue_lost()
+        return result
+
+    def _requeue_lost(self) -> None:
+        """Queued jobs that a Redis crash lost go back on this worker's queues."""
+        from apps.core.jobs import job_requeue_lost
+
+        try:
+            job_requeue_lost(queues=self.queue_names())
+        finally:
+            connections.close_all()  # the video worker forks next: no connection may cross
 
     def _wait_for_redis(self) -> None:
         # A worker (re)started during an outage waits instead of exiting at once, so the
@@ -74,6 +86,7 @@ class _RecoveringMixin:
             pipeline.hset(self.key, mapping={**self.serialize(), "state": self.get_state()})
             worker_registration.register(self, pipeline)
             pipeline.execute()
+        self._requeue_lost()  # a Redis that forgot the worker forgot its queued jobs too
 
 
 class DefaultWorker(_RecoveringMixin, SimpleWorker):

@@ -358,6 +358,28 @@ def job_recover_dead(*, queryset=None) -> int:
     return recovered
 
 
+def job_requeue_lost(*, queues) -> int:
+    """Hand back to RQ the queued jobs of ``queues`` that Redis no longer holds (it restarted
+    without its data after a crash): their rows say "queued" and nothing would ever run them.
+    Only rows that were handed to RQ (``rq_id`` set) count: rows made by ``job_create`` run in a
+    command's own process. A job handed back twice still runs once (``job_run`` claims the row).
+    Returns how many were handed back."""
+    import django_rq
+    from rq.job import Job as RQJob
+
+    requeued = 0
+    for job in Job.objects.filter(status=Job.Status.QUEUED, queue__in=list(queues)).exclude(rq_id=""):
+        if RQJob.exists(job.rq_id, connection=django_rq.get_connection(job.queue)):
+            continue
+        logger.warning("job %s was queued in a Redis that lost it; queueing it again", job.pk)
+        JobLog.objects.create(job_id=job.pk, level=JobLog.Level.WARNING,
+                              message="The job queue lost this job (Redis restarted without its data); "
+                              "queued again.")
+        _push_to_rq(job.pk, job_handler_get(job.kind))
+        requeued += 1
+    return requeued
+
+
 def pid_alive(pid: int) -> bool:
     import psutil
 

@@ -10,7 +10,8 @@ import django_rq
 import pytest
 from django.db import connection, transaction
 
-from apps.core.jobs import JobFailed, job_cancel, job_enqueue, job_handler, job_recover_dead, job_run
+from apps.core.jobs import (JobFailed, job_cancel, job_create, job_enqueue, job_handler, job_recover_dead,
+                            job_run)
 from apps.core.models import Job
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -295,3 +296,41 @@ def test_a_raising_on_finish_is_logged_and_the_ending_is_still_recorded(user, ru
     queued = job_enqueue(kind="tests.broken_clean_up", user=user)
     assert job_cancel(job=queued) is True
     assert Job.objects.get(pk=queued.pk).status == Job.Status.CANCELLED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_jobs_that_a_crashed_redis_lost_run_once_a_worker_starts(user):
+    """Redis restarted without its data: rows said "queued" for ever and nothing ran them."""
+    from workers.worker import DefaultWorker
+
+    lost = job_enqueue(kind="tests.count", user=user, params={"n": 2})
+    lost.refresh_from_db()
+    assert lost.rq_id
+    connection_ = django_rq.get_connection("default")
+    connection_.flushdb()  # what a Redis restarted without a snapshot holds
+    in_a_command = job_create(kind="tests.count", user=user, params={"n": 1})
+
+    worker = DefaultWorker([django_rq.get_queue("default")], connection=connection_)
+    worker.work(burst=True, with_scheduler=False)
+    lost.refresh_from_db()
+    assert lost.status == Job.Status.SUCCEEDED and lost.result == {"counted": 2}
+    assert "queued again" in " ".join(lost.logs.values_list("message", flat=True))
+    in_a_command.refresh_from_db()
+    assert in_a_command.status == Job.Status.QUEUED  # run by its command, never by a worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_queues_the_lost_jobs_again_when_redis_forgot_it(user):
+    from rq.job import Job as RQJob
+
+    from workers.worker import DefaultWorker
+
+    connection_ = django_rq.get_connection("default")
+    worker = DefaultWorker([django_rq.get_queue("default")], connection=connection_)
+    worker.register_birth()
+    lost = job_enqueue(kind="tests.count", user=user, params={"n": 1})
+    lost.refresh_from_db()
+    connection_.flushdb()
+    worker.heartbeat()  # Redis no longer lists the worker: it registers again and looks for lost jobs
+    assert RQJob.exists(lost.rq_id, connection=connection_)
+    assert connection_.sismember(worker.redis_workers_keys, worker.key)
