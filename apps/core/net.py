@@ -92,16 +92,29 @@ def _url_parts(url: str):
 
 def resolve_public(host: str, port: int) -> str:
     """Returns one address of `host` after checking that every address it has is public."""
+    # A name that resolves only inside this network gets the same answer as a name that does
+    # not resolve at all: otherwise the form would tell a stranger which internal names exist.
+    not_found = f"The host {host!r} could not be found on the public internet."
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeURL(f"The host {host!r} could not be found.") from None
+        raise UnsafeURL(not_found) from None
     addresses = [info[4][0] for info in infos]
     for address in addresses:
         if not address_allowed(address, port):
+            if not _is_ip_literal(host):
+                raise UnsafeURL(not_found)
             raise UnsafeURL(f"The host {host!r} is a private or local address; only public "
                             "internet addresses can be fetched.")
     return addresses[0]
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    return True
 
 
 def address_allowed(address: str, port: int) -> bool:

@@ -74,6 +74,17 @@ def test_unsafe_urls_are_refused_with_a_clear_message(url, message, settings):
         url_validate(url)
 
 
+def test_an_internal_name_is_refused_like_a_name_that_does_not_exist(settings):
+    """A different answer for "private" and "not found" told a stranger which internal names exist."""
+    settings.NET_ALLOW_LOOPBACK = False
+    answers = []
+    for host in ("localhost", "no-such-host.invalid"):
+        with pytest.raises(UnsafeURL) as caught:
+            url_validate(f"http://{host}/video.mp4")
+        answers.append(str(caught.value).replace(repr(host), "HOST"))
+    assert answers[0] == answers[1] and "private" not in answers[0]
+
+
 def test_loopback_is_allowed_only_when_the_setting_says_so(server, settings):
     settings.NET_ALLOW_LOOPBACK = False
     with pytest.raises(Unreachable):
