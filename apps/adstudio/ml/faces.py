@@ -25,8 +25,8 @@ CASCADE_PATH = Path(__file__).parent / "data" / "haarcascade_frontalface_default
 @dataclass
 class _Stage:
     threshold: float
-    rects: np.ndarray      # (F, 3, 4) x, y, w, h (padded with zeros)
-    weights: np.ndarray    # (F, 3)
+    corners: np.ndarray    # (F, C, 2) x, y of each of its rectangles' corners in the window
+    coef: np.ndarray       # (F, C) the corner's sign times its rectangle's weight (0: padding)
     node_thr: np.ndarray   # (F,)
     leaves: np.ndarray     # (F, 2): value when below / not below the threshold
 
@@ -49,12 +49,16 @@ def cascade_load(path: Path = CASCADE_PATH) -> Cascade:
         weak = st.find("weakClassifiers")
         nodes = [[float(v) for v in w.find("internalNodes").text.split()] for w in weak]
         leaves = [[float(v) for v in w.find("leafValues").text.split()] for w in weak]
-        rects = np.zeros((len(nodes), 3, 4), np.int64)
-        weights = np.zeros((len(nodes), 3))
+        size = 4 * max(len(feats[int(node[2])]) for node in nodes)
+        corners = np.zeros((len(nodes), size, 2), np.int64)
+        coef = np.zeros((len(nodes), size))
         for i, node in enumerate(nodes):
-            for j, r in enumerate(feats[int(node[2])]):
-                rects[i, j], weights[i, j] = r[:4], r[4]
-        stages.append(_Stage(float(st.find("stageThreshold").text), rects, weights,
+            for j, (x, y, w, h, weight) in enumerate(feats[int(node[2])]):
+                # A box's sum from the integral image: bottom right - top right - bottom left
+                # + top left.
+                corners[i, 4 * j:4 * j + 4] = (x + w, y + h), (x + w, y), (x, y + h), (x, y)
+                coef[i, 4 * j:4 * j + 4] = weight, -weight, -weight, weight
+        stages.append(_Stage(float(st.find("stageThreshold").text), corners, coef,
                              np.array([n[3] for n in nodes]), np.array(leaves)))
     return Cascade(int(root.find("width").text), int(root.find("height").text), stages)
 
@@ -66,18 +70,35 @@ def faces_detect(grey: np.ndarray, *, scale_factor: float = 1.15, min_neighbors:
         return _opencv_detect(grey, scale_factor, min_neighbors, min_size)
     cascade = cascade_load()
     found: list[tuple[int, int, int, int]] = []
-    factor = max(1.0, min_size / cascade.width)
-    h, w = grey.shape
-    while cascade.width * factor <= w and cascade.height * factor <= h:
-        size = (int(round(w / factor)), int(round(h / factor)))
+    for factor, size, step in scan_scales(grey.shape, scale_factor, min_size):
         scaled = cv2.resize(grey, size, interpolation=cv2.INTER_LINEAR)
-        step = 1 if factor > 2 else 2
         for y, x in _windows(scaled, cascade, step):
             found.append((int(round(x * factor)), int(round(y * factor)),
                           int(round(cascade.width * factor)),
                           int(round(cascade.height * factor))))
-        factor *= scale_factor
     return rectangles_group(found, min_neighbors)
+
+
+def scan_scales(shape: tuple[int, int], scale_factor: float = 1.15,
+                min_size: int = 24) -> list[tuple[float, tuple[int, int], int]]:
+    """The scales ``faces_detect`` scans an image of ``shape`` (h, w) at, as OpenCV does:
+    (factor, the scaled image's (w, h), window step in its pixels)."""
+    cascade = cascade_load()
+    h, w = shape
+    factor = max(1.0, min_size / cascade.width)
+    scales = []
+    while cascade.width * factor <= w and cascade.height * factor <= h:
+        scales.append((factor, (int(round(w / factor)), int(round(h / factor))),
+                       1 if factor > 2 else 2))
+        factor *= scale_factor
+    return scales
+
+
+def scan_windows(shape: tuple[int, int], scale_factor: float = 1.15, min_size: int = 24) -> int:
+    """How many windows the cascade's first stage evaluates on an image of ``shape``: its cost."""
+    cascade = cascade_load()
+    return sum(((sw - cascade.width) // step + 1) * ((sh - cascade.height) // step + 1)
+               for _, (sw, sh), step in scan_scales(shape, scale_factor, min_size))
 
 
 def _opencv_detect(grey, scale_factor, min_neighbors, min_size):
@@ -107,16 +128,9 @@ def _windows(img: np.ndarray, cascade: Cascade, step: int) -> list[tuple[int, in
     for stage in cascade.stages:
         if origin.size == 0:
             break
-        total = np.zeros((len(stage.node_thr), origin.size))
-        for k in range(3):
-            r, wk = stage.rects[:, k], stage.weights[:, k]
-            used = wk != 0
-            if not used.any():
-                continue
-            offs = r[used, 1] * stride + r[used, 0]
-            sums = _box(flat, origin[None, :] + offs[:, None], r[used, 2][:, None],
-                        r[used, 3][:, None], stride)
-            total[used] += wk[used][:, None] * sums
+        # Every feature's corners in one gather; the sums are exact integers in any order.
+        offsets = stage.corners[..., 1] * stride + stage.corners[..., 0]
+        total = np.einsum("fcn,fc->fn", flat[origin + offsets[..., None]], stage.coef)
         below = total < stage.node_thr[:, None] * nf[None, :]
         votes = np.where(below, stage.leaves[:, :1], stage.leaves[:, 1:]).sum(axis=0)
         keep = votes >= stage.threshold

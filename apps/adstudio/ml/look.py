@@ -9,12 +9,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .faces import faces_detect
+from .faces import faces_detect, scan_windows
 
 PALETTE_SIZE = 5
 # The cascade's votes a face needs: 12 kept every face the default 5 found on the tuning part
 # of the labelled keyframes and none of its false ones (a cartoon rabbit, a synthetic blob).
 FACE_MIN_NEIGHBORS = 12
+# Faces are looked for on a copy this wide, from a tenth of its width (the cascade's 24-pixel
+# window) up: under half the windows of the 320-wide copy scanned before, and the same faces
+# on the tuning keyframes (bench/adstudio_faces.py). A coarser scale step (1.25 instead of
+# OpenCV's 1.15) was cheaper still but lost the film still's face.
+FACE_WIDTH = 240
 
 
 def palette_extract(
@@ -61,24 +66,31 @@ def image_metrics(images: list[np.ndarray]) -> dict:
             "contrast": round(float(min(c, 1.0)), 3)}
 
 
-def faces_find(img: np.ndarray, *, width: int = 320) -> list[tuple[int, int, int, int]]:
+def faces_find(img: np.ndarray, *, width: int = FACE_WIDTH) -> list[tuple[int, int, int, int]]:
     """Frontal faces (x, y, w, h in the picture's pixels) in one RGB picture (OpenCV's
     frontal-face Haar cascade, see faces.py).
 
-    Pictures are scaled to ``width`` first: faces smaller than 1/14 of the width are not
-    what a moodboard cares about, and the cascade's cost grows with the pixel count.
+    Pictures are scaled to ``width`` first and faces narrower than a tenth of it (the cascade's
+    24-pixel window at the default width) are not looked for: they are not what a tag or a shot
+    scale cares about, and the cascade's cost grows with the pixel count.
     """
     h, w = img.shape[:2]
     scale = min(1.0, width / w)
     if scale < 1:
         img = cv2.resize(img, (width, max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     grey = cv2.equalizeHist(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY))
-    found = faces_detect(grey, min_neighbors=FACE_MIN_NEIGHBORS,
-                         min_size=max(20, grey.shape[1] // 14))
+    found = faces_detect(grey, min_neighbors=FACE_MIN_NEIGHBORS, min_size=grey.shape[1] // 10)
     return [tuple(int(round(v / scale)) for v in rect) for rect in found]
 
 
-def face_count(img: np.ndarray, *, width: int = 320) -> int:
+def face_scan_windows(height: int, width: int) -> int:
+    """How many windows ``faces_find`` scans on a picture of this size (its cost)."""
+    scale = min(1.0, FACE_WIDTH / width)
+    shape = (max(1, round(height * scale)), round(width * scale))
+    return scan_windows(shape, min_size=shape[1] // 10)
+
+
+def face_count(img: np.ndarray, *, width: int = FACE_WIDTH) -> int:
     """How many frontal faces ``faces_find`` sees."""
     return len(faces_find(img, width=width))
 
