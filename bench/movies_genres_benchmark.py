@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.movies.ml.genres.benchmark import benchmark_models  # noqa: E402
-from apps.movies.ml.genres.data import assign_splits, load_dataset  # noqa: E402
+from apps.genres.ml.benchmark import benchmark_models  # noqa: E402
+from apps.genres.ml.data import assign_splits, load_dataset  # noqa: E402
 
 
 def main():

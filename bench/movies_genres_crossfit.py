@@ -34,15 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.data import assign_splits, load_dataset  # noqa: E402
-from apps.movies.ml.genres.encoders import EncoderSpec  # noqa: E402
-from apps.movies.ml.genres.experiment import _hide_poster, _train_one, config_normalise, split_data  # noqa: E402
-from apps.movies.ml.genres.features import features_load_or_extract  # noqa: E402
-from apps.movies.ml.genres.heads import EnsembleHead  # noqa: E402
-from apps.movies.ml.genres.metrics import (THRESHOLD_SHRINK, metrics_compute, thresholds_apply,  # noqa: E402
+from apps.genres.ml.data import assign_splits, load_dataset  # noqa: E402
+from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
+from apps.genres.ml.experiment import _hide_poster, _train_one, config_normalise, split_data  # noqa: E402
+from apps.genres.ml.features import features_load_or_extract  # noqa: E402
+from apps.genres.ml.heads import EnsembleHead  # noqa: E402
+from apps.genres.ml.metrics import (THRESHOLD_SHRINK, metrics_compute, thresholds_apply,  # noqa: E402
                                            thresholds_by_pattern, thresholds_tune)
-from apps.movies.ml.genres.predictor import GenrePredictor, artifact_save  # noqa: E402
-from apps.movies.ml.genres.vocab import IMDB_GENRES  # noqa: E402
+from apps.genres.ml.predictor import GenrePredictor, artifact_save  # noqa: E402
+from apps.genres.ml.vocab import IMDB_GENRES  # noqa: E402
 from movies_genres_select import halvings, logits_of, macro_f1  # noqa: E402
 
 SOURCES = ("val", "oof", "oof+val")
@@ -261,7 +261,7 @@ def build(args):
 
 
 def _data_summary(data_path, split_seed):
-    from apps.movies.ml.genres.experiment import _data_summary as summary
+    from apps.genres.ml.experiment import _data_summary as summary
 
     return summary(data_path, assign_splits(load_dataset(data_path), seed=split_seed))
 
@@ -273,7 +273,7 @@ def deploy(out, summary, scalars, meta, args):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
     django.setup()
-    from apps.movies.services.genres_experiments import genre_model_deploy
+    from apps.genres.services.experiments import genre_model_deploy
 
     trains = []
     for run in args.runs:

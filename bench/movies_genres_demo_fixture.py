@@ -1,8 +1,8 @@
-"""Build apps/movies/fixtures/demo_experiments.json from the results of real runs (figures only).
+"""Build apps/genres/fixtures/demo_experiments.json from the results of real runs (figures only).
 
     .venv/bin/python bench/movies_genres_demo_fixture.py \
         --run var/genres/exp4/results.json "seed 13, seven heads" "python bench/movies_genres_experiment.py ..." \
-        [--run RESULTS NAME COMMAND ...] [--out apps/movies/fixtures/demo_experiments.json]
+        [--run RESULTS NAME COMMAND ...] [--out apps/genres/fixtures/demo_experiments.json]
 
 RESULTS is a ``results.json`` of bench/movies_genres_experiment.py (one model per head), of
 bench/movies_genres_ensemble.py or movies_genres_crossfit.py build (one ensemble), or
@@ -10,7 +10,7 @@ bench/movies_genres_ensemble.py or movies_genres_crossfit.py build (one ensemble
 one is the run's pick). Kept: config, data split sizes, scalar metrics per
 evaluation subset, the per-genre table on test movies with both modalities, artifact versions and
 hashes (no paths: the weights stay out of the fixture), the summary. Nothing is computed here.
-The demo (apps/movies/demo.py) imports the records in file order, so the last one is the newest.
+The demo (apps/genres/demo.py) imports the records in file order, so the last one is the newest.
 """
 import argparse
 import json
@@ -81,7 +81,7 @@ def combined(spec: str, name: str, command: str) -> dict:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", nargs=3, action="append", required=True, metavar=("RESULTS", "NAME", "COMMAND"))
-    ap.add_argument("--out", default="apps/movies/fixtures/demo_experiments.json")
+    ap.add_argument("--out", default="apps/genres/fixtures/demo_experiments.json")
     args = ap.parse_args()
     out = {"about": "Genre-model runs measured on ../shared/data/genres (built by bench/movies_genres_demo_fixture.py)",
            "experiments": [record(p, name, cmd) for p, name, cmd in args.run]}

@@ -16,12 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.data import assign_splits, load_dataset  # noqa: E402
-from apps.movies.ml.genres.encoders import EncoderSpec  # noqa: E402
-from apps.movies.ml.genres.features import features_load_or_extract  # noqa: E402
-from apps.movies.ml.genres.heads import EnsembleHead  # noqa: E402
-from apps.movies.ml.genres.experiment import evaluate_save, split_data  # noqa: E402
-from apps.movies.ml.genres.predictor import GenrePredictor  # noqa: E402
+from apps.genres.ml.data import assign_splits, load_dataset  # noqa: E402
+from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
+from apps.genres.ml.features import features_load_or_extract  # noqa: E402
+from apps.genres.ml.heads import EnsembleHead  # noqa: E402
+from apps.genres.ml.experiment import evaluate_save, split_data  # noqa: E402
+from apps.genres.ml.predictor import GenrePredictor  # noqa: E402
 
 
 def main():
@@ -74,7 +74,7 @@ def deploy(out, summary, scalars, runs, args):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
     django.setup()
-    from apps.movies.services.genres_experiments import genre_model_deploy
+    from apps.genres.services.experiments import genre_model_deploy
 
     # Each head is seeded on its own, so the heads listed (all by default) do not change the weights.
     trains = [f"python bench/movies_genres_experiment.py {args.data} --out {path} --threads 1 --seed {r['config']['seed']}"

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.experiment import experiment_run  # noqa: E402
-from apps.movies.ml.genres.heads import HEAD_KINDS  # noqa: E402
+from apps.genres.ml.experiment import experiment_run  # noqa: E402
+from apps.genres.ml.heads import HEAD_KINDS  # noqa: E402
 
 COLUMNS = ("f1_macro", "f1_micro", "map_macro", "roc_auc_macro")
 
@@ -69,7 +69,7 @@ def deploy(res, args):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
     django.setup()
-    from apps.movies.services.genres_experiments import genre_model_deploy
+    from apps.genres.services.experiments import genre_model_deploy
 
     kind = res["summary"]["deploy_candidate"] if args.deploy == "best" else args.deploy
     m = res["models"][kind]

@@ -11,9 +11,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.data import load_dataset  # noqa: E402
-from apps.movies.ml.genres.encoders import EncoderSpec  # noqa: E402
-from apps.movies.ml.genres.features import features_load_or_extract  # noqa: E402
+from apps.genres.ml.data import load_dataset  # noqa: E402
+from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
+from apps.genres.ml.features import features_load_or_extract  # noqa: E402
 
 
 def main():

@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.data import assign_splits, label_matrix, load_dataset  # noqa: E402
-from apps.movies.ml.genres.encoders import EncoderSpec  # noqa: E402
-from apps.movies.ml.genres.features import features_load_or_extract  # noqa: E402
-from apps.movies.ml.genres.metrics import thresholds_tune  # noqa: E402
-from apps.movies.ml.genres.predictor import GenrePredictor  # noqa: E402
-from apps.movies.ml.genres.train import batch_slice, feature_tensors  # noqa: E402
+from apps.genres.ml.data import assign_splits, label_matrix, load_dataset  # noqa: E402
+from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
+from apps.genres.ml.features import features_load_or_extract  # noqa: E402
+from apps.genres.ml.metrics import thresholds_tune  # noqa: E402
+from apps.genres.ml.predictor import GenrePredictor  # noqa: E402
+from apps.genres.ml.train import batch_slice, feature_tensors  # noqa: E402
 
 
 def val_both(data, split_seed: int):

@@ -18,13 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from apps.movies.ml.genres.data import assign_splits, label_matrix, load_dataset  # noqa: E402
-from apps.movies.ml.genres.encoders import EncoderSpec  # noqa: E402
-from apps.movies.ml.genres.features import features_load_or_extract  # noqa: E402
-from apps.movies.ml.genres.heads import head_build  # noqa: E402
-from apps.movies.ml.genres.metrics import metrics_compute, thresholds_tune  # noqa: E402
-from apps.movies.ml.genres.train import TrainConfig, predict_probs, train_head  # noqa: E402
-from apps.movies.ml.genres.vocab import IMDB_GENRES  # noqa: E402
+from apps.genres.ml.data import assign_splits, label_matrix, load_dataset  # noqa: E402
+from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
+from apps.genres.ml.features import features_load_or_extract  # noqa: E402
+from apps.genres.ml.heads import head_build  # noqa: E402
+from apps.genres.ml.metrics import metrics_compute, thresholds_tune  # noqa: E402
+from apps.genres.ml.train import TrainConfig, predict_probs, train_head  # noqa: E402
+from apps.genres.ml.vocab import IMDB_GENRES  # noqa: E402
 
 
 def half_split_f1(y, p) -> float:

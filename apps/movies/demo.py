@@ -6,10 +6,6 @@ fixture get the new details and nothing a person changed is overwritten.
 The fixture (apps/movies/fixtures/demo_movies.json) was cut from the Kaggle "TMDB 5000 Movie
 Dataset" (details added by bench/movies_demo_fixture.py); TMDB is credited in the footer of the
 movie pages. No posters are shipped.
-A few genre-model experiments (apps/movies/fixtures/demo_experiments.json) are imported so the
-research page has runs to compare on first start: the figures of real training runs on the shared
-genre data, each marked with the command that produced it (built by
-bench/movies_genres_demo_fixture.py); their weights are not shipped.
 """
 
 import json
@@ -25,13 +21,11 @@ from apps.movies.services import movie_create, movie_details_fill, review_create
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_movies.json"
 REVIEWS = Path(__file__).resolve().parent / "fixtures" / "demo_reviews.json"
-EXPERIMENTS = Path(__file__).resolve().parent / "fixtures" / "demo_experiments.json"
 
 
 def load(*, stdout) -> None:
     load_movies(stdout=stdout)
     _load_reviews(stdout=stdout)
-    _load_experiments(stdout=stdout)
 
 
 def _details(row: dict) -> dict:
@@ -85,13 +79,3 @@ def _load_reviews(*, stdout) -> None:
         review_create(movie=movie, author=author, text=row["text"])
         added += 1
     stdout.write(f"movies demo: {added} reviews added")
-
-
-def _load_experiments(*, stdout) -> None:
-    """Recorded genre-model runs (figures only), so the research page is not empty."""
-    from apps.movies.services.genres_experiments import experiment_record_import  # imports torch: only here
-
-    data = json.loads(EXPERIMENTS.read_text(encoding="utf-8"))
-    # In file order: the last record becomes the newest row, the one the research page charts.
-    added = sum(experiment_record_import(record=record)[1] for record in data["experiments"])
-    stdout.write(f"movies demo: {added} recorded genre experiments added")

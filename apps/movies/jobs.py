@@ -52,7 +52,3 @@ def poster_fetch_job(job, progress):
         raise JobFailed(exc.message) from exc
     progress(1, 1)
     return {"poster": movie.poster.name}
-
-
-# Genre suggestion and experiment jobs live in their own module; importing it registers them.
-from apps.movies import jobs_genres  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from apps.movies.views import catalog
 
@@ -13,6 +13,4 @@ urlpatterns = [
     path("reviews/<int:pk>/delete/", catalog.review_delete, name="review_delete"),
     path("reviews/import/", catalog.reviews_import, name="reviews_import"),
     path("people/<int:pk>/", catalog.person_reviews, name="person_reviews"),
-    # Genre suggestions and research pages.
-    path("", include("apps.movies.urls_genres")),
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import grimp
 import pytest
 
-APPS = ("apps.accounts", "apps.movies", "apps.scents", "apps.adstudio")
+APPS = ("apps.accounts", "apps.movies", "apps.genres", "apps.scents", "apps.adstudio")
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update", "update", "delete"}
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from apps.accounts.services import user_make_curator
 from apps.movies.cache import catalog_changed
-from apps.movies.models import GenreSuggestion, Review
+from apps.movies.models import Review
+from apps.genres.models import GenreSuggestion
 from apps.movies.services import genre_merge, movie_create, review_create, reviews_rescore
-from apps.movies.services.genres import genre_suggestion_accept
+from apps.genres.services.suggestions import genre_suggestion_accept
 from apps.movies.services.posters import movie_poster_fetch
 from tests.movies.factories import GenreFactory, ReviewFactory
 from tests.movies.test_jobs_and_commands import poster_server  # noqa: F401  (fixture)

@@ -8,9 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from apps.core.errors import ApplicationError
-from apps.movies.models import Genre, GenreSuggestion, Movie
+from apps.movies.models import Genre, Movie
+from apps.genres.models import GenreSuggestion
 from apps.movies.services import genre_get_or_create, movie_create
-from apps.movies.services.genres import genre_suggestion_accept
+from apps.genres.services.suggestions import genre_suggestion_accept
 from tests.movies.factories import GenreFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_accepting_the_suggestion_sci_fi_adds_science_fiction_and_no_second_genr
     movie = MovieFactory()
     suggestion = _suggestion(movie, "Sci-Fi")
     client.force_login(curator)
-    client.post(reverse("movies:genres_suggestion_decide", args=[suggestion.pk, "accept"]))
+    client.post(reverse("genres:suggestion_decide", args=[suggestion.pk, "accept"]))
     assert list(movie.genres.values_list("name", flat=True)) == ["Science Fiction"]
     assert list(Genre.objects.values_list("name", flat=True)) == ["Science Fiction"]
     suggestion.refresh_from_db()

@@ -34,7 +34,7 @@ from apps.accounts.services import user_make_curator
 from apps.adstudio import services as ad_services
 from apps.adstudio.models import Analysis, SceneGroup, Shot, Video
 from apps.core.jobs import job_enqueue
-from apps.movies.models import Experiment, GenreSuggestion
+from apps.genres.models import Experiment, GenreSuggestion
 from apps.scents.models import Ingredient, Recipe, RecipeIngredient
 from apps.scents.services import ingredient_master_load
 from tests.factories import UserFactory

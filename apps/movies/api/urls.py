@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.movies.api import genres, views
+from apps.movies.api import views
 
 app_name = "movies-api"
 urlpatterns = [
@@ -13,9 +13,4 @@ urlpatterns = [
     path("reviews/rescore/", views.ReviewRescoreApi.as_view(), name="review_rescore"),
     path("genres/", views.GenreListApi.as_view(), name="genre_list"),
     path("sentiment/", views.SentimentScoreApi.as_view(), name="sentiment"),
-    # Genre suggestions and experiments.
-    path("movies/<int:pk>/genre-suggestions/", genres.MovieGenreSuggestionsApi.as_view(), name="genre_suggestions"),
-    path("genre-suggestions/<int:pk>/decide/", genres.GenreSuggestionDecideApi.as_view(), name="genre_suggestion_decide"),
-    path("genre-experiments/", genres.ExperimentListApi.as_view(), name="genre_experiment_list"),
-    path("genre-experiments/<int:pk>/", genres.ExperimentDetailApi.as_view(), name="genre_experiment_detail"),
 ]

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from apps.core.errors import ApplicationError
 from apps.movies.cache import catalog_changed
-from apps.movies.models import Genre, GenreAlias, GenreSuggestion
+from apps.movies.models import Genre, GenreAlias
 from apps.movies.selectors.catalog import genre_find
 from apps.movies.services.cleaning import instance_clean
 
@@ -89,8 +89,9 @@ def genre_alias_add(*, genre: Genre, name: str) -> GenreAlias:
 
 
 def genre_merge(*, genres) -> Genre:
-    """Merge ``genres`` into the one with the most movies (the oldest on a tie): their movies,
-    suggestions and aliases move to it, and their names become its aliases. Returns the genre kept."""
+    """Merge ``genres`` into the one with the most movies (the oldest on a tie): their movies, aliases
+    and every other app's rows that point at them (genre suggestions) move to it, and their names
+    become its aliases. Returns the genre kept."""
     genres = list(Genre.objects.filter(pk__in=[g.pk for g in genres])
                   .annotate(n=Count("movies")).order_by("-n", "pk"))
     if len(genres) < 2:
@@ -99,11 +100,18 @@ def genre_merge(*, genres) -> Genre:
     with transaction.atomic():
         for other in others:
             keep.movies.add(*other.movies.all())
-            GenreSuggestion.objects.filter(genre=other).update(genre=keep)
-            other.aliases.update(genre=keep)
+            _references_move(other, keep)
             name = other.name
             other.delete()
             if name.lower() != keep.name.lower():
                 genre_alias_add(genre=keep, name=name)
         catalog_changed(genres=True)
     return keep
+
+
+def _references_move(old: Genre, new: Genre) -> None:
+    """Point every foreign key to ``old`` at ``new``, whichever installed app declares it (the
+    catalog does not know the apps built on it)."""
+    for rel in Genre._meta.get_fields(include_hidden=True):
+        if rel.one_to_many and not rel.related_model._meta.auto_created:  # movie links are moved above
+            rel.related_model._base_manager.filter(**{rel.field.name: old}).update(**{rel.field.name: new})

@@ -1,0 +1,1 @@
+"""Writes for genre suggestions (suggestions) and genre-model experiments (experiments)."""
