@@ -1,21 +1,12 @@
 """The data migration that moves analysis and export state onto their jobs keeps every row's
 state: written with the old columns, read through the job after migrating forward."""
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from apps.adstudio.models import Analysis, NotionExport, Video
 from apps.core.jobs import job_cancel, job_create
+from tests.migrating import migrate
 
 BEFORE = [("adstudio", "0002_notion_token_encrypted")]
-
-
-def _migrate(targets=None):
-    """Migrate to ``targets`` (default: every app's latest) and return the historical apps."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -24,7 +15,7 @@ def test_rows_without_a_job_keep_their_status_and_error_through_the_migration(us
     cancelled.job = job_create(kind="adstudio.analyse", user=user, target=cancelled)
     cancelled.save()
     job_cancel(job=cancelled.job)
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         back = old.get_model("adstudio", "Analysis").objects.get(pk=cancelled.pk)
         assert (back.status, back.error) == ("failed", "Cancelled.")  # the old columns' terms
@@ -37,7 +28,7 @@ def test_rows_without_a_job_keep_their_status_and_error_through_the_migration(us
         export = old.get_model("adstudio", "NotionExport").objects.create(
             owner_id=user.pk, analysis=done, status="failed", error="Notion refused the token.")
     finally:
-        _migrate()
+        migrate()
     rows = Analysis.objects.select_related("job").in_bulk([done.pk, broken.pk, waiting.pk])
     assert rows[done.pk].status == "succeeded" and rows[done.pk].job.kind == "adstudio.analyse"
     assert rows[broken.pk].status == "failed"

@@ -3,26 +3,17 @@ state: written with the old columns, read through the job after migrating forwar
 genre models from movies to their own app keeps their rows."""
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from apps.core.models import Job
 from apps.genres.models import Experiment, GenreSuggestion
+from tests.migrating import migrate
 
 BEFORE = [("movies", "0002_genres")]
 
 
-def _migrate(targets=None):
-    """Migrate to ``targets`` (default: every app's latest) and return the historical apps."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_experiments_without_a_job_keep_their_status_and_error_through_the_migration(curator):
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         experiments = old.get_model("movies", "Experiment").objects
         imported = experiments.create(name="imported", status="succeeded", metrics={"text": {}})
@@ -30,7 +21,7 @@ def test_experiments_without_a_job_keep_their_status_and_error_through_the_migra
                                     error="The experiment could not run: no such file")
         running = experiments.create(name="--now run", status="running")
     finally:
-        _migrate()
+        migrate()
     rows = Experiment.objects.select_related("job").in_bulk([imported.pk, broken.pk, running.pk])
     assert rows[imported.pk].status == "succeeded"
     assert rows[imported.pk].job.kind == "movies.genres_experiment"
@@ -44,7 +35,7 @@ def test_experiments_without_a_job_keep_their_status_and_error_through_the_migra
 def test_the_genre_models_move_to_their_app_with_their_rows_and_the_jobs_that_target_them(curator):
     """Rows written under the movies app's layout are read by the genres app after migrating: same
     tables, and a job's target (a content type) still finds its experiment."""
-    old = _migrate([("movies", "0007_genres_one_list")])
+    old = migrate([("movies", "0007_genres_one_list")])
     try:
         movie = old.get_model("movies", "Movie").objects.create(title="Heat", created_by_id=curator.pk)
         suggestion = old.get_model("movies", "GenreSuggestion").objects.create(
@@ -55,7 +46,7 @@ def test_the_genre_models_move_to_their_app_with_their_rows_and_the_jobs_that_ta
         job = old.get_model("core", "Job").objects.create(kind="movies.genres_experiment", target_type=target_type,
                                                           target_id=experiment.pk)
     finally:
-        _migrate()
+        migrate()
     assert GenreSuggestion.objects.get(pk=suggestion.pk).movie.title == "Heat"
     assert Job.objects.get(pk=job.pk).target == Experiment.objects.get(pk=experiment.pk)
     assert ContentType.objects.get_for_model(Experiment).app_label == "genres"

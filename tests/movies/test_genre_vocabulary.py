@@ -3,8 +3,6 @@
 API, the admin and a data migration that merges the duplicates already made."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from apps.core.errors import ApplicationError
@@ -13,6 +11,7 @@ from apps.genres.models import GenreSuggestion
 from apps.movies.services import genre_get_or_create, movie_create
 from apps.genres.services.suggestions import genre_suggestion_accept
 from tests.movies.factories import GenreFactory, MovieFactory
+from tests.migrating import migrate
 
 pytestmark = pytest.mark.django_db
 
@@ -101,16 +100,9 @@ def test_an_alias_cannot_point_at_two_genres_or_shadow_a_name():
 BEFORE = [("movies", "0005_review_no_opinion")]
 
 
-def _migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_merges_duplicate_genres_and_movies_keep_their_genres(curator):
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         OldGenre, OldMovie = old.get_model("movies", "Genre"), old.get_model("movies", "Movie")
         OldSuggestion = old.get_model("movies", "GenreSuggestion")
@@ -126,7 +118,7 @@ def test_the_migration_merges_duplicate_genres_and_movies_keep_their_genres(cura
                                                 status="accepted", model_version="v1")
         pending = OldSuggestion.objects.create(movie=heat, genre_name="Sci-Fi", score=0.4, model_version="v1")
     finally:
-        _migrate()
+        migrate()
     assert sorted(Genre.objects.values_list("name", flat=True)) == ["Drama", "Science Fiction"]
     kept = Genre.objects.get(name="Science Fiction")
     assert kept.pk == science_fiction.pk
