@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make run     start the site (embedded Postgres+pgvector, Redis, web, workers, demo data)"
-	@echo "make test    lint (ruff), then the test suite (excludes @slow)"
+	@echo "make test    lint and format check (ruff), then the test suite (excludes @slow)"
 	@echo "make test-all  include slow training tests"
 
 $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt
@@ -27,6 +27,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: lint
 	$(PY) -m pytest

@@ -10,6 +10,7 @@ stopped (SIGTERM) before the next count. The clip (synthetic, ~64 cuts in 124 s,
 from video/synth.py) is made once under var/bench/. `uptime` is printed around each run: on a
 shared machine compare counts only from the same run.
 """
+
 import argparse
 import os
 import signal
@@ -52,13 +53,22 @@ def uptime() -> str:
 
 
 def stack_start(var_dir: Path, port: int, video_workers: int) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
-    env.update(CINESCENT_VAR_DIR=str(var_dir), CINESCENT_PORT=str(port),
-               JOB_WORKERS_VIDEO=str(video_workers), PYTHONUNBUFFERED="1")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
+    env.update(
+        CINESCENT_VAR_DIR=str(var_dir),
+        CINESCENT_PORT=str(port),
+        JOB_WORKERS_VIDEO=str(video_workers),
+        PYTHONUNBUFFERED="1",
+    )
     log = (var_dir / "stack.log").open("w")
-    process = subprocess.Popen([sys.executable, "manage.py", "runstack", "--no-demo"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runstack", "--no-demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -91,9 +101,13 @@ def submit_all(base: str, keys: list[str], data: bytes) -> list[tuple[float, int
     def one(i, key):
         barrier.wait()
         submitted = time.time()
-        response = httpx.post(f"{base}/api/adstudio/analyses/", headers={"Authorization": f"Token {key}"},
-                              files={"upload": ("cuts.mp4", data, "video/mp4")}, data={"provider": "local"},
-                              timeout=120)
+        response = httpx.post(
+            f"{base}/api/adstudio/analyses/",
+            headers={"Authorization": f"Token {key}"},
+            files={"upload": ("cuts.mp4", data, "video/mp4")},
+            data={"provider": "local"},
+            timeout=120,
+        )
         response.raise_for_status()
         out[i] = (submitted, response.json()["job"]["id"])
 
@@ -113,12 +127,16 @@ def wait_done(base: str, keys: list[str], jobs: list[tuple[float, int]]) -> list
         for key, (submitted, job_id) in zip(keys, jobs):
             if job_id in done:
                 continue
-            job = httpx.get(f"{base}/api/core/jobs/{job_id}/", headers={"Authorization": f"Token {key}"},
-                            timeout=60).json()
+            job = httpx.get(
+                f"{base}/api/core/jobs/{job_id}/", headers={"Authorization": f"Token {key}"}, timeout=60
+            ).json()
             if job["finished_at"]:
                 finished = datetime.fromisoformat(job["finished_at"]).timestamp()
-                log = "; ".join(f"{datetime.fromisoformat(line['created_at']).timestamp() - submitted:.1f} "
-                                f"{line['message'][:28]}" for line in job["logs"])
+                log = "; ".join(
+                    f"{datetime.fromisoformat(line['created_at']).timestamp() - submitted:.1f} "
+                    f"{line['message'][:28]}"
+                    for line in job["logs"]
+                )
                 done[job_id] = (round(finished - submitted, 1), job["status"], log)
         time.sleep(0.5)
     return [done[job_id] for _, job_id in jobs]
@@ -135,8 +153,10 @@ def run(video_workers: int, data: bytes, index: int) -> None:
             results = wait_done(base, keys, submit_all(base, keys, data))
             print(f"JOB_WORKERS_VIDEO={video_workers}  after:  {uptime()}")
             times = sorted(seconds for seconds, _, _ in results)
-            print(f"  submit -> done, s: {times}  (median {statistics.median(times)}, last {times[-1]}); "
-                  f"statuses {sorted({status for _, status, _ in results})}")
+            print(
+                f"  submit -> done, s: {times}  (median {statistics.median(times)}, last {times[-1]}); "
+                f"statuses {sorted({status for _, status, _ in results})}"
+            )
             for seconds, _, log in sorted(results):
                 print(f"  {seconds:5.1f} s | {log}", flush=True)
         finally:

@@ -8,6 +8,7 @@ The model is loaded and run once before timing (the "warm" figure); each run del
 previous analysis so the content-hash reuse does not short-circuit it. The job is executed
 in this process with `job_run`, exactly as the worker does. Quote the median on a shared box.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,12 +28,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("video")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--worker", action="store_true",
-                        help="run the job in the real forking `video` worker (burst) instead of "
-                             "in this process; each job's work horse loads the model itself")
-    parser.add_argument("--cold", action="store_true",
-                        help="no warm-up: the first run includes loading the model (a fresh "
-                             "forked video worker without a warm parent pays this)")
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="run the job in the real forking `video` worker (burst) instead of "
+        "in this process; each job's work horse loads the model itself",
+    )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no warm-up: the first run includes loading the model (a fresh "
+        "forked video worker without a warm parent pays this)",
+    )
     args = parser.parse_args()
 
     from cinescent import embedded
@@ -74,7 +81,8 @@ def _bench(args) -> None:
                 owner.adstudio_analyses.all().delete()
                 t0 = time.perf_counter()
                 video = services.video_create_from_upload(
-                    owner=owner, upload=SimpleUploadedFile(Path(args.video).name, data))
+                    owner=owner, upload=SimpleUploadedFile(Path(args.video).name, data)
+                )
                 analysis = services.analysis_start(owner=owner, video=video)
                 if args.worker:
                     _video_worker_burst()
@@ -83,9 +91,11 @@ def _bench(args) -> None:
                 total = time.perf_counter() - t0
                 analysis.refresh_from_db()
                 totals.append(total)
-                print(f"run {run + 1}: {total:.1f} s, status {analysis.status}, "
-                      f"{analysis.shots.count()} shots, {analysis.scenes.count()} scenes, "
-                      f"{analysis.tags.count()} tags")
+                print(
+                    f"run {run + 1}: {total:.1f} s, status {analysis.status}, "
+                    f"{analysis.shots.count()} shots, {analysis.scenes.count()} scenes, "
+                    f"{analysis.tags.count()} tags"
+                )
             print(f"median: {statistics.median(totals):.1f} s over {len(totals)} runs")
     finally:
         connection.creation.destroy_test_db(db_name, verbosity=0)

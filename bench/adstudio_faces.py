@@ -12,6 +12,7 @@ finds again, and the CPU time of one call per keyframe (median over keyframes of
 ``--repeat`` calls, and the total). No labels are read: tag precision and recall are
 ``bench/adstudio_tags.py``'s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,13 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from adstudio_concurrent import clip  # noqa: E402
-from adstudio_tags import LABELS, _frames  # noqa: E402
+from adstudio_concurrent import clip
+from adstudio_tags import LABELS, _frames
 
-from apps.adstudio.ml import look  # noqa: E402
-from apps.adstudio.ml.faces import faces_detect, scan_windows  # noqa: E402
-from apps.adstudio.video.ffmpeg import frames_read  # noqa: E402
-from apps.adstudio.video.probe import video_probe  # noqa: E402
+from apps.adstudio.ml import look
+from apps.adstudio.ml.faces import faces_detect, scan_windows
+from apps.adstudio.video.ffmpeg import frames_read
+from apps.adstudio.video.probe import video_probe
 
 BASELINE = "8c7930e"  # the face finder before: a 320-wide scan, three gathers per rectangle
 
@@ -46,9 +47,20 @@ BASELINE = "8c7930e"  # the face finder before: a 320-wide scan, three gathers p
 def baseline_look(commit: str, out: Path):
     """``ml/look.py`` and ``ml/faces.py`` as they were at ``commit``, importable under a new name."""
     package = f"ml_{commit[:10]}"
-    tar = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "apps/adstudio/ml/look.py",
-                          "apps/adstudio/ml/faces.py", "apps/adstudio/ml/data"],
-                         check=True, capture_output=True).stdout
+    tar = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "archive",
+            commit,
+            "apps/adstudio/ml/look.py",
+            "apps/adstudio/ml/faces.py",
+            "apps/adstudio/ml/data",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         for member in archive.getmembers():
             if member.isfile():
@@ -94,29 +106,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         old = baseline_look(args.baseline, Path(tmp) / "baseline")
         sets = keyframes(args.videos, Path(tmp))
-        print(f"{'keyframes':18s} {'n':>4s} | {'finder':9s} {'faces':>5s} {'frames':>6s} "
-              f"{'kept':>4s} {'ms median':>9s} {'ms mean':>8s} {'total s':>7s}")
+        print(
+            f"{'keyframes':18s} {'n':>4s} | {'finder':9s} {'faces':>5s} {'frames':>6s} "
+            f"{'kept':>4s} {'ms median':>9s} {'ms mean':>8s} {'total s':>7s}"
+        )
         for name, images in sets.items():
-            finders = {f"@{args.baseline}": old.faces_find,
-                       "now 320": old_scan,
-                       f"now {look.FACE_WIDTH}": look.faces_find}
+            finders = {
+                f"@{args.baseline}": old.faces_find,
+                "now 320": old_scan,
+                f"now {look.FACE_WIDTH}": look.faces_find,
+            }
             before = None
             for label, find in finders.items():
                 found, ms = measure(find, images, args.repeat)
                 before = found if before is None else before
                 kept = sum(matched(a, b) for a, b in zip(before, found))
-                print(f"{name:18s} {len(images):4d} | {label:9s} {sum(map(len, found)):5d} "
-                      f"{sum(bool(f) for f in found):6d} {kept:4d} "
-                      f"{statistics.median(ms):9.1f} {statistics.mean(ms):8.1f} "
-                      f"{sum(ms) / 1000:7.2f}")
+                print(
+                    f"{name:18s} {len(images):4d} | {label:9s} {sum(map(len, found)):5d} "
+                    f"{sum(bool(f) for f in found):6d} {kept:4d} "
+                    f"{statistics.median(ms):9.1f} {statistics.mean(ms):8.1f} "
+                    f"{sum(ms) / 1000:7.2f}"
+                )
         for name, images in sets.items():
             h, w = images[0].shape[:2]
             before = scan_windows((round(h * min(1.0, 320 / w)), min(w, 320)))
-            print(f"{name}: {before} windows per keyframe scanned before, "
-                  f"{look.face_scan_windows(h, w)} now")
-    print("faces: rectangles found; frames: keyframes with one or more; kept: the baseline's "
-          "faces this finder found too (IoU 0.5 or more); ms: CPU per keyframe, fastest of "
-          f"{args.repeat} calls")
+            print(f"{name}: {before} windows per keyframe scanned before, " f"{look.face_scan_windows(h, w)} now")
+    print(
+        "faces: rectangles found; frames: keyframes with one or more; kept: the baseline's "
+        "faces this finder found too (IoU 0.5 or more); ms: CPU per keyframe, fastest of "
+        f"{args.repeat} calls"
+    )
 
 
 def old_scan(image) -> list:
@@ -133,6 +152,7 @@ def old_scan(image) -> list:
 
 def matched(before: list, after: list) -> int:
     """How many of ``before``'s rectangles one of ``after``'s overlaps by IoU 0.5 or more."""
+
     def iou(a, b):
         w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
         h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])

@@ -6,6 +6,7 @@ Loads EfficientNet-Lite0 once (and runs it once on a blank image so it is warm),
 ``apps.adstudio.pipeline.video_analyse`` with the ``local`` provider ``--runs`` times and prints
 each run's seconds per stage and the median total. On a shared machine, quote the median.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.adstudio.ml.vision import ImageModel  # noqa: E402
-from apps.adstudio.pipeline import PipelineOptions, video_analyse  # noqa: E402
+from apps.adstudio.ml.vision import ImageModel
+from apps.adstudio.pipeline import PipelineOptions, video_analyse
 
 
 def main() -> None:
@@ -40,13 +41,16 @@ def main() -> None:
         def progress(done, total, note="", marks=marks):
             marks.append((time.perf_counter() - start, note))
 
-        result = video_analyse(Path(args.video), model=model,
-                               options=PipelineOptions(provider="local"), progress=progress)
+        result = video_analyse(
+            Path(args.video), model=model, options=PipelineOptions(provider="local"), progress=progress
+        )
         total = time.perf_counter() - start
         totals.append(total)
         stages = "; ".join(f"{t:.1f}s {n}" for t, n in marks)
-        print(f"run {run + 1}: {total:.1f} s total, {len(result['shots'])} shots, "
-              f"{len(result['scenes'])} scenes | {stages}")
+        print(
+            f"run {run + 1}: {total:.1f} s total, {len(result['shots'])} shots, "
+            f"{len(result['scenes'])} scenes | {stages}"
+        )
     print(f"median total: {statistics.median(totals):.1f} s over {len(totals)} runs")
 
 

@@ -17,6 +17,7 @@ on this set (scene_text no longer repeats words), and it left the development fi
 recall@k = relevant scenes in the first k / relevant scenes, averaged over the queries; MRR =
 mean of 1 / rank of the first relevant scene (0 when none is returned).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -102,21 +103,21 @@ def _analyse(args):
     owner = UserFactory(username="bench")
     for path in map(Path, args.videos):
         video = services.video_create_from_upload(
-            owner=owner, upload=SimpleUploadedFile(path.name, path.read_bytes()), title=path.stem)
+            owner=owner, upload=SimpleUploadedFile(path.name, path.read_bytes()), title=path.stem
+        )
         analysis = services.analysis_start(owner=owner, video=video, provider=args.provider)
         t0 = time.perf_counter()
         job_run(analysis.job_id)
         analysis.refresh_from_db()
-        print(f"{path.stem}: {analysis.status}, {analysis.scenes.count()} scenes, "
-              f"{time.perf_counter() - t0:.1f} s")
-    scenes = list(SceneGroup.objects.filter(analysis__owner=owner)
-                  .select_related("analysis__video").prefetch_related("tags"))
+        print(f"{path.stem}: {analysis.status}, {analysis.scenes.count()} scenes, " f"{time.perf_counter() - t0:.1f} s")
+    scenes = list(
+        SceneGroup.objects.filter(analysis__owner=owner).select_related("analysis__video").prefetch_related("tags")
+    )
     return owner, scenes
 
 
 def _relevant(scenes, moments: dict) -> set[int]:
-    return {s.pk for s in scenes for t in moments.get(s.analysis.video.title, [])
-            if s.start <= t < s.end}
+    return {s.pk for s in scenes for t in moments.get(s.analysis.video.title, []) if s.start <= t < s.end}
 
 
 def _report(owner, scenes) -> None:
@@ -145,20 +146,22 @@ def _report(owner, scenes) -> None:
             rows["meaning"].append(_scores(found, relevant))
             rows["literal only"].append(_scores(literal(text), relevant))
             ranks = [found.index(pk) + 1 if pk in found else "-" for pk in sorted(relevant)]
-            print(f"{lang} {text!r} | {len(relevant)} | {ranks} | "
-                  f"{len(set(literal(text)) & relevant)}")
+            print(f"{lang} {text!r} | {len(relevant)} | {ranks} | " f"{len(set(literal(text)) & relevant)}")
         for name, scores in rows.items():
             r10, r3, mrr = (statistics.mean(col) for col in zip(*scores))
-            print(f"== {lang} {name}: recall@10 {r10:.3f}, recall@3 {r3:.3f}, MRR {mrr:.3f} "
-                  f"({len(scores)} queries)")
+            print(
+                f"== {lang} {name}: recall@10 {r10:.3f}, recall@3 {r3:.3f}, MRR {mrr:.3f} " f"({len(scores)} queries)"
+            )
         print(f"== {lang} query time (encode + SQL): median {statistics.median(seconds) * 1000:.0f} ms")
 
 
 def _scores(found: list[int], relevant: set[int]) -> tuple[float, float, float]:
     first = next((k for k, pk in enumerate(found) if pk in relevant), None)
-    return (len(set(found[:10]) & relevant) / len(relevant),
-            len(set(found[:3]) & relevant) / len(relevant),
-            0.0 if first is None else 1 / (first + 1))
+    return (
+        len(set(found[:10]) & relevant) / len(relevant),
+        len(set(found[:3]) & relevant) / len(relevant),
+        0.0 if first is None else 1 / (first + 1),
+    )
 
 
 if __name__ == "__main__":

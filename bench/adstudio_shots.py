@@ -10,6 +10,7 @@ files with the same matching (apps/adstudio/video/evaluate.py, 2-frame tolerance
 wall seconds per detector on the whole set, decoding included; on a shared machine read them as
 rough, and compare medians of repeated runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.adstudio.video.detect import shots_from_file  # noqa: E402
-from apps.adstudio.video.evaluate import boundaries_of, boundaries_score  # noqa: E402
-from apps.adstudio.video.probe import video_probe  # noqa: E402
-from apps.adstudio.video.synth import KINDS, clip_make  # noqa: E402
+from apps.adstudio.video.detect import shots_from_file
+from apps.adstudio.video.evaluate import boundaries_of, boundaries_score
+from apps.adstudio.video.probe import video_probe
+from apps.adstudio.video.synth import KINDS, clip_make
 
 
 def ours(path: Path) -> list[int]:
@@ -58,11 +59,13 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=320)
     parser.add_argument("--height", type=int, default=180)
     parser.add_argument("--kinds", nargs="+", default=list(KINDS))
-    parser.add_argument("--detectors", nargs="+",
-                        default=["ours", "content", "adaptive", "histogram", "hash", "threshold"])
+    parser.add_argument(
+        "--detectors", nargs="+", default=["ours", "content", "adaptive", "histogram", "hash", "threshold"]
+    )
     parser.add_argument("--out", default="var/adstudio/bench")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="time each detector this many times; report the median total")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="time each detector this many times; report the median total"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -72,8 +75,7 @@ def main() -> None:
             path = out / f"{kind}_{seed}_{args.width}x{args.height}_{args.seconds:g}s.mp4"
             gt_path = path.with_suffix(".json")
             if not gt_path.exists():
-                gt = clip_make(path, kind=kind, seed=seed, seconds=args.seconds,
-                               width=args.width, height=args.height)
+                gt = clip_make(path, kind=kind, seed=seed, seconds=args.seconds, width=args.width, height=args.height)
                 gt_path.write_text(json.dumps(gt))
             clips.append((kind, path, json.loads(gt_path.read_text())))
     report = {}
@@ -92,12 +94,13 @@ def main() -> None:
                 for key in agg:
                     agg[key] += score[key]
             totals.append(sum(seconds))
-        report[name] = {"kinds": {k: _f1(v) for k, v in per_kind.items()},
-                        "all": _f1({key: sum(v[key] for v in per_kind.values())
-                                    for key in ("tp", "fp", "fn")}),
-                        "seconds_total": round(statistics.median(totals), 2),
-                        "seconds_runs": [round(t, 2) for t in totals],
-                        "seconds_median_clip": round(statistics.median(seconds), 3)}
+        report[name] = {
+            "kinds": {k: _f1(v) for k, v in per_kind.items()},
+            "all": _f1({key: sum(v[key] for v in per_kind.values()) for key in ("tp", "fp", "fn")}),
+            "seconds_total": round(statistics.median(totals), 2),
+            "seconds_runs": [round(t, 2) for t in totals],
+            "seconds_median_clip": round(statistics.median(seconds), 3),
+        }
         print(name, json.dumps(report[name]), flush=True)
     (out / "report.json").write_text(json.dumps(report, indent=2))
     _table(report, args.kinds)
@@ -114,8 +117,7 @@ def _table(report: dict, kinds: list[str]) -> None:
     print("detector".ljust(10) + "".join(k.rjust(10) for k in [*kinds, "all"]) + "  seconds")
     for name, r in report.items():
         cells = [r["kinds"][k]["f1"] for k in kinds] + [r["all"]["f1"]]
-        print(name.ljust(10) + "".join(f"{c:10.3f}" for c in cells)
-              + f"  {r['seconds_total']:7.2f}")
+        print(name.ljust(10) + "".join(f"{c:10.3f}" for c in cells) + f"  {r['seconds_total']:7.2f}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ Each run records wall seconds and CPU seconds (user + system, ffmpeg children in
 machine shared with other work the CPU seconds say more. Prints the medians and the ratios
 ours / content.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.adstudio.video.detect import shots_from_file  # noqa: E402
-from apps.adstudio.video.probe import video_probe  # noqa: E402
-from apps.adstudio.video.synth import clip_make  # noqa: E402
+from apps.adstudio.video.detect import shots_from_file
+from apps.adstudio.video.probe import video_probe
+from apps.adstudio.video.synth import clip_make
 
 CONTENT_SCRIPT = """
 import sys
@@ -49,6 +50,7 @@ for path in sys.argv[1:]:
 def inputs_make(args) -> list[Path]:
     if args.inputs:
         from apps.adstudio.management.commands.video_shots import _videos
+
         return _videos(args.inputs)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -56,17 +58,29 @@ def inputs_make(args) -> list[Path]:
     for seed in range(args.clips):
         path = out / f"mixed_{seed}_{args.width}x{args.height}_{args.seconds:g}s.mp4"
         if not path.exists():
-            clip_make(path, kind="mixed", seed=500 + seed, seconds=args.seconds,
-                      width=args.width, height=args.height)
+            clip_make(path, kind="mixed", seed=500 + seed, seconds=args.seconds, width=args.width, height=args.height)
         paths.append(path)
     return paths
 
 
 def process_ours(files: list[Path], jobs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), "video_shots", "--input",
-                        *map(str, files), "--output", folder, "--jobs", str(jobs)], check=True,
-                       cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "video_shots",
+                "--input",
+                *map(str, files),
+                "--output",
+                folder,
+                "--jobs",
+                str(jobs),
+            ],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def process_content(files: list[Path]) -> None:
@@ -89,9 +103,9 @@ def compute_content(files: list[Path]) -> None:
 
 def timed(run, files: list[Path]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process and its finished children)."""
+
     def cpu() -> float:
-        own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                          resource.RUSAGE_CHILDREN))
+        own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
     t0, c0 = time.perf_counter(), cpu()
@@ -112,25 +126,30 @@ def main() -> None:
     args = parser.parse_args()
     files = inputs_make(args)
     runs: dict[str, list[tuple[float, float]]] = {}
-    ways = [("process", lambda f: process_ours(f, args.jobs), process_content),
-            ("compute", compute_ours, compute_content)]
+    ways = [
+        ("process", lambda f: process_ours(f, args.jobs), process_content),
+        ("compute", compute_ours, compute_content),
+    ]
     for r in range(args.repeat):
         for way, ours, content in ways:
             # Alternate which goes first, so a change in the machine's load hits both alike.
-            order = [("ours", ours), ("content", content)][::1 if r % 2 == 0 else -1]
+            order = [("ours", ours), ("content", content)][:: 1 if r % 2 == 0 else -1]
             for name, run in order:
                 runs.setdefault(f"{way} {name}", []).append(timed(run, files))
     report: dict = {}
     for key, values in runs.items():
         wall, cpu = zip(*values)
-        report[key] = {"wall_median_s": round(statistics.median(wall), 2),
-                       "cpu_median_s": round(statistics.median(cpu), 2),
-                       "wall_runs_s": [round(x, 2) for x in wall],
-                       "cpu_runs_s": [round(x, 2) for x in cpu]}
+        report[key] = {
+            "wall_median_s": round(statistics.median(wall), 2),
+            "cpu_median_s": round(statistics.median(cpu), 2),
+            "wall_runs_s": [round(x, 2) for x in wall],
+            "cpu_runs_s": [round(x, 2) for x in cpu],
+        }
     for way, _, _ in ways:
         ours, content = report[f"{way} ours"], report[f"{way} content"]
         report[f"{way} ratio ours/content"] = {
-            m: round(ours[f"{m}_median_s"] / content[f"{m}_median_s"], 2) for m in ("wall", "cpu")}
+            m: round(ours[f"{m}_median_s"] / content[f"{m}_median_s"], 2) for m in ("wall", "cpu")
+        }
     seconds = sum(video_probe(p).duration for p in files)
     print(f"{len(files)} files, {seconds:.0f} s of video")
     print(json.dumps(report, indent=1))

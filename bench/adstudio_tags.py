@@ -17,6 +17,7 @@ at least 0.5 where the tag has no tuning example at all) and the tuning table on
 values are written into ``apps/adstudio/ml/vocabulary.py`` by hand. Face counts are not tuned:
 "faces" is one face found, "crowd" four.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,16 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.adstudio.ml.look import faces_find  # noqa: E402
-from apps.adstudio.ml.vision import ImageModel  # noqa: E402
-from apps.adstudio.ml.vocabulary import VOCABULARY, frame_signals, tags_decide  # noqa: E402
-from apps.adstudio.pipeline import KEYFRAME_MAX_WIDTH  # noqa: E402
-from apps.adstudio.video.ffmpeg import frames_read  # noqa: E402
-from apps.adstudio.video.probe import video_probe  # noqa: E402
-from apps.adstudio.video.synth import clip_make  # noqa: E402
+from apps.adstudio.ml.look import faces_find
+from apps.adstudio.ml.vision import ImageModel
+from apps.adstudio.ml.vocabulary import VOCABULARY, frame_signals, tags_decide
+from apps.adstudio.pipeline import KEYFRAME_MAX_WIDTH
+from apps.adstudio.video.ffmpeg import frames_read
+from apps.adstudio.video.probe import video_probe
+from apps.adstudio.video.synth import clip_make
 
 LABELS = ROOT / "tests" / "fixtures" / "adstudio_tags" / "labels.jsonl"
-PRECISION = 0.85   # what --tune asks of each rule on the tuning part (the goal is 0.8 held out)
+PRECISION = 0.85  # what --tune asks of each rule on the tuning part (the goal is 0.8 held out)
 NO_POSITIVE_FLOOR = 0.5
 
 
@@ -71,7 +72,7 @@ def signals_compute(rows: list[dict], videos: Path) -> dict[int, dict]:
     ids = sorted(images)
     out = {}
     for start in range(0, len(ids), 16):
-        batch = ids[start:start + 16]
+        batch = ids[start : start + 16]
         for i, pred in zip(batch, model.predict([images[i] for i in batch])):
             out[i] = frame_signals(images[i], pred.probs, model.names, faces_find(images[i]))
     return out
@@ -100,8 +101,10 @@ def report(rows: list[dict], signals: dict[int, dict], splits: tuple[str, ...]) 
     predicted = {i: {n for n, _ in tags_decide(s)} for i, s in signals.items()}
     parts = {split: [r for r in rows if r["split"] == split] for split in splits}
     tables = {split: _score(part, predicted) for split, part in parts.items()}
-    print(", ".join(f"{len(p)} {s} keyframes" for s, p in parts.items())
-          + " (tune figures are development figures: the thresholds were chosen on them)")
+    print(
+        ", ".join(f"{len(p)} {s} keyframes" for s, p in parts.items())
+        + " (tune figures are development figures: the thresholds were chosen on them)"
+    )
     print(f"{'tag':16s} | " + " | ".join(f"{s + ':':9s} P     R    tp  fp  fn" for s in splits))
     for tag in [*tables[splits[0]][0], "all (micro)"]:
         cells = [_pr(*({**tables[s][0], **tables[s][1]})[tag]) for s in splits]
@@ -114,8 +117,7 @@ def tune(rows: list[dict], signals: dict[int, dict]) -> None:
         for signal, current in tag.rules:
             if signal == "faces":  # a count is a definition (a face, four faces), not tuned
                 continue
-            pos = sorted((signals[r["id"]].get(signal, 0.0) for r in part if tag.name in r["tags"]),
-                         reverse=True)
+            pos = sorted((signals[r["id"]].get(signal, 0.0) for r in part if tag.name in r["tags"]), reverse=True)
             neg = [signals[r["id"]].get(signal, 0.0) for r in part if tag.name not in r["tags"]]
             chosen = None
             for t in sorted({v for v in pos if v > 0}, reverse=True):
@@ -125,8 +127,10 @@ def tune(rows: list[dict], signals: dict[int, dict]) -> None:
             if chosen is None:
                 chosen = max(NO_POSITIVE_FLOOR if not pos else 0.0, max(neg) * 1.05 + 1e-3)
             tp, fp = sum(v >= chosen for v in pos), sum(v >= chosen for v in neg)
-            print(f"{tag.name:16s} {signal:20s} now {current:<7g} tuned {chosen:.4f} "
-                  f"(tune: {tp}/{len(pos)} positives, {fp} false)")
+            print(
+                f"{tag.name:16s} {signal:20s} now {current:<7g} tuned {chosen:.4f} "
+                f"(tune: {tp}/{len(pos)} positives, {fp} false)"
+            )
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ at one movie's page. With runserver (the server `make run` used before), the sam
 second over each burst, errors (non-200 or no answer) and the database connections still open a
 few seconds after the bursts. Loopback only; bounded by count and by --budget seconds.
 """
+
 import argparse
 import http.client
 import json
@@ -91,8 +92,7 @@ def wait_for(port: int, path: str, deadline: float) -> None:
 
 
 def start(command: list, env: dict, log) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -104,8 +104,15 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def db_connections(env: dict) -> int:
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", COUNT_CONNECTIONS], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", COUNT_CONNECTIONS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -153,8 +160,9 @@ def main():
         rows += bench_server("gunicorn (make run)", args.port, paths, args, env)
         if not args.no_runserver:
             # The server `make run` used before, on the same database and Redis (found running).
-            old = start([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port + 1}"],
-                        env, log)
+            old = start(
+                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port + 1}"], env, log
+            )
             try:
                 wait_for(args.port + 1, "/movies/", deadline)
                 rows += bench_server("runserver (before)", args.port + 1, paths, args, env)
@@ -162,15 +170,19 @@ def main():
                 stop(old)
     finally:
         stop(stack)
-    print(f"{args.rounds} bursts of {args.concurrency} concurrent GETs per page; "
-          f"{os.cpu_count()} CPUs; server log in {log.name}")
+    print(
+        f"{args.rounds} bursts of {args.concurrency} concurrent GETs per page; "
+        f"{os.cpu_count()} CPUs; server log in {log.name}"
+    )
     print("| server | page | requests | errors | p50 ms | p99 ms | req/s | DB connections after |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         p50 = f"{r['p50_ms']:.0f}" if r["p50_ms"] is not None else "-"
         p99 = f"{r['p99_ms']:.0f}" if r["p99_ms"] is not None else "-"
-        print(f"| {r['server']} | {r['page']} | {r['requests']} | {r['errors']} | {p50} | {p99} | "
-              f"{r['req_s']:.1f} | {r['db_conns_after']} |")
+        print(
+            f"| {r['server']} | {r['page']} | {r['requests']} | {r['errors']} | {p50} | {p99} | "
+            f"{r['req_s']:.1f} | {r['db_conns_after']} |"
+        )
 
 
 if __name__ == "__main__":

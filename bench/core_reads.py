@@ -13,6 +13,7 @@ share of the static file's rate measured just before it on the same server (the 
 shared: its load drifts), and the static file's median and range. Bounded by count and by
 --budget seconds.
 """
+
 import argparse
 import http.client
 import json
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from core_load import ROOT, start, stop, wait_for  # noqa: E402  (the same start / stop / wait)
+from core_load import ROOT, start, stop, wait_for
 
 STATIC = "/static/css/site.css"
 
@@ -37,16 +38,21 @@ def ab(port: int, path: str, requests: int, concurrency: int, headers=()) -> dic
     command = ["ab", "-q", "-n", str(requests), "-c", str(concurrency)]
     for header in headers:
         command += ["-H", header]
-    out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                         timeout=600, check=True).stdout
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=600, check=True
+    ).stdout
 
     def number(pattern):
         found = re.search(pattern, out, re.MULTILINE)
         return float(found.group(1)) if found else 0.0
 
     non_2xx = 0 if headers else number(r"^Non-2xx responses:\s+(\d+)")
-    return {"req_s": number(r"^Requests per second:\s+([\d.]+)"), "p50": number(r"^\s+50%\s+(\d+)"),
-            "p99": number(r"^\s+99%\s+(\d+)"), "bad": int(number(r"^Failed requests:\s+(\d+)") + non_2xx)}
+    return {
+        "req_s": number(r"^Requests per second:\s+([\d.]+)"),
+        "p50": number(r"^\s+50%\s+(\d+)"),
+        "p99": number(r"^\s+99%\s+(\d+)"),
+        "bad": int(number(r"^Failed requests:\s+(\d+)") + non_2xx),
+    }
 
 
 def fetch(port: int, path: str, headers=None) -> http.client.HTTPResponse:
@@ -65,10 +71,14 @@ def paths(port: int) -> list[tuple[str, str, tuple]]:
         raise SystemExit("no movie in the catalog: the stack loads the demo data on start")
     pk = movies[0]["id"]
     etag = fetch(port, f"/api/movies/movies/{pk}/").getheader("ETag")
-    rows = [("catalog /movies/", "/movies/", ()),
-            ("movie page", f"/movies/{pk}/", ()), ("API list", "/api/movies/movies/", ()),
-            ("API detail", f"/api/movies/movies/{pk}/", ()), ("scents index", "/scents/", ()),
-            ("ingredient master", "/scents/ingredients/", ())]
+    rows = [
+        ("catalog /movies/", "/movies/", ()),
+        ("movie page", f"/movies/{pk}/", ()),
+        ("API list", "/api/movies/movies/", ()),
+        ("API detail", f"/api/movies/movies/{pk}/", ()),
+        ("scents index", "/scents/", ()),
+        ("ingredient master", "/scents/ingredients/", ()),
+    ]
     if etag:  # only the cache-on server gives one
         rows.append(("API detail, If-None-Match (304)", f"/api/movies/movies/{pk}/", (f"If-None-Match: {etag}",)))
     return rows
@@ -91,17 +101,35 @@ def main():
     args = parser.parse_args()
     deadline, load = time.monotonic() + args.budget, os.getloadavg()[0]
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "READ_CACHE")}
-    env.update(CINESCENT_VAR_DIR=args.var_dir, CINESCENT_PORT=str(args.port), PYTHONUNBUFFERED="1",
-               DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-               DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SECURE_SSL_REDIRECT="false")
+    env.update(
+        CINESCENT_VAR_DIR=args.var_dir,
+        CINESCENT_PORT=str(args.port),
+        PYTHONUNBUFFERED="1",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+    )
     Path(args.var_dir).mkdir(parents=True, exist_ok=True)
     log = open(Path(args.var_dir).with_suffix(".log"), "w")
     stack = start([sys.executable, "manage.py", "runstack"], env, log)
     off_port = args.port + 1
     try:
         wait_for(args.port, "/healthz", deadline)
-        off = start([sys.executable, "-m", "gunicorn", "--config", "cinescent/gunicorn_conf.py", "--bind",
-                     f"127.0.0.1:{off_port}", "cinescent.wsgi:application"], {**env, "READ_CACHE": "false"}, log)
+        off = start(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "cinescent/gunicorn_conf.py",
+                "--bind",
+                f"127.0.0.1:{off_port}",
+                "cinescent.wsgi:application",
+            ],
+            {**env, "READ_CACHE": "false"},
+            log,
+        )
         try:
             wait_for(off_port, "/healthz", deadline)
             on_rows, off_rows = paths(args.port), paths(off_port)
@@ -132,19 +160,24 @@ def report(results, rows, args, log_name, load):
             return "– | – | – | –"
         r = {k: statistics.median(run[k] for run in runs) for k in ("req_s", "p50", "p99", "share")}
         bad = sum(run["bad"] for run in runs)
-        return (f"{r['req_s']:.0f}{f' ({bad} bad)' if bad else ''} | {r['p50']:.0f} | {r['p99']:.0f} | "
-                f"{r['share']:.0%}")
+        return (
+            f"{r['req_s']:.0f}{f' ({bad} bad)' if bad else ''} | {r['p50']:.0f} | {r['p99']:.0f} | " f"{r['share']:.0%}"
+        )
 
     statics = {side: results[("static file", side)] for side in ("off", "on")}
 
-    print(f"ab -n {args.requests} -c {args.concurrency}, {args.rounds} rounds (medians), anonymous, loopback; gunicorn "
-          f"(cinescent/gunicorn_conf.py), debug off; {os.cpu_count()} CPUs, load before: "
-          f"{load:.1f}; server log in {log_name}")
+    print(
+        f"ab -n {args.requests} -c {args.concurrency}, {args.rounds} rounds (medians), anonymous, loopback; gunicorn "
+        f"(cinescent/gunicorn_conf.py), debug off; {os.cpu_count()} CPUs, load before: "
+        f"{load:.1f}; server log in {log_name}"
+    )
     print("| read | cache off: req/s | p50 ms | p99 ms | of static | cache on: req/s | p50 ms | p99 ms | of static |")
     print("|---|---|---|---|---|---|---|---|---|")
-    print("| static file (median of the runs; min–max) | "
-          + " | ".join(f"{statistics.median(v):.0f} ({min(v):.0f}–{max(v):.0f}) | | | 100%" for v in statics.values())
-          + " |")
+    print(
+        "| static file (median of the runs; min–max) | "
+        + " | ".join(f"{statistics.median(v):.0f} ({min(v):.0f}–{max(v):.0f}) | | | 100%" for v in statics.values())
+        + " |"
+    )
     for label, _, _ in rows:
         print(f"| {label} | {cells(label, 'off')} | {cells(label, 'on')} |")
 

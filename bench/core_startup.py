@@ -4,6 +4,7 @@ Usage: .venv/bin/python bench/core_startup.py [--runs 3] [--port 8765]
 Starts the real stack (embedded Postgres + Redis, migrate, demo data, web, workers), polls
 /healthz until it answers 200, then stops it with SIGINT like Ctrl-C and waits for a clean exit.
 """
+
 import argparse
 import json
 import os
@@ -21,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def one_run(port: int, timeout: float) -> tuple[float, float]:
     env = dict(os.environ, CINESCENT_PORT=str(port))
     started = time.monotonic()
-    process = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "run"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     healthy_after = None
     try:
         while time.monotonic() - started < timeout:
@@ -53,8 +55,10 @@ def main():
     results = [one_run(args.port, args.timeout) for _ in range(args.runs)]
     for i, (healthy, stopped) in enumerate(results, 1):
         print(f"run {i}: healthy after {healthy:.2f} s, stopped in {stopped:.2f} s")
-    print(f"median: healthy after {statistics.median(r[0] for r in results):.2f} s, "
-          f"stopped in {statistics.median(r[1] for r in results):.2f} s")
+    print(
+        f"median: healthy after {statistics.median(r[0] for r in results):.2f} s, "
+        f"stopped in {statistics.median(r[1] for r in results):.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -7,12 +7,21 @@ For each demo movie (matched by TMDB id) it copies what TMDB has: release_date, 
 original_title, original_language, vote_average, vote_count and production_companies; title,
 plot and genres stay as they are. The running product reads only the fixture, never ../shared.
 """
+
 import argparse
 import json
 from pathlib import Path
 
-FIELDS = ("release_date", "runtime", "tagline", "original_title", "original_language", "vote_average",
-          "vote_count", "production_companies")
+FIELDS = (
+    "release_date",
+    "runtime",
+    "tagline",
+    "original_title",
+    "original_language",
+    "vote_average",
+    "vote_count",
+    "production_companies",
+)
 
 
 def main() -> None:

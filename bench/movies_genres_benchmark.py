@@ -6,6 +6,7 @@
 Each model runs in a fresh process (peak RSS is its own: torch + both encoders + head). Writes
 ``<exp dir>/benchmark.json``. On a shared machine timings are noisy: medians are reported.
 """
+
 import argparse
 import json
 import sys
@@ -13,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.genres.ml.benchmark import benchmark_models  # noqa: E402
-from apps.genres.ml.data import assign_splits, load_dataset  # noqa: E402
+from apps.genres.ml.benchmark import benchmark_models
+from apps.genres.ml.data import assign_splits, load_dataset
 
 
 def main():
@@ -31,11 +32,20 @@ def main():
     items = exp / "bench_items.jsonl"
     items.write_text("".join(json.dumps({"id": r.id, "plot": r.plot, "poster": str(r.poster)}) + "\n" for r in test))
     kinds = args.kinds or sorted(p.stem for p in exp.glob("*.pt"))
-    res = benchmark_models({k: str(exp / f"{k}.pt") for k in kinds}, items, singles=args.singles,
-                           threads=args.threads)
+    res = benchmark_models({k: str(exp / f"{k}.pt") for k in kinds}, items, singles=args.singles, threads=args.threads)
     (exp / "benchmark.json").write_text(json.dumps(res, indent=1))
-    cols = ("single_ms_median", "single_ms_max", "explain_ms_median", "batch_movies_per_s", "head_ms_per_movie", "peak_rss_mb",
-            "rss_after_load_mb", "params", "artifact_mb", "load_s")
+    cols = (
+        "single_ms_median",
+        "single_ms_max",
+        "explain_ms_median",
+        "batch_movies_per_s",
+        "head_ms_per_movie",
+        "peak_rss_mb",
+        "rss_after_load_mb",
+        "params",
+        "artifact_mb",
+        "load_s",
+    )
     print(f"{'model':>10} " + " ".join(f"{c:>18}" for c in cols))
     for k, r in res.items():
         print(f"{k:>10} " + " ".join(f"{r[c]:>18}" for c in cols))

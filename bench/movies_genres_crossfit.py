@@ -21,6 +21,7 @@ on OOF + validation predictions (~2,100 movies with both modalities instead of ~
 
 Only ``build`` reads test movies.
 """
+
 import argparse
 import hashlib
 import json
@@ -31,19 +32,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from apps.genres.ml.data import assign_splits, load_dataset  # noqa: E402
-from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
-from apps.genres.ml.experiment import _hide_poster, _train_one, config_normalise, split_data  # noqa: E402
-from apps.genres.ml.features import features_load_or_extract  # noqa: E402
-from apps.genres.ml.heads import EnsembleHead  # noqa: E402
-from apps.genres.ml.metrics import (THRESHOLD_SHRINK, metrics_compute, thresholds_apply,  # noqa: E402
-                                           thresholds_by_pattern, thresholds_tune)
-from apps.genres.ml.predictor import GenrePredictor, artifact_save  # noqa: E402
-from apps.genres.ml.vocab import IMDB_GENRES  # noqa: E402
-from movies_genres_select import halvings, logits_of, macro_f1  # noqa: E402
+from apps.genres.ml.data import assign_splits, load_dataset
+from apps.genres.ml.encoders import EncoderSpec
+from apps.genres.ml.experiment import _hide_poster, _train_one, config_normalise, split_data
+from apps.genres.ml.features import features_load_or_extract
+from apps.genres.ml.heads import EnsembleHead
+from apps.genres.ml.metrics import (
+    THRESHOLD_SHRINK,
+    metrics_compute,
+    thresholds_apply,
+    thresholds_by_pattern,
+    thresholds_tune,
+)
+from apps.genres.ml.predictor import GenrePredictor, artifact_save
+from apps.genres.ml.vocab import IMDB_GENRES
+from movies_genres_select import halvings, logits_of, macro_f1
 
 SOURCES = ("val", "oof", "oof+val")
 
@@ -69,8 +75,9 @@ def sigmoid(x):
 
 
 def train(args):
-    cfg = config_normalise({"heads": args.kinds, "seed": args.seed, "split_seed": args.split_seed,
-                            "train": json.loads(args.train)})
+    cfg = config_normalise(
+        {"heads": args.kinds, "seed": args.seed, "split_seed": args.split_seed, "train": json.loads(args.train)}
+    )
     data = load(args.data, cfg["split_seed"])
     tr, val = data["train"], data["val"]
     fold = np.array([fold_of(i, args.folds) for i in tr["ids"]])
@@ -86,20 +93,38 @@ def train(args):
         heads = []
         for kind in args.kinds:
             head, fit, _ = _train_one(kind, cfg, {"train": subset(tr, ~held), "val": val})
-            artifact_save(out / f"fold{k}_{kind}.pt", head=head, thresholds={"all": [0.5] * g}, spec=EncoderSpec(),
-                          vocabulary=IMDB_GENRES, version=f"xfit-fold{k}-{kind}")
+            artifact_save(
+                out / f"fold{k}_{kind}.pt",
+                head=head,
+                thresholds={"all": [0.5] * g},
+                spec=EncoderSpec(),
+                vocabulary=IMDB_GENRES,
+                version=f"xfit-fold{k}-{kind}",
+            )
             heads.append(head)
-            print(f"{time.time() - t0:7.1f}s fold {k} {kind}: {fit['epochs_run']} epochs, "
-                  f"val mAP {fit['best_val_map']:.4f}", flush=True)
+            print(
+                f"{time.time() - t0:7.1f}s fold {k} {kind}: {fit['epochs_run']} epochs, "
+                f"val mAP {fit['best_val_map']:.4f}",
+                flush=True,
+            )
         mean = lambda feats: np.mean([logits_of(h, feats) for h in heads], axis=0)  # noqa: E731
         oof[held] = mean(subset(tr, held)["feats"])
         hidden_rows = held & both_tr
         oof_hidden[held[both_tr]] = mean(_hide_poster(tr["feats"], hidden_rows))
         val_logits.append(mean(val["feats"]))
         val_hidden.append(mean(_hide_poster(val["feats"], both_val)))
-    np.savez(out / "logits.npz", oof=oof, oof_hidden=oof_hidden, train_y=tr["y"], train_patterns=tr["patterns"],
-             fold=fold, val=np.stack(val_logits), val_hidden=np.stack(val_hidden), val_y=val["y"],
-             val_patterns=val["patterns"])
+    np.savez(
+        out / "logits.npz",
+        oof=oof,
+        oof_hidden=oof_hidden,
+        train_y=tr["y"],
+        train_patterns=tr["patterns"],
+        fold=fold,
+        val=np.stack(val_logits),
+        val_hidden=np.stack(val_hidden),
+        val_y=val["y"],
+        val_patterns=val["patterns"],
+    )
     (out / "config.json").write_text(json.dumps({**vars(args), "config": cfg}, indent=1, default=str))
     print(f"saved {out}/logits.npz", flush=True)
 
@@ -134,8 +159,10 @@ def select(args):
 
         feats, y_runs = val_both(args.data, args.split_seed)
         assert (y_runs == y).all()
-        per_run = {r: np.mean([logits_of(GenrePredictor.load(Path(r) / f"{k}.pt").head, feats) for k in args.kinds],
-                           axis=0) for r in args.runs}
+        per_run = {
+            r: np.mean([logits_of(GenrePredictor.load(Path(r) / f"{k}.pt").head, feats) for k in args.kinds], axis=0)
+            for r in args.runs
+        }
         subsets = list(itertools.combinations(args.runs, args.subset_size or len(args.runs)))
         if len(subsets) > 30:
             subsets = [subsets[i] for i in np.random.default_rng(1).choice(len(subsets), 30, replace=False)]
@@ -144,15 +171,32 @@ def select(args):
                 vals = []
                 for sub in subsets:
                     pr = sigmoid(np.mean([per_run[r] for r in sub], axis=0))
-                    vals.append(float(np.mean([macro_f1(y[s_], pr[s_], tune(source, oy, op, y[t], pr[t], shrink))
-                                               for t, s_ in splits])))
+                    vals.append(
+                        float(
+                            np.mean(
+                                [macro_f1(y[s_], pr[s_], tune(source, oy, op, y[t], pr[t], shrink)) for t, s_ in splits]
+                            )
+                        )
+                    )
                 report[f"runs of {len(subsets[0])}: {source} shrink {shrink}"] = vals
-                print(f"ensembles of {len(subsets[0])} runs ({len(subsets)} subsets), thresholds from {source:>8}, "
-                      f"shrink {shrink}: validation macro-F1 mean {np.mean(vals):.4f} (sd {np.std(vals):.4f})",
-                      flush=True)
-    one = [float(np.mean([macro_f1(y[s_], sigmoid(v)[vb][s_], thresholds_tune(y[t], sigmoid(v)[vb][t],
-                                                                                   shrink=THRESHOLD_SHRINK))
-                          for t, s_ in splits])) for v in z["val"]]
+                print(
+                    f"ensembles of {len(subsets[0])} runs ({len(subsets)} subsets), thresholds from {source:>8}, "
+                    f"shrink {shrink}: validation macro-F1 mean {np.mean(vals):.4f} (sd {np.std(vals):.4f})",
+                    flush=True,
+                )
+    one = [
+        float(
+            np.mean(
+                [
+                    macro_f1(
+                        y[s_], sigmoid(v)[vb][s_], thresholds_tune(y[t], sigmoid(v)[vb][t], shrink=THRESHOLD_SHRINK)
+                    )
+                    for t, s_ in splits
+                ]
+            )
+        )
+        for v in z["val"]
+    ]
     report["single fold model, thresholds from val"] = one
     print(f"single fold models, thresholds from val, shrink 0.5: {np.round(one, 4)} (mean {np.mean(one):.4f})")
     (Path(args.out) / "select.json").write_text(json.dumps(report, indent=1))
@@ -209,8 +253,11 @@ def build(args):
         z = {**z, **oof_logits(out, data["train"], z["fold"], folds, kinds)}
     # The model: the fold models themselves, or (--runs) the same head set trained on the whole
     # training split with several seeds; the OOF rows for the thresholds come from the fold models.
-    members = ([(Path(r) / f"{kind}.pt", f"{r}:{kind}") for r in args.runs for kind in kinds] if args.runs else
-               [(out / f"fold{k}_{kind}.pt", f"fold{k}:{kind}") for k in range(folds) for kind in kinds])
+    members = (
+        [(Path(r) / f"{kind}.pt", f"{r}:{kind}") for r in args.runs for kind in kinds]
+        if args.runs
+        else [(out / f"fold{k}_{kind}.pt", f"fold{k}:{kind}") for k in range(folds) for kind in kinds]
+    )
     heads = [GenrePredictor.load(path).head for path, _ in members]
     ens = EnsembleHead(members=[h.config for h in heads])
     for sub, h in zip(ens.members, heads):
@@ -225,35 +272,59 @@ def build(args):
     table = thresholds_table(args.thresholds, z, p_val, p_val_hidden, args.shrink)
     p_test = sigmoid(logits_of(ens, test["feats"]))
     th_val, th_test = thresholds_apply(table, val["patterns"]), thresholds_apply(table, test["patterns"])
-    metrics = {"val": metrics_compute(val["y"], p_val, th_val, IMDB_GENRES),
-               "val_both": metrics_compute(val["y"][vb], p_val[vb], th_val[vb], IMDB_GENRES)}
+    metrics = {
+        "val": metrics_compute(val["y"], p_val, th_val, IMDB_GENRES),
+        "val_both": metrics_compute(val["y"][vb], p_val[vb], th_val[vb], IMDB_GENRES),
+    }
     # The validation-selection score of this very model (thresholds from OOF rows + one half of the
     # validation movies, scored on the other half; 50 random halvings, as ``select``).
     tr_b = z["train_patterns"] == "both"
     oy, op, y, p = z["train_y"][tr_b], sigmoid(z["oof"])[tr_b], val["y"][vb], p_val[vb]
-    metrics["val_both"]["f1_macro_halfsplit"] = float(np.mean([
-        macro_f1(y[s_], p[s_], tune(args.thresholds, oy, op, y[t], p[t], args.shrink)) for t, s_ in halvings(len(y), 50)]))
+    metrics["val_both"]["f1_macro_halfsplit"] = float(
+        np.mean(
+            [
+                macro_f1(y[s_], p[s_], tune(args.thresholds, oy, op, y[t], p[t], args.shrink))
+                for t, s_ in halvings(len(y), 50)
+            ]
+        )
+    )
     for name, rows in (("test_all", slice(None)), ("test_both", tb), ("test_image", test["patterns"] == "image")):
         metrics[name] = metrics_compute(test["y"][rows], p_test[rows], th_test[rows], IMDB_GENRES)
     p_hidden = sigmoid(logits_of(ens, _hide_poster(test["feats"], tb)))
-    metrics["test_plot_only"] = metrics_compute(test["y"][tb], p_hidden,
-                                                np.tile(np.asarray(table["text"], np.float32), (len(p_hidden), 1)),
-                                                IMDB_GENRES)
+    metrics["test_plot_only"] = metrics_compute(
+        test["y"][tb], p_hidden, np.tile(np.asarray(table["text"], np.float32), (len(p_hidden), 1)), IMDB_GENRES
+    )
     name = f"{len(args.runs)}seeds" if args.runs else f"{folds}folds"
     version = f"genres-ens{name}x{len(kinds)}-xfit-{time.strftime('%Y%m%d%H%M%S')}"
     scalars = {s: {k: v for k, v in m.items() if not isinstance(v, dict)} for s, m in metrics.items()}
     dest = Path(args.save_as or out)
-    sha = artifact_save(dest / "ensemble.pt", head=ens, thresholds=table, spec=EncoderSpec(), vocabulary=IMDB_GENRES,
-                        version=version, metrics=scalars, half=True,
-                        extra={"thresholds_from": f"{args.thresholds} (shrink {args.shrink})"})
+    sha = artifact_save(
+        dest / "ensemble.pt",
+        head=ens,
+        thresholds=table,
+        spec=EncoderSpec(),
+        vocabulary=IMDB_GENRES,
+        version=version,
+        metrics=scalars,
+        half=True,
+        extra={"thresholds_from": f"{args.thresholds} (shrink {args.shrink})"},
+    )
     print(f"validation half-split macro-F1 {metrics['val_both']['f1_macro_halfsplit']:.4f}")
     for s in ("val_both", "test_both", "test_image", "test_plot_only", "test_all"):
         m = metrics[s]
-        print(f"{s:>14}: macro-F1 {m['f1_macro']:.4f}  micro-F1 {m['f1_micro']:.4f}  mAP {m['map_macro']:.4f}"
-              f"  AUC {m['roc_auc_macro']:.4f}  n={m['n']}")
-    summary = {"version": version, "sha256": sha, "members": [name for _, name in members],
-               "thresholds_from": args.thresholds, "shrink": args.shrink, "metrics": metrics,
-               "data": _data_summary(args.data, cfg["split_seed"])}
+        print(
+            f"{s:>14}: macro-F1 {m['f1_macro']:.4f}  micro-F1 {m['f1_micro']:.4f}  mAP {m['map_macro']:.4f}"
+            f"  AUC {m['roc_auc_macro']:.4f}  n={m['n']}"
+        )
+    summary = {
+        "version": version,
+        "sha256": sha,
+        "members": [name for _, name in members],
+        "thresholds_from": args.thresholds,
+        "shrink": args.shrink,
+        "metrics": metrics,
+        "data": _data_summary(args.data, cfg["split_seed"]),
+    }
     (dest / "results.json").write_text(json.dumps(summary, indent=1))
     print(f"saved {dest / 'ensemble.pt'} ({(dest / 'ensemble.pt').stat().st_size / 1e6:.1f} MB), version {version}")
     if args.deploy:
@@ -278,18 +349,30 @@ def deploy(out, summary, scalars, meta, args):
     trains = []
     for run in args.runs:
         c = json.loads((Path(run) / "results.json").read_text())["config"]
-        trains.append(f"python bench/movies_genres_experiment.py {args.data} --out {run} --threads 1 --seed {c['seed']}"
-                      f" --split-seed {c.get('split_seed', c['seed'])} --heads {' '.join(c['heads'])}")
+        trains.append(
+            f"python bench/movies_genres_experiment.py {args.data} --out {run} --threads 1 --seed {c['seed']}"
+            f" --split-seed {c.get('split_seed', c['seed'])} --heads {' '.join(c['heads'])}"
+        )
     runs = f" --runs {' '.join(args.runs)}" if args.runs else ""
-    command = " && ".join([
-        *trains,
-        f"python bench/movies_genres_crossfit.py train {args.data} --out {args.out} --folds {meta['folds']}"
-        f" --seed {meta['seed']} --split-seed {meta['split_seed']} --kinds {' '.join(meta['kinds'])}",
-        f"python bench/movies_genres_crossfit.py build {args.data} --out {args.out}{runs}"
-        f" --thresholds {args.thresholds} --shrink {args.shrink}"
-        + (f" --save-as {args.save_as}" if args.save_as else "") + " --deploy"])
-    entry = genre_model_deploy(artifact_path=out / "ensemble.pt", kind="ensemble", version=summary["version"],
-                               metrics=scalars, dataset=summary["data"], command=command)
+    command = " && ".join(
+        [
+            *trains,
+            f"python bench/movies_genres_crossfit.py train {args.data} --out {args.out} --folds {meta['folds']}"
+            f" --seed {meta['seed']} --split-seed {meta['split_seed']} --kinds {' '.join(meta['kinds'])}",
+            f"python bench/movies_genres_crossfit.py build {args.data} --out {args.out}{runs}"
+            f" --thresholds {args.thresholds} --shrink {args.shrink}"
+            + (f" --save-as {args.save_as}" if args.save_as else "")
+            + " --deploy",
+        ]
+    )
+    entry = genre_model_deploy(
+        artifact_path=out / "ensemble.pt",
+        kind="ensemble",
+        version=summary["version"],
+        metrics=scalars,
+        dataset=summary["data"],
+        command=command,
+    )
     print(f"deployed -> models_store/{entry['path']} ({entry['version']})")
 
 

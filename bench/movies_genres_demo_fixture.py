@@ -12,6 +12,7 @@ evaluation subset, the per-genre table on test movies with both modalities, arti
 hashes (no paths: the weights stay out of the fixture), the summary. Nothing is computed here.
 The demo (apps/genres/demo.py) imports the records in file order, so the last one is the newest.
 """
+
 import argparse
 import json
 import time
@@ -25,8 +26,10 @@ def scalars(m: dict) -> dict:
 
 
 def per_genre(m: dict) -> dict:
-    return {g: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
-            for g, row in m.get("per_genre", {}).items()}
+    return {
+        g: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+        for g, row in m.get("per_genre", {}).items()
+    }
 
 
 def record(spec: str, name: str, command: str) -> dict:
@@ -36,9 +39,16 @@ def record(spec: str, name: str, command: str) -> dict:
     res = json.loads(path.read_text())
     if "models" in res:  # an experiment run: several heads
         models, config, summary = res["models"], res["config"], res["summary"]
-        artifacts = {k: {"version": m["version"], "sha256": m["sha256"], "params": m["params"],
-                         "train_seconds": m["train_seconds"], "epochs_run": m["fit"]["epochs_run"]}
-                     for k, m in models.items()}
+        artifacts = {
+            k: {
+                "version": m["version"],
+                "sha256": m["sha256"],
+                "params": m["params"],
+                "train_seconds": m["train_seconds"],
+                "epochs_run": m["fit"]["epochs_run"],
+            }
+            for k, m in models.items()
+        }
     else:  # an ensemble over runs (bench/movies_genres_ensemble.py)
         models = {"ensemble": {"metrics": res["metrics"]}}
         config = {"heads": ["ensemble"], "members": res["members"]}
@@ -47,9 +57,12 @@ def record(spec: str, name: str, command: str) -> dict:
     return {
         "key": f"{path.parent.name}:{artifacts[next(iter(artifacts))]['version']}",
         "name": name,
-        "source": {"command": command, "results": str(path),
-                   "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(path.stat().st_mtime)),
-                   "note": "imported demo record: figures of a real run on the shared genre data; weights not shipped"},
+        "source": {
+            "command": command,
+            "results": str(path),
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(path.stat().st_mtime)),
+            "note": "imported demo record: figures of a real run on the shared genre data; weights not shipped",
+        },
         "config": config,
         "dataset": res["data"],
         "metrics": {k: {s: scalars(m["metrics"][s]) for s in SUBSETS if s in m["metrics"]} for k, m in models.items()},
@@ -73,8 +86,9 @@ def combined(spec: str, name: str, command: str) -> dict:
     out["summary"] = {"ranking": sorted(kinds, key=lambda k: -f1[k]), "deploy_candidate": kinds[0]}
     if single and fusion:
         best_s, best_f = max(single, key=f1.get), max(fusion, key=f1.get)
-        out["summary"].update(best_single=best_s, best_fusion=best_f,
-                              fusion_gain_f1_macro=round(f1[best_f] - f1[best_s], 4))
+        out["summary"].update(
+            best_single=best_s, best_fusion=best_f, fusion_gain_f1_macro=round(f1[best_f] - f1[best_s], 4)
+        )
     return out
 
 
@@ -83,8 +97,10 @@ def main():
     ap.add_argument("--run", nargs=3, action="append", required=True, metavar=("RESULTS", "NAME", "COMMAND"))
     ap.add_argument("--out", default="apps/genres/fixtures/demo_experiments.json")
     args = ap.parse_args()
-    out = {"about": "Genre-model runs measured on ../shared/data/genres (built by bench/movies_genres_demo_fixture.py)",
-           "experiments": [record(p, name, cmd) for p, name, cmd in args.run]}
+    out = {
+        "about": "Genre-model runs measured on ../shared/data/genres (built by bench/movies_genres_demo_fixture.py)",
+        "experiments": [record(p, name, cmd) for p, name, cmd in args.run],
+    }
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     print(f"{args.out}: {len(out['experiments'])} records, {Path(args.out).stat().st_size / 1e3:.0f} kB")
 

@@ -7,6 +7,7 @@ thresholds on validation, evaluate it on the test subsets, save it (float16) and
 
 The runs must come from bench/movies_genres_experiment.py with the same --split-seed.
 """
+
 import argparse
 import json
 import sys
@@ -14,14 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from apps.genres.ml.data import assign_splits, load_dataset  # noqa: E402
-from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
-from apps.genres.ml.features import features_load_or_extract  # noqa: E402
-from apps.genres.ml.heads import EnsembleHead  # noqa: E402
-from apps.genres.ml.experiment import evaluate_save, split_data  # noqa: E402
-from apps.genres.ml.predictor import GenrePredictor  # noqa: E402
+from apps.genres.ml.data import assign_splits, load_dataset
+from apps.genres.ml.encoders import EncoderSpec
+from apps.genres.ml.features import features_load_or_extract
+from apps.genres.ml.heads import EnsembleHead
+from apps.genres.ml.experiment import evaluate_save, split_data
+from apps.genres.ml.predictor import GenrePredictor
 
 
 def main():
@@ -48,19 +49,34 @@ def main():
     feats = features_load_or_extract(records, EncoderSpec(), Path("var/cache/genres"))
     data = {name: split_data(feats, recs) for name, recs in splits.items()}
     out = Path(args.out)
-    res = evaluate_save("ensemble", ens, {"members": len(heads)}, 0.0, EncoderSpec(), data, out,
-                        f"genres-ensemble{len(heads)}", half=True)
+    res = evaluate_save(
+        "ensemble",
+        ens,
+        {"members": len(heads)},
+        0.0,
+        EncoderSpec(),
+        data,
+        out,
+        f"genres-ensemble{len(heads)}",
+        half=True,
+    )
     metrics = res["metrics"]
     for subset in ("val_both", "test_both", "test_image", "test_plot_only", "test_all"):
         m = metrics.get(subset)
         if m:
-            print(f"{subset:>14}: macro-F1 {m['f1_macro']:.4f}  micro-F1 {m['f1_micro']:.4f}  mAP {m['map_macro']:.4f}"
-                  f"  AUC {m['roc_auc_macro']:.4f}  n={m['n']}")
+            print(
+                f"{subset:>14}: macro-F1 {m['f1_macro']:.4f}  micro-F1 {m['f1_micro']:.4f}  mAP {m['map_macro']:.4f}"
+                f"  AUC {m['roc_auc_macro']:.4f}  n={m['n']}"
+            )
     print(f"validation half-split macro-F1 {metrics['val_both'].get('f1_macro_halfsplit')}")
     scalars = {s: {k: v for k, v in m.items() if not isinstance(v, dict)} for s, m in metrics.items()}
-    summary = {"version": res["version"], "sha256": res["sha256"],
-               "members": [f"{r}:{k}" for r in args.runs for k in args.kinds], "metrics": metrics,
-               "data": runs[0]["data"]}
+    summary = {
+        "version": res["version"],
+        "sha256": res["sha256"],
+        "members": [f"{r}:{k}" for r in args.runs for k in args.kinds],
+        "metrics": metrics,
+        "data": runs[0]["data"],
+    }
     (out / "results.json").write_text(json.dumps(summary, indent=1))
     print(f"saved {out / 'ensemble.pt'} ({(out / 'ensemble.pt').stat().st_size / 1e6:.1f} MB)")
     if args.deploy:
@@ -77,12 +93,21 @@ def deploy(out, summary, scalars, runs, args):
     from apps.genres.services.experiments import genre_model_deploy
 
     # Each head is seeded on its own, so the heads listed (all by default) do not change the weights.
-    trains = [f"python bench/movies_genres_experiment.py {args.data} --out {path} --threads 1 --seed {r['config']['seed']}"
-              f" --split-seed {r['config'].get('split_seed', r['config']['seed'])}"
-              f" --heads {' '.join(r['config']['heads'])}" for path, r in zip(args.runs, runs)]
+    trains = [
+        f"python bench/movies_genres_experiment.py {args.data} --out {path} --threads 1 --seed {r['config']['seed']}"
+        f" --split-seed {r['config'].get('split_seed', r['config']['seed'])}"
+        f" --heads {' '.join(r['config']['heads'])}"
+        for path, r in zip(args.runs, runs)
+    ]
     command = " && ".join([*trains, " ".join(["python", *sys.argv])])
-    entry = genre_model_deploy(artifact_path=out / "ensemble.pt", kind="ensemble", version=summary["version"],
-                               metrics=scalars, dataset=summary["data"], command=command)
+    entry = genre_model_deploy(
+        artifact_path=out / "ensemble.pt",
+        kind="ensemble",
+        version=summary["version"],
+        metrics=scalars,
+        dataset=summary["data"],
+        command=command,
+    )
     print(f"deployed -> models_store/{entry['path']} ({entry['version']})")
 
 

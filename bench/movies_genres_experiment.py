@@ -5,6 +5,7 @@
 
 Writes ``<out>/results.json`` and one predictor artifact per head (``<out>/<kind>.pt``).
 """
+
 import argparse
 import json
 import sys
@@ -13,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from apps.genres.ml.experiment import experiment_run  # noqa: E402
-from apps.genres.ml.heads import HEAD_KINDS  # noqa: E402
+from apps.genres.ml.experiment import experiment_run
+from apps.genres.ml.heads import HEAD_KINDS
 
 COLUMNS = ("f1_macro", "f1_micro", "map_macro", "roc_auc_macro")
 
@@ -33,20 +34,37 @@ def main():
     ap.add_argument("--split-seed", type=int, default=None, help="seed of the 70/15/15 split (default: --seed)")
     ap.add_argument("--train", default="{}", help="JSON TrainConfig overrides")
     ap.add_argument("--head", default="{}", help="JSON head overrides (hidden, dropout, d_model)")
-    ap.add_argument("--deploy", default="", help="after the run, deploy KIND (or 'best' = validation pick) "
-                                                 "to models_store/ with a manifest entry")
-    ap.add_argument("--from-results", action="store_true",
-                    help="skip training: reuse <out>/results.json of an earlier run of the same command (to deploy)")
+    ap.add_argument(
+        "--deploy",
+        default="",
+        help="after the run, deploy KIND (or 'best' = validation pick) " "to models_store/ with a manifest entry",
+    )
+    ap.add_argument(
+        "--from-results",
+        action="store_true",
+        help="skip training: reuse <out>/results.json of an earlier run of the same command (to deploy)",
+    )
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     if args.from_results:
         deploy(json.loads((Path(args.out) / "results.json").read_text()), args)
         return
     t0 = time.time()
-    config = {"heads": args.heads, "seed": args.seed, "split_seed": args.split_seed, "limit": args.limit,
-              "train": json.loads(args.train), "head": json.loads(args.head)}
-    res = experiment_run(config, data_path=args.data, cache_root=args.cache, out_dir=args.out,
-                         progress=lambda d, t, note="": note and print(f"{time.time() - t0:7.1f}s {note}", flush=True))
+    config = {
+        "heads": args.heads,
+        "seed": args.seed,
+        "split_seed": args.split_seed,
+        "limit": args.limit,
+        "train": json.loads(args.train),
+        "head": json.loads(args.head),
+    }
+    res = experiment_run(
+        config,
+        data_path=args.data,
+        cache_root=args.cache,
+        out_dir=args.out,
+        progress=lambda d, t, note="": note and print(f"{time.time() - t0:7.1f}s {note}", flush=True),
+    )
     Path(args.out).mkdir(parents=True, exist_ok=True)
     (Path(args.out) / "results.json").write_text(json.dumps(res, indent=1))
     print(json.dumps(res["data"], indent=None))
@@ -56,8 +74,12 @@ def main():
             row = m["metrics"].get(subset, {})
             print(f"{kind:>10}: " + " ".join(f"{(row.get(c) or 0):14.4f}" for c in COLUMNS) + f"   n={row.get('n')}")
     print("\n" + json.dumps(res["summary"]))
-    print("epochs:", {k: m["fit"]["epochs_run"] for k, m in res["models"].items()},
-          "train s:", {k: m["train_seconds"] for k, m in res["models"].items()})
+    print(
+        "epochs:",
+        {k: m["fit"]["epochs_run"] for k, m in res["models"].items()},
+        "train s:",
+        {k: m["train_seconds"] for k, m in res["models"].items()},
+    )
     if args.deploy:
         deploy(res, args)
 
@@ -75,8 +97,14 @@ def deploy(res, args):
     m = res["models"][kind]
     metrics = {s: {k: v for k, v in row.items() if not isinstance(v, dict)} for s, row in m["metrics"].items()}
     command = " ".join(["python", *[a for a in sys.argv if a != "--from-results"]])
-    entry = genre_model_deploy(artifact_path=m["artifact"], kind=kind, version=m["version"], metrics=metrics,
-                               dataset=res["data"], command=command)
+    entry = genre_model_deploy(
+        artifact_path=m["artifact"],
+        kind=kind,
+        version=m["version"],
+        metrics=metrics,
+        dataset=res["data"],
+        command=command,
+    )
     print(f"deployed {kind} -> models_store/{entry['path']} ({entry['version']}, sha256 {entry['sha256'][:12]})")
 
 

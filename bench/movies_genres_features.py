@@ -1,7 +1,8 @@
 """Extract (or reuse) the cached encoder features for a genre data set.
 
-    nice -n 10 .venv/bin/python bench/movies_genres_features.py /work/shared/data/genres [--threads 1]
+nice -n 10 .venv/bin/python bench/movies_genres_features.py /work/shared/data/genres [--threads 1]
 """
+
 import argparse
 import sys
 import time
@@ -9,11 +10,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from apps.genres.ml.data import load_dataset  # noqa: E402
-from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
-from apps.genres.ml.features import features_load_or_extract  # noqa: E402
+from apps.genres.ml.data import load_dataset
+from apps.genres.ml.encoders import EncoderSpec
+from apps.genres.ml.features import features_load_or_extract
 
 
 def main():
@@ -26,11 +27,15 @@ def main():
     records = load_dataset(args.data)
     t0 = time.time()
     feats = features_load_or_extract(
-        records, EncoderSpec(), Path(args.cache),
+        records,
+        EncoderSpec(),
+        Path(args.cache),
         progress=lambda d, t, note="": note and print(f"{time.time() - t0:7.1f}s {note}", flush=True),
     )
-    print(f"{len(feats.ids)} movies, {int(feats.has_text.sum())} plots, {int(feats.has_image.sum())} posters,"
-          f" {time.time() - t0:.1f}s")
+    print(
+        f"{len(feats.ids)} movies, {int(feats.has_text.sum())} plots, {int(feats.has_image.sum())} posters,"
+        f" {time.time() - t0:.1f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ With ``--strategies``: for the 4-head ensemble of each run, macro-F1 on validati
 modalities, thresholds tuned on one half and scored on the other (both ways, averaged).
 With ``--combos``: the same validation score (shrunk thresholds) for ensembles of several head sets.
 """
+
 import argparse
 import json
 import sys
@@ -17,22 +18,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from apps.genres.ml.data import assign_splits, label_matrix, load_dataset  # noqa: E402
-from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
-from apps.genres.ml.features import features_load_or_extract  # noqa: E402
-from apps.genres.ml.heads import EnsembleHead  # noqa: E402
-from apps.genres.ml.metrics import (metrics_compute, thresholds_apply, thresholds_by_pattern,  # noqa: E402
-                                           thresholds_tune)
-from apps.genres.ml.predictor import GenrePredictor  # noqa: E402
-from apps.genres.ml.train import predict_probs  # noqa: E402
-from apps.genres.ml.vocab import IMDB_GENRES  # noqa: E402
+from apps.genres.ml.data import assign_splits, label_matrix, load_dataset
+from apps.genres.ml.encoders import EncoderSpec
+from apps.genres.ml.features import features_load_or_extract
+from apps.genres.ml.heads import EnsembleHead
+from apps.genres.ml.metrics import (
+    metrics_compute,
+    thresholds_apply,
+    thresholds_by_pattern,
+    thresholds_tune,
+)
+from apps.genres.ml.predictor import GenrePredictor
+from apps.genres.ml.train import predict_probs
+from apps.genres.ml.vocab import IMDB_GENRES
 
 FUSION = ["late", "attention", "cross", "gmu"]
-COMBOS = [("late", "attention", "cross", "gmu"), ("late", "gmu"), ("late", "attention", "gmu"),
-          ("late", "attention", "cross", "gmu", "text"), ("late", "attention", "gmu", "text")]
+COMBOS = [
+    ("late", "attention", "cross", "gmu"),
+    ("late", "gmu"),
+    ("late", "attention", "gmu"),
+    ("late", "attention", "cross", "gmu", "text"),
+    ("late", "attention", "gmu", "text"),
+]
 
 
 def load_split(data, split_seed):
@@ -59,8 +69,10 @@ def evaluate(head, split) -> dict:
     p_val, p_test = predict_probs(head, vf), predict_probs(head, tf)
     table = thresholds_by_pattern(vy, p_val, vp)
     th = thresholds_apply(table, tp)
-    return {s: metrics_compute(ty[rows], p_test[rows], th[rows], IMDB_GENRES)
-            for s, rows in (("test_both", tp == "both"), ("test_image", tp == "image"))}
+    return {
+        s: metrics_compute(ty[rows], p_test[rows], th[rows], IMDB_GENRES)
+        for s, rows in (("test_both", tp == "both"), ("test_image", tp == "image"))
+    }
 
 
 def strategies(head, split) -> dict:
@@ -71,8 +83,10 @@ def strategies(head, split) -> dict:
     halves = [(idx % 2 == 0, idx % 2 == 1), (idx % 2 == 1, idx % 2 == 0)]
     out = {}
     for name, shrink in (("per-genre", 0.0), ("shrunk 0.5", 0.5), ("single", 1.0)):
-        scores = [metrics_compute(y[s], p[s], thresholds_tune(y[t], p[t], shrink=shrink), IMDB_GENRES)["f1_macro"]
-                  for t, s in halves]
+        scores = [
+            metrics_compute(y[s], p[s], thresholds_tune(y[t], p[t], shrink=shrink), IMDB_GENRES)["f1_macro"]
+            for t, s in halves
+        ]
         out[name] = round(float(np.mean(scores)), 4)
     return out
 
@@ -100,12 +114,16 @@ def main():
             m = evaluate(head, split)
             rows.setdefault(kind, []).append(m)
             b, i = m["test_both"], m["test_image"]
-            print(f"{run.name:>12} {kind:>10}: both macro-F1 {b['f1_macro']:.4f} micro-F1 {b['f1_micro']:.4f} "
-                  f"mAP {b['map_macro']:.4f} AUC {b['roc_auc_macro']:.4f} | poster-only macro-F1 {i['f1_macro']:.4f}",
-                  flush=True)
+            print(
+                f"{run.name:>12} {kind:>10}: both macro-F1 {b['f1_macro']:.4f} micro-F1 {b['f1_micro']:.4f} "
+                f"mAP {b['map_macro']:.4f} AUC {b['roc_auc_macro']:.4f} | poster-only macro-F1 {i['f1_macro']:.4f}",
+                flush=True,
+            )
     for kind, ms in rows.items():
         f = [m["test_both"]["f1_macro"] for m in ms]
-        print(f"{kind:>10}: test-both macro-F1 mean {np.mean(f):.4f} (min {min(f):.4f}, max {max(f):.4f}, runs {len(f)})")
+        print(
+            f"{kind:>10}: test-both macro-F1 mean {np.mean(f):.4f} (min {min(f):.4f}, max {max(f):.4f}, runs {len(f)})"
+        )
 
 
 def combos(args):

@@ -18,6 +18,7 @@ Candidates:
 
 Test movies are never read.
 """
+
 import argparse
 import itertools
 import json
@@ -26,15 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from apps.genres.ml.data import assign_splits, label_matrix, load_dataset  # noqa: E402
-from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
-from apps.genres.ml.features import features_load_or_extract  # noqa: E402
-from apps.genres.ml.metrics import thresholds_tune  # noqa: E402
-from apps.genres.ml.predictor import GenrePredictor  # noqa: E402
-from apps.genres.ml.train import batch_slice, feature_tensors  # noqa: E402
+from apps.genres.ml.data import assign_splits, label_matrix, load_dataset
+from apps.genres.ml.encoders import EncoderSpec
+from apps.genres.ml.features import features_load_or_extract
+from apps.genres.ml.metrics import thresholds_tune
+from apps.genres.ml.predictor import GenrePredictor
+from apps.genres.ml.train import batch_slice, feature_tensors
 
 
 def val_both(data, split_seed: int):
@@ -73,8 +74,7 @@ def halvings(n: int, repeats: int, seed: int = 0):
 
 
 def score(y, probs, splits, shrink: float) -> float:
-    return float(np.mean([macro_f1(y[s], probs[s], thresholds_tune(y[t], probs[t], shrink=shrink))
-                          for t, s in splits]))
+    return float(np.mean([macro_f1(y[s], probs[s], thresholds_tune(y[t], probs[t], shrink=shrink)) for t, s in splits]))
 
 
 def thresholds_eb(y, p, c: float) -> np.ndarray:
@@ -109,8 +109,9 @@ def main():
     ap.add_argument("--out", default="", help="write the scores as JSON here")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    split_seeds = {json.loads((Path(r) / "results.json").read_text())["config"].get("split_seed") or 13
-                   for r in args.runs}
+    split_seeds = {
+        json.loads((Path(r) / "results.json").read_text())["config"].get("split_seed") or 13 for r in args.runs
+    }
     assert len(split_seeds) == 1, f"runs use different splits: {split_seeds}"
     feats, y = val_both(args.data, split_seeds.pop())
     # Mean logits of the head set, per run (one training seed each).
@@ -119,8 +120,15 @@ def main():
         logits = [logits_of(GenrePredictor.load(Path(run) / f"{k}.pt").head, feats) for k in args.kinds]
         per_run[run] = np.mean(logits, axis=0)
     splits = halvings(len(y), args.repeats)
-    report = {"n_val_both": int(len(y)), "repeats": args.repeats, "kinds": args.kinds, "runs": args.runs,
-              "by_seed": {}, "by_k": {}, "shrink": {}}
+    report = {
+        "n_val_both": int(len(y)),
+        "repeats": args.repeats,
+        "kinds": args.kinds,
+        "runs": args.runs,
+        "by_seed": {},
+        "by_k": {},
+        "shrink": {},
+    }
     for run, lg in per_run.items():
         report["by_seed"][run] = score(y, 1 / (1 + np.exp(-lg)), splits, args.shrink)
         print(f"1 seed {run:>24}: {report['by_seed'][run]:.4f}", flush=True)
@@ -130,28 +138,48 @@ def main():
         subsets = list(itertools.combinations(runs, k))
         if len(subsets) > args.max_subsets:
             subsets = [subsets[i] for i in rng.choice(len(subsets), args.max_subsets, replace=False)]
-        vals = [score(y, 1 / (1 + np.exp(-np.mean([per_run[r] for r in sub], axis=0))), splits, args.shrink)
-                for sub in subsets]
-        report["by_k"][k] = {"mean": float(np.mean(vals)), "sd": float(np.std(vals)), "min": float(np.min(vals)),
-                             "max": float(np.max(vals)), "subsets": len(vals)}
-        print(f"{k} seeds ({len(vals)} subsets): mean {np.mean(vals):.4f} sd {np.std(vals):.4f} "
-              f"min {np.min(vals):.4f} max {np.max(vals):.4f}", flush=True)
+        vals = [
+            score(y, 1 / (1 + np.exp(-np.mean([per_run[r] for r in sub], axis=0))), splits, args.shrink)
+            for sub in subsets
+        ]
+        report["by_k"][k] = {
+            "mean": float(np.mean(vals)),
+            "sd": float(np.std(vals)),
+            "min": float(np.min(vals)),
+            "max": float(np.max(vals)),
+            "subsets": len(vals),
+        }
+        print(
+            f"{k} seeds ({len(vals)} subsets): mean {np.mean(vals):.4f} sd {np.std(vals):.4f} "
+            f"min {np.min(vals):.4f} max {np.max(vals):.4f}",
+            flush=True,
+        )
     probs_all = 1 / (1 + np.exp(-np.mean(list(per_run.values()), axis=0)))
     for shrink in (0.0, 0.25, 0.5, 0.75, 1.0):
         report["shrink"][shrink] = score(y, probs_all, splits, shrink)
         print(f"all {len(runs)} seeds, shrink {shrink}: {report['shrink'][shrink]:.4f}", flush=True)
-    rules = {f"empirical-Bayes pull c={c}": (lambda c: lambda yy, pp: thresholds_eb(yy, pp, c))(c)
-             for c in (5, 10, 20, 40)}
+    rules = {
+        f"empirical-Bayes pull c={c}": (lambda c: lambda yy, pp: thresholds_eb(yy, pp, c))(c) for c in (5, 10, 20, 40)
+    }
     for name, probs in (("1 seed (mean over seeds)", None), (f"all {len(runs)} seeds", probs_all)):
         for rname, rule in rules.items():
-            vals = ([score_rule(y, 1 / (1 + np.exp(-lg)), splits, rule) for lg in per_run.values()]
-                    if probs is None else [score_rule(y, probs, splits, rule)])
+            vals = (
+                [score_rule(y, 1 / (1 + np.exp(-lg)), splits, rule) for lg in per_run.values()]
+                if probs is None
+                else [score_rule(y, probs, splits, rule)]
+            )
             report["shrink"][f"{name}: {rname}"] = float(np.mean(vals))
             print(f"{name}, {rname}: {np.mean(vals):.4f}", flush=True)
-        vals = ([np.mean([macro_f1_top1(y[s], p[s], thresholds_tune(y[t], p[t], shrink=0.5)) for t, s in splits])
-                 for p in (1 / (1 + np.exp(-lg)) for lg in per_run.values())] if probs is None else
-                [np.mean([macro_f1_top1(y[s], probs[s], thresholds_tune(y[t], probs[t], shrink=0.5))
-                          for t, s in splits])])
+        vals = (
+            [
+                np.mean([macro_f1_top1(y[s], p[s], thresholds_tune(y[t], p[t], shrink=0.5)) for t, s in splits])
+                for p in (1 / (1 + np.exp(-lg)) for lg in per_run.values())
+            ]
+            if probs is None
+            else [
+                np.mean([macro_f1_top1(y[s], probs[s], thresholds_tune(y[t], probs[t], shrink=0.5)) for t, s in splits])
+            ]
+        )
         report["shrink"][f"{name}: shrink 0.5 + top-1 fallback"] = float(np.mean(vals))
         print(f"{name}, shrink 0.5 + top-1 fallback: {np.mean(vals):.4f}", flush=True)
     if args.out:

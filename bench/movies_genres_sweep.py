@@ -8,6 +8,7 @@ half (and the reverse, averaged). The test split is never looked at.
 
 Each item: ``kind``, optional ``head`` overrides (hidden, dropout, d_model), other keys = TrainConfig.
 """
+
 import json
 import sys
 import time
@@ -15,16 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from apps.genres.ml.data import assign_splits, label_matrix, load_dataset  # noqa: E402
-from apps.genres.ml.encoders import EncoderSpec  # noqa: E402
-from apps.genres.ml.features import features_load_or_extract  # noqa: E402
-from apps.genres.ml.heads import head_build  # noqa: E402
-from apps.genres.ml.metrics import metrics_compute, thresholds_tune  # noqa: E402
-from apps.genres.ml.train import TrainConfig, predict_probs, train_head  # noqa: E402
-from apps.genres.ml.vocab import IMDB_GENRES  # noqa: E402
+from apps.genres.ml.data import assign_splits, label_matrix, load_dataset
+from apps.genres.ml.encoders import EncoderSpec
+from apps.genres.ml.features import features_load_or_extract
+from apps.genres.ml.heads import head_build
+from apps.genres.ml.metrics import metrics_compute, thresholds_tune
+from apps.genres.ml.train import TrainConfig, predict_probs, train_head
+from apps.genres.ml.vocab import IMDB_GENRES
 
 
 def half_split_f1(y, p) -> float:
@@ -41,8 +42,11 @@ def main():
     records = load_dataset(sys.argv[2] if len(sys.argv) > 2 else "/work/shared/data/genres")
     splits = assign_splits(records)
     feats = features_load_or_extract(records, EncoderSpec(), Path("var/cache/genres"))
-    part = {name: (feats.rows([r.id for r in recs]), label_matrix(recs), np.array([r.pattern for r in recs]))
-            for name, recs in splits.items() if name in ("train", "val")}
+    part = {
+        name: (feats.rows([r.id for r in recs]), label_matrix(recs), np.array([r.pattern for r in recs]))
+        for name, recs in splits.items()
+        if name in ("train", "val")
+    }
     (tr_f, tr_y, _), (va_f, va_y, va_p) = part["train"], part["val"]
     both = va_p == "both"
     for item in grid:
@@ -50,12 +54,20 @@ def main():
         cfg = dict(item)
         kind, head_cfg = cfg.pop("kind"), cfg.pop("head", {})
         torch.manual_seed(13)
-        head = head_build(kind, text_dim=tr_f.text_tokens.shape[-1], image_dim=tr_f.image_global.shape[-1],
-                          n_genres=len(IMDB_GENRES), **{"hidden": 512, "dropout": 0.3, "d_model": 256, **head_cfg})
+        head = head_build(
+            kind,
+            text_dim=tr_f.text_tokens.shape[-1],
+            image_dim=tr_f.image_global.shape[-1],
+            n_genres=len(IMDB_GENRES),
+            **{"hidden": 512, "dropout": 0.3, "d_model": 256, **head_cfg},
+        )
         fit = train_head(head, tr_f, tr_y, va_f, va_y, TrainConfig(**cfg), val_select=both)
         p = predict_probs(head, va_f)[both]
-        print(f"{kind} {head_cfg} {cfg} val mAP {fit['best_val_map']:.4f}  half-split F1 "
-              f"{half_split_f1(va_y[both], p):.4f}  epochs {fit['epochs_run']}  {time.time() - t0:.0f}s", flush=True)
+        print(
+            f"{kind} {head_cfg} {cfg} val mAP {fit['best_val_map']:.4f}  half-split F1 "
+            f"{half_split_f1(va_y[both], p):.4f}  epochs {fit['epochs_run']}  {time.time() - t0:.0f}s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

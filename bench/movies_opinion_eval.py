@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from apps.core.registry import manifest_read  # noqa: E402
-from apps.movies.ml.behaviour import suite_read  # noqa: E402
-from apps.movies.scoring import OPINION_NAME, predictor_get, review_score  # noqa: E402
+from apps.core.registry import manifest_read
+from apps.movies.ml.behaviour import suite_read
+from apps.movies.scoring import OPINION_NAME, predictor_get, review_score
 
 SUITES = ROOT / "tests" / "fixtures" / "behaviour"
 
@@ -54,12 +54,18 @@ def suites() -> None:
 
 
 def latency(repeats: int) -> None:
-    texts = ["A wonderful, moving film.", "정말 재미있는 영화였어요", "It was not bad at all, actually good.",
-             "Too long and the ending made no sense to me, but the actors were fine."]
+    texts = [
+        "A wonderful, moving film.",
+        "정말 재미있는 영화였어요",
+        "It was not bad at all, actually good.",
+        "Too long and the ending made no sense to me, but the actors were fine.",
+    ]
     predictor = predictor_get()
     review_score(texts)  # load and warm every model
-    for label, run in (("sentiment only", lambda t: predictor.predict([t])),
-                       ("review_score (sentiment + detector)", lambda t: review_score([t]))):
+    for label, run in (
+        ("sentiment only", lambda t: predictor.predict([t])),
+        ("review_score (sentiment + detector)", lambda t: review_score([t])),
+    ):
         times = []
         for r in range(repeats):
             for text in texts:

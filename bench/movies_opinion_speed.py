@@ -32,15 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
 
-import django  # noqa: E402
-import torch  # noqa: E402
+import django
+import torch
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command
 
-from apps.movies.ml import data  # noqa: E402
-from apps.movies.scoring import opinion_model_get, predictor_get, review_score  # noqa: E402
+from apps.movies.ml import data
+from apps.movies.scoring import opinion_model_get, predictor_get, review_score
 
 
 def _percentiles(timings: list[float]) -> dict:
@@ -53,11 +53,13 @@ def single(texts: list[str], n: int) -> dict:
     predictor, opinion = predictor_get(), opinion_model_get()
     review_score(texts[:30])  # load and warm every model
     out = {}
-    for label, run in (("sentiment_only_ms", lambda t: predictor.predict([t])),
-                       ("detector_only_ms", lambda t: opinion.p_opinion([t])),
-                       ("review_score_ms", lambda t: review_score([t]))):
+    for label, run in (
+        ("sentiment_only_ms", lambda t: predictor.predict([t])),
+        ("detector_only_ms", lambda t: opinion.p_opinion([t])),
+        ("review_score_ms", lambda t: review_score([t])),
+    ):
         timings = []
-        for text in texts[30 + len(out) * n: 30 + (len(out) + 1) * n]:
+        for text in texts[30 + len(out) * n : 30 + (len(out) + 1) * n]:
             started = time.perf_counter()
             run(text)
             timings.append((time.perf_counter() - started) * 1000)
@@ -77,17 +79,23 @@ def batch(ids: list[str], texts: list[str], repeats: int) -> dict:
             call_command("reviews_score", input=str(source), output=str(target), stderr=io.StringIO())
             seconds.append(time.perf_counter() - started)
         rows = sum(1 for _ in target.open(encoding="utf-8"))
-    return {"rows": rows, "runs_s": [round(s, 2) for s in seconds],
-            "rows_per_s": round(rows / statistics.median(seconds), 1)}
+    return {
+        "rows": rows,
+        "runs_s": [round(s, 2) for s in seconds],
+        "rows_per_s": round(rows / statistics.median(seconds), 1),
+    }
 
 
 def parts(texts: list[str]) -> dict:
     predictor, opinion = predictor_get(), opinion_model_get()
     out = {}
-    for label, run in (("sentiment_only_rows_per_s", predictor.predict), ("detector_only_rows_per_s", opinion.p_opinion)):
+    for label, run in (
+        ("sentiment_only_rows_per_s", predictor.predict),
+        ("detector_only_rows_per_s", opinion.p_opinion),
+    ):
         started = time.perf_counter()
         for start in range(0, len(texts), 2000):
-            run(texts[start:start + 2000])
+            run(texts[start : start + 2000])
         out[label] = round(len(texts) / (time.perf_counter() - started), 1)
     return out
 
@@ -106,8 +114,14 @@ def main():
     reps = args.rows // max(1, len(test.texts) - first) + 1
     ids, texts = (test.ids[first:] * reps)[: args.rows], (test.texts[first:] * reps)[: args.rows]
     opinion = opinion_model_get()
-    result = {"data": args.data, "models": predictor_get().version, "detector": opinion.version if opinion else None,
-              "threads": args.threads, "single_n": args.single, **single(test.texts[:first], args.single)}
+    result = {
+        "data": args.data,
+        "models": predictor_get().version,
+        "detector": opinion.version if opinion else None,
+        "threads": args.threads,
+        "single_n": args.single,
+        **single(test.texts[:first], args.single),
+    }
     result["reviews_score"] = {**batch(ids, texts, args.repeats), **parts(texts)}
     print(json.dumps(result, indent=2))
 

@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from scipy.stats import spearmanr  # noqa: E402
+from scipy.stats import spearmanr
 
-from apps.movies.ml.data import TEST, read_reviews, split_reviews  # noqa: E402
-from apps.movies.scoring import predictor_get, rating_agreeing  # noqa: E402
+from apps.movies.ml.data import TEST, read_reviews, split_reviews
+from apps.movies.scoring import predictor_get, rating_agreeing
 
 
 def main():
@@ -43,9 +43,11 @@ def main():
         predictions = predictor.predict(texts)
         raw = np.array([p.rating for p in predictions])
         agreed = np.array([rating_agreeing(p.label, p.rating) for p in predictions])
-        print(f"{name}: {len(texts)} test reviews, {int((raw != agreed).sum())} ratings moved to their label's side; "
-              f"MAE {np.abs(raw - truth).mean():.3f} -> {np.abs(agreed - truth).mean():.3f}, "
-              f"Spearman {spearmanr(raw, truth).statistic:.3f} -> {spearmanr(agreed, truth).statistic:.3f}")
+        print(
+            f"{name}: {len(texts)} test reviews, {int((raw != agreed).sum())} ratings moved to their label's side; "
+            f"MAE {np.abs(raw - truth).mean():.3f} -> {np.abs(agreed - truth).mean():.3f}, "
+            f"Spearman {spearmanr(raw, truth).statistic:.3f} -> {spearmanr(agreed, truth).statistic:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.movies.ml.behaviour import pass_rate, suite_read, suite_score  # noqa: E402
-from apps.movies.ml.sentiment import SentimentPredictor, load_language_model  # noqa: E402
+from apps.movies.ml.behaviour import pass_rate, suite_read, suite_score
+from apps.movies.ml.sentiment import SentimentPredictor, load_language_model
 
 SUITES = ROOT / "tests" / "fixtures" / "behaviour"
 
@@ -29,9 +29,12 @@ def main():
     parser.add_argument("--failures", action="store_true", help="print every failed case")
     args = parser.parse_args()
     paths = {lang: Path(args.store) / f"movies-sentiment-{lang}.npz" for lang in ("ko", "en")}
-    predictor = SentimentPredictor({
-        lang: load_language_model(path if path.exists() else ROOT / "models_store" / path.name)
-        for lang, path in paths.items()})
+    predictor = SentimentPredictor(
+        {
+            lang: load_language_model(path if path.exists() else ROOT / "models_store" / path.name)
+            for lang, path in paths.items()
+        }
+    )
     print(f"models {predictor.version}")
     summary = {}
     for lang in ("en", "ko"):
@@ -41,14 +44,17 @@ def main():
         for capability, r in results.items():
             print(f"{capability:<18} {r['n']:>4} {r['pass_rate']:>6.3f}  {json.dumps(r['said'])}")
         opinion = tuple(c for c, r in results.items() if r["expected"] == "opinion")
-        summary[lang] = {"negation_and_contrast": round(pass_rate(
-            results, ("negated_positive", "negated_negative", "contrast")), 4),
-            "all_opinion_cases": round(pass_rate(results, opinion), 4)}
+        summary[lang] = {
+            "negation_and_contrast": round(pass_rate(results, ("negated_positive", "negated_negative", "contrast")), 4),
+            "all_opinion_cases": round(pass_rate(results, opinion), 4),
+        }
         if args.failures:
             for case, p in zip(cases, predictor.predict([c.text for c in cases])):
                 if p.label != case.expected:
-                    print(f"  FAIL {case.capability}: {case.text!r} expected {case.expected}, "
-                          f"got {p.label} p={p.p_positive:.2f} rating={p.rating} ({p.language})")
+                    print(
+                        f"  FAIL {case.capability}: {case.text!r} expected {case.expected}, "
+                        f"got {p.label} p={p.p_positive:.2f} rating={p.rating} ({p.language})"
+                    )
     print("\n" + json.dumps(summary, indent=2))
 
 

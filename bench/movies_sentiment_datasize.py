@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-from movies_sentiment_parts import cv_accuracy  # noqa: E402  (this script's folder)
-from sklearn.preprocessing import normalize as unit_rows  # noqa: E402
+import numpy as np
+from movies_sentiment_parts import cv_accuracy
+from sklearn.preprocessing import normalize as unit_rows
 
-from apps.movies.ml import data  # noqa: E402
-from apps.movies.ml.features import Featurizer, normalize  # noqa: E402
-from apps.movies.ml.train import DEFAULTS, _ridge_fit, protocol_rows  # noqa: E402
+from apps.movies.ml import data
+from apps.movies.ml.features import Featurizer, normalize
+from apps.movies.ml.train import DEFAULTS, _ridge_fit, protocol_rows
 
 
 def main():
@@ -45,8 +45,11 @@ def main():
         rows = int(round(len(train) * share))
         ridge = _ridge_fit(x_train[:rows], np.asarray(train.ratings[:rows]), alpha)
         accuracy = cv_accuracy(ridge.predict(x_valid).reshape(-1, 1), y_valid)
-        print(f"{rows:7d} training reviews ({share:.3f}): validation (5-fold) "
-              f"{accuracy:.4f}   ({time.time() - started:.0f}s)", flush=True)
+        print(
+            f"{rows:7d} training reviews ({share:.3f}): validation (5-fold) "
+            f"{accuracy:.4f}   ({time.time() - started:.0f}s)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -22,11 +22,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.movies.ml import data, sst2  # noqa: E402
-from apps.movies.ml.features import normalize  # noqa: E402
-from apps.movies.ml.metrics import accuracy  # noqa: E402
-from apps.movies.ml.sentiment import load_language_model  # noqa: E402
-from apps.movies.ml.train import evaluate  # noqa: E402
+from apps.movies.ml import data, sst2
+from apps.movies.ml.features import normalize
+from apps.movies.ml.metrics import accuracy
+from apps.movies.ml.sentiment import load_language_model
+from apps.movies.ml.train import evaluate
 
 
 def main():
@@ -43,8 +43,13 @@ def main():
     if args.sst2:
         phrases = sst2.read_phrases(args.sst2)
         acc = accuracy(model.predict_arrays([normalize(t) for t in phrases.texts])[0], phrases.labels)
-        result = {"model_version": model.version, "file": args.sst2, "n": len(phrases),
-                  "accuracy": round(acc, 4), "accuracy_se": _se(acc, len(phrases))}
+        result = {
+            "model_version": model.version,
+            "file": args.sst2,
+            "n": len(phrases),
+            "accuracy": round(acc, 4),
+            "accuracy_se": _se(acc, len(phrases)),
+        }
     else:
         part = data.split_reviews(data.read_reviews(args.data))[args.split]
         result = {"model_version": model.version, "split": args.split, **evaluate(model, part, args.lang)}

@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from apps.movies.ml import data  # noqa: E402
-from apps.movies.ml.features import normalize  # noqa: E402
-from apps.movies.ml.sentiment import LanguageModel, load_arrays  # noqa: E402
-from apps.movies.ml.train import TrainConfig, artifact_signals, protocol_rows  # noqa: E402
+from apps.movies.ml import data
+from apps.movies.ml.features import normalize
+from apps.movies.ml.sentiment import LanguageModel, load_arrays
+from apps.movies.ml.train import TrainConfig, artifact_signals, protocol_rows
 
 
 def signal_names(model) -> dict[int, str]:
@@ -46,7 +46,7 @@ def cv_accuracy(x, y) -> float:
     """Accuracy of a logistic regression on the signal columns ``x``, 5-fold cross-validated."""
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
     p = cross_val_predict(LogisticRegression(max_iter=2000), x, y, cv=folds, method="predict_proba")[:, 1]
-    return float(((p > .5) == y).mean())
+    return float(((p > 0.5) == y).mean())
 
 
 def balanced_rows(signals, part, lang):
@@ -67,8 +67,7 @@ def main():
     cfg = TrainConfig(lang=args.lang, data_path=Path(args.data), out_dir=Path(args.store))
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     _, _, signals = artifact_signals(cfg, arrays, meta, parts, texts, log=lambda m: print(m, flush=True))
-    (sv, yv), (st, yt) = (balanced_rows(signals[name], parts[name], args.lang)
-                          for name in (data.VALID, data.TEST))
+    (sv, yv), (st, yt) = (balanced_rows(signals[name], parts[name], args.lang) for name in (data.VALID, data.TEST))
     sentiment, rating = model.signal_columns()
     every = sorted(sentiment + rating)
     names = signal_names(model)
@@ -80,8 +79,10 @@ def main():
     print(f"model {model.version}; {len(yv)} balanced validation rows, {len(yt)} test rows")
     for columns, label in choices:
         test = LogisticRegression(max_iter=2000).fit(sv[:, columns], yv).predict_proba(st[:, columns])[:, 1]
-        print(f"{label:32s} validation (5-fold) {cv_accuracy(sv[:, columns], yv):.4f}   "
-              f"test {((test > .5) == yt).mean():.4f}")
+        print(
+            f"{label:32s} validation (5-fold) {cv_accuracy(sv[:, columns], yv):.4f}   "
+            f"test {((test > .5) == yt).mean():.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import torch  # noqa: E402
+import torch
 
-from apps.movies.ml import data  # noqa: E402
-from apps.movies.ml.sentiment import SentimentPredictor, load_language_model  # noqa: E402
+from apps.movies.ml import data
+from apps.movies.ml.sentiment import SentimentPredictor, load_language_model
 
 
 def main():
@@ -44,7 +44,7 @@ def main():
     for text in texts[:30]:
         predictor.predict_one(text)  # warm-up
     timings, cpu = [], []
-    for text in texts[30:30 + args.single]:
+    for text in texts[30 : 30 + args.single]:
         started, cpu_started = time.perf_counter(), time.process_time()
         predictor.predict_one(text)
         timings.append((time.perf_counter() - started) * 1000)
@@ -53,17 +53,26 @@ def main():
     batch_texts = (texts * (args.batch_total // max(1, len(texts)) + 1))[: args.batch_total]
     started, cpu_started = time.perf_counter(), time.process_time()
     for start in range(0, len(batch_texts), 2000):
-        predictor.predict(batch_texts[start:start + 2000])
+        predictor.predict(batch_texts[start : start + 2000])
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    print(json.dumps({
-        "data": args.data, "models": predictor.version, "threads": args.threads,
-        "single_ms_p50": round(statistics.median(timings), 2),
-        "single_ms_p90": round(timings[int(len(timings) * 0.9)], 2),
-        "single_cpu_ms_p50": round(statistics.median(cpu), 2), "single_n": len(timings),
-        "batch_reviews_per_s": round(len(batch_texts) / seconds, 1),
-        "batch_reviews_per_cpu_s": round(len(batch_texts) / cpu_seconds, 1), "batch_n": len(batch_texts),
-        "mean_chars": round(sum(map(len, batch_texts)) / len(batch_texts), 1),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "data": args.data,
+                "models": predictor.version,
+                "threads": args.threads,
+                "single_ms_p50": round(statistics.median(timings), 2),
+                "single_ms_p90": round(timings[int(len(timings) * 0.9)], 2),
+                "single_cpu_ms_p50": round(statistics.median(cpu), 2),
+                "single_n": len(timings),
+                "batch_reviews_per_s": round(len(batch_texts) / seconds, 1),
+                "batch_reviews_per_cpu_s": round(len(batch_texts) / cpu_seconds, 1),
+                "batch_n": len(batch_texts),
+                "mean_chars": round(sum(map(len, batch_texts)) / len(batch_texts), 1),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ confidence is below the lowest quartile of the suite's real scenes' confidence; 
 when it is understood (apps/scents/ml/behaviour.py). An artifact without a scene check understands
 everything, so only its real scenes can pass: compare artifacts with --artifact.
 """
+
 import argparse
 import json
 import sys
@@ -27,17 +28,24 @@ def main():
     args = parser.parse_args()
     engine = ScentEngine(profile_model_load(args.artifact, Path(args.artifact).stem))
     report = suite_score(engine, suite_load(SUITE))
-    print(f"{args.artifact}: real scenes' confidence Q1 {report['real_confidence_q1']}, "
-          f"AUROC real vs junk {report['auroc']}")
+    print(
+        f"{args.artifact}: real scenes' confidence Q1 {report['real_confidence_q1']}, "
+        f"AUROC real vs junk {report['auroc']}"
+    )
     print(f"{'capability':22} {'n':>4} {'all':>6} {'en':>6} {'ko':>6}")
     for cap, rates in report["capabilities"].items():
-        print(f"{cap:22} {rates['n']:>4} {rates['all']:>6.2f} {rates.get('en', float('nan')):>6.2f} "
-              f"{rates.get('ko', float('nan')):>6.2f}")
+        print(
+            f"{cap:22} {rates['n']:>4} {rates['all']:>6.2f} {rates.get('en', float('nan')):>6.2f} "
+            f"{rates.get('ko', float('nan')):>6.2f}"
+        )
     if args.failures:
         for case in report["cases"]:
             if not case["passed"]:
-                print(json.dumps({k: case[k] for k in ("id", "description", "confidence", "understood")},
-                                 ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {k: case[k] for k in ("id", "description", "confidence", "understood")}, ensure_ascii=False
+                    )
+                )
 
 
 if __name__ == "__main__":

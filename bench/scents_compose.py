@@ -8,6 +8,7 @@ process: model loading is inside the timing printed by the command? No: the comm
 own compose time (after the model is loaded); the wall time of the process is shown too.
 Needs a migrated database (the ingredient master is read from it).
 """
+
 import argparse
 import json
 import os
@@ -37,8 +38,24 @@ def scenes(n):
 
 def run_command(src, dst, workers):
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "manage.py", "scenes_compose", "--input", src, "--output", dst,
-                           "--workers", str(workers), "--skip-checks"], cwd=ROOT, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "scenes_compose",
+            "--input",
+            src,
+            "--output",
+            dst,
+            "--workers",
+            str(workers),
+            "--skip-checks",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     wall = time.perf_counter() - t0
     rate = float(re.search(r"([\d.]+) scenes/s", proc.stderr).group(1))
     cpu = float(re.search(r"cpu ([\d.]+) s", proc.stderr).group(1))  # the parent's only
@@ -84,15 +101,19 @@ def main():
         report = {"n": len(rows), "load_avg_before": os.getloadavg()}
         for workers in args.workers:
             runs = [run_command(src, dst, workers) for _ in range(args.repeats)]
-            report[f"workers_{workers}"] = {"scenes_per_s_median": statistics.median(r for r, _, _ in runs),
-                                            "scenes_per_s_runs": [r for r, _, _ in runs],
-                                            "process_wall_s_median": round(statistics.median(w for _, w, _ in runs), 2)}
+            report[f"workers_{workers}"] = {
+                "scenes_per_s_median": statistics.median(r for r, _, _ in runs),
+                "scenes_per_s_runs": [r for r, _, _ in runs],
+                "process_wall_s_median": round(statistics.median(w for _, w, _ in runs), 2),
+            }
             if workers == 1:  # CPU time of the one process: what a free core would do, whatever the load
                 report["workers_1"]["scenes_per_cpu_s_median"] = round(statistics.median(c for _, _, c in runs), 1)
         times = single_latency(args.single)
-        report["single_scene_ms"] = {"median": round(statistics.median(times), 1),
-                                     "p90": round(sorted(times)[int(0.9 * len(times)) - 1], 1),
-                                     "n": len(times)}
+        report["single_scene_ms"] = {
+            "median": round(statistics.median(times), 1),
+            "p90": round(sorted(times)[int(0.9 * len(times)) - 1], 1),
+            "n": len(times),
+        }
         report["load_avg_after"] = os.getloadavg()
     print(json.dumps(report, indent=1))
 

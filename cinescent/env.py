@@ -3,6 +3,7 @@
 A value that is set but malformed is an error at start-up, never a silent default: `DEBUG=flase`
 must not quietly become False, and `WORKERS=two` must not become 0.
 """
+
 import os
 import re
 from pathlib import Path
@@ -47,9 +48,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}"
-    )
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -114,9 +113,7 @@ def database_from_url(url: str) -> dict:
     """Turn `postgresql://user:pass@host:port/name?host=/socket/dir` into a DATABASES entry."""
     parsed = urlparse(url)
     if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise ImproperlyConfigured(
-            f"DATABASE_URL must start with postgresql:// (got scheme {parsed.scheme!r})"
-        )
+        raise ImproperlyConfigured(f"DATABASE_URL must start with postgresql:// (got scheme {parsed.scheme!r})")
     query = parse_qs(parsed.query)
     name = unquote(parsed.path.lstrip("/"))
     if not name:

@@ -8,6 +8,7 @@ one per process while its warm-up runs); `manage.py runstack` checks the whole s
 Postgres' max_connections before it starts. Requests beyond the threads wait in the listen queue
 instead of opening more connections.
 """
+
 import os
 
 from cinescent.env import env_int

@@ -4,6 +4,7 @@ Defaults work on a laptop (embedded PostgreSQL + pgvector and Redis under var/);
 DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false and DJANGO_ALLOWED_HOSTS.
 A malformed value is an error at start-up (see cinescent/env.py).
 """
+
 import os
 from pathlib import Path
 
@@ -32,13 +33,9 @@ VAR_DIR = env_path("CINESCENT_VAR_DIR", BASE_DIR / "var")
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 require_safe_secret(debug=DEBUG, secret_key=SECRET_KEY)
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 # Key for secrets stored in the database (EncryptedCharField). Unset: derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
@@ -118,9 +115,7 @@ REDIS_URL = env_str("REDIS_URL", "") or embedded.redis_url(VAR_DIR / "redis")
 # Tests run their own Redis server (tests/testenv.py); REDIS_DB picks a database on a shared one.
 REDIS_DB = env_int("REDIS_DB", 0, minimum=0)
 JOB_QUEUES = ("default", "video", "ml")
-RQ_QUEUES = {
-    name: {"URL": REDIS_URL, "DB": REDIS_DB, "DEFAULT_TIMEOUT": 3600} for name in JOB_QUEUES
-}
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DB": REDIS_DB, "DEFAULT_TIMEOUT": 3600} for name in JOB_QUEUES}
 # RQ's dashboard lives at /ops/rq/ for superusers only (cinescent/urls.py), not in the admin.
 RQ_SHOW_ADMIN_LINK = False
 # `runstack` starts this many `video` workers side by side: one per core, fewer when memory is short
@@ -129,8 +124,11 @@ RQ_SHOW_ADMIN_LINK = False
 # Total memory, not what is free now: every process must read the same count.
 VIDEO_WORKER_MB = 1800
 CPU_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-JOB_WORKERS_VIDEO = env_int("JOB_WORKERS_VIDEO", max(1, min(
-    CPU_CORES, psutil.virtual_memory().total // 2 // (VIDEO_WORKER_MB << 20))), minimum=1)
+JOB_WORKERS_VIDEO = env_int(
+    "JOB_WORKERS_VIDEO",
+    max(1, min(CPU_CORES, psutil.virtual_memory().total // 2 // (VIDEO_WORKER_MB << 20))),
+    minimum=1,
+)
 # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is presumed dead.
 JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 10.0, minimum=0.1)
 JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 90.0, minimum=1.0)
@@ -221,8 +219,7 @@ RATELIMIT_SUGGEST = env_rate("RATELIMIT_SUGGEST", "60/h")
 # which writes to EMAIL_FILE_PATH).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte (usually port 465)
@@ -295,7 +292,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "CineScent API",
     "DESCRIPTION": "Movies & reviews, scents and the ad studio. Token or session auth; "
-    "errors are {\"error\": code, \"detail\": message}.",
+    'errors are {"error": code, "detail": message}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -369,16 +366,21 @@ ADSTUDIO_MAX_SECONDS = env_float("ADSTUDIO_MAX_SECONDS", 15 * 60, minimum=1)
 ADSTUDIO_JOB_TIMEOUT = env_int("ADSTUDIO_JOB_TIMEOUT", 3600, minimum=60)
 # Remote scene readers: each is enabled only when its API key is set.
 ADSTUDIO_PROVIDERS = {
-    "openai": {"api_key": env_str("OPENAI_API_KEY", ""),
-               "model": env_str("ADSTUDIO_OPENAI_MODEL", "gpt-4o-mini"),
-               "base_url": env_str("ADSTUDIO_OPENAI_BASE_URL", "https://api.openai.com")},
-    "anthropic": {"api_key": env_str("ANTHROPIC_API_KEY", ""),
-                  "model": env_str("ADSTUDIO_ANTHROPIC_MODEL", "claude-sonnet-4-5"),
-                  "base_url": env_str("ADSTUDIO_ANTHROPIC_BASE_URL", "https://api.anthropic.com")},
-    "gemini": {"api_key": env_str("GEMINI_API_KEY", ""),
-               "model": env_str("ADSTUDIO_GEMINI_MODEL", "gemini-2.0-flash"),
-               "base_url": env_str("ADSTUDIO_GEMINI_BASE_URL",
-                                   "https://generativelanguage.googleapis.com")},
+    "openai": {
+        "api_key": env_str("OPENAI_API_KEY", ""),
+        "model": env_str("ADSTUDIO_OPENAI_MODEL", "gpt-4o-mini"),
+        "base_url": env_str("ADSTUDIO_OPENAI_BASE_URL", "https://api.openai.com"),
+    },
+    "anthropic": {
+        "api_key": env_str("ANTHROPIC_API_KEY", ""),
+        "model": env_str("ADSTUDIO_ANTHROPIC_MODEL", "claude-sonnet-4-5"),
+        "base_url": env_str("ADSTUDIO_ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+    },
+    "gemini": {
+        "api_key": env_str("GEMINI_API_KEY", ""),
+        "model": env_str("ADSTUDIO_GEMINI_MODEL", "gemini-2.0-flash"),
+        "base_url": env_str("ADSTUDIO_GEMINI_BASE_URL", "https://generativelanguage.googleapis.com"),
+    },
 }
 # Notion: tokens are per user (settings page); these only point the client somewhere else.
 ADSTUDIO_NOTION_BASE_URL = env_str("ADSTUDIO_NOTION_BASE_URL", "https://api.notion.com")

@@ -21,13 +21,22 @@ urlpatterns = [
     path("scents/", include("apps.scents.urls")),
     path("adstudio/", include("apps.adstudio.urls")),
     path("admin/", admin.site.urls),
-    path("ops/rq/", include((get_api_urlpatterns() + get_admin_urlpatterns(view_wrapper=core_views.rq_dashboard_view),
-                             "django_rq"))),
+    path(
+        "ops/rq/",
+        include(
+            (get_api_urlpatterns() + get_admin_urlpatterns(view_wrapper=core_views.rq_dashboard_view), "django_rq")
+        ),
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL (no inline script); the hash admits the
     # one inline <style> of drf-spectacular's template (tests/browser/test_csp.py notices a change).
-    path("api/docs/", csp_update({"style-src-elem": "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"})(
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path(
+        "api/docs/",
+        csp_update({"style-src-elem": "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("api/core/", include("apps.core.api.urls")),
     path("api/accounts/", include("apps.accounts.api.urls")),
     path("api/movies/", include("apps.movies.api.urls")),

@@ -1,4 +1,5 @@
 """Migration tests' helper: move the test database to a migration state and back."""
+
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 

@@ -3,6 +3,7 @@
 Each test run gets its own Redis server and its own test database name, so two runs from the
 same checkout (or a run beside `make run`) never flush or drop each other's data.
 """
+
 import os
 import shutil
 import tempfile

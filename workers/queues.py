@@ -1,4 +1,5 @@
 """Which worker class serves which queue (one worker process per queue under `make run`)."""
+
 from workers.worker import DefaultWorker, MLWorker, VideoWorker
 
 WORKER_CLASSES = {

@@ -11,6 +11,7 @@ Every worker marks jobs left `running` by a dead worker as errored when it start
 Redis before registering, survives a Redis restart, and queues again the jobs a Redis that
 restarted without its data lost (see `_RecoveringMixin`).
 """
+
 import logging
 import time
 
@@ -67,8 +68,9 @@ class _RecoveringMixin:
                 self.connection.ping()
                 return
             except _REDIS_DOWN as exc:
-                logger.warning("worker %s: Redis does not answer (%s); retrying in %.0f s",
-                               self.name, type(exc).__name__, delay)
+                logger.warning(
+                    "worker %s: Redis does not answer (%s); retrying in %.0f s", self.name, type(exc).__name__, delay
+                )
                 time.sleep(delay)
                 delay = min(delay * 2, self.max_connection_wait_time)
 
@@ -80,8 +82,10 @@ class _RecoveringMixin:
     def _register_again_if_forgotten(self) -> None:
         if self.connection.sismember(self.redis_workers_keys, self.key):
             return
-        logger.warning("worker %s: Redis no longer lists this worker (restarted without its "
-                       "data?); registering again", self.name)
+        logger.warning(
+            "worker %s: Redis no longer lists this worker (restarted without its " "data?); registering again",
+            self.name,
+        )
         with self.connection.pipeline() as pipeline:
             pipeline.hset(self.key, mapping={**self.serialize(), "state": self.get_state()})
             worker_registration.register(self, pipeline)

@@ -1,4 +1,5 @@
 """Demo accounts: a curator to try curator-only actions (idempotent)."""
+
 from django.contrib.auth import get_user_model
 
 from apps.accounts.services import user_make_curator
@@ -13,5 +14,7 @@ def load(*, stdout) -> None:
         user.set_unusable_password()
         user.save()
     user_make_curator(user=user)
-    stdout.write(f"  curator account: {DEMO_CURATOR} ({'created' if created else 'exists'}; "
-                 "set a password in the admin to log in as it)")
+    stdout.write(
+        f"  curator account: {DEMO_CURATOR} ({'created' if created else 'exists'}; "
+        "set a password in the admin to log in as it)"
+    )

@@ -6,6 +6,7 @@ counters. Over a limit: a 429 page or `{"error": "throttled", "detail": ...}`, b
 Retry-After. With the cache down nothing is counted and the request goes through (logged): a
 Redis outage must not lock everybody out of log-in.
 """
+
 import logging
 from dataclasses import dataclass
 from functools import cache, wraps
@@ -51,8 +52,14 @@ def ratelimit_hit(request, action: str) -> int | None:
     """
     for key, setting in ACTIONS[action].limits:
         try:
-            usage = get_usage(request, group=f"{action}:{setting}", key=key, rate=getattr(settings, setting),
-                              method="POST", increment=True)
+            usage = get_usage(
+                request,
+                group=f"{action}:{setting}",
+                key=key,
+                rate=getattr(settings, setting),
+                method="POST",
+                increment=True,
+            )
         except (RedisError, OSError):
             logger.warning("Rate limit %s not checked: the cache is unavailable", action, exc_info=True)
             return None
@@ -80,8 +87,9 @@ def ratelimited(action: str):
                 return view(request, *args, **kwargs)
             # htmx swaps the short notice into the panel that asked (see base.html's htmx-config).
             template = "partials/ratelimited.html" if request.headers.get("HX-Request") else "429.html"
-            response = render(request, template, {
-                "counted": ACTIONS[action].counted, "wait": _wait_text(wait)}, status=429)
+            response = render(
+                request, template, {"counted": ACTIONS[action].counted, "wait": _wait_text(wait)}, status=429
+            )
             response["Retry-After"] = str(wait)
             return response
 

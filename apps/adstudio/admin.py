@@ -2,8 +2,17 @@ from django.contrib import admin
 from django.db import models
 
 from apps.adstudio import services
-from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
-                                  NotionSettings, SceneGroup, Shot, Tag, Video)
+from apps.adstudio.models import (
+    Analysis,
+    Moodboard,
+    MoodboardItem,
+    NotionExport,
+    NotionSettings,
+    SceneGroup,
+    Shot,
+    Tag,
+    Video,
+)
 from apps.core.admin import ServiceAdmin
 
 
@@ -93,8 +102,9 @@ class MoodboardAdmin(ServiceAdmin):
     def service_save(self, request, form, stored):
         data = form.cleaned_data
         if stored:
-            return services.moodboard_update(owner=stored.owner, moodboard=stored, title=data["title"],
-                                             description=data["description"])
+            return services.moodboard_update(
+                owner=stored.owner, moodboard=stored, title=data["title"], description=data["description"]
+            )
         return services.moodboard_create(owner=data["owner"], title=data["title"], description=data["description"])
 
     def service_delete(self, request, board):

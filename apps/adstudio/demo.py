@@ -3,6 +3,7 @@
 The clip is generated (no download, no bundled media); its analysis is queued as an ordinary
 job, so `make run`'s video worker shows the pipeline working on first start.
 """
+
 import tempfile
 from pathlib import Path
 

@@ -12,8 +12,12 @@ def provider_choices():
 
 
 class AnalyseForm(forms.Form):
-    url = forms.URLField(required=False, max_length=2000, assume_scheme="https",
-                         help_text="A page or file URL (http/https), downloaded with yt-dlp.")
+    url = forms.URLField(
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text="A page or file URL (http/https), downloaded with yt-dlp.",
+    )
     upload = forms.FileField(required=False, help_text="Or upload a video file.")
     title = forms.CharField(required=False, max_length=200)
     provider = forms.ChoiceField(choices=(), initial=Provider.LOCAL)
@@ -31,8 +35,9 @@ class AnalyseForm(forms.Form):
 
 class MoodboardForm(forms.Form):
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_CHARS,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        required=False, max_length=DESCRIPTION_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MoodboardAddForm(forms.Form):
@@ -57,14 +62,16 @@ class NotionExportForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NotionSettingsForm(forms.Form):
-    token = forms.CharField(required=False, max_length=300, widget=forms.PasswordInput(
-        render_value=False), help_text="Your Notion internal integration secret. Leave blank "
-                                       "to keep the saved one.")
-    database_id = forms.CharField(max_length=100, help_text="The id in the database's link "
-                                                            "(share the database with the "
-                                                            "integration).")
+    token = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Your Notion internal integration secret. Leave blank " "to keep the saved one.",
+    )
+    database_id = forms.CharField(
+        max_length=100, help_text="The id in the database's link " "(share the database with the " "integration)."
+    )

@@ -1,4 +1,5 @@
 """Background jobs of the Ad studio (auto-imported by apps.core)."""
+
 from django.conf import settings
 
 from apps.adstudio import services
@@ -7,8 +8,13 @@ from apps.adstudio.services.notion import JOB_KIND as NOTION_EXPORT
 from apps.core.jobs import job_handler
 
 
-@job_handler(ANALYSE, queue="video", timeout=settings.ADSTUDIO_JOB_TIMEOUT, label="Video analysis",
-             on_finish=services.analysis_finished)
+@job_handler(
+    ANALYSE,
+    queue="video",
+    timeout=settings.ADSTUDIO_JOB_TIMEOUT,
+    label="Video analysis",
+    on_finish=services.analysis_finished,
+)
 def analyse(job, progress):
     """Run the whole pipeline for one Analysis (target); see services.analysis_run.
 

@@ -1,5 +1,6 @@
 """Ad studio data: a user's videos, their analyses (shots, scenes, tags), moodboards and
 Notion exports. Everything here is private to its owner; selectors filter by owner."""
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -22,8 +23,7 @@ class Provider(models.TextChoices):
 class Video(BaseModel):
     """A source video in its owner's workspace (storage: adstudio/<user id>/videos/...)."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="adstudio_videos")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adstudio_videos")
     title = models.CharField(max_length=200, blank=True, default="")
     source_url = models.URLField(max_length=2000, blank=True, default="")
     file = models.FileField(max_length=500, blank=True, default="")
@@ -46,14 +46,11 @@ class Video(BaseModel):
 class Analysis(JobState, BaseModel):
     """One run of the pipeline on a video; its status and error are its job's (`JobState`)."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="adstudio_analyses")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adstudio_analyses")
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="analyses")
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.LOCAL)
-    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
-    reused_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reused_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     model_version = models.CharField(max_length=100, blank=True, default="")
     frames = models.PositiveIntegerField(null=True, blank=True)
     fps = models.FloatField(null=True, blank=True)
@@ -87,10 +84,16 @@ class SceneGroup(BaseModel):
 
     class Meta:
         ordering = ["analysis", "index"]
-        constraints = [models.UniqueConstraint(fields=["analysis", "index"],
-                                               name="adstudio_scene_unique_index")]
-        indexes = [HnswIndex(name="adstudio_scene_text_hnsw", fields=["text_embedding"], m=16,
-                             ef_construction=64, opclasses=["vector_cosine_ops"])]
+        constraints = [models.UniqueConstraint(fields=["analysis", "index"], name="adstudio_scene_unique_index")]
+        indexes = [
+            HnswIndex(
+                name="adstudio_scene_text_hnsw",
+                fields=["text_embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            )
+        ]
 
     def __str__(self):
         return f"Scene {self.index + 1}"
@@ -98,8 +101,7 @@ class SceneGroup(BaseModel):
 
 class Shot(BaseModel):
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="shots")
-    scene = models.ForeignKey(SceneGroup, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="shots")
+    scene = models.ForeignKey(SceneGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="shots")
     index = models.PositiveIntegerField()
     first_frame = models.PositiveIntegerField()
     last_frame = models.PositiveIntegerField()
@@ -116,10 +118,16 @@ class Shot(BaseModel):
 
     class Meta:
         ordering = ["analysis", "index"]
-        constraints = [models.UniqueConstraint(fields=["analysis", "index"],
-                                               name="adstudio_shot_unique_index")]
-        indexes = [HnswIndex(name="adstudio_shot_embedding_hnsw", fields=["embedding"], m=16,
-                             ef_construction=64, opclasses=["vector_cosine_ops"])]
+        constraints = [models.UniqueConstraint(fields=["analysis", "index"], name="adstudio_shot_unique_index")]
+        indexes = [
+            HnswIndex(
+                name="adstudio_shot_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            )
+        ]
 
     def __str__(self):
         return f"Shot {self.index + 1}"
@@ -157,14 +165,12 @@ class Tag(BaseModel):
 
 
 class Moodboard(BaseModel):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="adstudio_moodboards")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adstudio_moodboards")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
     # A read-only share link's secret (empty: not shared). Revoking clears it; sharing again
     # makes a new one, so an old link never comes back to life.
-    share_token = models.CharField(max_length=64, null=True, blank=True, unique=True,
-                                   editable=False)
+    share_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -197,8 +203,7 @@ class MoodboardItem(BaseModel):
 class NotionSettings(BaseModel):
     """A user's Notion integration token and database id (kept server-side, never shown back)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="adstudio_notion")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adstudio_notion")
     # Encrypted at rest; max_length bounds the ciphertext (forms accept 300 characters).
     token = EncryptedCharField(max_length=800)
     database_id = models.CharField(max_length=100)
@@ -227,30 +232,34 @@ class NotionExport(JobState, BaseModel):
     # A running export still reads as queued (the documented states have no "running").
     STATUS_OF_JOB = {Job.Status.RUNNING: Status.QUEUED, Job.Status.ERRORED: Status.FAILED}
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="adstudio_exports")
-    analysis = models.ForeignKey(Analysis, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="exports")
-    moodboard = models.ForeignKey(Moodboard, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="exports")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adstudio_exports")
+    analysis = models.ForeignKey(Analysis, null=True, blank=True, on_delete=models.CASCADE, related_name="exports")
+    moodboard = models.ForeignKey(Moodboard, null=True, blank=True, on_delete=models.CASCADE, related_name="exports")
     page_id = models.CharField(max_length=100, blank=True, default="")
     url = models.URLField(max_length=500, blank=True, default="")
-    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     exported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(analysis__isnull=False, moodboard__isnull=True)
-                           | models.Q(analysis__isnull=True, moodboard__isnull=False)),
-                name="adstudio_export_one_target"),
-            models.UniqueConstraint(fields=["owner", "analysis"], name="adstudio_export_analysis",
-                                    condition=models.Q(analysis__isnull=False)),
-            models.UniqueConstraint(fields=["owner", "moodboard"],
-                                    name="adstudio_export_moodboard",
-                                    condition=models.Q(moodboard__isnull=False)),
+                condition=(
+                    models.Q(analysis__isnull=False, moodboard__isnull=True)
+                    | models.Q(analysis__isnull=True, moodboard__isnull=False)
+                ),
+                name="adstudio_export_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "analysis"],
+                name="adstudio_export_analysis",
+                condition=models.Q(analysis__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "moodboard"],
+                name="adstudio_export_moodboard",
+                condition=models.Q(moodboard__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -8,13 +8,21 @@ import numpy as np
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, transaction
-from django.db.models import (Case, Count, F, FloatField, OuterRef, Prefetch, Q, Subquery,
-                              TextField, Value, When)
+from django.db.models import Case, Count, F, FloatField, OuterRef, Prefetch, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
 from pgvector.django import CosineDistance
 
-from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport,
-                                  NotionSettings, SceneGroup, Shot, Tag, Video)
+from apps.adstudio.models import (
+    Analysis,
+    Moodboard,
+    MoodboardItem,
+    NotionExport,
+    NotionSettings,
+    SceneGroup,
+    Shot,
+    Tag,
+    Video,
+)
 from apps.core.errors import ApplicationError
 from apps.core.ml.text_encoder import encoder_shared
 from apps.core.models import Job
@@ -30,8 +38,11 @@ def _not_found(what: str):
 
 def video_list(*, user):
     # The GROUP BY of the count drops Meta.ordering: order again, or pages could overlap.
-    return (Video.objects.filter(owner_id=_owner_id(user)).annotate(n_analyses=Count("analyses"))
-            .order_by("-created_at", "-pk"))
+    return (
+        Video.objects.filter(owner_id=_owner_id(user))
+        .annotate(n_analyses=Count("analyses"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def video_get(*, user, pk) -> Video:
@@ -42,8 +53,7 @@ def video_get(*, user, pk) -> Video:
 
 
 def analysis_list(*, user):
-    return (Analysis.objects.filter(owner_id=_owner_id(user))
-            .select_related("video", "job").order_by("-created_at"))
+    return Analysis.objects.filter(owner_id=_owner_id(user)).select_related("video", "job").order_by("-created_at")
 
 
 def analysis_get(*, user, pk) -> Analysis:
@@ -54,8 +64,7 @@ def analysis_get(*, user, pk) -> Analysis:
 
 
 def shot_list(*, user, analysis=None):
-    shots = Shot.objects.filter(analysis__owner_id=_owner_id(user)).select_related(
-        "analysis__video", "scene")
+    shots = Shot.objects.filter(analysis__owner_id=_owner_id(user)).select_related("analysis__video", "scene")
     if analysis is not None:
         shots = shots.filter(analysis=analysis)
     return shots.order_by("analysis_id", "index")
@@ -69,10 +78,14 @@ def shot_get(*, user, pk) -> Shot:
 
 
 def scene_list(*, user, analysis=None):
-    scenes = (SceneGroup.objects.filter(analysis__owner_id=_owner_id(user))
-              .select_related("analysis__video")
-              .prefetch_related(Prefetch("shots", queryset=Shot.objects.order_by("index")),
-                                Prefetch("tags", queryset=Tag.objects.order_by("kind", "name"))))
+    scenes = (
+        SceneGroup.objects.filter(analysis__owner_id=_owner_id(user))
+        .select_related("analysis__video")
+        .prefetch_related(
+            Prefetch("shots", queryset=Shot.objects.order_by("index")),
+            Prefetch("tags", queryset=Tag.objects.order_by("kind", "name")),
+        )
+    )
     if analysis is not None:
         scenes = scenes.filter(analysis=analysis)
     return scenes.order_by("analysis_id", "index")
@@ -82,15 +95,23 @@ def shot_list_similar(*, user, shot: Shot, limit: int = 12):
     """Shots that look like ``shot`` (cosine distance of embeddings, HNSW), the user's only."""
     if shot.embedding is None:
         return Shot.objects.none()
-    return (shot_list(user=user).exclude(pk=shot.pk).exclude(embedding=None)
-            .annotate(distance=CosineDistance("embedding", shot.embedding))
-            .order_by("distance")[:limit])
+    return (
+        shot_list(user=user)
+        .exclude(pk=shot.pk)
+        .exclude(embedding=None)
+        .annotate(distance=CosineDistance("embedding", shot.embedding))
+        .order_by("distance")[:limit]
+    )
 
 
 def tag_names(*, user, limit: int = 60) -> list[tuple[str, int]]:
     """The user's most used tag names with their counts (for the search page's cloud)."""
-    rows = (Tag.objects.filter(analysis__owner_id=_owner_id(user)).values("name")
-            .annotate(n=Count("id")).order_by("-n", "name")[:limit])
+    rows = (
+        Tag.objects.filter(analysis__owner_id=_owner_id(user))
+        .values("name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "name")[:limit]
+    )
     return [(r["name"], r["n"]) for r in rows]
 
 
@@ -101,8 +122,7 @@ def scene_search(*, user, tag: str = "", text: str = "", colour: str = ""):
     colour that is not ``#rrggbb``/``#rgb``."""
     scenes = scene_list(user=user).filter(analysis__job__status=Job.Status.SUCCEEDED)
     if tag.strip():
-        scenes = scenes.filter(pk__in=Tag.objects.filter(name__iexact=tag.strip())
-                               .values("scene_id"))
+        scenes = scenes.filter(pk__in=Tag.objects.filter(name__iexact=tag.strip()).values("scene_id"))
     if colour.strip():
         scenes = _by_colour(scenes, colour.strip())
     text = text.strip()[:200]
@@ -127,12 +147,15 @@ def _by_meaning(scenes, text: str):
     best = max((similarity for _, similarity in nearest), default=0.0)
     close = [pk for pk, similarity in nearest if similarity >= best - MEANING_MARGIN]
     literal = _literal(scenes, text)
-    return (scenes.filter(Q(pk__in=close) | Q(pk__in=literal))
-            .annotate(similarity=Value(1.0) - CosineDistance("text_embedding", vector),
-                      boost=Case(When(pk__in=literal, then=Value(LITERAL_BOOST)),
-                                 default=Value(0.0)))
-            .annotate(score=Coalesce("similarity", Value(best - MEANING_MARGIN)) + F("boost"))
-            .order_by("-score", "analysis_id", "index"))
+    return (
+        scenes.filter(Q(pk__in=close) | Q(pk__in=literal))
+        .annotate(
+            similarity=Value(1.0) - CosineDistance("text_embedding", vector),
+            boost=Case(When(pk__in=literal, then=Value(LITERAL_BOOST)), default=Value(0.0)),
+        )
+        .annotate(score=Coalesce("similarity", Value(best - MEANING_MARGIN)) + F("boost"))
+        .order_by("-score", "analysis_id", "index")
+    )
 
 
 def _nearest(scenes, vector) -> list[tuple[int, float]]:
@@ -141,9 +164,12 @@ def _nearest(scenes, vector) -> list[tuple[int, float]]:
     the query raises it to the number of candidates wanted."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [MEANING_CANDIDATES])
-        rows = list(scenes.exclude(text_embedding=None)
-                    .annotate(distance=CosineDistance("text_embedding", vector))
-                    .order_by("distance").values_list("pk", "distance")[:MEANING_CANDIDATES])
+        rows = list(
+            scenes.exclude(text_embedding=None)
+            .annotate(distance=CosineDistance("text_embedding", vector))
+            .order_by("distance")
+            .values_list("pk", "distance")[:MEANING_CANDIDATES]
+        )
     return [(pk, 1.0 - distance) for pk, distance in rows]
 
 
@@ -152,19 +178,23 @@ def _literal(scenes, text: str):
     stemming, web-search syntax) over the description, tag names and video title; when that
     finds nothing (a partial word, a tag with punctuation), every word as a substring."""
     query = SearchQuery(text, search_type="websearch", config="english")
-    matched = (scenes.annotate(tag_text=Coalesce(_tag_text(), Value(""),
-                                                 output_field=TextField()))
-               .annotate(document=SearchVector("description", config="english")
-                         + SearchVector("tag_text", config="english")
-                         + SearchVector("analysis__video__title", config="english"))
-               .filter(document=query))
+    matched = (
+        scenes.annotate(tag_text=Coalesce(_tag_text(), Value(""), output_field=TextField()))
+        .annotate(
+            document=SearchVector("description", config="english")
+            + SearchVector("tag_text", config="english")
+            + SearchVector("analysis__video__title", config="english")
+        )
+        .filter(document=query)
+    )
     if matched.exists():
         return matched.values("pk")
     for word in text.split()[:8]:
-        scenes = scenes.filter(Q(description__icontains=word)
-                               | Q(pk__in=Tag.objects.filter(name__icontains=word)
-                                   .values("scene_id"))
-                               | Q(analysis__video__title__icontains=word))
+        scenes = scenes.filter(
+            Q(description__icontains=word)
+            | Q(pk__in=Tag.objects.filter(name__icontains=word).values("scene_id"))
+            | Q(analysis__video__title__icontains=word)
+        )
     return scenes.values("pk")
 
 
@@ -180,10 +210,10 @@ def _by_colour(scenes, colour: str):
     (``colour_distance``)."""
     match = _HEX.fullmatch(colour)
     if match is None:
-        raise ApplicationError(f"“{colour[:20]}” is not a colour: give a hex value such as "
-                               "#e8a33d.", code="invalid_colour")
-    digits = match.group(1) if len(match.group(1)) == 6 else "".join(
-        2 * c for c in match.group(1))
+        raise ApplicationError(
+            f"“{colour[:20]}” is not a colour: give a hex value such as " "#e8a33d.", code="invalid_colour"
+        )
+    digits = match.group(1) if len(match.group(1)) == 6 else "".join(2 * c for c in match.group(1))
     target = _lab([f"#{digits}"])[0]
     distances = {}
     for pk, palette in scenes.values_list("pk", "palette"):
@@ -192,30 +222,39 @@ def _by_colour(scenes, colour: str):
             nearest = float(np.linalg.norm(_lab(swatches) - target, axis=1).min())
             if nearest <= COLOUR_MAX_DISTANCE:
                 distances[pk] = nearest
-    return (scenes.filter(pk__in=list(distances))
-            .annotate(colour_distance=Case(*[When(pk=pk, then=Value(d))
-                                             for pk, d in distances.items()],
-                                           default=Value(None), output_field=FloatField()))
-            .order_by("colour_distance", "analysis_id", "index"))
+    return (
+        scenes.filter(pk__in=list(distances))
+        .annotate(
+            colour_distance=Case(
+                *[When(pk=pk, then=Value(d)) for pk, d in distances.items()],
+                default=Value(None),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("colour_distance", "analysis_id", "index")
+    )
 
 
 def _lab(hexes: list[str]) -> np.ndarray:
     """CIE L*a*b* (L 0-100) of ``#rrggbb`` colours, one row each."""
-    rgb = np.uint8([[[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in hexes]])
+    rgb = np.uint8([[[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in hexes]])
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[0].astype(np.float64)
     return lab * [100 / 255, 1, 1] - [0, 128, 128]
 
 
 def _tag_text():
     """One scene's tag names as a single string (a correlated subquery)."""
-    return Subquery(Tag.objects.filter(scene=OuterRef("pk")).values("scene")
-                    .annotate(text=StringAgg("name", " ", output_field=TextField()))
-                    .values("text")[:1], output_field=TextField())
+    return Subquery(
+        Tag.objects.filter(scene=OuterRef("pk"))
+        .values("scene")
+        .annotate(text=StringAgg("name", " ", output_field=TextField()))
+        .values("text")[:1],
+        output_field=TextField(),
+    )
 
 
 def moodboard_list(*, user):
-    return (Moodboard.objects.filter(owner_id=_owner_id(user))
-            .annotate(n_items=Count("items")).order_by("-updated_at"))
+    return Moodboard.objects.filter(owner_id=_owner_id(user)).annotate(n_items=Count("items")).order_by("-updated_at")
 
 
 def moodboard_get(*, user, pk) -> Moodboard:
@@ -226,13 +265,15 @@ def moodboard_get(*, user, pk) -> Moodboard:
 
 
 def moodboard_items(*, moodboard):
-    return (moodboard.items.select_related("shot__analysis__video", "shot__scene")
-            .order_by("position", "id"))
+    return moodboard.items.select_related("shot__analysis__video", "shot__scene").order_by("position", "id")
 
 
 def moodboard_item_get(*, user, pk) -> MoodboardItem:
-    item = (MoodboardItem.objects.filter(moodboard__owner_id=_owner_id(user), pk=pk)
-            .select_related("moodboard", "shot").first())
+    item = (
+        MoodboardItem.objects.filter(moodboard__owner_id=_owner_id(user), pk=pk)
+        .select_related("moodboard", "shot")
+        .first()
+    )
     if item is None:
         raise _not_found("Moodboard item")
     return item
@@ -253,8 +294,9 @@ def moodboard_shared_get(*, token: str) -> Moodboard:
 
 def moodboard_shared_item(*, token: str, pk) -> MoodboardItem:
     """An item of the board a share link opens (its keyframe is shown to the link's holders)."""
-    item = (MoodboardItem.objects.filter(moodboard=moodboard_shared_get(token=token), pk=pk)
-            .select_related("shot").first())
+    item = (
+        MoodboardItem.objects.filter(moodboard=moodboard_shared_get(token=token), pk=pk).select_related("shot").first()
+    )
     if item is None:
         raise _not_found("Moodboard item")
     return item
@@ -270,8 +312,7 @@ def notion_settings_get(*, user) -> NotionSettings | None:
 
 
 def export_list(*, user):
-    return (NotionExport.objects.filter(owner_id=_owner_id(user))
-            .select_related("analysis__video", "moodboard", "job"))
+    return NotionExport.objects.filter(owner_id=_owner_id(user)).select_related("analysis__video", "moodboard", "job")
 
 
 def export_for(*, user, analysis=None, moodboard=None) -> NotionExport | None:

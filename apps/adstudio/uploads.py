@@ -3,6 +3,7 @@
 Django writes a large upload to a temporary file before any view code runs; without this
 handler a multi-gigabyte upload would fill the disk before the service could say "too large".
 """
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 

@@ -23,8 +23,11 @@ urlpatterns = [
     path("moodboards/<int:pk>/board.pdf", views.moodboard_pdf, name="moodboard_pdf"),
     path("moodboards/<int:pk>/scent/", views.moodboard_scent, name="moodboard_scent"),
     path("shared/<slug:token>/", views_shared.moodboard_shared, name="moodboard_shared"),
-    path("shared/<slug:token>/items/<int:pk>/keyframe.jpg", views_shared.moodboard_shared_keyframe,
-         name="shared_keyframe"),
+    path(
+        "shared/<slug:token>/items/<int:pk>/keyframe.jpg",
+        views_shared.moodboard_shared_keyframe,
+        name="shared_keyframe",
+    ),
     path("moodboard-items/<int:pk>/move/", views.moodboard_item_move, name="item_move"),
     path("moodboard-items/<int:pk>/note/", views.moodboard_item_note, name="item_note"),
     path("moodboard-items/<int:pk>/remove/", views.moodboard_item_remove, name="item_remove"),

@@ -1,4 +1,5 @@
 """Server-rendered pages: selector -> form -> service -> message -> redirect."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,8 +11,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.adstudio import selectors, services
-from apps.adstudio.forms import (AnalyseForm, MoodboardAddForm, MoodboardForm, NoteForm, NotionExportForm,
-                                 NotionSettingsForm)
+from apps.adstudio.forms import (
+    AnalyseForm,
+    MoodboardAddForm,
+    MoodboardForm,
+    NoteForm,
+    NotionExportForm,
+    NotionSettingsForm,
+)
 from apps.adstudio.uploads import too_large_message, upload_limit_install, upload_was_too_large
 from apps.accounts.ratelimit import ratelimited
 from apps.core.errors import ApplicationError
@@ -53,22 +60,19 @@ def _index(request):
         try:
             if data["upload"]:
                 analysis = services.analysis_start_from_upload(
-                    owner=request.user, upload=data["upload"], title=data["title"],
-                    provider=data["provider"])
+                    owner=request.user, upload=data["upload"], title=data["title"], provider=data["provider"]
+                )
             else:
                 with transaction.atomic():  # the video and its analysis, or neither (queue down)
-                    video = services.video_create_from_url(owner=request.user, url=data["url"],
-                                                           title=data["title"])
-                    analysis = services.analysis_start(owner=request.user, video=video,
-                                                       provider=data["provider"])
+                    video = services.video_create_from_url(owner=request.user, url=data["url"], title=data["title"])
+                    analysis = services.analysis_start(owner=request.user, video=video, provider=data["provider"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "Analysis queued: watch it below.")
             return redirect("adstudio:analysis_detail", pk=analysis.pk)
     services.analyses_recover(owner=request.user)
-    page = Paginator(selectors.analysis_list(user=request.user), 20).get_page(
-        request.GET.get("page"))
+    page = Paginator(selectors.analysis_list(user=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "adstudio/index.html", {"form": form, "page_obj": page})
 
 
@@ -77,22 +81,25 @@ def analysis_detail(request, pk):
     services.analyses_recover(owner=request.user)
     analysis = _get(selectors.analysis_get, user=request.user, pk=pk)
     shots = selectors.shot_list(user=request.user, analysis=analysis)
-    return render(request, "adstudio/analysis_detail.html", {
-        "analysis": analysis,
-        "shots": shots,
-        "scenes": _scenes_with_scents(request.user, analysis, shots),
-        "moodboards": selectors.moodboard_list(user=request.user),
-        "export": selectors.export_for(user=request.user, analysis=analysis),
-        "notion_ready": selectors.notion_settings_get(user=request.user) is not None,
-    })
+    return render(
+        request,
+        "adstudio/analysis_detail.html",
+        {
+            "analysis": analysis,
+            "shots": shots,
+            "scenes": _scenes_with_scents(request.user, analysis, shots),
+            "moodboards": selectors.moodboard_list(user=request.user),
+            "export": selectors.export_for(user=request.user, analysis=analysis),
+            "notion_ready": selectors.notion_settings_get(user=request.user) is not None,
+        },
+    )
 
 
 def _scenes_with_scents(user, analysis, shots) -> list:
     """The analysis's scenes, each with ``key_shot`` (what "Compose a scent" composes from) and
     ``scent_recipes`` (the user's recipes composed from any of its shots)."""
     scenes = list(selectors.scene_list(user=user, analysis=analysis))
-    recipes = list(scent_selectors.recipes_from(user=user, shots=shots)
-                   .select_related("scene__source_shot"))
+    recipes = list(scent_selectors.recipes_from(user=user, shots=shots).select_related("scene__source_shot"))
     for scene in scenes:
         scene.key_shot = selectors.scene_key_shot(scene)
         scene.scent_recipes = [r for r in recipes if r.scene.source_shot.scene_id == scene.pk]
@@ -133,8 +140,9 @@ def keyframe_full(request, pk):
         messages.error(request, exc.message)
         return redirect(shot)
     response = file_response(request, name, private=True, content_type="image/png")
-    response["Content-Disposition"] = (f'attachment; filename="shot-{shot.index + 1}-'
-                                       f'{shot.analysis.video.width}x{shot.analysis.video.height}.png"')
+    response["Content-Disposition"] = (
+        f'attachment; filename="shot-{shot.index + 1}-' f'{shot.analysis.video.width}x{shot.analysis.video.height}.png"'
+    )
     return response
 
 
@@ -172,9 +180,15 @@ def video_source(request, pk):
 @login_required
 def shot_similar(request, pk):
     shot = _get(selectors.shot_get, user=request.user, pk=pk)
-    return render(request, "adstudio/search.html", {
-        "similar_to": shot, "shots": selectors.shot_list_similar(user=request.user, shot=shot),
-        "tags": selectors.tag_names(user=request.user)})
+    return render(
+        request,
+        "adstudio/search.html",
+        {
+            "similar_to": shot,
+            "shots": selectors.shot_list_similar(user=request.user, shot=shot),
+            "tags": selectors.tag_names(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -184,13 +198,21 @@ def search(request):
     scenes, error = None, ""
     if tag or text or colour:
         try:
-            scenes = selectors.scene_search(user=request.user, tag=tag, text=text,
-                                            colour=colour)[:60]
+            scenes = selectors.scene_search(user=request.user, tag=tag, text=text, colour=colour)[:60]
         except ApplicationError as exc:
             error = exc.message
-    return render(request, "adstudio/search.html", {
-        "tag": tag, "q": text, "colour": colour, "error": error, "scenes": scenes,
-        "tags": selectors.tag_names(user=request.user)})
+    return render(
+        request,
+        "adstudio/search.html",
+        {
+            "tag": tag,
+            "q": text,
+            "colour": colour,
+            "error": error,
+            "scenes": scenes,
+            "tags": selectors.tag_names(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -203,20 +225,27 @@ def moodboard_list(request):
             form.add_error(None, exc.message)
         else:
             return redirect("adstudio:moodboard_detail", pk=board.pk)
-    return render(request, "adstudio/moodboard_list.html", {
-        "form": form, "boards": selectors.moodboard_list(user=request.user)})
+    return render(
+        request, "adstudio/moodboard_list.html", {"form": form, "boards": selectors.moodboard_list(user=request.user)}
+    )
 
 
 @login_required
 def moodboard_detail(request, pk):
     board = _get(selectors.moodboard_get, user=request.user, pk=pk)
-    return render(request, "adstudio/moodboard_detail.html", {
-        "board": board, "items": selectors.moodboard_items(moodboard=board),
-        "share_url": board.share_token and request.build_absolute_uri(
-            reverse("adstudio:moodboard_shared", args=[board.share_token])),
-        "scent_recipes": scent_selectors.recipes_from(user=request.user, moodboard=board)[:5],
-        "export": selectors.export_for(user=request.user, moodboard=board),
-        "notion_ready": selectors.notion_settings_get(user=request.user) is not None})
+    return render(
+        request,
+        "adstudio/moodboard_detail.html",
+        {
+            "board": board,
+            "items": selectors.moodboard_items(moodboard=board),
+            "share_url": board.share_token
+            and request.build_absolute_uri(reverse("adstudio:moodboard_shared", args=[board.share_token])),
+            "scent_recipes": scent_selectors.recipes_from(user=request.user, moodboard=board)[:5],
+            "export": selectors.export_for(user=request.user, moodboard=board),
+            "notion_ready": selectors.notion_settings_get(user=request.user) is not None,
+        },
+    )
 
 
 def _act(request, func, done: str, **kwargs):
@@ -237,8 +266,14 @@ def moodboard_add(request):
         return _bad_request(request, form)
     board = _get(selectors.moodboard_get, user=request.user, pk=form.cleaned_data["moodboard"])
     shot = _get(selectors.shot_get, user=request.user, pk=form.cleaned_data["shot"])
-    _act(request, services.moodboard_item_add, f"Added to “{board.title}”.", moodboard=board,
-         shot=shot, note=form.cleaned_data["note"])
+    _act(
+        request,
+        services.moodboard_item_add,
+        f"Added to “{board.title}”.",
+        moodboard=board,
+        shot=shot,
+        note=form.cleaned_data["note"],
+    )
     if request.POST.get("back") == "analysis":
         return redirect("adstudio:analysis_detail", pk=shot.analysis_id)
     return redirect("adstudio:moodboard_detail", pk=board.pk)
@@ -253,8 +288,7 @@ def moodboard_item_move(request, pk):
     to = at - 1 if request.POST.get("direction") == "up" else at + 1
     if 0 <= to < len(ids):
         ids[at], ids[to] = ids[to], ids[at]
-        _act(request, services.moodboard_items_reorder, "", moodboard=item.moodboard,
-             item_ids=ids)
+        _act(request, services.moodboard_items_reorder, "", moodboard=item.moodboard, item_ids=ids)
     return redirect("adstudio:moodboard_detail", pk=item.moodboard_id)
 
 
@@ -280,11 +314,9 @@ def moodboard_share(request, pk):
     """Turn the board's read-only share link on (``share=1``) or revoke it."""
     board = _get(selectors.moodboard_get, user=request.user, pk=pk)
     if request.POST.get("share") == "1":
-        _act(request, services.moodboard_share,
-             "Share link made: anyone with it can view this board.", moodboard=board)
+        _act(request, services.moodboard_share, "Share link made: anyone with it can view this board.", moodboard=board)
     else:
-        _act(request, services.moodboard_unshare,
-             "Share link revoked: it no longer opens this board.", moodboard=board)
+        _act(request, services.moodboard_unshare, "Share link revoked: it no longer opens this board.", moodboard=board)
     return redirect(board)
 
 
@@ -317,8 +349,7 @@ def moodboard_item_note(request, pk):
     item = _get(selectors.moodboard_item_get, user=request.user, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        _act(request, services.moodboard_item_annotate, "Note saved.", item=item,
-             note=form.cleaned_data["note"])
+        _act(request, services.moodboard_item_annotate, "Note saved.", item=item, note=form.cleaned_data["note"])
     return redirect("adstudio:moodboard_detail", pk=item.moodboard_id)
 
 
@@ -354,8 +385,7 @@ def moodboard_delete(request, pk):
 @login_required
 def notion_settings(request):
     current = selectors.notion_settings_get(user=request.user)
-    form = NotionSettingsForm(request.POST or None,
-                              initial={"database_id": current.database_id if current else ""})
+    form = NotionSettingsForm(request.POST or None, initial={"database_id": current.database_id if current else ""})
     if request.method == "POST" and request.POST.get("clear"):
         services.notion_settings_clear(user=request.user)
         messages.success(request, "Notion settings removed.")
@@ -382,8 +412,7 @@ def notion_export(request):
         analysis = _get(selectors.analysis_get, user=request.user, pk=form.cleaned_data["analysis"])
     else:
         moodboard = _get(selectors.moodboard_get, user=request.user, pk=form.cleaned_data["moodboard"])
-    _act(request, services.notion_export_start, "Export to Notion queued.", analysis=analysis,
-         moodboard=moodboard)
+    _act(request, services.notion_export_start, "Export to Notion queued.", analysis=analysis, moodboard=moodboard)
     if analysis:
         return redirect("adstudio:analysis_detail", pk=analysis.pk)
     return redirect("adstudio:moodboard_detail", pk=moodboard.pk)

@@ -5,6 +5,7 @@ revoked link (token cleared) is a 404 for the page and each keyframe alike. Keyf
 by a view that checks the token, never by a media URL. The answers tell browsers not to keep or
 pass on the link (no Referer, no indexing, no caching), so revoking it takes effect at once.
 """
+
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -27,8 +28,13 @@ def moodboard_shared(request, token):
         board = selectors.moodboard_shared_get(token=token)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    return _private_link(render(request, "adstudio/moodboard_shared.html", {
-        "board": board, "items": selectors.moodboard_items(moodboard=board), "token": token}))
+    return _private_link(
+        render(
+            request,
+            "adstudio/moodboard_shared.html",
+            {"board": board, "items": selectors.moodboard_items(moodboard=board), "token": token},
+        )
+    )
 
 
 @require_safe
@@ -37,5 +43,4 @@ def moodboard_shared_keyframe(request, token, pk):
         item = selectors.moodboard_shared_item(token=token, pk=pk)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    return _private_link(file_response(request, item.shot.keyframe.name, private=True,
-                                       content_type="image/jpeg"))
+    return _private_link(file_response(request, item.shot.keyframe.name, private=True, content_type="image/jpeg"))

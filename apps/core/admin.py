@@ -73,8 +73,7 @@ def _refused_form(form_class, error: ApplicationError):
             named = dict(error.extra.get("fields") or {})
             if error.extra.get("field"):
                 named.setdefault(error.extra["field"], [error.message])
-            shown = [(name, message) for name, messages in named.items() if name in self.fields
-                     for message in messages]
+            shown = [(name, message) for name, messages in named.items() if name in self.fields for message in messages]
             for name, message in shown or [(None, error.message)]:
                 self.add_error(name, message)
             return cleaned

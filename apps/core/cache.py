@@ -12,6 +12,7 @@ a write made during it. ``READ_CACHE=false`` turns the read caches off (bumps st
 Never cache what differs per user (a CSRF token, "my review", curator controls): fragments
 here are rendered without the request's context processors, so they cannot read ``user``.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Model fields for secrets at rest (third-party tokens such as a user's Notion token)."""
+
 import base64
 import hashlib
 
@@ -26,7 +27,7 @@ def secret_decrypt(value: str) -> str:
     if not value.startswith(_PREFIX):
         return value  # a row written before encryption; the next save encrypts it
     try:
-        return _fernet().decrypt(value[len(_PREFIX):].encode()).decode()
+        return _fernet().decrypt(value[len(_PREFIX) :].encode()).decode()
     except InvalidToken:
         raise ValueError("A stored secret cannot be decrypted: FIELD_ENCRYPTION_KEY changed?") from None
 

@@ -7,6 +7,7 @@ files to nginx instead. Private files are only ever passed in by views that look
 up by primary key for its owner; the generic /media/ route passes public names only
 (``media_public_name``).
 """
+
 import mimetypes
 import re
 from contextlib import contextmanager
@@ -81,8 +82,7 @@ def _file_body(request, name: str, size: int, span, content_type: str):
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type)
     else:
-        response = StreamingHttpResponse(_read(name, first, last - first + 1),
-                                         content_type=content_type)
+        response = StreamingHttpResponse(_read(name, first, last - first + 1), content_type=content_type)
     response["Content-Length"] = str(last - first + 1)
     if span:
         response.status_code = 206

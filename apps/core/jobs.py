@@ -12,6 +12,7 @@
 - A running job's heartbeat is refreshed by a thread; `job_recover_dead()` marks jobs whose worker
   process is gone (or whose heartbeat went silent) as errored, so nobody watches a dead spinner.
 """
+
 import logging
 import os
 import socket
@@ -36,8 +37,9 @@ from apps.core.models import Job, JobLog
 logger = logging.getLogger(__name__)
 
 RQ_JOB_PREFIX = "cinescent-job-"
-UNEXPECTED = ("The job stopped on an unexpected error. Nothing was lost; the team can see the "
-              "details. Try again later.")
+UNEXPECTED = (
+    "The job stopped on an unexpected error. Nothing was lost; the team can see the " "details. Try again later."
+)
 _PROGRESS_MIN_INTERVAL = 0.5  # seconds between counter writes; notes and the last step always land
 
 
@@ -55,17 +57,24 @@ class JobHandler:
 _HANDLERS: dict[str, JobHandler] = {}
 
 
-def job_handler(kind: str, *, queue: str = "default", timeout: int = 600,
-                on_finish: Callable | None = None, label: str = "",
-                result_url: Callable | None = None):
+def job_handler(
+    kind: str,
+    *,
+    queue: str = "default",
+    timeout: int = 600,
+    on_finish: Callable | None = None,
+    label: str = "",
+    result_url: Callable | None = None,
+):
     """Register ``handler(job, progress)`` for ``kind``; ``on_finish(job)`` (optional) runs after
     every ending of such a job is recorded, with the job in its final state (domain clean-up)."""
     if queue not in settings.JOB_QUEUES:
         raise ValueError(f"unknown queue {queue!r} for job kind {kind!r}")
 
     def register(func):
-        _HANDLERS[kind] = JobHandler(kind=kind, func=func, queue=queue, timeout=timeout,
-                                     on_finish=on_finish, label=label, result_url=result_url)
+        _HANDLERS[kind] = JobHandler(
+            kind=kind, func=func, queue=queue, timeout=timeout, on_finish=on_finish, label=label, result_url=result_url
+        )
         return func
 
     return register
@@ -94,14 +103,20 @@ def job_kinds() -> list[str]:
     return sorted(_HANDLERS)
 
 
-def job_create(*, kind: str, user=None, target=None, params: dict | None = None,
-               status: str = Job.Status.QUEUED, result: dict | None = None) -> Job:
+def job_create(
+    *,
+    kind: str,
+    user=None,
+    target=None,
+    params: dict | None = None,
+    status: str = Job.Status.QUEUED,
+    result: dict | None = None,
+) -> Job:
     """A Job row that no queue carries: queued, for a command to run in its own process with
     `job_run` (same claim, outcome and on_finish as a worker), or already finished for work
     done outside a job (an import), so every row whose state is its job's has one."""
     handler = job_handler_get(kind)
-    job = Job(kind=kind, queue=handler.queue, user=user, params=params or {}, status=status,
-              result=result)
+    job = Job(kind=kind, queue=handler.queue, user=user, params=params or {}, status=status, result=result)
     if target is not None:
         job.target_type = ContentType.objects.get_for_model(target)
         job.target_id = str(target.pk)
@@ -127,7 +142,8 @@ def job_enqueue(*, kind: str, user=None, target=None, params: dict | None = None
         logger.warning("job queue %r unavailable, %s refused: %s", handler.queue, kind, exc)
         raise ApplicationError(
             "The job queue is unavailable right now, so nothing was saved. Try again in a minute.",
-            code="queue_unavailable", status=503,
+            code="queue_unavailable",
+            status=503,
         ) from None
     job = Job(kind=kind, queue=handler.queue, user=user, params=params or {})
     if target is not None:
@@ -145,14 +161,20 @@ def _push_to_rq(job_pk: int, handler: JobHandler) -> None:
     rq_id = f"{RQ_JOB_PREFIX}{job_pk}"
     try:
         django_rq.get_queue(handler.queue).enqueue(
-            job_run, job_pk, job_id=rq_id, job_timeout=handler.timeout,
-            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            job_run,
+            job_pk,
+            job_id=rq_id,
+            job_timeout=handler.timeout,
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
         )
     except Exception:  # the queue went down after the check: say so instead of a silent "queued"
         logger.exception("could not enqueue job %s", job_pk)  # details (addresses) for admins only
-        _finish(job_pk, Job.Status.ERRORED,
-                error="The job queue was unavailable when this job was submitted, so it never "
-                "started. Start it again.")
+        _finish(
+            job_pk,
+            Job.Status.ERRORED,
+            error="The job queue was unavailable when this job was submitted, so it never " "started. Start it again.",
+        )
         return
     Job.objects.filter(pk=job_pk).update(rq_id=rq_id)
 
@@ -182,10 +204,13 @@ def job_run(job_pk: int) -> None:
     except (JobFailed, ApplicationError) as exc:
         _finish(job_pk, Job.Status.FAILED, error=str(exc))
     except JobTimeoutException:
-        _finish(job_pk, Job.Status.ERRORED,
-                error=f"The job ran longer than its limit of {handler.timeout} s and was stopped.",
-                tb=traceback_module.format_exc())
-    except BaseException as exc:  # noqa: BLE001 - record everything, including RQ's timeout
+        _finish(
+            job_pk,
+            Job.Status.ERRORED,
+            error=f"The job ran longer than its limit of {handler.timeout} s and was stopped.",
+            tb=traceback_module.format_exc(),
+        )
+    except BaseException as exc:
         # The exception's text can name internal addresses, paths or data: it stays in the
         # traceback (superusers); the owner reads a neutral sentence.
         _finish(job_pk, Job.Status.ERRORED, error=UNEXPECTED, tb=traceback_module.format_exc())
@@ -212,9 +237,7 @@ def _finish(job_pk, status, *, error="", tb="", result=None) -> None:
         updates["result"] = result
     if status == Job.Status.SUCCEEDED:
         updates["progress_done"] = F("progress_total")
-    ended = Job.objects.filter(
-        pk=job_pk, status__in=[Job.Status.RUNNING, Job.Status.QUEUED]
-    ).update(**updates)
+    ended = Job.objects.filter(pk=job_pk, status__in=[Job.Status.RUNNING, Job.Status.QUEUED]).update(**updates)
     if error:
         JobLog.objects.create(job_id=job_pk, level=JobLog.Level.ERROR, message=error)
     if ended:
@@ -252,7 +275,8 @@ class Progress:
         now = time.monotonic()
         if note or done >= total or now - self._last_write >= _PROGRESS_MIN_INTERVAL:
             updates = dict(
-                progress_done=max(0, int(done)), progress_total=max(0, int(total)),
+                progress_done=max(0, int(done)),
+                progress_total=max(0, int(total)),
                 heartbeat_at=timezone.now(),
             )
             if note:
@@ -284,9 +308,7 @@ class _Heartbeat:
     def _beat(self):
         try:
             while not self._stop.wait(settings.JOB_HEARTBEAT_SECONDS):
-                Job.objects.filter(pk=self.job_pk, status=Job.Status.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+                Job.objects.filter(pk=self.job_pk, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
         except Exception:  # a failed heartbeat must never break the job itself
             logger.exception("heartbeat for job %s failed", self.job_pk)
         finally:
@@ -317,8 +339,7 @@ def _rq_cancel(job: Job) -> None:
     except (NoSuchJobError, InvalidJobOperation):
         pass  # already gone; job_run's conditional claim skips it anyway
     except RedisError:  # the row says cancelled, so job_run's claim skips it if it is delivered
-        logger.warning("job %s cancelled, but its queue entry could not be removed", job.pk,
-                       exc_info=True)
+        logger.warning("job %s cancelled, but its queue entry could not be removed", job.pk, exc_info=True)
 
 
 def job_is_dead(job: Job, *, now=None) -> bool:
@@ -335,9 +356,7 @@ def job_is_dead(job: Job, *, now=None) -> bool:
 def job_recover_dead(*, queryset=None) -> int:
     """Mark running jobs whose worker died as errored (and run their on_finish). Returns how
     many were recovered."""
-    candidates = (queryset if queryset is not None else Job.objects).filter(
-        status=Job.Status.RUNNING
-    )
+    candidates = (queryset if queryset is not None else Job.objects).filter(status=Job.Status.RUNNING)
     recovered = 0
     for job in candidates:
         if not job_is_dead(job):
@@ -350,7 +369,8 @@ def job_recover_dead(*, queryset=None) -> int:
         )
         if updated:
             JobLog.objects.create(
-                job_id=job.pk, level=JobLog.Level.ERROR,
+                job_id=job.pk,
+                level=JobLog.Level.ERROR,
                 message=f"Worker {job.worker_name or job.worker_pid} died; job marked errored.",
             )
             _on_finish(job.pk)
@@ -372,9 +392,11 @@ def job_requeue_lost(*, queues) -> int:
         if RQJob.exists(job.rq_id, connection=django_rq.get_connection(job.queue)):
             continue
         logger.warning("job %s was queued in a Redis that lost it; queueing it again", job.pk)
-        JobLog.objects.create(job_id=job.pk, level=JobLog.Level.WARNING,
-                              message="The job queue lost this job (Redis restarted without its data); "
-                              "queued again.")
+        JobLog.objects.create(
+            job_id=job.pk,
+            level=JobLog.Level.WARNING,
+            message="The job queue lost this job (Redis restarted without its data); " "queued again.",
+        )
         _push_to_rq(job.pk, job_handler_get(job.kind))
         requeued += 1
     return requeued

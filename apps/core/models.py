@@ -26,9 +26,7 @@ class Job(BaseModel):
     FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.ERRORED, Status.CANCELLED)
 
     kind = models.CharField(max_length=100, db_index=True)
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     queue = models.CharField(max_length=50)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"

@@ -15,6 +15,7 @@
   A refused address, a refused, reset or timed-out connection and an unknown host all give one
   neutral error (``Unreachable``), so the answers cannot be used to map an internal network.
 """
+
 import _socket
 import contextvars
 import errno
@@ -35,8 +36,7 @@ from django.core.exceptions import ImproperlyConfigured
 from apps.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
-UNREACHABLE = ("The file could not be fetched from that URL. Check that it is a public web "
-               "address.")
+UNREACHABLE = "The file could not be fetched from that URL. Check that it is a public web " "address."
 
 
 class UnsafeURL(ApplicationError):
@@ -104,8 +104,9 @@ def resolve_public(host: str, port: int) -> str:
         if not address_allowed(address, port):
             if not _is_ip_literal(host):
                 raise UnsafeURL(not_found)
-            raise UnsafeURL(f"The host {host!r} is a private or local address; only public "
-                            "internet addresses can be fetched.")
+            raise UnsafeURL(
+                f"The host {host!r} is a private or local address; only public " "internet addresses can be fetched."
+            )
     return addresses[0]
 
 
@@ -130,8 +131,9 @@ def _is_forbidden(ip) -> bool:
         return True
     if ip.is_loopback:
         return not settings.NET_ALLOW_LOOPBACK
-    return (ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-            or ip.is_unspecified or not ip.is_global)
+    return (
+        ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified or not ip.is_global
+    )
 
 
 _ALLOW_ENTRY = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(?P<port>\d{1,5}))?")
@@ -144,8 +146,9 @@ def _is_allowed_host(ip, port: int) -> bool:
     for entry in settings.NET_ALLOW_HOSTS:
         match = _ALLOW_ENTRY.fullmatch(entry)
         if not match:
-            raise ImproperlyConfigured(f"NET_ALLOW_HOSTS entry {entry!r} is not a host or "
-                                       "host:port (IPv6 in brackets: [::1]:8080).")
+            raise ImproperlyConfigured(
+                f"NET_ALLOW_HOSTS entry {entry!r} is not a host or " "host:port (IPv6 in brackets: [::1]:8080)."
+            )
         host, allowed_port = match["host"].strip("[]"), match["port"]
         if allowed_port is not None and int(allowed_port) != port:
             continue
@@ -229,8 +232,9 @@ def _opener():
     return urllib.request.build_opener(urllib.request.ProxyHandler({}), _RedirectHandler)
 
 
-def http_download(url: str, *, dest, max_bytes: int, content_types: tuple[str, ...] = (),
-                  timeout: float = 20.0) -> Download:
+def http_download(
+    url: str, *, dest, max_bytes: int, content_types: tuple[str, ...] = (), timeout: float = 20.0
+) -> Download:
     """Streams `url` into the binary file object `dest`, every connection guarded.
 
     Raises UnsafeURL for a malformed URL, DownloadError for an HTTP error status (only an
@@ -254,9 +258,7 @@ def http_download(url: str, *, dest, max_bytes: int, content_types: tuple[str, .
 def _stream(response, dest, max_bytes: int, content_types: tuple[str, ...]) -> Download:
     content_type = (response.headers.get_content_type() or "").lower()
     if content_types and content_type not in content_types:
-        raise DownloadError(
-            f"Expected {', '.join(content_types)} but the server sent {content_type or 'no type'}."
-        )
+        raise DownloadError(f"Expected {', '.join(content_types)} but the server sent {content_type or 'no type'}.")
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise DownloadError(f"The file is {int(declared)} bytes; the limit is {max_bytes}.")

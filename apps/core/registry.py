@@ -4,6 +4,7 @@
 checks the artifact's sha256 against the manifest on first load, and reloads when the manifest's
 version for that name changes. ML code stays pure: loaders get a path and the manifest entry.
 """
+
 import hashlib
 import json
 import os

@@ -1,4 +1,5 @@
 """Reads for jobs and operations pages."""
+
 import logging
 import os
 import time
@@ -34,12 +35,14 @@ def queue_stats() -> list[dict]:
     stats = []
     for name in settings.JOB_QUEUES:
         queue = django_rq.get_queue(name)
-        stats.append({
-            "name": name,
-            "queued": queue.count,
-            "started": StartedJobRegistry(queue=queue).count,
-            "failed": FailedJobRegistry(queue=queue).count,
-        })
+        stats.append(
+            {
+                "name": name,
+                "queued": queue.count,
+                "started": StartedJobRegistry(queue=queue).count,
+                "failed": FailedJobRegistry(queue=queue).count,
+            }
+        )
     return stats
 
 
@@ -60,16 +63,18 @@ def worker_list() -> list[dict]:
     workers = []
     for worker in Worker.all(connection=django_rq.get_connection("default")):
         alive = not (worker.hostname == here and worker.pid and not pid_alive(worker.pid))
-        workers.append({
-            "alive": alive,
-            "name": worker.name,
-            "queues": worker.queue_names(),
-            "state": str(worker.get_state()),
-            "last_heartbeat": worker.last_heartbeat,
-            "current_job": worker.get_current_job_id(),
-            "pid": worker.pid,
-            "hostname": worker.hostname,
-        })
+        workers.append(
+            {
+                "alive": alive,
+                "name": worker.name,
+                "queues": worker.queue_names(),
+                "state": str(worker.get_state()),
+                "last_heartbeat": worker.last_heartbeat,
+                "current_job": worker.get_current_job_id(),
+                "pid": worker.pid,
+                "hostname": worker.hostname,
+            }
+        )
     return sorted(workers, key=lambda w: w["name"])
 
 
@@ -90,8 +95,7 @@ def job_duration_stats(*, days: int = 7) -> list[dict]:
         cursor.execute(sql, [days])
         rows = cursor.fetchall()
     return [
-        {"kind": kind, "count": count, "median_s": median, "p95_s": p95,
-         "succeeded": ok, "failed": failed}
+        {"kind": kind, "count": count, "median_s": median, "p95_s": p95, "succeeded": ok, "failed": failed}
         for kind, count, median, p95, ok, failed in rows
     ]
 
@@ -118,8 +122,13 @@ def health_report() -> dict:
     if report["redis"]["ok"]:
         report["queues"] = {q["name"]: q["queued"] for q in queue_stats()}
         report["workers"] = [
-            {"name": w["name"], "queues": w["queues"], "state": w["state"], "alive": w["alive"],
-             "last_heartbeat": w["last_heartbeat"].isoformat() if w["last_heartbeat"] else None}
+            {
+                "name": w["name"],
+                "queues": w["queues"],
+                "state": w["state"],
+                "alive": w["alive"],
+                "last_heartbeat": w["last_heartbeat"].isoformat() if w["last_heartbeat"] else None,
+            }
             for w in worker_list()
         ]
     served = {q for w in report["workers"] if w["alive"] for q in w["queues"]}

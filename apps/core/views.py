@@ -67,9 +67,16 @@ def job_list(request):
     if status in Job.Status.values:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs.prefetch_related("target"), 25).get_page(request.GET.get("page"))
-    return render(request, "core/job_list.html", {
-        "page_obj": page, "jobs": page.object_list, "status": status, "statuses": Job.Status.choices,
-    })
+    return render(
+        request,
+        "core/job_list.html",
+        {
+            "page_obj": page,
+            "jobs": page.object_list,
+            "status": status,
+            "statuses": Job.Status.choices,
+        },
+    )
 
 
 @login_required
@@ -126,17 +133,22 @@ def monitoring(request):
     except RedisError:  # the page is for finding out what is wrong: say it, never a 500
         logger.warning("ops page: Redis unavailable", exc_info=True)
         queues, workers, redis_down = [], [], True
-    return render(request, "core/monitoring.html", {
-        "sees_all_jobs": request.user.is_superuser,
-        "queues": queues,
-        "workers": workers,
-        "redis_down": redis_down,
-        "durations": job_duration_stats(),
-        "resources": system_resources(),
-        "running": Job.objects.filter(status=Job.Status.RUNNING).select_related("user")[:50],
-        "failed": Job.objects.filter(status__in=[Job.Status.FAILED, Job.Status.ERRORED])
-        .select_related("user").order_by("-finished_at")[:50],
-    })
+    return render(
+        request,
+        "core/monitoring.html",
+        {
+            "sees_all_jobs": request.user.is_superuser,
+            "queues": queues,
+            "workers": workers,
+            "redis_down": redis_down,
+            "durations": job_duration_stats(),
+            "resources": system_resources(),
+            "running": Job.objects.filter(status=Job.Status.RUNNING).select_related("user")[:50],
+            "failed": Job.objects.filter(status__in=[Job.Status.FAILED, Job.Status.ERRORED])
+            .select_related("user")
+            .order_by("-finished_at")[:50],
+        },
+    )
 
 
 def rq_dashboard_view(view):

@@ -1,4 +1,5 @@
 """Loading models before the first request or job needs them."""
+
 import logging
 import threading
 

@@ -31,8 +31,18 @@ class ExperimentAdmin(admin.ModelAdmin):
     list_select_related = ["job", "created_by"]
     list_filter = ["job__status"]  # the state is the job's
     search_fields = ["name"]
-    readonly_fields = ["job", "status", "error", "config", "dataset", "metrics", "per_genre", "artifacts", "summary",
-                       "examples"]
+    readonly_fields = [
+        "job",
+        "status",
+        "error",
+        "config",
+        "dataset",
+        "metrics",
+        "per_genre",
+        "artifacts",
+        "summary",
+        "examples",
+    ]
 
 
 def _decide(modeladmin, request, queryset, service, verb):

@@ -14,8 +14,7 @@ def genres_suggest_job(job, progress):
     return genre_suggestions_generate(movie=job.target, job=job, progress=progress)
 
 
-@job_handler(EXPERIMENT, queue="ml", timeout=4 * 3600, on_finish=experiment_finished,
-             label="Genre model experiment")
+@job_handler(EXPERIMENT, queue="ml", timeout=4 * 3600, on_finish=experiment_finished, label="Genre model experiment")
 def genres_experiment_job(job, progress):
     """Run the target Experiment (features, training of each head, evaluation, examples) and store
     its metrics. The job fails when its data cannot be read; experiment_finished cleans up."""

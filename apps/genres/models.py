@@ -28,8 +28,9 @@ class Experiment(JobState, BaseModel):
     # Explanation examples: [{"movie", "truth", "kind", "explain": {...}, "images": {genre: storage name}}].
     examples = models.JSONField(default=list, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="genre_experiments")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="genre_experiments"
+    )
 
     class Meta:
         db_table = "movies_experiment"  # made by the movies app before genres had its own
@@ -66,16 +67,18 @@ class GenreSuggestion(BaseModel):
     explanation = models.JSONField(default=dict, blank=True)
     heatmap = models.FileField(upload_to="movies/genres/heatmaps/", blank=True, default="")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "movies_genresuggestion"  # made by the movies app before genres had its own
         ordering = ["movie", "-score"]
         constraints = [
-            models.UniqueConstraint(fields=["movie", "genre_name", "model_version"],
-                                    name="movies_genresuggestion_once_per_model"),
+            models.UniqueConstraint(
+                fields=["movie", "genre_name", "model_version"], name="movies_genresuggestion_once_per_model"
+            ),
         ]
         indexes = [models.Index(fields=["movie", "status"])]
 

@@ -1,11 +1,26 @@
 """Chart and table helpers for the genre research pages (plain dicts for inline SVG)."""
 
-COLORS = {"text": "#4e79a7", "image": "#f28e2b", "early": "#76b7b2", "late": "#59a14f", "attention": "#edc948",
-          "cross": "#b07aa1", "gmu": "#e15759", "ensemble": "#9c755f"}
-METRIC_LABELS = [("f1_macro", "macro-F1"), ("f1_micro", "micro-F1"), ("f1_weighted", "weighted-F1"),
-                 ("f1_samples", "samples-F1"), ("precision_macro", "macro precision"),
-                 ("recall_macro", "macro recall"), ("roc_auc_macro", "macro ROC-AUC"), ("map_macro", "mAP"),
-                 ("f1_macro_halfsplit", "macro-F1, thresholds from the other half (validation pick)")]
+COLORS = {
+    "text": "#4e79a7",
+    "image": "#f28e2b",
+    "early": "#76b7b2",
+    "late": "#59a14f",
+    "attention": "#edc948",
+    "cross": "#b07aa1",
+    "gmu": "#e15759",
+    "ensemble": "#9c755f",
+}
+METRIC_LABELS = [
+    ("f1_macro", "macro-F1"),
+    ("f1_micro", "micro-F1"),
+    ("f1_weighted", "weighted-F1"),
+    ("f1_samples", "samples-F1"),
+    ("precision_macro", "macro precision"),
+    ("recall_macro", "macro recall"),
+    ("roc_auc_macro", "macro ROC-AUC"),
+    ("map_macro", "mAP"),
+    ("f1_macro_halfsplit", "macro-F1, thresholds from the other half (validation pick)"),
+]
 
 
 def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 520, bar_h: int = 18, label_w: int = 150) -> dict:
@@ -14,9 +29,19 @@ def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 520, bar_h: in
     scale = width - label_w - 50
     for i, (label, value, color) in enumerate(rows):
         v = max(0.0, min(1.0, value or 0.0))
-        bars.append({"label": label, "value": round(value or 0.0, 3), "y": i * (bar_h + 6) + 4, "w": round(v * scale, 1),
-                     "x": label_w, "text_x": label_w + round(v * scale, 1) + 4, "color": color,
-                     "label_y": i * (bar_h + 6) + 4 + bar_h * 0.75, "h": bar_h})
+        bars.append(
+            {
+                "label": label,
+                "value": round(value or 0.0, 3),
+                "y": i * (bar_h + 6) + 4,
+                "w": round(v * scale, 1),
+                "x": label_w,
+                "text_x": label_w + round(v * scale, 1) + 4,
+                "color": color,
+                "label_y": i * (bar_h + 6) + 4 + bar_h * 0.75,
+                "h": bar_h,
+            }
+        )
     return {"width": width, "height": len(rows) * (bar_h + 6) + 8, "bars": bars, "label_w": label_w}
 
 
@@ -26,9 +51,16 @@ def comparison_rows(experiments) -> list[dict]:
     for exp in experiments:
         for kind, m in (exp.metrics or {}).items():
             both, image = m.get("test_both", {}), m.get("test_image", {})
-            rows.append({"experiment": exp, "kind": kind, "both": both, "image": image,
-                         "best": kind in (exp.summary.get("best_single"), exp.summary.get("best_fusion")),
-                         "deploy_candidate": kind == exp.summary.get("deploy_candidate")})
+            rows.append(
+                {
+                    "experiment": exp,
+                    "kind": kind,
+                    "both": both,
+                    "image": image,
+                    "best": kind in (exp.summary.get("best_single"), exp.summary.get("best_fusion")),
+                    "deploy_candidate": kind == exp.summary.get("deploy_candidate"),
+                }
+            )
     return rows
 
 
@@ -39,8 +71,10 @@ def models_chart(experiment, subset: str = "test_both", metric: str = "f1_macro"
 
 def per_genre_table(experiment) -> tuple[list[str], list[dict]]:
     kinds = list(experiment.per_genre)
-    genres = sorted({g for table in experiment.per_genre.values() for g, v in table.items() if v.get("support")},
-                    key=lambda g: -max(experiment.per_genre[k].get(g, {}).get("support", 0) for k in kinds))
+    genres = sorted(
+        {g for table in experiment.per_genre.values() for g, v in table.items() if v.get("support")},
+        key=lambda g: -max(experiment.per_genre[k].get(g, {}).get("support", 0) for k in kinds),
+    )
     rows = []
     for g in genres:
         cells = [experiment.per_genre[k].get(g, {}).get("f1") for k in kinds]
@@ -50,9 +84,13 @@ def per_genre_table(experiment) -> tuple[list[str], list[dict]]:
     return kinds, rows
 
 
-SUBSETS = [("test_both", "test movies with plot and poster"), ("test_image", "poster-only test movies"),
-           ("test_plot_only", "test movies with plot and poster, poster hidden"),
-           ("test_all", "all test movies"), ("val_both", "validation movies with plot and poster")]
+SUBSETS = [
+    ("test_both", "test movies with plot and poster"),
+    ("test_image", "poster-only test movies"),
+    ("test_plot_only", "test movies with plot and poster, poster hidden"),
+    ("test_all", "all test movies"),
+    ("val_both", "validation movies with plot and poster"),
+]
 
 
 def metric_tables(experiment) -> list[dict]:

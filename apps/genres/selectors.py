@@ -1,4 +1,5 @@
 """Reads for genre research and suggestions."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -36,5 +37,9 @@ def genre_model_status() -> dict:
     """The deployed genre model's manifest entry (or None) and the detector's availability."""
     entry = manifest_read()["models"].get(settings.GENRES_MODEL_NAME)
     ok, reason = detector_get().available()
-    return {"name": settings.GENRES_MODEL_NAME, "entry": entry if entry and entry.get("task") == "genres" else None,
-            "detector_available": ok, "detector_note": reason}
+    return {
+        "name": settings.GENRES_MODEL_NAME,
+        "entry": entry if entry and entry.get("task") == "genres" else None,
+        "detector_available": ok,
+        "detector_note": reason,
+    }

@@ -1,4 +1,5 @@
 """Genre research and suggestion pages, mounted under /movies/ beside the catalog (names in ``genres:``)."""
+
 from django.urls import path, re_path
 
 from apps.genres import views
@@ -12,5 +13,9 @@ urlpatterns = [
     path("genres/experiments/<int:pk>/deploy/", views.experiment_deploy, name="experiment_deploy"),
     path("<int:pk>/genres/", views.genre_panel, name="panel"),
     path("<int:pk>/genres/suggest/", views.genre_suggest, name="suggest"),
-    re_path(r"^genres/suggestions/(?P<pk>[0-9]+)/(?P<decision>accept|reject)/$", views.suggestion_decide, name="suggestion_decide"),
+    re_path(
+        r"^genres/suggestions/(?P<pk>[0-9]+)/(?P<decision>accept|reject)/$",
+        views.suggestion_decide,
+        name="suggestion_decide",
+    ),
 ]

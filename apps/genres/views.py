@@ -15,8 +15,14 @@ from apps.core.models import Job
 from apps.movies import selectors
 from apps.genres.forms import ExperimentForm
 from apps.genres.models import Experiment, GenreSuggestion
-from apps.genres.presenters import (METRIC_LABELS, comparison_rows, metric_tables, models_chart,
-                                           per_genre_table, word_highlights)
+from apps.genres.presenters import (
+    METRIC_LABELS,
+    comparison_rows,
+    metric_tables,
+    models_chart,
+    per_genre_table,
+    word_highlights,
+)
 from apps.genres import selectors as genre_selectors
 from apps.genres.services import suggestions as genre_services
 from apps.genres.services import experiments as experiment_services
@@ -26,12 +32,18 @@ from apps.genres.services import experiments as experiment_services
 def research(request):
     experiments = list(genre_selectors.experiment_list()[:20])
     done = [e for e in experiments if e.status == Experiment.Status.SUCCEEDED]
-    return render(request, "genres/research.html", {
-        "experiments": experiments, "rows": comparison_rows(done[:5]),
-        "chart": models_chart(done[0]) if done else None, "latest": done[0] if done else None,
-        "form": ExperimentForm() if user_is_curator(request.user) else None,
-        "status": genre_selectors.genre_model_status(),
-    })
+    return render(
+        request,
+        "genres/research.html",
+        {
+            "experiments": experiments,
+            "rows": comparison_rows(done[:5]),
+            "chart": models_chart(done[0]) if done else None,
+            "latest": done[0] if done else None,
+            "form": ExperimentForm() if user_is_curator(request.user) else None,
+            "status": genre_selectors.genre_model_status(),
+        },
+    )
 
 
 @login_required
@@ -61,16 +73,27 @@ def experiment_detail(request, pk):
     examples = []
     for ex in exp.examples or []:
         urls = {g: default_storage.url(n) for g, n in ex.get("images", {}).items()}
-        genres = [dict(e, image_url=urls.get(e["genre"]), words=word_highlights(e.get("words")))
-                  for e in ex.get("explain", {}).get("explanations", [])]
+        genres = [
+            dict(e, image_url=urls.get(e["genre"]), words=word_highlights(e.get("words")))
+            for e in ex.get("explain", {}).get("explanations", [])
+        ]
         examples.append(dict(ex, genres=genres))
-    return render(request, "genres/experiment_detail.html", {
-        "experiment": exp, "kinds": kinds, "genre_rows": genre_rows, "examples": examples,
-        "metric_labels": METRIC_LABELS, "tables": metric_tables(exp),
-        "chart_both": models_chart(exp) if exp.metrics else None,
-        "chart_image": models_chart(exp, "test_image") if exp.metrics else None,
-        "can_deploy": request.user.is_staff, "model_name": settings.GENRES_MODEL_NAME,
-    })
+    return render(
+        request,
+        "genres/experiment_detail.html",
+        {
+            "experiment": exp,
+            "kinds": kinds,
+            "genre_rows": genre_rows,
+            "examples": examples,
+            "metric_labels": METRIC_LABELS,
+            "tables": metric_tables(exp),
+            "chart_both": models_chart(exp) if exp.metrics else None,
+            "chart_image": models_chart(exp, "test_image") if exp.metrics else None,
+            "can_deploy": request.user.is_staff,
+            "model_name": settings.GENRES_MODEL_NAME,
+        },
+    )
 
 
 @login_required
@@ -94,14 +117,21 @@ def _panel(request, movie, job=None, status=200):
     for s in suggestions:
         s.words_view = word_highlights(s.explanation.get("words"))
     if job is None:
-        job = (Job.objects.filter(kind="movies.genres_suggest", target_id=str(movie.pk))
-               .order_by("-created_at").first())
-    return render(request, "genres/_suggest_panel.html", {
-        "movie": movie, "suggestions": suggestions, "job": job,
-        "pending": [s for s in suggestions if s.status == GenreSuggestion.Status.PENDING],
-        "decided": [s for s in suggestions if s.status != GenreSuggestion.Status.PENDING][:10],
-        "is_curator": user_is_curator(request.user), "status": genre_selectors.genre_model_status(),
-    }, status=status)
+        job = Job.objects.filter(kind="movies.genres_suggest", target_id=str(movie.pk)).order_by("-created_at").first()
+    return render(
+        request,
+        "genres/_suggest_panel.html",
+        {
+            "movie": movie,
+            "suggestions": suggestions,
+            "job": job,
+            "pending": [s for s in suggestions if s.status == GenreSuggestion.Status.PENDING],
+            "decided": [s for s in suggestions if s.status != GenreSuggestion.Status.PENDING][:10],
+            "is_curator": user_is_curator(request.user),
+            "status": genre_selectors.genre_model_status(),
+        },
+        status=status,
+    )
 
 
 def genre_panel(request, pk):

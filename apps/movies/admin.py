@@ -23,8 +23,9 @@ class GenreAliasInline(admin.TabularInline):
     fields = ["name"]
 
 
-@admin.action(description="Merge the selected genres into the one with the most movies (the others' names "
-                          "become its aliases)")
+@admin.action(
+    description="Merge the selected genres into the one with the most movies (the others' names " "become its aliases)"
+)
 def genres_merge(modeladmin, request, queryset):
     names = list(queryset.values_list("name", flat=True))
     try:
@@ -145,15 +146,32 @@ class MovieAdmin(ServiceAdmin):
 class ReviewAdmin(ServiceAdmin):
     """Saves through review_create / review_moderate, so a changed text is scored again."""
 
-    list_display = ["movie", "author", "short_text", "language", "sentiment", "ai_rating", "user_rating",
-                    "model_version", "created_at"]
+    list_display = [
+        "movie",
+        "author",
+        "short_text",
+        "language",
+        "sentiment",
+        "ai_rating",
+        "user_rating",
+        "model_version",
+        "created_at",
+    ]
     list_filter = ["sentiment", "language", "user_rating", "model_version", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["text", "movie__title", "author__username"]
     list_select_related = ["movie", "author"]
     autocomplete_fields = ["movie", "author"]
     # sentiment "none" reads "No opinion found" (its own filter choice); its rating stays empty.
-    readonly_fields = ["language", "sentiment", "p_positive", "ai_rating", "p_opinion", "model_version", "scored_at",
-                       "user_rating"]  # the reviewer's own; the AI fields are the model's
+    readonly_fields = [
+        "language",
+        "sentiment",
+        "p_positive",
+        "ai_rating",
+        "p_opinion",
+        "model_version",
+        "scored_at",
+        "user_rating",
+    ]  # the reviewer's own; the AI fields are the model's
     actions = ["rescore"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -3,6 +3,7 @@
 ``movies`` covers every list (catalog page, API list, genre filter, years); ``movies:movie:<pk>``
 one movie's page and API detail; ``movies:genres`` the genre names every movie shows.
 """
+
 from apps.core.cache import cache_bump
 
 CATALOG = "movies"

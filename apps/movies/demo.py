@@ -30,12 +30,16 @@ def load(*, stdout) -> None:
 
 def _details(row: dict) -> dict:
     """The movie fields of a fixture row (TMDB names -> ours)."""
-    details = {"original_title": row.get("original_title"), "tagline": row.get("tagline"),
-               "release_date": date.fromisoformat(row["release_date"]) if row.get("release_date") else None,
-               "runtime_minutes": row.get("runtime"), "original_language": row.get("original_language"),
-               "production_companies": row.get("production_companies"),
-               "tmdb_vote_count": row.get("vote_count"),
-               "tmdb_vote_average": Decimal(str(row["vote_average"])) if row.get("vote_average") is not None else None}
+    details = {
+        "original_title": row.get("original_title"),
+        "tagline": row.get("tagline"),
+        "release_date": date.fromisoformat(row["release_date"]) if row.get("release_date") else None,
+        "runtime_minutes": row.get("runtime"),
+        "original_language": row.get("original_language"),
+        "production_companies": row.get("production_companies"),
+        "tmdb_vote_count": row.get("vote_count"),
+        "tmdb_vote_average": Decimal(str(row["vote_average"])) if row.get("vote_average") is not None else None,
+    }
     return {k: v for k, v in details.items() if v not in (None, "", [])}
 
 
@@ -49,14 +53,22 @@ def load_movies(*, stdout, path: Path = FIXTURE) -> None:
             if row["tmdb_id"] in known:
                 filled += bool(movie_details_fill(movie=known[row["tmdb_id"]], **_details(row)))
                 continue
-            movie_create(created_by=None, title=row["title"], plot=row["plot"], tmdb_id=row["tmdb_id"],
-                         genres=row["genres"], **_details(row))
+            movie_create(
+                created_by=None,
+                title=row["title"],
+                plot=row["plot"],
+                tmdb_id=row["tmdb_id"],
+                genres=row["genres"],
+                **_details(row),
+            )
         except ApplicationError as exc:
             stdout.write(f"movies demo: skipped {row['title']!r}: {exc.message}")
             continue
         added += 1
-    stdout.write(f"movies demo: {added} movies added, {filled} filled in with the details they lacked "
-                 f"({len(data['movies']) - added - filled} already complete)")
+    stdout.write(
+        f"movies demo: {added} movies added, {filled} filled in with the details they lacked "
+        f"({len(data['movies']) - added - filled} already complete)"
+    )
 
 
 def _load_reviews(*, stdout) -> None:

@@ -32,8 +32,7 @@ def reviews_import_job(job, progress):
     job's user, scored in batches. Bad rows are counted and listed, the others are kept.
     """
     try:
-        return reviews_import(path=job.params["path"], author=job.user, progress=progress,
-                              max_rows=MAX_IMPORT_ROWS)
+        return reviews_import(path=job.params["path"], author=job.user, progress=progress, max_rows=MAX_IMPORT_ROWS)
     except (ApplicationError, ModelUnavailable) as exc:
         raise JobFailed(str(exc)) from exc
 

@@ -7,8 +7,16 @@ import math
 import pycountry
 from django.utils.dateformat import format as date_format
 
-PALETTE = [("#1f3b5b", "#f2c14e"), ("#3d1f4b", "#f78154"), ("#12443b", "#a8e0c8"), ("#4b1f24", "#f4d6cc"),
-           ("#22304a", "#9ad1d4"), ("#3a2f14", "#e7c27d"), ("#1d1d3a", "#b8b5ff"), ("#2d3b1f", "#d9ed92")]
+PALETTE = [
+    ("#1f3b5b", "#f2c14e"),
+    ("#3d1f4b", "#f78154"),
+    ("#12443b", "#a8e0c8"),
+    ("#4b1f24", "#f4d6cc"),
+    ("#22304a", "#9ad1d4"),
+    ("#3a2f14", "#e7c27d"),
+    ("#1d1d3a", "#b8b5ff"),
+    ("#2d3b1f", "#d9ed92"),
+]
 
 
 def placeholder_colors(title: str) -> dict:
@@ -28,9 +36,18 @@ def distribution_chart(buckets: list[int], *, width: int = 330, height: int = 12
     for rating, count in enumerate(buckets):
         h = round((height - 20) * count / top, 1)
         red, green = int(200 - 15 * rating), int(60 + 13 * rating)
-        bars.append({"x": round(rating * slot + 2, 1), "y": round(height - 15 - h, 1), "w": round(slot - 4, 1),
-                     "h": h, "count": count, "rating": rating, "label_x": round(rating * slot + slot / 2, 1),
-                     "color": f"rgb({red},{green},80)"})
+        bars.append(
+            {
+                "x": round(rating * slot + 2, 1),
+                "y": round(height - 15 - h, 1),
+                "w": round(slot - 4, 1),
+                "h": h,
+                "count": count,
+                "rating": rating,
+                "label_x": round(rating * slot + slot / 2, 1),
+                "color": f"rgb({red},{green},80)",
+            }
+        )
     return {"width": width, "height": height, "bars": bars, "total": sum(buckets)}
 
 
@@ -74,11 +91,29 @@ def agreement_chart(agreement: dict, *, size: int = 240, pad: int = 28) -> dict:
     def y(v):
         return round(size - pad - span * v / 10, 1)
 
-    dots = [{"cx": x(p["user_rating"]), "cy": y(p["ai_rating"]), "count": p["count"],
-             "r": round(min(12.0, 3.5 * math.sqrt(p["count"])), 1), "user": p["user_rating"], "ai": p["ai_rating"],
-             "agree": abs(p["ai_rating"] - p["user_rating"]) <= 1} for p in agreement["points"]]
+    dots = [
+        {
+            "cx": x(p["user_rating"]),
+            "cy": y(p["ai_rating"]),
+            "count": p["count"],
+            "r": round(min(12.0, 3.5 * math.sqrt(p["count"])), 1),
+            "user": p["user_rating"],
+            "ai": p["ai_rating"],
+            "agree": abs(p["ai_rating"] - p["user_rating"]) <= 1,
+        }
+        for p in agreement["points"]
+    ]
     diff = agreement["mean_difference"] or 0.0
-    return {"size": size, "dots": dots, "lo": x(0), "hi": x(10), "mid": round(size / 2, 1), "axis": size - 4,
-            "tick_y": x(10) + 13, "tick_x": x(0) - 5,
-            "ticks": [{"v": v, "x": x(v), "y": y(v)} for v in (0, 5, 10)],
-            "gap": abs(diff), "direction": "higher" if diff > 0 else "lower" if diff < 0 else ""}
+    return {
+        "size": size,
+        "dots": dots,
+        "lo": x(0),
+        "hi": x(10),
+        "mid": round(size / 2, 1),
+        "axis": size - 4,
+        "tick_y": x(10) + 13,
+        "tick_x": x(0) - 5,
+        "ticks": [{"v": v, "x": x(v), "y": y(v)} for v in (0, 5, 10)],
+        "gap": abs(diff),
+        "direction": "higher" if diff > 0 else "lower" if diff < 0 else "",
+    }

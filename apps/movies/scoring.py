@@ -16,8 +16,7 @@ from pathlib import Path
 
 from apps.core.registry import ModelUnavailable, ml_model_get, ml_model_register
 from apps.movies.ml.opinion import OpinionArtifactError, OpinionModel, load_opinion_model
-from apps.movies.ml.sentiment import (POSITIVE, LanguageModel, Prediction, SentimentPredictor,
-                                      load_language_model)
+from apps.movies.ml.sentiment import POSITIVE, LanguageModel, Prediction, SentimentPredictor, load_language_model
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +54,14 @@ class ReviewScore:
     model_version: str
 
     def as_dict(self) -> dict:
-        return {"label": self.label, "p_positive": self.p_positive, "rating": self.rating,
-                "p_opinion": self.p_opinion, "language": self.language, "model_version": self.model_version}
+        return {
+            "label": self.label,
+            "p_positive": self.p_positive,
+            "rating": self.rating,
+            "p_opinion": self.p_opinion,
+            "language": self.language,
+            "model_version": self.model_version,
+        }
 
 
 def predictor_get() -> SentimentPredictor:
@@ -112,8 +117,14 @@ def _review_score(prediction: Prediction, p_opinion: float | None, opinion: Opin
     version = f"{prediction.model_version}+{opinion.version}" if opinion else prediction.model_version
     if opinion is not None and not opinion.has_opinion(p_opinion):
         return ReviewScore(NO_OPINION, None, None, p_opinion, prediction.language, version)
-    return ReviewScore(prediction.label, prediction.p_positive, rating_agreeing(prediction.label, prediction.rating),
-                       p_opinion, prediction.language, version)
+    return ReviewScore(
+        prediction.label,
+        prediction.p_positive,
+        rating_agreeing(prediction.label, prediction.rating),
+        p_opinion,
+        prediction.language,
+        version,
+    )
 
 
 def warm_up() -> None:

@@ -1,12 +1,20 @@
 """Admin for curators: the ingredient master (with incompatibilities), scenes, recipes, feedback."""
+
 from django.contrib import admin
 
 from apps.core.admin import ServiceAdmin
 from apps.core.cache import BumpOnWriteAdmin
 from apps.scents import services
 from apps.scents.cache import INGREDIENTS, SCENES
-from apps.scents.models import (CostTier, Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient,
-                                Scene)
+from apps.scents.models import (
+    CostTier,
+    Feedback,
+    Ingredient,
+    IngredientIncompatibility,
+    Recipe,
+    RecipeIngredient,
+    Scene,
+)
 
 
 class IncompatibilityInline(admin.TabularInline):
@@ -18,7 +26,17 @@ class IncompatibilityInline(admin.TabularInline):
 
 @admin.register(Ingredient)
 class IngredientAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
-    list_display = ["name", "cas", "family", "tier", "typical_percent", "max_percent", "allergen", "cost_tier", "active"]
+    list_display = [
+        "name",
+        "cas",
+        "family",
+        "tier",
+        "typical_percent",
+        "max_percent",
+        "allergen",
+        "cost_tier",
+        "active",
+    ]
     list_filter = ["family", "tier", "allergen", "natural", "active", "cost_tier"]
     list_editable = ["active"]
     search_fields = ["name", "cas", "notes"]
@@ -39,14 +57,20 @@ class SourceFilter(admin.SimpleListFilter):
     parameter_name = "source"
 
     def lookups(self, request, model_admin):
-        return [("shot", "an ad studio shot"), ("moodboard", "a moodboard"), ("movie", "a catalog film"),
-                ("text", "words alone")]
+        return [
+            ("shot", "an ad studio shot"),
+            ("moodboard", "a moodboard"),
+            ("movie", "a catalog film"),
+            ("text", "words alone"),
+        ]
 
     def queryset(self, request, queryset):
-        return {"shot": queryset.filter(source_shot__isnull=False),
-                "moodboard": queryset.filter(source_moodboard__isnull=False),
-                "movie": queryset.filter(movie__isnull=False),
-                "text": queryset.filter(source_shot=None, source_moodboard=None, movie=None)}.get(self.value(), queryset)
+        return {
+            "shot": queryset.filter(source_shot__isnull=False),
+            "moodboard": queryset.filter(source_moodboard__isnull=False),
+            "movie": queryset.filter(movie__isnull=False),
+            "text": queryset.filter(source_shot=None, source_moodboard=None, movie=None),
+        }.get(self.value(), queryset)
 
 
 @admin.register(Scene)

@@ -3,5 +3,6 @@
 ``scents:scenes`` covers the public scene list (anonymous viewers), ``scents:ingredients`` the
 ingredient master page.
 """
+
 SCENES = "scents:scenes"
 INGREDIENTS = "scents:ingredients"

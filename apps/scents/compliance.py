@@ -10,6 +10,7 @@ natural the master names the declarable constituents but records no measured con
 whole level in the product is the upper bound: the declaration is conservative (it may list a
 substance a supplier's analysis would put under the threshold) and says which lines rest on it.
 """
+
 from decimal import Decimal
 
 from apps.scents.ml.vocab import CONCENTRATIONS
@@ -36,8 +37,7 @@ EU_ALLERGENS = {
     "geraniol": ("Geraniol", "106-24-1"),
     "hexyl cinnamal": ("Hexyl Cinnamal", "101-86-0"),
     "hydroxycitronellal": ("Hydroxycitronellal", "107-75-5"),
-    "hydroxyisohexyl 3-cyclohexene carboxaldehyde": ("Hydroxyisohexyl 3-Cyclohexene Carboxaldehyde",
-                                                      "31906-04-4"),
+    "hydroxyisohexyl 3-cyclohexene carboxaldehyde": ("Hydroxyisohexyl 3-Cyclohexene Carboxaldehyde", "31906-04-4"),
     "isoeugenol": ("Isoeugenol", "97-54-1"),
     "limonene": ("Limonene", "5989-27-5"),
     "linalool": ("Linalool", "78-70-6"),
@@ -84,8 +84,9 @@ def ifra_summary(lines, concentration) -> dict:
         if not ifra:
             continue
         key = _ifra_key(ifra["standard"])
-        row = rows.setdefault(key, {"standard": key, "limit": Decimal(str(ifra["limit_finished_percent"])),
-                                    "exact": [], "unrecorded": []})
+        row = rows.setdefault(
+            key, {"standard": key, "limit": Decimal(str(ifra["limit_finished_percent"])), "exact": [], "unrecorded": []}
+        )
         level = _in_product(line, strength)
         part = {"name": line.material.name, "level": level, "limit": Decimal(str(ifra["limit_finished_percent"]))}
         row["unrecorded" if _ifra_on_constituent(ifra["standard"]) else "exact"].append(part)
@@ -93,19 +94,36 @@ def ifra_summary(lines, concentration) -> dict:
         counted = {p["name"] for p in row["exact"] + row["unrecorded"]}
         for line in lines:
             if key.lower() in line.material.allergens and line.material.name not in counted:
-                row["unrecorded"].append({"name": line.material.name, "level": _in_product(line, strength),
-                                          "limit": row["limit"]})
+                row["unrecorded"].append(
+                    {"name": line.material.name, "level": _in_product(line, strength), "limit": row["limit"]}
+                )
     out = []
     for row in rows.values():
         share = sum((p["level"] / p["limit"] for p in row["exact"]), Decimal(0))
         share_max = share + sum((p["level"] / p["limit"] for p in row["unrecorded"]), Decimal(0))
         status = "over" if share > 1 else "check" if share_max > 1 else "within"
-        out.append({"standard": row["standard"], "share": share, "share_max": share_max, "status": status,
-                    "parts": row["exact"], "unrecorded": row["unrecorded"]})
+        out.append(
+            {
+                "standard": row["standard"],
+                "share": share,
+                "share_max": share_max,
+                "status": status,
+                "parts": row["exact"],
+                "unrecorded": row["unrecorded"],
+            }
+        )
     out.sort(key=lambda r: (-r["share_max"], r["standard"]))
-    return {"concentration": concentration, "strength": strength, "category": 4, "rows": out,
-            "status": "over" if any(r["status"] == "over" for r in out)
-            else "check" if any(r["status"] == "check" for r in out) else "within"}
+    return {
+        "concentration": concentration,
+        "strength": strength,
+        "category": 4,
+        "rows": out,
+        "status": "over"
+        if any(r["status"] == "over" for r in out)
+        else "check"
+        if any(r["status"] == "check" for r in out)
+        else "within",
+    }
 
 
 def allergen_declaration(lines, concentration) -> dict:
@@ -121,8 +139,17 @@ def allergen_declaration(lines, concentration) -> dict:
         level = _in_product(line, strength)
         for name in line.material.allergens:
             label, cas = EU_ALLERGENS[name]
-            row = rows.setdefault(name, {"name": label, "cas": cas, "level": Decimal(0), "level_max": Decimal(0),
-                                         "sources": [], "unrecorded": []})
+            row = rows.setdefault(
+                name,
+                {
+                    "name": label,
+                    "cas": cas,
+                    "level": Decimal(0),
+                    "level_max": Decimal(0),
+                    "sources": [],
+                    "unrecorded": [],
+                },
+            )
             row["level_max"] += level
             if line.material.cas == cas:
                 row["level"] += level
@@ -131,13 +158,23 @@ def allergen_declaration(lines, concentration) -> dict:
                 row["unrecorded"].append(line.material.name)
     out = []
     for row in rows.values():
-        row["declare"] = ("yes" if row["level"] >= LEAVE_ON_THRESHOLD
-                          else "yes (upper bound)" if row["level_max"] >= LEAVE_ON_THRESHOLD else "no")
+        row["declare"] = (
+            "yes"
+            if row["level"] >= LEAVE_ON_THRESHOLD
+            else "yes (upper bound)"
+            if row["level_max"] >= LEAVE_ON_THRESHOLD
+            else "no"
+        )
         out.append(row)
     out.sort(key=lambda r: (-r["level_max"], r["name"]))
     declared = [r["name"] for r in out if r["declare"] != "no"]
-    return {"concentration": concentration, "strength": strength, "threshold": LEAVE_ON_THRESHOLD,
-            "rows": out, "label": ", ".join(declared)}
+    return {
+        "concentration": concentration,
+        "strength": strength,
+        "threshold": LEAVE_ON_THRESHOLD,
+        "rows": out,
+        "label": ", ".join(declared),
+    }
 
 
 def cost_per_kg(lines, prices, currency) -> dict:

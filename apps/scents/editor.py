@@ -5,9 +5,16 @@ applied: a percentage typed (that line is kept and the others are scaled so the 
 100.00 %), a material added (at its typical dose) or removed, or "scale to 100 %". Then the
 composer's hard constraints are checked, so the page shows every problem before Save.
 """
+
 from apps.scents import selectors
-from apps.scents.formula import (FormulaLine, formula_balance, formula_problems, formula_summary, percent_units,
-                                 start_units)
+from apps.scents.formula import (
+    FormulaLine,
+    formula_balance,
+    formula_problems,
+    formula_summary,
+    percent_units,
+    start_units,
+)
 from apps.scents.ml.vocab import CONCENTRATIONS, TIERS
 
 
@@ -56,8 +63,9 @@ def editor_state(*, recipe, data=None) -> dict:
         concentration, note = recipe.concentration, ""
     else:
         rows = _apply(_posted_rows(data), data)
-        concentration = data.get("concentration") if data.get("concentration") in CONCENTRATIONS \
-            else recipe.concentration
+        concentration = (
+            data.get("concentration") if data.get("concentration") in CONCENTRATIONS else recipe.concentration
+        )
         note = data.get("note", "")[:300]
     for row in rows:
         if not row["error"]:  # a line that is not a number keeps what was typed, beside its message
@@ -70,8 +78,11 @@ def editor_state(*, recipe, data=None) -> dict:
     addable = [i for i in selectors.ingredient_list(active_only=True) if i.pk not in used]
     return {
         "rows": sorted(rows, key=lambda r: TIERS.index(r["material"].tier)),
-        "summary": formula_summary(parsed), "problems": problems, "concentration": concentration,
-        "concentrations": list(CONCENTRATIONS), "note": note,
+        "summary": formula_summary(parsed),
+        "problems": problems,
+        "concentration": concentration,
+        "concentrations": list(CONCENTRATIONS),
+        "note": note,
         "addable": [{"tier": t, "materials": [i for i in addable if i.tier == t]} for t in TIERS],
     }
 

@@ -4,6 +4,7 @@ ML code stays pure (apps/scents/ml); this module wires it to the registry and th
 keeps one engine per process, rebuilt when the profile model, the feedback preferences or the
 ingredient master change (each change gives a new model_version, hence new cache keys).
 """
+
 import hashlib
 import logging
 import threading
@@ -14,8 +15,13 @@ from redis.exceptions import RedisError
 from apps.core.errors import ApplicationError
 from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
 from apps.scents.ml.ingredients import Master, Material
-from apps.scents.ml.pipeline import (PREFERENCES_NAME, PROFILE_MODEL_NAME, ScentEngine, preferences_load,
-                                     profile_model_load)
+from apps.scents.ml.pipeline import (
+    PREFERENCES_NAME,
+    PROFILE_MODEL_NAME,
+    ScentEngine,
+    preferences_load,
+    profile_model_load,
+)
 from apps.scents.ml.vocab import TIERS
 
 logger = logging.getLogger(__name__)
@@ -34,17 +40,24 @@ def master_from_db():
 
     rows = list(ingredient_list(active_only=True))
     materials = tuple(
-        Material(name=r.name, cas=r.cas, family=r.family, tier=r.tier, max_percent=float(r.max_percent),
-                 typical_percent=float(r.typical_percent), volatility_hours=r.volatility_hours,
-                 cost_tier=r.cost_tier, allergen=r.allergen)
+        Material(
+            name=r.name,
+            cas=r.cas,
+            family=r.family,
+            tier=r.tier,
+            max_percent=float(r.max_percent),
+            typical_percent=float(r.typical_percent),
+            volatility_hours=r.volatility_hours,
+            cost_tier=r.cost_tier,
+            allergen=r.allergen,
+        )
         for r in rows
     )
     pairs = frozenset(frozenset((p.first.name, p.second.name)) for p in ingredient_incompatibility_list())
     from apps.scents.ml.ingredients import master_default
 
     bounds = master_default().tier_bounds
-    blob = repr((sorted(materials, key=lambda m: m.name), sorted(sorted(p) for p in pairs),
-                 [bounds[t] for t in TIERS]))
+    blob = repr((sorted(materials, key=lambda m: m.name), sorted(sorted(p) for p in pairs), [bounds[t] for t in TIERS]))
     return Master(materials, pairs, bounds), hashlib.sha256(blob.encode()).hexdigest()[:8]
 
 
@@ -55,7 +68,9 @@ def engine_get() -> ScentEngine:
     except ModelUnavailable as exc:
         raise ApplicationError(
             "The scent model is not available: run `python manage.py train_scents`.",
-            code="model_unavailable", status=503) from exc
+            code="model_unavailable",
+            status=503,
+        ) from exc
     prefs_version, prefs = "none", {}
     if PREFERENCES_NAME in manifest_read()["models"]:
         loaded = ml_model_get(PREFERENCES_NAME)

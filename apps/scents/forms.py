@@ -12,21 +12,29 @@ def _optional(values):
 class SceneForm(forms.Form):
     """Scene input; the service validates it again (it is the single source of the rules)."""
 
-    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), required=False,
-                                   help_text="Optional: the film this scene is from.")
-    title = forms.CharField(max_length=200, required=False,
-                            help_text="Optional; the first words of the description otherwise.")
+    movie = forms.ModelChoiceField(
+        queryset=Movie.objects.order_by("title"), required=False, help_text="Optional: the film this scene is from."
+    )
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Optional; the first words of the description otherwise."
+    )
     # Why no max_length here: a too-long text must reach the service, whose message explains the limit.
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                                  help_text=f"Korean or English, up to {MAX_DESCRIPTION_CHARS} characters.")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=f"Korean or English, up to {MAX_DESCRIPTION_CHARS} characters.",
+    )
     genre = forms.ChoiceField(choices=_optional(GENRES), required=False)
     mood = forms.ChoiceField(choices=_optional(MOODS), required=False)
     time_of_day = forms.ChoiceField(choices=_optional(TIMES_OF_DAY), required=False)
     weather = forms.ChoiceField(choices=_optional(WEATHERS), required=False)
     season = forms.ChoiceField(choices=_optional(SEASONS), required=False)
     place = forms.CharField(max_length=200, required=False)
-    share = forms.BooleanField(required=False, label="Share with everyone",
-                               help_text="Off: only you see the scene and its recipes; you can share it later.")
+    share = forms.BooleanField(
+        required=False,
+        label="Share with everyone",
+        help_text="Off: only you see the scene and its recipes; you can share it later.",
+    )
 
 
 class FeedbackForm(forms.Form):
@@ -49,15 +57,19 @@ class ProductionForm(forms.Form):
 
 class WeighoutForm(forms.Form):
     volume_ml = forms.FloatField(min_value=1, max_value=100000, initial=50, label="Batch of each recipe (ml)")
-    concentration = forms.ChoiceField(choices=[("", "each recipe's own")] + [(c, c) for c in CONCENTRATIONS],
-                                      required=False)
+    concentration = forms.ChoiceField(
+        choices=[("", "each recipe's own")] + [(c, c) for c in CONCENTRATIONS], required=False
+    )
 
 
 class MovieMomentForm(forms.Form):
     """A moment of a catalog film to compose from (the service checks the text again)."""
 
     # No max_length: a too-long text must reach the service, whose message explains the limit.
-    text = forms.CharField(required=False, label="A moment of this film",
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="Optional: what we see, hear and smell. Empty: the film as a whole. "
-                                     "The film's genres and plot are added.")
+    text = forms.CharField(
+        required=False,
+        label="A moment of this film",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what we see, hear and smell. Empty: the film as a whole. "
+        "The film's genres and plot are added.",
+    )

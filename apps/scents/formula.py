@@ -4,6 +4,7 @@ Pure functions over `FormulaLine`s (the material is an Ingredient row or anythin
 attributes); no queries. The hard constraints are the composer's own (`ml.composer.recipe_check`),
 so an edited version is held to exactly the rules a composed recipe is.
 """
+
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -58,6 +59,7 @@ def start_units(material) -> int:
 def _fit(weights, low, high, total):
     """x_i = clip(lam * w_i, low_i, high_i) with sum(x) == total (bisection on lam); the caller
     guarantees sum(low) <= total <= sum(high)."""
+
     def at(lam):
         return sum(min(max(lam * w, lo), hi) for w, lo, hi in zip(weights, low, high))
 
@@ -127,9 +129,12 @@ def formula_balance(lines, *, keep=()):
     for members, rest in groups:
         if not members:
             continue
-        new = _spread([lines[i].units or start_units(lines[i].material) for i in members],
-                      [floor_units(lines[i].material) for i in members],
-                      [cap_units(lines[i].material) for i in members], rest)
+        new = _spread(
+            [lines[i].units or start_units(lines[i].material) for i in members],
+            [floor_units(lines[i].material) for i in members],
+            [cap_units(lines[i].material) for i in members],
+            rest,
+        )
         for i, units in zip(members, new):
             out[i] = FormulaLine(lines[i].material, units)
     return out
@@ -157,16 +162,25 @@ def formula_summary(lines) -> dict:
         "total": _percent(sum(line.units for line in lines)),
         "count": len(lines),
         "max_count": MAX_MATERIALS,
-        "tiers": [{"tier": t, "percent": _percent(sum(x.units for x in lines if x.material.tier == t)),
-                   "low": bounds[t][0], "high": bounds[t][1]} for t in TIERS],
+        "tiers": [
+            {
+                "tier": t,
+                "percent": _percent(sum(x.units for x in lines if x.material.tier == t)),
+                "low": bounds[t][0],
+                "high": bounds[t][1],
+            }
+            for t in TIERS
+        ],
     }
 
 
 def formula_derived(lines, concentration) -> dict:
     """What a stored recipe records about its formula: family shares, longevity and season."""
-    return {"families": composer.family_shares(lines),
-            "longevity_hours": composer.longevity_hours(lines, concentration),
-            "season": composer.season_for(lines)}
+    return {
+        "families": composer.family_shares(lines),
+        "longevity_hours": composer.longevity_hours(lines, concentration),
+        "season": composer.season_for(lines),
+    }
 
 
 def formula_compare(a, b) -> list[dict]:
@@ -179,8 +193,15 @@ def formula_compare(a, b) -> list[dict]:
         material = (left or right).material
         pa = left.percent if left else None
         pb = right.percent if right else None
-        rows.append({"name": name, "cas": material.cas, "tier": material.tier, "a": pa, "b": pb,
-                     "change": (pb or 0) - (pa or 0),
-                     "state": "added" if left is None else "removed" if right is None
-                     else "changed" if pa != pb else "same"})
+        rows.append(
+            {
+                "name": name,
+                "cas": material.cas,
+                "tier": material.tier,
+                "a": pa,
+                "b": pb,
+                "change": (pb or 0) - (pa or 0),
+                "state": "added" if left is None else "removed" if right is None else "changed" if pa != pb else "same",
+            }
+        )
     return rows

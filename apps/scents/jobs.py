@@ -1,4 +1,5 @@
 """Background jobs of the Scents area (auto-imported by apps.core)."""
+
 from django.urls import reverse
 
 from apps.core.jobs import JobFailed, job_handler
@@ -9,8 +10,13 @@ from apps.scents.services import recipes_compose_for
 MAX_BATCH = 2000
 
 
-@job_handler("scents.compose_batch", queue="ml", timeout=3600, label="Batch scent composition",
-             result_url=lambda job: reverse("scents:batch_detail", args=[job.pk]))
+@job_handler(
+    "scents.compose_batch",
+    queue="ml",
+    timeout=3600,
+    label="Batch scent composition",
+    result_url=lambda job: reverse("scents:batch_detail", args=[job.pk]),
+)
 def compose_batch(job, progress):
     """Compose (or fetch the cached) recipe of every listed scene the job's user can see.
 
@@ -27,7 +33,12 @@ def compose_batch(job, progress):
     progress(0, len(scenes), f"composing {len(scenes)} scenes")
     recipes = recipes_compose_for(scenes=scenes, user=job.user, progress=progress)
     reused = sum(r.reused for r in recipes)
-    return {"count": len(recipes), "created": len(recipes) - reused, "reused": reused,
-            "skipped": len(ids) - len(scenes),
-            "recipes": [{"scene": r.scene_id, "scene_title": r.scene.title, "recipe": r.pk, "reused": r.reused}
-                        for r in recipes]}
+    return {
+        "count": len(recipes),
+        "created": len(recipes) - reused,
+        "reused": reused,
+        "skipped": len(ids) - len(scenes),
+        "recipes": [
+            {"scene": r.scene_id, "scene_title": r.scene.title, "recipe": r.pk, "reused": r.reused} for r in recipes
+        ],
+    }

@@ -23,10 +23,12 @@ class Ingredient(BaseModel):
     tier = models.CharField(max_length=10, choices=_choices(TIERS), db_index=True)
     descriptors = models.JSONField(default=list, help_text="Odour descriptors, most telling first.")
     volatility_hours = models.FloatField(help_text="Approximate life on a smelling strip, hours.")
-    typical_percent = models.DecimalField(max_digits=5, decimal_places=2,
-                                          help_text="Usual dose in the concentrate, percent.")
-    max_percent = models.DecimalField(max_digits=5, decimal_places=2,
-                                      help_text="Ceiling in the concentrate the composer respects, percent.")
+    typical_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text="Usual dose in the concentrate, percent."
+    )
+    max_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text="Ceiling in the concentrate the composer respects, percent."
+    )
     max_source = models.TextField(help_text="Where the ceiling comes from (IFRA standard or practice).")
     ifra = models.JSONField(null=True, blank=True, help_text="IFRA Category 4 restriction, if any.")
     allergen = models.BooleanField(default=False, help_text="Contains EU-declarable allergens.")
@@ -62,8 +64,14 @@ class Scene(BaseModel):
     """A film scene described by a user; its embedding powers the similar-scenes search."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenes")
-    movie = models.ForeignKey("movies.Movie", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="scent_scenes", help_text="The film this scene is from, if any.")
+    movie = models.ForeignKey(
+        "movies.Movie",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scent_scenes",
+        help_text="The film this scene is from, if any.",
+    )
     title = models.CharField(max_length=200)
     description = models.TextField()
     genre = models.CharField(max_length=30, blank=True, default="", choices=_choices(GENRES))
@@ -72,30 +80,49 @@ class Scene(BaseModel):
     weather = models.CharField(max_length=20, blank=True, default="", choices=_choices(WEATHERS))
     season = models.CharField(max_length=20, blank=True, default="", choices=_choices(SEASONS))
     place = models.CharField(max_length=200, blank=True, default="")
-    is_private = models.BooleanField(default=True, help_text="Private (the default): only the owner sees the scene "
-                                                             "and its recipes. Shared: everyone does.")
+    is_private = models.BooleanField(
+        default=True,
+        help_text="Private (the default): only the owner sees the scene " "and its recipes. Shared: everyone does.",
+    )
     # The film moment the scene was composed from (apps/scents/moments.py): one shot of an ad
     # studio analysis, or a whole moodboard (one blended recipe). Plain FKs, not a generic
     # relation: the database keeps them valid (a deleted video clears the link, never leaves a
     # dangling id) and "the shot's recipes" is an indexed join.
-    source_shot = models.ForeignKey("adstudio.Shot", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="scent_scenes", help_text="The ad studio shot this scene was "
-                                                                           "composed from, if any.")
-    source_moodboard = models.ForeignKey("adstudio.Moodboard", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="scent_scenes", help_text="The moodboard this scene "
-                                                                                "blends, if any.")
+    source_shot = models.ForeignKey(
+        "adstudio.Shot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scent_scenes",
+        help_text="The ad studio shot this scene was " "composed from, if any.",
+    )
+    source_moodboard = models.ForeignKey(
+        "adstudio.Moodboard",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scent_scenes",
+        help_text="The moodboard this scene " "blends, if any.",
+    )
     embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
     embedding_model = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            HnswIndex(name="scents_scene_embedding_hnsw", fields=["embedding"], m=16,
-                      ef_construction=64, opclasses=["vector_cosine_ops"]),
+            HnswIndex(
+                name="scents_scene_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(source_shot__isnull=True) | models.Q(source_moodboard__isnull=True),
-                                   name="scents_scene_one_source"),
+            models.CheckConstraint(
+                condition=models.Q(source_shot__isnull=True) | models.Q(source_moodboard__isnull=True),
+                name="scents_scene_one_source",
+            ),
         ]
 
     def __str__(self):
@@ -110,22 +137,38 @@ class Recipe(BaseModel):
 
     scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="recipes")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recipes")
-    input_key = models.CharField(max_length=64, db_index=True,
-                                 help_text="sha256 of the normalised scene input and the model version.")
+    input_key = models.CharField(
+        max_length=64, db_index=True, help_text="sha256 of the normalised scene input and the model version."
+    )
     model_version = models.CharField(max_length=120)
     concentration = models.CharField(max_length=30, choices=[(c, c) for c in CONCENTRATIONS])
     longevity_hours = models.FloatField()
     season = models.CharField(max_length=20, choices=_choices(SEASONS))
     confidence = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
-    understood = models.BooleanField(default=True, help_text="False: the description did not read as a scene "
-                                                             "(gibberish, off-topic text); the recipe is a guess.")
+    understood = models.BooleanField(
+        default=True,
+        help_text="False: the description did not read as a scene "
+        "(gibberish, off-topic text); the recipe is a guess.",
+    )
     profile = models.JSONField(default=dict, help_text="Predicted share of each family.")
     families = models.JSONField(default=dict, help_text="Share of each family in the formula.")
     explanation = models.JSONField(default=dict, blank=True)
-    original = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="versions",
-                                 help_text="The composed recipe this version was edited from (empty: composed).")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               help_text="The version this one was edited from.")
+    original = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        help_text="The composed recipe this version was edited from (empty: composed).",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The version this one was edited from.",
+    )
     version = models.PositiveSmallIntegerField(default=1, help_text="1 = as composed; 2, 3... = edits.")
     note = models.CharField(max_length=300, blank=True, default="", help_text="What the edit changed, in words.")
 
@@ -133,8 +176,11 @@ class Recipe(BaseModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["scene", "input_key"], name="scents_recipe_scene_input"),
-            models.UniqueConstraint(fields=["original", "version"], condition=models.Q(original__isnull=False),
-                                    name="scents_recipe_version_unique"),
+            models.UniqueConstraint(
+                fields=["original", "version"],
+                condition=models.Q(original__isnull=False),
+                name="scents_recipe_version_unique",
+            ),
         ]
 
     def __str__(self):
@@ -164,10 +210,15 @@ class CostTier(BaseModel):
     recipe costs per kg come from these prices and each material's tier."""
 
     tier = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
-    price_per_kg = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
-                                       validators=[MinValueValidator(0)],
-                                       help_text="Your buying price per kg for materials of this tier; "
-                                                 "empty: not priced (costs that need it are not shown).")
+    price_per_kg = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Your buying price per kg for materials of this tier; "
+        "empty: not priced (costs that need it are not shown).",
+    )
 
     class Meta:
         ordering = ["tier"]

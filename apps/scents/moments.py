@@ -8,6 +8,7 @@ The one interface through which other apps hand the composer what they know of a
 its only ties are the two source FKs on ``Scene`` (kept valid by the database, unlike a generic
 relation) and the public methods of ``Shot`` and ``Moodboard`` that the recipe page uses.
 """
+
 from dataclasses import dataclass
 
 from apps.core.errors import ApplicationError
@@ -55,10 +56,14 @@ def moment_scene_fields(moment: Moment) -> dict:
     if plot:
         parts.append(plot if len(plot) <= PLOT_MAX_CHARS else plot[:PLOT_MAX_CHARS].rsplit(" ", 1)[0] + "…")
     description = " ".join(p for p in parts if p)[:MAX_DESCRIPTION_CHARS]
-    return {"title": moment.title[:200], "description": description,
-            "genre": _first_known(moment.genres, GENRES), "mood": _first_known(moment.moods, MOODS),
-            "time_of_day": LIGHT_TIME.get(moment.light, "") or ("night" if "night" in moment.tags else ""),
-            "weather": next((TAG_WEATHER[t] for t in moment.tags if t in TAG_WEATHER), "")}
+    return {
+        "title": moment.title[:200],
+        "description": description,
+        "genre": _first_known(moment.genres, GENRES),
+        "mood": _first_known(moment.moods, MOODS),
+        "time_of_day": LIGHT_TIME.get(moment.light, "") or ("night" if "night" in moment.tags else ""),
+        "weather": next((TAG_WEATHER[t] for t in moment.tags if t in TAG_WEATHER), ""),
+    }
 
 
 def _first_known(words, vocabulary) -> str:
@@ -71,8 +76,14 @@ def scene_compose_from_moment(*, owner, moment: Moment, movie=None, source_shot=
     its recipe (both or neither); returns the Recipe. The caller has checked that ``owner`` may
     use the source. Raises ApplicationError as ``services.scene_compose`` (503 while no scent
     model is deployed)."""
-    return scene_compose(owner=owner, is_private=True, movie=movie, source_shot=source_shot,
-                         source_moodboard=source_moodboard, **moment_scene_fields(moment))
+    return scene_compose(
+        owner=owner,
+        is_private=True,
+        movie=movie,
+        source_shot=source_shot,
+        source_moodboard=source_moodboard,
+        **moment_scene_fields(moment),
+    )
 
 
 MOVIE_MOMENT_MAX_CHARS = 1000
@@ -87,13 +98,16 @@ def movie_scent_compose(*, owner, movie, text: str = ""):
     """
     text = " ".join((text or "").split())
     if len(text) > MOVIE_MOMENT_MAX_CHARS:
-        raise ApplicationError(f"Describe the moment in at most {MOVIE_MOMENT_MAX_CHARS} characters "
-                               f"(it has {len(text)}).", extra={"field": "text"})
+        raise ApplicationError(
+            f"Describe the moment in at most {MOVIE_MOMENT_MAX_CHARS} characters " f"(it has {len(text)}).",
+            extra={"field": "text"},
+        )
     if not text and not movie.plot.strip():
-        raise ApplicationError("This film has no plot to start from: describe the moment (what we see "
-                               "and hear).", extra={"field": "text"})
+        raise ApplicationError(
+            "This film has no plot to start from: describe the moment (what we see " "and hear).",
+            extra={"field": "text"},
+        )
     words = text.split()
     title = f"{movie.title}: {' '.join(words[:8])}{'…' if len(words) > 8 else ''}" if text else movie.title
-    moment = Moment(title=title, description=text, plot=movie.plot,
-                    genres=tuple(g.name for g in movie.genres.all()))
+    moment = Moment(title=title, description=text, plot=movie.plot, genres=tuple(g.name for g in movie.genres.all()))
     return scene_compose_from_moment(owner=owner, moment=moment, movie=movie)

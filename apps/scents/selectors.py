@@ -1,4 +1,5 @@
 """Reads. Every selector returns a queryset (or rows) with its relations already fetched."""
+
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Greatest
@@ -8,8 +9,15 @@ from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.scents.compliance import cost_per_kg
 from apps.scents.formula import FormulaLine
-from apps.scents.models import (CostTier, Feedback, Ingredient, IngredientIncompatibility, Recipe, RecipeIngredient,
-                                Scene)
+from apps.scents.models import (
+    CostTier,
+    Feedback,
+    Ingredient,
+    IngredientIncompatibility,
+    Recipe,
+    RecipeIngredient,
+    Scene,
+)
 
 
 def ingredient_list(*, active_only=False, family="", tier="", query=""):
@@ -38,8 +46,11 @@ def scene_visible_filter(user):
 
 
 def scene_list(*, user, owner=None, query=""):
-    qs = Scene.objects.filter(scene_visible_filter(user)).select_related("owner", "movie").annotate(
-        recipe_count=Count("recipes"))
+    qs = (
+        Scene.objects.filter(scene_visible_filter(user))
+        .select_related("owner", "movie")
+        .annotate(recipe_count=Count("recipes"))
+    )
     if owner is not None:
         qs = qs.filter(owner=owner)
     if query:
@@ -62,16 +73,21 @@ def scene_list_similar(*, scene, limit=5, user=None):
     if scene.embedding is None:
         return Scene.objects.none()
     distance = CosineDistance("embedding", scene.embedding)
-    return (Scene.objects.filter(scene_visible_filter(user)).exclude(pk=scene.pk)
-            .exclude(embedding__isnull=True).select_related("owner")
-            .annotate(distance=distance, similarity=Greatest(Value(1.0) - distance, Value(0.0)))
-            .order_by("distance")[:limit])
+    return (
+        Scene.objects.filter(scene_visible_filter(user))
+        .exclude(pk=scene.pk)
+        .exclude(embedding__isnull=True)
+        .select_related("owner")
+        .annotate(distance=distance, similarity=Greatest(Value(1.0) - distance, Value(0.0)))
+        .order_by("distance")[:limit]
+    )
 
 
 def _recipe_qs():
     lines = RecipeIngredient.objects.select_related("ingredient").order_by("position")
     return Recipe.objects.select_related("scene", "scene__owner", "created_by").prefetch_related(
-        Prefetch("lines", queryset=lines))
+        Prefetch("lines", queryset=lines)
+    )
 
 
 def recipe_list(*, user, scene=None):
@@ -84,8 +100,7 @@ def recipe_list(*, user, scene=None):
 def recipes_from(*, user, shots=None, moodboard=None, movie=None):
     """The user's own recipes, as composed (version 1), of scenes that came from these ad studio
     `shots`, this `moodboard` or this `movie`; newest first. Anonymous users own none."""
-    qs = _recipe_qs().filter(scene__owner_id=user.pk if user.is_authenticated else None,
-                             original__isnull=True)
+    qs = _recipe_qs().filter(scene__owner_id=user.pk if user.is_authenticated else None, original__isnull=True)
     if shots is not None:
         qs = qs.filter(scene__source_shot__in=shots)
     if moodboard is not None:
@@ -131,7 +146,9 @@ def recipe_cost(recipe) -> dict:
 
 
 def feedback_list(*, recipe=None, user=None):
-    qs = Feedback.objects.select_related("recipe", "user").prefetch_related("liked", "disliked", "recipe__lines__ingredient")
+    qs = Feedback.objects.select_related("recipe", "user").prefetch_related(
+        "liked", "disliked", "recipe__lines__ingredient"
+    )
     if recipe is not None:
         qs = qs.filter(recipe=recipe)
     if user is not None:
@@ -142,7 +159,9 @@ def feedback_list(*, recipe=None, user=None):
 def feedback_rows():
     """Every feedback as plain dicts for feedback.preferences_from_feedback."""
     for fb in feedback_list().order_by("pk"):
-        yield {"rating": fb.rating,
-               "ingredients": [line.ingredient.name for line in fb.recipe.lines.all()],
-               "liked": [i.name for i in fb.liked.all()],
-               "disliked": [i.name for i in fb.disliked.all()]}
+        yield {
+            "rating": fb.rating,
+            "ingredients": [line.ingredient.name for line in fb.recipe.lines.all()],
+            "liked": [i.name for i in fb.liked.all()],
+            "disliked": [i.name for i in fb.disliked.all()],
+        }

@@ -1,5 +1,6 @@
 """Writes for the Scents area. Keyword-only `<entity>_<verb>` functions; ApplicationError for
 business-rule violations (the API handler and the views turn them into clear messages)."""
+
 import hashlib
 import json
 from datetime import datetime, timezone
@@ -47,22 +48,54 @@ def _title_from(description: str) -> str:
 
 
 @transaction.atomic
-def scene_create(*, owner, description, title="", genre="", mood="", time_of_day="", weather="",
-                 season="", place="", is_private=True, movie=None, source_shot=None, source_moodboard=None) -> Scene:
+def scene_create(
+    *,
+    owner,
+    description,
+    title="",
+    genre="",
+    mood="",
+    time_of_day="",
+    weather="",
+    season="",
+    place="",
+    is_private=True,
+    movie=None,
+    source_shot=None,
+    source_moodboard=None,
+) -> Scene:
     """Validate the input, embed the description and save a Scene owned by `owner` (private
     unless `is_private=False`: scenes are shared on purpose), linked to the film moment it came
     from when given (`source_shot` or `source_moodboard`; the caller has checked they are the owner's).
 
     Raises ApplicationError for an empty, over-long or word-less description or an unknown field value.
     """
-    clean = scene_input_validate({"description": description, "genre": genre, "mood": mood,
-                                  "time_of_day": time_of_day, "weather": weather, "season": season,
-                                  "place": place})
-    scene = Scene(owner=owner, title=(title or "").strip()[:200] or _title_from(clean["description"]),
-                  description=clean["description"], genre=clean["genre"], mood=clean["mood"],
-                  time_of_day=clean["time_of_day"], weather=clean["weather"], season=clean["season"],
-                  place=clean.get("place", ""), is_private=bool(is_private), movie=movie,
-                  source_shot=source_shot, source_moodboard=source_moodboard)
+    clean = scene_input_validate(
+        {
+            "description": description,
+            "genre": genre,
+            "mood": mood,
+            "time_of_day": time_of_day,
+            "weather": weather,
+            "season": season,
+            "place": place,
+        }
+    )
+    scene = Scene(
+        owner=owner,
+        title=(title or "").strip()[:200] or _title_from(clean["description"]),
+        description=clean["description"],
+        genre=clean["genre"],
+        mood=clean["mood"],
+        time_of_day=clean["time_of_day"],
+        weather=clean["weather"],
+        season=clean["season"],
+        place=clean.get("place", ""),
+        is_private=bool(is_private),
+        movie=movie,
+        source_shot=source_shot,
+        source_moodboard=source_moodboard,
+    )
     _scene_embed(scene, clean)
     scene.full_clean()
     scene.save()
@@ -78,8 +111,9 @@ def _scene_embed(scene: Scene, clean: dict) -> None:
 
 def _scene_writable(scene: Scene, user) -> None:
     if scene.owner_id != user.pk and not user_is_curator(user):
-        raise ApplicationError("Only the scene's owner (or a curator) may change it.",
-                               code="permission_denied", status=403)
+        raise ApplicationError(
+            "Only the scene's owner (or a curator) may change it.", code="permission_denied", status=403
+        )
 
 
 @transaction.atomic
@@ -151,7 +185,7 @@ def recipes_compose_for(*, scenes, user, progress=None):
     engine = engine_mod.engine_get()
     out = []
     for start in range(0, len(scenes), 32):
-        chunk = scenes[start:start + 32]
+        chunk = scenes[start : start + 32]
         results = engine_mod.compose_cached(engine, [_scene_clean(s) for s in chunk])
         for scene, result in zip(chunk, results):
             out.append(_recipe_store(scene=scene, user=user, result=result))
@@ -167,20 +201,35 @@ def _recipe_store(*, scene, user, result) -> Recipe:
         existing.scene, existing.reused = scene, True
         return existing
     rec = result["recipe"]
-    recipe = Recipe(scene=scene, created_by=user, input_key=result["cache_key"],
-                    model_version=result["model_version"], concentration=rec["concentration"],
-                    longevity_hours=rec["longevity_hours"], season=rec["season"],
-                    confidence=result["confidence"], understood=result["understood"], profile=result["profile"],
-                    families=rec["families"],
-                    explanation=result.get("explanation", {}))
+    recipe = Recipe(
+        scene=scene,
+        created_by=user,
+        input_key=result["cache_key"],
+        model_version=result["model_version"],
+        concentration=rec["concentration"],
+        longevity_hours=rec["longevity_hours"],
+        season=rec["season"],
+        confidence=result["confidence"],
+        understood=result["understood"],
+        profile=result["profile"],
+        families=rec["families"],
+        explanation=result.get("explanation", {}),
+    )
     recipe.full_clean()
     recipe.save()
     by_name = {i.name: i for i in Ingredient.objects.filter(name__in=[x["name"] for x in rec["ingredients"]])}
-    RecipeIngredient.objects.bulk_create([
-        RecipeIngredient(recipe=recipe, ingredient=by_name[x["name"]], tier=x["tier"],
-                         percent=Decimal(str(x["percent"])).quantize(Decimal("0.01")), position=i)
-        for i, x in enumerate(rec["ingredients"])
-    ])
+    RecipeIngredient.objects.bulk_create(
+        [
+            RecipeIngredient(
+                recipe=recipe,
+                ingredient=by_name[x["name"]],
+                tier=x["tier"],
+                percent=Decimal(str(x["percent"])).quantize(Decimal("0.01")),
+                position=i,
+            )
+            for i, x in enumerate(rec["ingredients"])
+        ]
+    )
     cache_bump(SCENES)  # its recipe count
     recipe.reused = False
     return recipe
@@ -196,8 +245,9 @@ def formula_lines(lines) -> list:
         raise ApplicationError(f"Not in the ingredient master: {', '.join(unknown)}.", extra={"field": "lines"})
     withdrawn = [n for n in names if not by_name[n].active]
     if withdrawn:
-        raise ApplicationError(f"Withdrawn from the ingredient master, remove: {', '.join(withdrawn)}.",
-                               extra={"field": "lines"})
+        raise ApplicationError(
+            f"Withdrawn from the ingredient master, remove: {', '.join(withdrawn)}.", extra={"field": "lines"}
+        )
     out = []
     for name, percent in lines:
         try:
@@ -218,35 +268,54 @@ def recipe_version_create(*, recipe: Recipe, user, lines, concentration=None, no
     explanation) are the edited recipe's: they describe the scene, not the edit.
     """
     if recipe.scene.owner_id != user.pk and not user_is_curator(user):
-        raise ApplicationError("Only the scene's owner (or a curator) may edit its recipes.",
-                               code="permission_denied", status=403)
+        raise ApplicationError(
+            "Only the scene's owner (or a curator) may edit its recipes.", code="permission_denied", status=403
+        )
     concentration = concentration or recipe.concentration
     if concentration not in CONCENTRATIONS:
-        raise ApplicationError(f"Unknown concentration {concentration!r}; choose one of: "
-                               + ", ".join(CONCENTRATIONS) + ".", extra={"field": "concentration"})
+        raise ApplicationError(
+            f"Unknown concentration {concentration!r}; choose one of: " + ", ".join(CONCENTRATIONS) + ".",
+            extra={"field": "concentration"},
+        )
     formula = formula_lines(lines)
     problems = formula_problems(formula, incompatible=incompatibility_reasons())
     if problems:
-        raise ApplicationError("This formula cannot be saved: " + " ".join(problems),
-                               extra={"field": "lines", "problems": problems})
+        raise ApplicationError(
+            "This formula cannot be saved: " + " ".join(problems), extra={"field": "lines", "problems": problems}
+        )
     before = {(x.material.name, x.units) for x in recipe_formula(recipe)}
     if before == {(x.material.name, x.units) for x in formula} and concentration == recipe.concentration:
-        raise ApplicationError("Nothing changed: this is the formula of the version you edited.",
-                               extra={"field": "lines"})
+        raise ApplicationError(
+            "Nothing changed: this is the formula of the version you edited.", extra={"field": "lines"}
+        )
     # Lock the family's first version so two saves at once get consecutive version numbers.
     root = Recipe.objects.select_for_update().get(pk=recipe.original_id or recipe.pk)
     version = 1 + max(Recipe.objects.filter(original=root).values_list("version", flat=True), default=1)
     formula.sort(key=lambda x: (TIERS.index(x.material.tier), -x.units, x.material.name))
-    new = Recipe(scene=recipe.scene, created_by=user, original=root, parent=recipe, version=version,
-                 note=(note or "").strip()[:300], model_version=recipe.model_version, concentration=concentration,
-                 input_key=hashlib.sha256(f"edit:{root.pk}:{version}".encode()).hexdigest(),
-                 confidence=recipe.confidence, understood=recipe.understood, profile=recipe.profile,
-                 explanation=recipe.explanation, **formula_derived(formula, concentration))
+    new = Recipe(
+        scene=recipe.scene,
+        created_by=user,
+        original=root,
+        parent=recipe,
+        version=version,
+        note=(note or "").strip()[:300],
+        model_version=recipe.model_version,
+        concentration=concentration,
+        input_key=hashlib.sha256(f"edit:{root.pk}:{version}".encode()).hexdigest(),
+        confidence=recipe.confidence,
+        understood=recipe.understood,
+        profile=recipe.profile,
+        explanation=recipe.explanation,
+        **formula_derived(formula, concentration),
+    )
     new.full_clean()
     new.save()
-    RecipeIngredient.objects.bulk_create([
-        RecipeIngredient(recipe=new, ingredient=x.material, tier=x.material.tier, percent=x.percent, position=i)
-        for i, x in enumerate(formula)])
+    RecipeIngredient.objects.bulk_create(
+        [
+            RecipeIngredient(recipe=new, ingredient=x.material, tier=x.material.tier, percent=x.percent, position=i)
+            for i, x in enumerate(formula)
+        ]
+    )
     cache_bump(SCENES)  # its recipe count
     return new
 
@@ -260,25 +329,38 @@ def weighout_sheet(*, recipes, volume_ml, concentration=None) -> dict:
     if not recipes:
         raise ApplicationError("Choose at least one recipe to weigh out.", extra={"field": "recipe"})
     if len(recipes) > WEIGHOUT_MAX:
-        raise ApplicationError(f"A weigh-out sheet holds at most {WEIGHOUT_MAX} recipes (you chose "
-                               f"{len(recipes)}).", extra={"field": "recipe"})
+        raise ApplicationError(
+            f"A weigh-out sheet holds at most {WEIGHOUT_MAX} recipes (you chose " f"{len(recipes)}).",
+            extra={"field": "recipe"},
+        )
     sheets = [production_sheet(recipe=r, volume_ml=volume_ml, concentration=concentration) for r in recipes]
     rows = {}
     for k, sheet in enumerate(sheets):
         for line in sheet["rows"]:
-            row = rows.setdefault(line["name"], {"name": line["name"], "cas": line["cas"], "tier": line["tier"],
-                                                 "grams": [0.0] * len(sheets)})
+            row = rows.setdefault(
+                line["name"],
+                {"name": line["name"], "cas": line["cas"], "tier": line["tier"], "grams": [0.0] * len(sheets)},
+            )
             row["grams"][k] = line["grams"]
     ordered = sorted(rows.values(), key=lambda r: (TIERS.index(r["tier"]), r["name"]))
     for row in ordered:
         row["total"] = round(sum(row["grams"]), 3)
-    return {"volume_ml": sheets[0]["volume_ml"],
-            "recipes": [{"recipe": r, "concentration": s["concentration"], "alcohol_grams": s["alcohol_grams"],
-                         "total_grams": s["total_grams"]} for r, s in zip(recipes, sheets)],
-            "rows": ordered,
-            "concentrate_grams": round(sum(s["concentrate_grams"] for s in sheets), 3),
-            "alcohol_grams": round(sum(s["alcohol_grams"] for s in sheets), 3),
-            "total_grams": round(sum(s["total_grams"] for s in sheets), 2)}
+    return {
+        "volume_ml": sheets[0]["volume_ml"],
+        "recipes": [
+            {
+                "recipe": r,
+                "concentration": s["concentration"],
+                "alcohol_grams": s["alcohol_grams"],
+                "total_grams": s["total_grams"],
+            }
+            for r, s in zip(recipes, sheets)
+        ],
+        "rows": ordered,
+        "concentrate_grams": round(sum(s["concentrate_grams"] for s in sheets), 3),
+        "alcohol_grams": round(sum(s["alcohol_grams"] for s in sheets), 3),
+        "total_grams": round(sum(s["total_grams"] for s in sheets), 2),
+    }
 
 
 @transaction.atomic
@@ -291,8 +373,10 @@ def feedback_submit(*, recipe: Recipe, user, rating, liked=(), disliked=(), comm
     scene_get(pk=recipe.scene_id, user=user)
     comment = (comment or "").strip()
     if len(comment) > FEEDBACK_COMMENT_MAX_CHARS:
-        raise ApplicationError(f"The comment may be at most {FEEDBACK_COMMENT_MAX_CHARS} characters long "
-                               f"(it has {len(comment)}).", extra={"field": "comment"})
+        raise ApplicationError(
+            f"The comment may be at most {FEEDBACK_COMMENT_MAX_CHARS} characters long " f"(it has {len(comment)}).",
+            extra={"field": "comment"},
+        )
     try:
         rating = int(rating)
     except (TypeError, ValueError):
@@ -328,11 +412,19 @@ def preferences_rebuild(*, command="python manage.py scents_feedback_rerank") ->
     version = preferences_version(prefs)
     path = Path(settings.MODELS_STORE) / "scents-preferences.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"version": version, "preferences": prefs}, indent=1, ensure_ascii=False,
-                               sort_keys=True), encoding="utf-8")
-    entry = {"version": version, "path": path.name, "sha256": file_sha256(path),
-             "metrics": {"feedback_rows": len(rows), "materials": len(prefs)}, "command": command,
-             "data": "scents.Feedback table", "created_at": datetime.now(timezone.utc).isoformat()}
+    path.write_text(
+        json.dumps({"version": version, "preferences": prefs}, indent=1, ensure_ascii=False, sort_keys=True),
+        encoding="utf-8",
+    )
+    entry = {
+        "version": version,
+        "path": path.name,
+        "sha256": file_sha256(path),
+        "metrics": {"feedback_rows": len(rows), "materials": len(prefs)},
+        "command": command,
+        "data": "scents.Feedback table",
+        "created_at": datetime.now(timezone.utc).isoformat(),
+    }
     manifest_write_entry(PREFERENCES_NAME, entry)
     return entry
 
@@ -350,8 +442,22 @@ def ingredient_master_load(*, apps_registry=None, doc=None) -> int:
     from apps.scents.models import IngredientIncompatibility
 
     Pair = Pair or IngredientIncompatibility
-    fields = ("cas", "family", "tier", "descriptors", "volatility_hours", "typical_percent", "max_percent",
-              "max_source", "ifra", "allergen", "allergens", "cost_tier", "natural", "notes")
+    fields = (
+        "cas",
+        "family",
+        "tier",
+        "descriptors",
+        "volatility_hours",
+        "typical_percent",
+        "max_percent",
+        "max_source",
+        "ifra",
+        "allergen",
+        "allergens",
+        "cost_tier",
+        "natural",
+        "notes",
+    )
     by_name = {}
     for row in doc["ingredients"]:
         values = {k: row[k] for k in fields}
@@ -359,8 +465,9 @@ def ingredient_master_load(*, apps_registry=None, doc=None) -> int:
         values["max_percent"] = Decimal(str(row["max_percent"]))
         by_name[row["name"]], _ = Ing.objects.update_or_create(name=row["name"], defaults=values)
     for pair in doc["incompatibilities"]:
-        Pair.objects.update_or_create(first=by_name[pair["a"]], second=by_name[pair["b"]],
-                                      defaults={"reason": pair["reason"]})
+        Pair.objects.update_or_create(
+            first=by_name[pair["a"]], second=by_name[pair["b"]], defaults={"reason": pair["reason"]}
+        )
     cache_bump(INGREDIENTS)
     return len(by_name)
 
@@ -379,17 +486,31 @@ def production_sheet(*, recipe: Recipe, volume_ml, concentration=None) -> dict:
         raise ApplicationError("Batch size must be between 1 and 100,000 ml.", extra={"field": "volume_ml"})
     concentration = concentration or recipe.concentration
     if concentration not in CONCENTRATIONS:
-        raise ApplicationError(f"Unknown concentration {concentration!r}; choose one of: "
-                               + ", ".join(CONCENTRATIONS) + ".", extra={"field": "concentration"})
+        raise ApplicationError(
+            f"Unknown concentration {concentration!r}; choose one of: " + ", ".join(CONCENTRATIONS) + ".",
+            extra={"field": "concentration"},
+        )
     total_g = volume * 0.80
     concentrate_g = total_g * CONCENTRATIONS[concentration] / 100
-    rows = [{"name": line.ingredient.name, "cas": line.ingredient.cas, "tier": line.tier,
-             "percent": float(line.percent), "grams": round(concentrate_g * float(line.percent) / 100, 3)}
-            for line in recipe.lines.all()]
-    return {"volume_ml": volume, "concentration": concentration,
-            "concentrate_percent": CONCENTRATIONS[concentration], "total_grams": round(total_g, 2),
-            "concentrate_grams": round(concentrate_g, 3), "alcohol_grams": round(total_g - concentrate_g, 3),
-            "rows": rows}
+    rows = [
+        {
+            "name": line.ingredient.name,
+            "cas": line.ingredient.cas,
+            "tier": line.tier,
+            "percent": float(line.percent),
+            "grams": round(concentrate_g * float(line.percent) / 100, 3),
+        }
+        for line in recipe.lines.all()
+    ]
+    return {
+        "volume_ml": volume,
+        "concentration": concentration,
+        "concentrate_percent": CONCENTRATIONS[concentration],
+        "total_grams": round(total_g, 2),
+        "concentrate_grams": round(concentrate_g, 3),
+        "alcohol_grams": round(total_g - concentrate_g, 3),
+        "rows": rows,
+    }
 
 
 def compose_batch_start(*, user, scene_ids=(), movie=None):

@@ -1,4 +1,5 @@
 """Server-rendered pages: selector -> form -> service -> message -> redirect."""
+
 import csv
 from decimal import Decimal
 
@@ -40,8 +41,12 @@ def index(request):
     query = request.GET.get("q", "").strip()
     if request.user.is_authenticated or query:
         return render(request, "scents/scene_list.html", {**_scenes_page(request, query), "query": query})
-    table, _ = cached("scents:index", [SCENES], sorted(request.GET.lists()), lambda: render_to_string(
-        "scents/_scene_table.html", {**_scenes_page(request, query), "request": request}))
+    table, _ = cached(
+        "scents:index",
+        [SCENES],
+        sorted(request.GET.lists()),
+        lambda: render_to_string("scents/_scene_table.html", {**_scenes_page(request, query), "request": request}),
+    )
     return render(request, "scents/scene_list.html", {"scenes_html": table, "query": query})
 
 
@@ -52,12 +57,16 @@ def _scenes_page(request, query: str) -> dict:
 
 def scene_detail(request, pk):
     scene = _get_or_404(selectors.scene_get, pk=pk, user=request.user)
-    return render(request, "scents/scene_detail.html", {
-        "scene": scene,
-        "recipes": selectors.recipe_list(user=request.user, scene=scene)[:10],
-        "similar": selectors.scene_list_similar(scene=scene, limit=5, user=request.user),
-        "can_edit": request.user.is_authenticated and scene.owner_id == request.user.pk,
-    })
+    return render(
+        request,
+        "scents/scene_detail.html",
+        {
+            "scene": scene,
+            "recipes": selectors.recipe_list(user=request.user, scene=scene)[:10],
+            "similar": selectors.scene_list_similar(scene=scene, limit=5, user=request.user),
+            "can_edit": request.user.is_authenticated and scene.owner_id == request.user.pk,
+        },
+    )
 
 
 @login_required
@@ -71,8 +80,12 @@ def scene_share(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Shared: everyone can see this scene and its recipes." if shared
-                         else "Private: only you can see this scene and its recipes.")
+        messages.success(
+            request,
+            "Shared: everyone can see this scene and its recipes."
+            if shared
+            else "Private: only you can see this scene and its recipes.",
+        )
     return redirect("scents:scene_detail", pk=pk)
 
 
@@ -102,8 +115,10 @@ def compose_preview(request):
     """htmx partial: the recipe for the form as typed, nothing saved."""
     form = SceneForm(request.POST)
     form.is_valid()
-    data = {k: form.cleaned_data.get(k, "") for k in ("description", "genre", "mood", "time_of_day",
-                                                      "weather", "season", "place")}
+    data = {
+        k: form.cleaned_data.get(k, "")
+        for k in ("description", "genre", "mood", "time_of_day", "weather", "season", "place")
+    }
     try:
         result = services.compose_preview(data=data)
     except ApplicationError as exc:
@@ -177,13 +192,27 @@ def batch_detail(request, pk):
     if job.kind != "scents.compose_batch":
         raise Http404("No such batch.")
     result = job.result or {}
-    found = {r.pk: r for r in selectors.recipe_list(user=request.user).filter(
-        pk__in=[row["recipe"] for row in result.get("recipes", [])])}
-    rows = [{"recipe": found[row["recipe"]], "reused": row.get("reused")}
-            for row in result.get("recipes", []) if row["recipe"] in found]
-    return render(request, "scents/batch_detail.html", {
-        "job": job, "rows": rows, "result": result,
-        "recipe_ids": [row["recipe"].pk for row in rows][:services.WEIGHOUT_MAX]})
+    found = {
+        r.pk: r
+        for r in selectors.recipe_list(user=request.user).filter(
+            pk__in=[row["recipe"] for row in result.get("recipes", [])]
+        )
+    }
+    rows = [
+        {"recipe": found[row["recipe"]], "reused": row.get("reused")}
+        for row in result.get("recipes", [])
+        if row["recipe"] in found
+    ]
+    return render(
+        request,
+        "scents/batch_detail.html",
+        {
+            "job": job,
+            "rows": rows,
+            "result": result,
+            "recipe_ids": [row["recipe"].pk for row in rows][: services.WEIGHOUT_MAX],
+        },
+    )
 
 
 def recipe_detail(request, pk):
@@ -192,14 +221,24 @@ def recipe_detail(request, pk):
     if request.user.is_authenticated:
         mine = selectors.feedback_list(recipe=recipe, user=request.user).first()
         if mine:
-            feedback_form = FeedbackForm(recipe=recipe, initial={
-                "rating": mine.rating, "comment": mine.comment,
-                "liked": [i.name for i in mine.liked.all()], "disliked": [i.name for i in mine.disliked.all()]})
+            feedback_form = FeedbackForm(
+                recipe=recipe,
+                initial={
+                    "rating": mine.rating,
+                    "comment": mine.comment,
+                    "liked": [i.name for i in mine.liked.all()],
+                    "disliked": [i.name for i in mine.disliked.all()],
+                },
+            )
     context = recipe_context(recipe)
-    context.update(recipe=recipe, feedback_form=feedback_form, production_form=ProductionForm(),
-                   versions=selectors.recipe_versions(recipe=recipe, user=request.user),
-                   can_edit=_can_edit(recipe, request.user),
-                   cost=selectors.recipe_cost(recipe))
+    context.update(
+        recipe=recipe,
+        feedback_form=feedback_form,
+        production_form=ProductionForm(),
+        versions=selectors.recipe_versions(recipe=recipe, user=request.user),
+        can_edit=_can_edit(recipe, request.user),
+        cost=selectors.recipe_cost(recipe),
+    )
     return render(request, "scents/recipe_detail.html", context)
 
 
@@ -218,8 +257,13 @@ def recipe_edit(request, pk):
     state = editor.editor_state(recipe=recipe, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and request.POST.get("op") == "save":
         try:
-            new = services.recipe_version_create(recipe=recipe, user=request.user, lines=editor.editor_lines(state),
-                                                 concentration=state["concentration"], note=state["note"])
+            new = services.recipe_version_create(
+                recipe=recipe,
+                user=request.user,
+                lines=editor.editor_lines(state),
+                concentration=state["concentration"],
+                note=state["note"],
+            )
         except ApplicationError as exc:
             state["error"] = exc.message if "problems" not in exc.extra else "Fix the problems below to save."
         else:
@@ -236,11 +280,25 @@ def recipe_compare(request, pk, other):
     """Two recipes side by side (usually two versions of one): lines, tiers, cost, IFRA status."""
     sides = [_get_or_404(selectors.recipe_get, pk=x, user=request.user) for x in (pk, other)]
     formulas = [selectors.recipe_formula(r) for r in sides]
-    return render(request, "scents/recipe_compare.html", {
-        "a": sides[0], "b": sides[1], "rows": formula_compare(*formulas),
-        "summaries": [{"recipe": r, "summary": formula_summary(f), "cost": selectors.recipe_cost(r),
-                       "ifra": ifra_summary(f, r.concentration), "allergens": allergen_declaration(f, r.concentration)}
-                      for r, f in zip(sides, formulas)]})
+    return render(
+        request,
+        "scents/recipe_compare.html",
+        {
+            "a": sides[0],
+            "b": sides[1],
+            "rows": formula_compare(*formulas),
+            "summaries": [
+                {
+                    "recipe": r,
+                    "summary": formula_summary(f),
+                    "cost": selectors.recipe_cost(r),
+                    "ifra": ifra_summary(f, r.concentration),
+                    "allergens": allergen_declaration(f, r.concentration),
+                }
+                for r, f in zip(sides, formulas)
+            ],
+        },
+    )
 
 
 @login_required
@@ -266,8 +324,11 @@ def production(request, pk):
     sheet, error = None, ""
     if form.is_bound and form.is_valid():
         try:
-            sheet = services.production_sheet(recipe=recipe, volume_ml=form.cleaned_data["volume_ml"],
-                                              concentration=form.cleaned_data["concentration"] or None)
+            sheet = services.production_sheet(
+                recipe=recipe,
+                volume_ml=form.cleaned_data["volume_ml"],
+                concentration=form.cleaned_data["concentration"] or None,
+            )
         except ApplicationError as exc:
             error = exc.message
     elif not form.is_bound:
@@ -277,9 +338,12 @@ def production(request, pk):
     context = {"recipe": recipe, "form": form, "sheet": sheet, "error": error}
     if sheet:
         formula, cost = selectors.recipe_formula(recipe), selectors.recipe_cost(recipe)
-        context.update(ifra=ifra_summary(formula, sheet["concentration"]), cost=cost,
-                       allergens=allergen_declaration(formula, sheet["concentration"]),
-                       batch_cost=cost["per_kg"] and cost["per_kg"] * Decimal(str(sheet["concentrate_grams"])) / 1000)
+        context.update(
+            ifra=ifra_summary(formula, sheet["concentration"]),
+            cost=cost,
+            allergens=allergen_declaration(formula, sheet["concentration"]),
+            batch_cost=cost["per_kg"] and cost["per_kg"] * Decimal(str(sheet["concentrate_grams"])) / 1000,
+        )
     return render(request, "scents/production.html", context)
 
 
@@ -292,29 +356,39 @@ def weighout(request):
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {"volume_ml": 50, "concentration": ""}
         try:
-            sheet = services.weighout_sheet(recipes=recipes, volume_ml=data["volume_ml"],
-                                            concentration=data["concentration"] or None)
+            sheet = services.weighout_sheet(
+                recipes=recipes, volume_ml=data["volume_ml"], concentration=data["concentration"] or None
+            )
         except ApplicationError as exc:
             error = exc.message
     if sheet and request.GET.get("format") == "csv":
         return _weighout_csv(sheet)
-    return render(request, "scents/weighout.html", {"form": form, "sheet": sheet, "error": error,
-                                                    "recipes": recipes, "missing": len(set(ids)) - len(recipes)})
+    return render(
+        request,
+        "scents/weighout.html",
+        {"form": form, "sheet": sheet, "error": error, "recipes": recipes, "missing": len(set(ids)) - len(recipes)},
+    )
 
 
 def _weighout_csv(sheet):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="weigh-out-{len(sheet["recipes"])}-recipes.csv"'
     writer = csv.writer(response)
-    writer.writerow(["material", "cas", "tier"] + [f"recipe {r['recipe'].pk} (g)" for r in sheet["recipes"]]
-                    + ["total_grams"])
+    writer.writerow(
+        ["material", "cas", "tier"] + [f"recipe {r['recipe'].pk} (g)" for r in sheet["recipes"]] + ["total_grams"]
+    )
     for row in sheet["rows"]:
-        writer.writerow([row["name"], row["cas"], row["tier"]] + [f"{g:.3f}" for g in row["grams"]]
-                        + [f"{row['total']:.3f}"])
-    writer.writerow(["Perfumer's alcohol", "64-17-5", ""] + [f"{r['alcohol_grams']:.3f}" for r in sheet["recipes"]]
-                    + [f"{sheet['alcohol_grams']:.3f}"])
-    writer.writerow(["TOTAL", "", ""] + [f"{r['total_grams']:.2f}" for r in sheet["recipes"]]
-                    + [f"{sheet['total_grams']:.2f}"])
+        writer.writerow(
+            [row["name"], row["cas"], row["tier"]] + [f"{g:.3f}" for g in row["grams"]] + [f"{row['total']:.3f}"]
+        )
+    writer.writerow(
+        ["Perfumer's alcohol", "64-17-5", ""]
+        + [f"{r['alcohol_grams']:.3f}" for r in sheet["recipes"]]
+        + [f"{sheet['alcohol_grams']:.3f}"]
+    )
+    writer.writerow(
+        ["TOTAL", "", ""] + [f"{r['total_grams']:.2f}" for r in sheet["recipes"]] + [f"{sheet['total_grams']:.2f}"]
+    )
     return response
 
 
@@ -336,16 +410,27 @@ def ingredient_list(request):
     if request.GET.get("q", "").strip():
         table = _ingredient_table(request)
     else:
-        table, _ = cached("scents:ingredients", [INGREDIENTS], sorted(request.GET.lists()),
-                          lambda: _ingredient_table(request))
+        table, _ = cached(
+            "scents:ingredients", [INGREDIENTS], sorted(request.GET.lists()), lambda: _ingredient_table(request)
+        )
     return render(request, "scents/ingredient_list.html", {"table": table})
 
 
 def _ingredient_table(request) -> str:
     family, tier, query = request.GET.get("family", ""), request.GET.get("tier", ""), request.GET.get("q", "").strip()
-    rows = selectors.ingredient_list(family=family if family in FAMILIES else "",
-                                     tier=tier if tier in TIERS else "", query=query)
+    rows = selectors.ingredient_list(
+        family=family if family in FAMILIES else "", tier=tier if tier in TIERS else "", query=query
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render_to_string("scents/_ingredient_table.html", {
-        "page_obj": page, "families": FAMILIES, "tiers": TIERS, "family": family, "tier": tier, "query": query,
-        "request": request})
+    return render_to_string(
+        "scents/_ingredient_table.html",
+        {
+            "page_obj": page,
+            "families": FAMILIES,
+            "tiers": TIERS,
+            "family": family,
+            "tier": tier,
+            "query": query,
+            "request": request,
+        },
+    )

@@ -17,9 +17,15 @@ def test_curators_are_recognised(user, curator):
 
 @pytest.mark.django_db
 def test_sign_up_page_creates_a_user_and_logs_them_in(client):
-    response = client.post("/accounts/signup/", {
-        "username": "erin", "email": "", "password1": "a-long-passphrase", "password2": "a-long-passphrase",
-    })
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "erin",
+            "email": "",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
+    )
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="erin").exists()
     assert client.get("/jobs/").status_code == 200
@@ -27,9 +33,14 @@ def test_sign_up_page_creates_a_user_and_logs_them_in(client):
 
 @pytest.mark.django_db
 def test_sign_up_with_mismatched_passwords_shows_the_error_and_creates_nobody(client):
-    response = client.post("/accounts/signup/", {
-        "username": "erin", "password1": "a-long-passphrase", "password2": "another-passphrase",
-    })
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "erin",
+            "password1": "a-long-passphrase",
+            "password2": "another-passphrase",
+        },
+    )
     assert response.status_code == 200
     assert b"didn" in response.content  # "The two password fields didn't match."
     assert not get_user_model().objects.filter(username="erin").exists()

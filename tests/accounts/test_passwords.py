@@ -1,5 +1,6 @@
 """Low finding: no password change or reset. Django's auth views with our pages; the reset mail goes
 through Django's email backend (pytest-django's outbox here)."""
+
 import re
 
 import pytest
@@ -25,9 +26,15 @@ def test_the_profile_and_log_in_pages_link_to_password_change_and_reset(client_u
 def test_a_user_changes_their_password_and_stays_logged_in(client_user, user):
     page = client_user.get("/accounts/password/change/")
     assert page.status_code == 200 and b"Change your password" in page.content
-    response = client_user.post("/accounts/password/change/", {
-        "old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    }, follow=True)
+    response = client_user.post(
+        "/accounts/password/change/",
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/accounts/profile/"
     assert b"Password changed." in response.content
     assert client_user.get("/accounts/profile/").status_code == 200  # this session kept
@@ -35,13 +42,23 @@ def test_a_user_changes_their_password_and_stays_logged_in(client_user, user):
 
 
 def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client_user, user):
-    response = client_user.post("/accounts/password/change/", {
-        "old_password": "not-my-password", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    response = client_user.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "not-my-password",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 200 and b"Your old password was entered incorrectly" in response.content
-    response = client_user.post("/accounts/password/change/", {
-        "old_password": DEFAULT_PASSWORD, "new_password1": "12345678", "new_password2": "12345678",
-    })
+    response = client_user.post(
+        "/accounts/password/change/",
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert response.status_code == 200 and b"too common" in response.content
     assert _logs_in("alice", DEFAULT_PASSWORD)
 
@@ -97,9 +114,14 @@ def test_a_changed_password_revokes_the_api_token(client_user, user):
 
     old = token_get_or_create(user=user).key
     assert _api_status(old) == 200
-    client_user.post("/accounts/password/change/", {
-        "old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    client_user.post(
+        "/accounts/password/change/",
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert _api_status(old) in (401, 403)  # refused (403: the session scheme is listed first)
     assert token_get_or_create(user=user).key != old  # a new one on request
 

@@ -1,4 +1,5 @@
 """The bad inputs the issue lists, as files: text renamed .mp4, truncated mp4, 0-second video."""
+
 from pathlib import Path
 
 from apps.adstudio.video.ffmpeg import frames_write

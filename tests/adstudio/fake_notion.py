@@ -5,6 +5,7 @@ requests arrive within a second (or when ``force_429`` is set), rejects more tha
 per append, rich-text items over 2,000 characters and multi-select names with commas, and keeps
 pages, their blocks and file uploads so tests can look at the result.
 """
+
 from __future__ import annotations
 
 import re
@@ -83,8 +84,7 @@ class FakeNotion:
     def database(self, body, db_id):
         if db_id != self.database_id:
             return _error(404, "object_not_found", "Could not find database.")
-        return 200, {}, {"object": "database", "id": db_id,
-                         "data_sources": [{"id": self.source_id, "name": "Clips"}]}
+        return 200, {}, {"object": "database", "id": db_id, "data_sources": [{"id": self.source_id, "name": "Clips"}]}
 
     def source(self, body, ds_id):
         return 200, {}, {"object": "data_source", "id": ds_id, "properties": self.schema}
@@ -115,15 +115,19 @@ class FakeNotion:
         if problem:
             return _error(400, "validation_error", problem)
         page_id = str(uuid.uuid4())
-        self.pages[page_id] = {"properties": body["properties"], "children": [],
-                               "in_trash": False}
+        self.pages[page_id] = {"properties": body["properties"], "children": [], "in_trash": False}
         return 200, {}, self._page(page_id)
 
     def _page(self, page_id):
         page = self.pages[page_id]
-        return {"object": "page", "id": page_id, "url": f"https://www.notion.so/{page_id}",
-                "in_trash": page["in_trash"], "archived": page["in_trash"],
-                "properties": page["properties"]}
+        return {
+            "object": "page",
+            "id": page_id,
+            "url": f"https://www.notion.so/{page_id}",
+            "in_trash": page["in_trash"],
+            "archived": page["in_trash"],
+            "properties": page["properties"],
+        }
 
     def page_update(self, body, page_id):
         if page_id not in self.pages:
@@ -158,8 +162,11 @@ class FakeNotion:
     def upload_create(self, body, *_):
         upload_id = str(uuid.uuid4())
         self.uploads[upload_id] = "pending"
-        return 200, {}, {"object": "file_upload", "id": upload_id, "status": "pending",
-                         "filename": body.get("filename")}
+        return (
+            200,
+            {},
+            {"object": "file_upload", "id": upload_id, "status": "pending", "filename": body.get("filename")},
+        )
 
     def upload_send(self, body, upload_id):
         if self.uploads.get(upload_id) != "pending":

@@ -4,6 +4,7 @@
 where ``request`` is a dict with method, path, headers, body (bytes) and json (decoded or None);
 ``body`` may be bytes, str or a JSON-able object. Every request is kept in ``server.requests``.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,13 @@ class FakeServer:
                     data = json.loads(body) if body else None
                 except ValueError:
                     data = None
-                request = {"method": self.command, "path": self.path,
-                           "headers": {k.lower(): v for k, v in self.headers.items()},
-                           "body": body, "json": data}
+                request = {
+                    "method": self.command,
+                    "path": self.path,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "body": body,
+                    "json": data,
+                }
                 outer.requests.append(request)
                 status, headers, payload = outer.handler(request)
                 if isinstance(payload, (dict, list)):

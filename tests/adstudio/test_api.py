@@ -19,8 +19,7 @@ def done(user, media, clips, run_jobs):
 
 def test_creating_an_analysis_by_upload_returns_202_with_its_job(api_user, user, media, clips):
     path, _ = clips("cuts", 72, seconds=3)
-    response = api_user.post(f"{API}/analyses/", {"upload": upload_of(path),
-                                                  "provider": "local"}, format="multipart")
+    response = api_user.post(f"{API}/analyses/", {"upload": upload_of(path), "provider": "local"}, format="multipart")
     assert response.status_code == 202, response.json()
     body = response.json()
     assert body["status"] == "queued" and body["job"]["queue"] == "video"
@@ -29,16 +28,13 @@ def test_creating_an_analysis_by_upload_returns_202_with_its_job(api_user, user,
 
 def test_bad_input_is_a_clear_400(api_user, media, settings):
     settings.NET_ALLOW_LOOPBACK = False
-    response = api_user.post(f"{API}/analyses/", {"url": "http://127.0.0.1/a.mp4"},
-                             format="json")
+    response = api_user.post(f"{API}/analyses/", {"url": "http://127.0.0.1/a.mp4"}, format="json")
     assert response.status_code == 400 and "private or local" in response.json()["detail"]
     response = api_user.post(f"{API}/analyses/", {"provider": "local"}, format="json")
     assert response.status_code == 400
-    response = api_user.post(f"{API}/analyses/", {"url": "https://x.example/a.mp4",
-                                                  "colour": "red"}, format="json")
+    response = api_user.post(f"{API}/analyses/", {"url": "https://x.example/a.mp4", "colour": "red"}, format="json")
     assert response.status_code == 400 and "colour" in str(response.json())
-    response = api_user.post(f"{API}/analyses/", {"video": 1, "provider": "openai"},
-                             format="json")
+    response = api_user.post(f"{API}/analyses/", {"video": 1, "provider": "openai"}, format="json")
     assert response.status_code in (400, 404)
 
 
@@ -61,39 +57,39 @@ def test_nobody_else_can_read_or_touch_an_analysis_or_moodboard(other_user, done
     board = client.post(f"{API}/moodboards/", {"title": "Mine"}, format="json").json()
     other = APIClient()
     other.force_authenticate(other_user)
-    for url in [f"{API}/analyses/{done.pk}/", f"{API}/analyses/{done.pk}/shots/",
-                f"{API}/shots/{shot.pk}/similar/", f"{API}/moodboards/{board['id']}/",
-                f"{API}/videos/{done.video_id}/"]:
+    for url in [
+        f"{API}/analyses/{done.pk}/",
+        f"{API}/analyses/{done.pk}/shots/",
+        f"{API}/shots/{shot.pk}/similar/",
+        f"{API}/moodboards/{board['id']}/",
+        f"{API}/videos/{done.video_id}/",
+    ]:
         assert other.get(url).status_code == 404, url
     assert other.get(f"{API}/analyses/").json()["results"] == []
-    response = other.post(f"{API}/moodboards/{board['id']}/items/", {"shot": shot.pk},
-                          format="json")
+    response = other.post(f"{API}/moodboards/{board['id']}/items/", {"shot": shot.pk}, format="json")
     assert response.status_code == 404
     theirs = other.post(f"{API}/moodboards/", {"title": "Theirs"}, format="json").json()
-    response = other.post(f"{API}/moodboards/{theirs['id']}/items/", {"shot": shot.pk},
-                          format="json")
+    response = other.post(f"{API}/moodboards/{theirs['id']}/items/", {"shot": shot.pk}, format="json")
     assert response.status_code == 404
     assert APIClient().get(f"{API}/analyses/").status_code in (401, 403)
 
 
 def test_moodboard_items_are_added_reordered_and_annotated(api_user, done):
     board = api_user.post(f"{API}/moodboards/", {"title": "B"}, format="json").json()
-    ids = [api_user.post(f"{API}/moodboards/{board['id']}/items/", {"shot": s.pk},
-                         format="json").json()["id"] for s in done.shots.all()[:2]]
-    api_user.post(f"{API}/moodboards/{board['id']}/order/", {"items": ids[::-1]},
-                  format="json")
+    ids = [
+        api_user.post(f"{API}/moodboards/{board['id']}/items/", {"shot": s.pk}, format="json").json()["id"]
+        for s in done.shots.all()[:2]
+    ]
+    api_user.post(f"{API}/moodboards/{board['id']}/order/", {"items": ids[::-1]}, format="json")
     api_user.patch(f"{API}/moodboard-items/{ids[1]}/", {"note": "first"}, format="json")
     items = api_user.get(f"{API}/moodboards/{board['id']}/").json()["items"]
     assert [(i["id"], i["note"]) for i in items] == [(ids[1], "first"), (ids[0], "")]
 
 
-def test_export_through_the_api_and_the_token_is_never_returned(api_user, done, settings,
-                                                                 run_jobs):
+def test_export_through_the_api_and_the_token_is_never_returned(api_user, done, settings, run_jobs):
     with FakeNotion() as fake:
         settings.ADSTUDIO_NOTION_BASE_URL = fake.url
-        saved = api_user.put(f"{API}/notion/", {"token": TOKEN,
-                                                "database_id": fake.database_id},
-                             format="json").json()
+        saved = api_user.put(f"{API}/notion/", {"token": TOKEN, "database_id": fake.database_id}, format="json").json()
         assert TOKEN not in str(saved) and saved["configured"]
         response = api_user.post(f"{API}/exports/", {"analysis": done.pk}, format="json")
         assert response.status_code == 202
@@ -105,8 +101,7 @@ def test_export_through_the_api_and_the_token_is_never_returned(api_user, done, 
 def test_the_api_refuses_an_upload_over_the_limit_with_413(api_user, media, settings, clips):
     settings.ADSTUDIO_MAX_UPLOAD_BYTES = 2048
     path, _ = clips("cuts", 73, seconds=3)
-    response = api_user.post(f"{API}/analyses/", {"upload": upload_of(path)},
-                             format="multipart")
+    response = api_user.post(f"{API}/analyses/", {"upload": upload_of(path)}, format="multipart")
     assert response.status_code == 413 and "larger than" in response.json()["detail"]
 
 

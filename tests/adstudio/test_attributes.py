@@ -1,4 +1,5 @@
 """Shot attributes measured without a classifier, on synthetic shots whose truth is known."""
+
 from pathlib import Path
 
 import cv2
@@ -18,8 +19,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def _thumbnails(frames):
     w, h = analysis_size(frames[0].shape[1], frames[0].shape[0])
-    return np.stack([cv2.cvtColor(cv2.resize(f, (w, h), interpolation=cv2.INTER_AREA),
-                                  cv2.COLOR_RGB2GRAY) for f in frames])
+    return np.stack(
+        [cv2.cvtColor(cv2.resize(f, (w, h), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY) for f in frames]
+    )
 
 
 def _backdrop(seed, w=640, h=360):
@@ -48,9 +50,9 @@ def test_camera_motion_gives_the_direction_and_amount():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("radii, truth", [((300, 260, 300), "close-up"),
-                                          ((120, 100, 180), "medium"),
-                                          ((40, 30, 180), "wide")])
+@pytest.mark.parametrize(
+    "radii, truth", [((300, 260, 300), "close-up"), ((120, 100, 180), "medium"), ((40, 30, 180), "wide")]
+)
 def test_scale_without_faces_follows_the_subjects_area(radii, truth, seed):
     img = _backdrop(seed)
     rx, ry, cy = radii
@@ -131,7 +133,8 @@ def test_the_pipeline_stores_each_shots_attributes(tmp_path, model):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_analysis_stores_attributes_and_vocabulary_tags_for_the_page_and_api(
-        user, client_user, api_user, media, tmp_path, run_jobs):
+    user, client_user, api_user, media, tmp_path, run_jobs
+):
     from django.urls import reverse
 
     from apps.adstudio.ml.vocabulary import KIND
@@ -139,8 +142,7 @@ def test_an_analysis_stores_attributes_and_vocabulary_tags_for_the_page_and_api(
     from tests.adstudio.factories import analysis_started
 
     path = tmp_path / "pan.mp4"
-    frames_write(path, iter(camera_frames("pan", seed=7, frames=72)), fps=24.0, width=320,
-                 height=180)
+    frames_write(path, iter(camera_frames("pan", seed=7, frames=72)), fps=24.0, width=320, height=180)
     analysis = analysis_started(user, path)
     run_jobs()
     analysis.refresh_from_db()
@@ -148,8 +150,9 @@ def test_an_analysis_stores_attributes_and_vocabulary_tags_for_the_page_and_api(
     shot = analysis.shots.get()
     assert shot.attributes["camera"] == "pan" and shot.attributes["scale"]
     assert analysis.summary["camera"] == {"pan": 1}
-    assert set(Tag.objects.filter(analysis=analysis, source="local", confidence__isnull=False)
-               .values_list("name", flat=True)) <= set(KIND)
+    assert set(
+        Tag.objects.filter(analysis=analysis, source="local", confidence__isnull=False).values_list("name", flat=True)
+    ) <= set(KIND)
     data = api_user.get(reverse("adstudio-api:analysis_shots", args=[analysis.pk])).json()
     rows = data["results"] if isinstance(data, dict) else data
     assert rows[0]["attributes"]["camera"] == "pan"

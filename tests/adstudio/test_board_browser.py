@@ -1,6 +1,7 @@
 """The moodboard in a real browser, under the site's Content-Security-Policy: drag-and-drop
 ordering (SortableJS) that is saved at once, and the large-preview lightbox, on the owner's
 board and on its read-only share link."""
+
 import pytest
 
 from apps.adstudio import services
@@ -70,8 +71,10 @@ def test_the_lightbox_shows_a_large_preview_and_steps_through_the_board(page, li
     dialog = page.locator("dialog#lightbox")
     page.wait_for_function("() => document.querySelector('#lightbox').open")
     page.wait_for_function("() => document.querySelector('#lightbox img').naturalWidth > 0")
-    assert page.locator("#lightbox img").bounding_box()["width"] > 2 * page.locator(
-        "ol.board li:first-child img").bounding_box()["width"]
+    assert (
+        page.locator("#lightbox img").bounding_box()["width"]
+        > 2 * page.locator("ol.board li:first-child img").bounding_box()["width"]
+    )
     assert "frame 0" in dialog.locator("figcaption").inner_text()
     assert dialog.locator("[data-lightbox-count]").inner_text() == "1 / 3"
     assert "/frame.png" in dialog.locator("[data-lightbox-download]").get_attribute("action")

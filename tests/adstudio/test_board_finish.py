@@ -1,5 +1,6 @@
 """Moodboards people want to use: order by drag and drop (the page's endpoint), a read-only
 share link, full-resolution keyframes, a PDF, and the same through the API and the admin."""
+
 import io
 
 import numpy as np
@@ -33,8 +34,7 @@ def done(user, media, clips, run_jobs):
 def board(done):
     board = services.moodboard_create(owner=done.owner, title="봄 캠페인 — 무드")
     for k, shot in enumerate(done.shots.order_by("index")[:3]):
-        services.moodboard_item_add(owner=done.owner, moodboard=board, shot=shot,
-                                    note=f"따뜻한 노을 {k}")
+        services.moodboard_item_add(owner=done.owner, moodboard=board, shot=shot, note=f"따뜻한 노을 {k}")
     return board
 
 
@@ -42,8 +42,7 @@ def _order(board):
     return list(board.items.order_by("position").values_list("pk", flat=True))
 
 
-def test_the_order_from_drag_and_drop_is_saved_and_a_wrong_one_is_refused(client_user, board, client,
-                                                                           other_user):
+def test_the_order_from_drag_and_drop_is_saved_and_a_wrong_one_is_refused(client_user, board, client, other_user):
     url = reverse("adstudio:moodboard_order", args=[board.pk])
     ids = _order(board)
     assert client_user.post(url, {"item": ids[::-1]}).status_code == 204
@@ -84,8 +83,10 @@ def test_a_revoked_or_wrong_share_link_is_a_404_and_sends_no_bytes(user, client,
     assert client.get(reverse("adstudio:shared_keyframe", args=[token, foreign.pk])).status_code == 404
 
     services.moodboard_unshare(owner=user, moodboard=board)
-    for url in (reverse("adstudio:moodboard_shared", args=[token]),
-                reverse("adstudio:shared_keyframe", args=[token, item.pk])):
+    for url in (
+        reverse("adstudio:moodboard_shared", args=[token]),
+        reverse("adstudio:shared_keyframe", args=[token, item.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert JPEG not in response.content and "따뜻한" not in response.content.decode()
@@ -105,7 +106,8 @@ def test_only_the_owner_shares_revokes_or_exports_a_board(client, other_user, bo
 
 
 def test_the_full_resolution_keyframe_is_the_source_frame_for_its_owner_only(
-        user, client, other_user, media, run_jobs, tmp_path):
+    user, client, other_user, media, run_jobs, tmp_path
+):
     """Keyframes are stored at most 640 px wide; the download is the same frame at 960x540."""
     path = tmp_path / "wide.mp4"
     clip_make(path, kind="cuts", seed=64, seconds=3, width=960, height=540)
@@ -171,8 +173,12 @@ def test_the_api_shares_revokes_exports_and_gives_full_frames_to_the_owner_only(
     assert api.get(f"{base}/board.pdf")["Content-Type"] == "application/pdf"
     shot = board.items.first().shot
     assert api.get(f"/api/adstudio/shots/{shot.pk}/frame.png")["Content-Type"] == "image/png"
-    for method, url in (("post", f"{base}/share/"), ("delete", f"{base}/share/"), ("get", f"{base}/board.pdf"),
-                        ("get", f"/api/adstudio/shots/{shot.pk}/frame.png")):
+    for method, url in (
+        ("post", f"{base}/share/"),
+        ("delete", f"{base}/share/"),
+        ("get", f"{base}/board.pdf"),
+        ("get", f"/api/adstudio/shots/{shot.pk}/frame.png"),
+    ):
         assert getattr(stranger, method)(url).status_code == 404, url
     assert api.delete(f"{base}/share/").status_code == 204
     assert api.get(f"{base}/").json()["share_url"] is None

@@ -7,7 +7,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_user_uploads_a_clip_watches_it_analysed_and_pins_a_keyframe(
-        page, live_server, log_in, run_jobs, media, clips):
+    page, live_server, log_in, run_jobs, media, clips
+):
     from apps.adstudio import services
 
     user = UserFactory(username="editor")
@@ -48,7 +49,8 @@ new MutationObserver((changes) => changes.forEach((c) => {
 
 
 def test_the_player_seeks_to_a_clicked_shot_or_keyframe_and_highlights_the_current_shot(
-        page, live_server, log_in, run_jobs, media, clips, settings):
+    page, live_server, log_in, run_jobs, media, clips, settings
+):
     from tests.adstudio.factories import analysis_started
 
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": settings.CSP_DIRECTIVES}
@@ -67,8 +69,7 @@ def test_the_player_seeks_to_a_clicked_shot_or_keyframe_and_highlights_the_curre
     seeked_to = "window.__seeks[window.__seeks.length - 1]"
 
     def highlighted(shot, where=""):
-        page.wait_for_function("id => window.__current.includes(id)", arg=f"{shot.pk}{where}",
-                               timeout=15_000)
+        page.wait_for_function("id => window.__current.includes(id)", arg=f"{shot.pk}{where}", timeout=15_000)
 
     first, second, third = shots[:3]
     page.click(f"#shot-{third.pk} figcaption button")  # the shot's caption: its start
@@ -84,8 +85,7 @@ def test_the_player_seeks_to_a_clicked_shot_or_keyframe_and_highlights_the_curre
     page.evaluate("window.__current = []")
     page.click(f".shot-strip li[data-shot='{first.pk}'] button")  # the strip under the video
     highlighted(first)
-    page.evaluate("(v => { v.muted = true; return v.play(); })"
-                  "(document.querySelector('video[data-player]'))")
+    page.evaluate("(v => { v.muted = true; return v.play(); })" "(document.querySelector('video[data-player]'))")
     highlighted(second)  # played on into the next shot, which took over the highlight
     assert page.locator(".timeline .shot.current").count() <= 1
     assert page.evaluate("window.__current").index(str(second.pk)) > 0

@@ -1,4 +1,5 @@
 """Collages draw Korean and typographic punctuation with a real font, never as empty boxes."""
+
 import io
 
 import pytest
@@ -19,12 +20,12 @@ def board(user, media):
     """A moodboard holding one keyframe (a plain JPEG in the user's storage)."""
     jpeg = io.BytesIO()
     Image.new("RGB", (320, 180), (90, 120, 160)).save(jpeg, format="JPEG")
-    name = default_storage.save(f"adstudio/{user.pk}/analyses/1/shot-0000.jpg",
-                                ContentFile(jpeg.getvalue()))
+    name = default_storage.save(f"adstudio/{user.pk}/analyses/1/shot-0000.jpg", ContentFile(jpeg.getvalue()))
     video = Video.objects.create(owner=user, title="Clip")
     analysis = Analysis.objects.create(owner=user, video=video)
-    shot = Shot.objects.create(analysis=analysis, index=0, first_frame=0, last_frame=10, start=0,
-                               end=0.4, keyframe_frame=5, keyframe=name)
+    shot = Shot.objects.create(
+        analysis=analysis, index=0, first_frame=0, last_frame=10, start=0, end=0.4, keyframe_frame=5, keyframe=name
+    )
     board = services.moodboard_create(owner=user, title="x")
     services.moodboard_item_add(owner=user, moodboard=board, shot=shot, note="봄 — 노을")
     return board

@@ -35,8 +35,7 @@ def test_video_analyze_runs_the_pipeline_and_prints_the_id(user, media, clips, c
 @pytest.mark.django_db(transaction=True)
 def test_video_analyze_reports_a_failure(user, media, tmp_path):
     with pytest.raises(CommandError, match="failed: The file is text"):
-        call_command("video_analyze", "--input", str(text_as_mp4(tmp_path)), "--user",
-                     user.username)
+        call_command("video_analyze", "--input", str(text_as_mp4(tmp_path)), "--user", user.username)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,5 @@
 """The analysis job end to end: real database, real RQ worker (burst), synthetic clips."""
+
 import os
 import signal
 import socket
@@ -31,8 +32,7 @@ def _refresh(analysis):
     return analysis
 
 
-def test_analysing_an_upload_stores_shots_scenes_tags_and_keyframes(user, media, clips,
-                                                                     run_jobs):
+def test_analysing_an_upload_stores_shots_scenes_tags_and_keyframes(user, media, clips, run_jobs):
     path, truth = clips("cuts", 31, seconds=5)
     analysis = analysis_started(user, path)
     assert analysis.job.queue == "video"
@@ -62,17 +62,20 @@ def test_a_second_analysis_of_the_same_file_reuses_the_first(user, media, clips,
     second = _refresh(second)
     assert second.status == Analysis.Status.SUCCEEDED and second.reused_from_id == first.pk
     assert second.shots.count() == first.shots.count() > 0
-    assert "reusing" in second.job.progress_note or any(
-        "reusing" in line.message for line in second.job.logs.all())
+    assert "reusing" in second.job.progress_note or any("reusing" in line.message for line in second.job.logs.all())
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda tmp, good: text_as_mp4(tmp), "text, not a video"),
-    (lambda tmp, good: truncated_mp4(tmp, good), "incomplete"),
-    (lambda tmp, good: zero_second_mp4(tmp), "0 seconds"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda tmp, good: text_as_mp4(tmp), "text, not a video"),
+        (lambda tmp, good: truncated_mp4(tmp, good), "incomplete"),
+        (lambda tmp, good: zero_second_mp4(tmp), "0 seconds"),
+    ],
+)
 def test_a_bad_file_fails_the_job_with_a_clear_message_and_keeps_the_video(
-        user, media, clips, run_jobs, tmp_path, make, message):
+    user, media, clips, run_jobs, tmp_path, make, message
+):
     good, _ = clips("cuts", 33, seconds=3)
     bad = make(tmp_path, good)
     video = services.video_create_from_upload(owner=user, upload=upload_of(bad))
@@ -127,8 +130,7 @@ def test_a_url_that_404s_fails_the_job_clearly(user, media, run_jobs):
     assert analysis.job.status == Job.Status.FAILED and "404" in analysis.job.error
 
 
-def test_a_private_address_is_refused_at_once_and_again_by_the_job(user, media, settings,
-                                                                     run_jobs):
+def test_a_private_address_is_refused_at_once_and_again_by_the_job(user, media, settings, run_jobs):
     from apps.core.errors import ApplicationError
 
     settings.NET_ALLOW_LOOPBACK = False
@@ -154,7 +156,7 @@ def test_five_users_submitting_at_once_all_finish_and_nothing_is_mixed(media, cl
         try:
             barrier.wait()  # all five submit at the same moment, each on its own connection
             started[i] = (users[i], analysis_started(users[i], inputs[i][0]), inputs[i][1])
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -176,8 +178,7 @@ def test_five_users_submitting_at_once_all_finish_and_nothing_is_mixed(media, cl
         for shot in shots:
             assert shot.keyframe.name.startswith(f"adstudio/{owner.pk}/")
             assert shot.scene.analysis_id == analysis.pk
-        assert not Tag.objects.filter(analysis=analysis).exclude(
-            scene__analysis=analysis).exists()
+        assert not Tag.objects.filter(analysis=analysis).exclude(scene__analysis=analysis).exists()
 
 
 def _openai_fake(status=200):
@@ -199,14 +200,12 @@ def test_a_remote_provider_tags_scenes_with_its_reading(user, media, clips, run_
         run_jobs()
     analysis = _refresh(analysis)
     assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
-    tags = set(Tag.objects.filter(analysis=analysis, source="openai").values_list("name",
-                                                                                   "kind"))
+    tags = set(Tag.objects.filter(analysis=analysis, source="openai").values_list("name", "kind"))
     assert ("surfboard", "object") in tags and ("warm, nostalgic", "mood") in tags
     assert analysis.scenes.first().reading["copy_ideas"] == ["Golden hour, every hour."]
 
 
-def test_a_provider_refusing_the_key_fails_the_job_clearly(user, media, clips, run_jobs,
-                                                           settings):
+def test_a_provider_refusing_the_key_fails_the_job_clearly(user, media, clips, run_jobs, settings):
     path, _ = clips("cuts", 36, seconds=3)
     with _openai_fake(status=401) as server:
         settings.ADSTUDIO_PROVIDERS = {"openai": {"api_key": "sk-bad", "base_url": server.url}}
@@ -224,14 +223,20 @@ def _dead_pid() -> int:
 
 
 def test_a_running_analysis_whose_worker_died_reads_failed_in_the_api_at_once(
-        user, api_user, client_user, media, clips):
+    user, api_user, client_user, media, clips
+):
     path, _ = clips("cuts", 38, seconds=3)
     analysis = analysis_started(user, path)
     Job.objects.filter(pk=analysis.job_id).update(
-        status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(),
-        worker_host=socket.gethostname(), worker_pid=_dead_pid())
-    leftover = default_storage.save(f"adstudio/{user.pk}/analyses/{analysis.pk}/shot-0000.jpg",
-                                    ContentFile(b"half-written keyframe"))
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker_host=socket.gethostname(),
+        worker_pid=_dead_pid(),
+    )
+    leftover = default_storage.save(
+        f"adstudio/{user.pk}/analyses/{analysis.pk}/shot-0000.jpg", ContentFile(b"half-written keyframe")
+    )
     body = api_user.get(f"/api/adstudio/analyses/{analysis.pk}/").json()
     assert body["status"] == "failed" and "stopped unexpectedly" in body["error"]
     assert body["job"]["status"] == "errored"
@@ -240,8 +245,7 @@ def test_a_running_analysis_whose_worker_died_reads_failed_in_the_api_at_once(
     assert b'id="analysis-status">Failed<' in page.content
 
 
-def test_a_killed_work_horse_reads_failed_in_the_api_and_page_at_once(
-        user, api_user, client_user, media, run_jobs):
+def test_a_killed_work_horse_reads_failed_in_the_api_and_page_at_once(user, api_user, client_user, media, run_jobs):
     release = threading.Event()
 
     def slow(request):  # keeps the work horse busy downloading until it is killed
@@ -281,8 +285,7 @@ def _kill_work_horse(job_pk):
         connection.close()
 
 
-def test_cancelling_a_queued_analysis_reads_cancelled(user, api_user, media, clips, run_jobs,
-                                                      admin_client):
+def test_cancelling_a_queued_analysis_reads_cancelled(user, api_user, media, clips, run_jobs, admin_client):
     path, _ = clips("cuts", 39, seconds=3)
     analysis = analysis_started(user, path)
     assert api_user.post(f"/api/core/jobs/{analysis.job_id}/cancel/").status_code == 200

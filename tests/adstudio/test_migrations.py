@@ -1,5 +1,6 @@
 """The data migration that moves analysis and export state onto their jobs keeps every row's
 state: written with the old columns, read through the job after migrating forward."""
+
 import pytest
 
 from apps.adstudio.models import Analysis, NotionExport, Video
@@ -22,11 +23,11 @@ def test_rows_without_a_job_keep_their_status_and_error_through_the_migration(us
         video = old.get_model("adstudio", "Video").objects.create(owner_id=user.pk, title="v")
         analysis = old.get_model("adstudio", "Analysis").objects
         done = analysis.create(owner_id=user.pk, video=video, status="succeeded")
-        broken = analysis.create(owner_id=user.pk, video=video, status="failed",
-                                 error="The file is text, not a video.")
+        broken = analysis.create(owner_id=user.pk, video=video, status="failed", error="The file is text, not a video.")
         waiting = analysis.create(owner_id=user.pk, video=video, status="queued")
         export = old.get_model("adstudio", "NotionExport").objects.create(
-            owner_id=user.pk, analysis=done, status="failed", error="Notion refused the token.")
+            owner_id=user.pk, analysis=done, status="failed", error="Notion refused the token."
+        )
     finally:
         migrate()
     rows = Analysis.objects.select_related("job").in_bulk([done.pk, broken.pk, waiting.pk])

@@ -26,8 +26,7 @@ def test_the_shipped_weights_map_onto_timm_exactly(model):
 
 def test_it_returns_top_labels_and_a_unit_embedding(model):
     rng = np.random.default_rng(0)
-    images = [rng.integers(0, 255, (90, 160, 3), dtype=np.uint8),
-              np.full((300, 200, 3), (30, 120, 200), np.uint8)]
+    images = [rng.integers(0, 255, (90, 160, 3), dtype=np.uint8), np.full((300, 200, 3), (30, 120, 200), np.uint8)]
     preds = model.predict(images, top=3)
     assert len(preds) == 2
     for pred in preds:
@@ -37,11 +36,18 @@ def test_it_returns_top_labels_and_a_unit_embedding(model):
 
 
 def test_key_mapping_covers_every_block():
-    state = {"_blocks.15._project_conv.weight": 1, "_blocks.0._depthwise_conv.weight": 2,
-             "_fc.bias": 3, "_bn0.running_mean": 4}
-    assert timm_state_dict(state) == {"blocks.6.0.conv_pwl.weight": 1,
-                                      "blocks.0.0.conv_dw.weight": 2,
-                                      "classifier.bias": 3, "bn1.running_mean": 4}
+    state = {
+        "_blocks.15._project_conv.weight": 1,
+        "_blocks.0._depthwise_conv.weight": 2,
+        "_fc.bias": 3,
+        "_bn0.running_mean": 4,
+    }
+    assert timm_state_dict(state) == {
+        "blocks.6.0.conv_pwl.weight": 1,
+        "blocks.0.0.conv_dw.weight": 2,
+        "classifier.bias": 3,
+        "bn1.running_mean": 4,
+    }
 
 
 def test_it_counts_the_face_in_a_film_still():

@@ -1,5 +1,6 @@
 """From a film's moment to a scent: a shot or a whole moodboard becomes a private scene for the
 composer, linked both ways (the recipe page shows the keyframe; the scene shows its recipes)."""
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -24,15 +25,29 @@ def done(user, media, clips, run_jobs):
 
 
 def test_a_moment_becomes_the_words_and_fields_of_a_scene():
-    fields = moment_scene_fields(Moment(
-        title="Trailer · shot 3", description="A dark, calm scene of 2 shots.", notes=("Breath in the cold.",),
-        tags=("people", "snow"), colours=("navy", "white"), light="night", moods=("dark", "Eerie"),
-        genres=("Thriller", "Science Fiction"), plot="A stranger arrives at a frozen station."))
+    fields = moment_scene_fields(
+        Moment(
+            title="Trailer · shot 3",
+            description="A dark, calm scene of 2 shots.",
+            notes=("Breath in the cold.",),
+            tags=("people", "snow"),
+            colours=("navy", "white"),
+            light="night",
+            moods=("dark", "Eerie"),
+            genres=("Thriller", "Science Fiction"),
+            plot="A stranger arrives at a frozen station.",
+        )
+    )
     assert fields["description"] == (
         "A dark, calm scene of 2 shots. Breath in the cold. On screen: people, snow. Colours: navy, white. "
-        "At night. A thriller, science fiction film. A stranger arrives at a frozen station.")
+        "At night. A thriller, science fiction film. A stranger arrives at a frozen station."
+    )
     assert (fields["genre"], fields["mood"], fields["time_of_day"], fields["weather"]) == (
-        "thriller", "eerie", "night", "snow")
+        "thriller",
+        "eerie",
+        "night",
+        "snow",
+    )
     assert moment_scene_fields(Moment(title="x", genres=("Sci-Fi",)))["genre"] == ""  # only known words
 
 

@@ -28,8 +28,7 @@ def test_a_moodboard_collects_reorders_annotates_and_renders_a_collage(user, fin
     shots = list(finished.shots.order_by("index"))[:3]
     items = [services.moodboard_item_add(owner=user, moodboard=board, shot=s) for s in shots]
     assert [i.position for i in items] == [0, 1, 2]
-    services.moodboard_items_reorder(owner=user, moodboard=board,
-                                     item_ids=[items[2].pk, items[0].pk, items[1].pk])
+    services.moodboard_items_reorder(owner=user, moodboard=board, item_ids=[items[2].pk, items[0].pk, items[1].pk])
     services.moodboard_item_annotate(owner=user, item=items[2], note="Open on this")
     order = list(board.items.order_by("position").values_list("pk", "note"))
     assert order[0] == (items[2].pk, "Open on this")
@@ -70,8 +69,7 @@ def test_notion_export_creates_then_updates_the_same_page(user, finished, settin
     assert len(images) == finished.shots.count()
 
 
-def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, finished, notion,
-                                                                       run_jobs):
+def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, finished, notion, run_jobs):
     services.notion_settings_save(user=user, token=TOKEN, database_id=notion.database_id)
     notion.token = "secret_rotated"  # revoked in Notion after it was saved
     export = services.notion_export_start(owner=user, analysis=finished)
@@ -93,8 +91,7 @@ def test_a_refused_notion_token_fails_the_export_with_a_clear_message(user, fini
 
 def test_a_moodboard_exports_with_its_notes_as_captions(user, finished, settings, run_jobs):
     board = services.moodboard_create(owner=user, title="Board")
-    services.moodboard_item_add(owner=user, moodboard=board, shot=finished.shots.first(),
-                                note="hero frame")
+    services.moodboard_item_add(owner=user, moodboard=board, shot=finished.shots.first(), note="hero frame")
     with FakeNotion() as fake:
         settings.ADSTUDIO_NOTION_BASE_URL = fake.url
         services.notion_settings_save(user=user, token=TOKEN, database_id=fake.database_id)
@@ -108,23 +105,23 @@ def test_a_moodboard_exports_with_its_notes_as_captions(user, finished, settings
 
 def test_the_token_is_kept_when_settings_are_saved_without_a_new_one(user, notion):
     notion.token = "secret_abcdefghijkl"
-    services.notion_settings_save(user=user, token="secret_abcdefghijkl",
-                                  database_id=notion.database_id)
+    services.notion_settings_save(user=user, token="secret_abcdefghijkl", database_id=notion.database_id)
     row = services.notion_settings_save(user=user, token="", database_id=notion.database_id)
     assert row.token == "secret_abcdefghijkl" and row.database_id == notion.database_id
     assert "abcdefghijkl" not in row.token_hint
 
 
-@pytest.mark.parametrize("token, database, field, words", [
-    ("secret_fake", None, "token", "refused the integration token"),
-    (TOKEN, "f" * 32, "database_id", "could not find the database"),
-])
-def test_settings_notion_refuses_are_not_saved_and_name_what_to_fix(user, notion, token, database,
-                                                                     field, words):
+@pytest.mark.parametrize(
+    "token, database, field, words",
+    [
+        ("secret_fake", None, "token", "refused the integration token"),
+        (TOKEN, "f" * 32, "database_id", "could not find the database"),
+    ],
+)
+def test_settings_notion_refuses_are_not_saved_and_name_what_to_fix(user, notion, token, database, field, words):
     """A fake token and database id were saved without a check."""
     with pytest.raises(ApplicationError) as refused:
-        services.notion_settings_save(user=user, token=token,
-                                      database_id=database or notion.database_id)
+        services.notion_settings_save(user=user, token=token, database_id=database or notion.database_id)
     assert refused.value.extra["field"] == field and words in refused.value.message
     assert token not in refused.value.message
     assert not NotionSettings.objects.filter(user=user).exists()
@@ -133,14 +130,14 @@ def test_settings_notion_refuses_are_not_saved_and_name_what_to_fix(user, notion
 def test_the_settings_page_says_why_a_token_was_refused(client_user, user, notion):
     from django.urls import reverse
 
-    page = client_user.post(reverse("adstudio:notion_settings"),
-                            {"token": "secret_fake", "database_id": notion.database_id})
+    page = client_user.post(
+        reverse("adstudio:notion_settings"), {"token": "secret_fake", "database_id": notion.database_id}
+    )
     assert page.status_code == 200 and "refused the integration token" in page.content.decode()
     assert not NotionSettings.objects.filter(user=user).exists()
 
 
-def test_a_second_export_request_while_one_is_queued_does_not_start_another(user, finished,
-                                                                              notion):
+def test_a_second_export_request_while_one_is_queued_does_not_start_another(user, finished, notion):
     services.notion_settings_save(user=user, token=TOKEN, database_id=notion.database_id)
     first = services.notion_export_start(owner=user, analysis=finished)
     second = services.notion_export_start(owner=user, analysis=finished)
@@ -148,8 +145,7 @@ def test_a_second_export_request_while_one_is_queued_does_not_start_another(user
     assert Job.objects.filter(kind="adstudio.notion_export").count() == 1
 
 
-def test_cancelling_a_queued_export_reads_cancelled_and_a_new_export_can_start(user, finished,
-                                                                               run_jobs, notion):
+def test_cancelling_a_queued_export_reads_cancelled_and_a_new_export_can_start(user, finished, run_jobs, notion):
     from rest_framework.test import APIClient
 
     from apps.core.jobs import job_cancel

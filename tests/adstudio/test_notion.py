@@ -12,18 +12,26 @@ def loopback_allowed(settings):
 
 
 def doc(**over):
-    base = {"title": "Beach ad", "kind": "Analysis", "source": "https://cdn.example/beach.mp4",
-            "duration": 31.5, "tags": ["dog", "sunset, golden", "Dog"],
-            "palette": ["#112233", "#ffcc00"],
-            "blocks": [{"type": "heading", "text": "Shots"},
-                       {"type": "image", "jpeg": JPEG, "caption": "Shot 1"},
-                       {"type": "bullet", "text": "Shot 1: 0.0-2.5 s"}]}
+    base = {
+        "title": "Beach ad",
+        "kind": "Analysis",
+        "source": "https://cdn.example/beach.mp4",
+        "duration": 31.5,
+        "tags": ["dog", "sunset, golden", "Dog"],
+        "palette": ["#112233", "#ffcc00"],
+        "blocks": [
+            {"type": "heading", "text": "Shots"},
+            {"type": "image", "jpeg": JPEG, "caption": "Shot 1"},
+            {"type": "bullet", "text": "Shot 1: 0.0-2.5 s"},
+        ],
+    }
     return {**base, **over}
 
 
 def config(fake, **over):
-    return NotionConfig(**{"token": TOKEN, "database_id": fake.database_id,
-                           "base_url": fake.url, "min_interval": 0.01, **over})
+    return NotionConfig(
+        **{"token": TOKEN, "database_id": fake.database_id, "base_url": fake.url, "min_interval": 0.01, **over}
+    )
 
 
 def test_it_creates_a_page_with_properties_blocks_and_uploaded_keyframes():
@@ -36,16 +44,18 @@ def test_it_creates_a_page_with_properties_blocks_and_uploaded_keyframes():
     assert props["Duration (s)"]["number"] == 31.5
     assert [o["name"] for o in props["Tags"]["multi_select"]] == ["dog", "sunset  golden"]
     assert props["Palette"]["rich_text"][0]["text"]["content"] == "#112233 #ffcc00"
-    assert [b["type"] for b in page["children"]] == ["heading_2", "image",
-                                                    "bulleted_list_item"]
+    assert [b["type"] for b in page["children"]] == ["heading_2", "image", "bulleted_list_item"]
     assert set(fake.uploads.values()) == {"uploaded"}
 
 
 def test_re_export_updates_the_same_page_instead_of_duplicating():
     with FakeNotion() as fake:
         first = notion_export(config(fake), doc())
-        second = notion_export(config(fake), doc(title="Beach ad v2", blocks=[
-            {"type": "paragraph", "text": "only this"}]), page_id=first["page_id"])
+        second = notion_export(
+            config(fake),
+            doc(title="Beach ad v2", blocks=[{"type": "paragraph", "text": "only this"}]),
+            page_id=first["page_id"],
+        )
     assert second["page_id"] == first["page_id"] and len(fake.pages) == 1
     page = fake.pages[first["page_id"]]
     assert page["properties"]["Name"]["title"][0]["text"]["content"] == "Beach ad v2"
@@ -65,8 +75,7 @@ def test_it_appends_at_most_100_blocks_per_request_and_splits_long_text():
         result = notion_export(config(fake), doc(blocks=blocks))
     children = fake.pages[result["page_id"]]["children"]
     assert len(children) == 251
-    assert [len(t["text"]["content"]) for t in children[-1]["paragraph"]["rich_text"]] == [
-        2000, 2000, 500]
+    assert [len(t["text"]["content"]) for t in children[-1]["paragraph"]["rich_text"]] == [2000, 2000, 500]
 
 
 def test_it_paces_itself_under_three_requests_a_second():

@@ -16,8 +16,9 @@ def model():
 def test_it_turns_a_clip_into_shots_scenes_keyframes_and_readings(clips, model):
     path, truth = clips("cuts", 5)
     notes = []
-    result = video_analyse(path, model=model, options=PipelineOptions(),
-                           progress=lambda d, t, n="": notes.append((d, t, n)))
+    result = video_analyse(
+        path, model=model, options=PipelineOptions(), progress=lambda d, t, n="": notes.append((d, t, n))
+    )
     shots, scenes = result["shots"], result["scenes"]
     assert result["frames"] == truth["frames"]
     assert [s["first"] for s in shots][1:] == [t["start"] for t in truth["transitions"]]

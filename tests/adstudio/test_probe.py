@@ -51,9 +51,23 @@ def test_a_rotated_phone_video_reports_the_size_it_decodes_to(clips, tmp_path):
 
     path, _ = clips("cuts", 1)
     rotated = tmp_path / "portrait.mp4"
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                    "-display_rotation", "90", "-i", str(path), "-c", "copy", str(rotated)],
-                   check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-display_rotation",
+            "90",
+            "-i",
+            str(path),
+            "-c",
+            "copy",
+            str(rotated),
+        ],
+        check=True,
+    )
     info = video_probe(rotated)
     assert (info.width, info.height) == (90, 160)
     frame = next(iter(frames_read(rotated, width=info.width, height=info.height)))

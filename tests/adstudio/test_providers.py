@@ -15,30 +15,47 @@ def loopback_allowed(settings):
 
 
 FAST = HttpConfig(timeout=1.0, attempts=3, backoff=0.01, max_wait=0.05)
-READING = {"mood": "warm, nostalgic", "style": "handheld 16mm", "setting": "beach at dusk",
-           "objects": ["surfboard", "dog"], "colours": ["orange", "teal"],
-           "copy_ideas": ["Golden hour, every hour."], "description": "A dog runs on a beach."}
-SCENE = {"keyframes": [b"\xff\xd8jpeg-one", b"\xff\xd8jpeg-two"], "duration": 4.5,
-         "shot_count": 2, "local": {}}
+READING = {
+    "mood": "warm, nostalgic",
+    "style": "handheld 16mm",
+    "setting": "beach at dusk",
+    "objects": ["surfboard", "dog"],
+    "colours": ["orange", "teal"],
+    "copy_ideas": ["Golden hour, every hour."],
+    "description": "A dog runs on a beach.",
+}
+SCENE = {"keyframes": [b"\xff\xd8jpeg-one", b"\xff\xd8jpeg-two"], "duration": 4.5, "shot_count": 2, "local": {}}
 
 
 def openai_reply(content):
-    return {"id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content, "refusal": None}}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "model": "gpt-4o-mini",
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content, "refusal": None}}
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    }
 
 
 def anthropic_reply(text):
-    return {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
-            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
-            "usage": {"input_tokens": 10, "output_tokens": 10}}
+    return {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5",
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 10, "output_tokens": 10},
+    }
 
 
 def gemini_reply(text):
-    return {"candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
-                            "finishReason": "STOP"}],
-            "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 10}}
+    return {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
+        "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 10},
+    }
 
 
 PROVIDERS = {
@@ -146,8 +163,7 @@ def test_a_reply_that_is_not_the_promised_json_is_an_error(name):
 
 def test_remote_providers_are_enabled_only_with_a_key():
     assert providers_enabled({}) == ["local"]
-    assert providers_enabled({"gemini": {"api_key": "k"}, "openai": {"api_key": ""}}) == [
-        "local", "gemini"]
+    assert providers_enabled({"gemini": {"api_key": "k"}, "openai": {"api_key": ""}}) == ["local", "gemini"]
     with pytest.raises(ProviderError, match="not configured"):
         scene_read("openai", SCENE, config={})
 
@@ -159,11 +175,16 @@ def test_validation_trims_lists_and_accepts_fenced_json():
 
 
 def test_the_local_provider_describes_a_scene_from_measurements():
-    scene = {"keyframes": [], "duration": 3.0, "shot_count": 2, "local": {
-        "labels": [("water", 0.9), ("sky", 0.6), ("seashore", 0.4)],
-        "palette": [{"hex": "#1060c0", "share": 0.5}, {"hex": "#f0e0c0", "share": 0.3}],
-        "metrics": {"brightness": 0.7, "saturation": 0.6, "contrast": 0.3, "motion": 0.05,
-                    "faces": 1}}}
+    scene = {
+        "keyframes": [],
+        "duration": 3.0,
+        "shot_count": 2,
+        "local": {
+            "labels": [("water", 0.9), ("sky", 0.6), ("seashore", 0.4)],
+            "palette": [{"hex": "#1060c0", "share": 0.5}, {"hex": "#f0e0c0", "share": 0.3}],
+            "metrics": {"brightness": 0.7, "saturation": 0.6, "contrast": 0.3, "motion": 0.05, "faces": 1},
+        },
+    }
     reading = scene_read("local", scene, config={})
     assert reading["objects"] == ["water", "sky"]
     assert reading["colours"][0] == "blue"

@@ -5,6 +5,7 @@ describes them, and for each a Korean and an English query a user might type. It
 MEANING_FLOOR and MEANING_MARGIN were chosen on (a development set); bench/adstudio_search.py
 reports recall on analyses of real videos that nobody tuned on.
 """
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -22,33 +23,52 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # (description, tags, palette hex of its largest swatch)
 SCENES = [
-    ("Two fighters clash with wooden staffs in a blizzard on a mountain pass.",
-     ["snow", "people", "mountain"], "#d8dde3"),
-    ("A dragon glides over desert dunes under an orange evening sky.",
-     ["animal", "desert", "sky"], "#e0903a"),
+    (
+        "Two fighters clash with wooden staffs in a blizzard on a mountain pass.",
+        ["snow", "people", "mountain"],
+        "#d8dde3",
+    ),
+    ("A dragon glides over desert dunes under an orange evening sky.", ["animal", "desert", "sky"], "#e0903a"),
     ("Close-up of a young woman's frightened face, her eyes wide.", ["face", "people"], "#b07858"),
-    ("A family eats dinner around a table in a warm kitchen.", ["people", "food", "interior"],
-     "#a0643c"),
-    ("Cars race through a city street at night under neon lights.", ["vehicle", "city", "night"],
-     "#202040"),
+    ("A family eats dinner around a table in a warm kitchen.", ["people", "food", "interior"], "#a0643c"),
+    ("Cars race through a city street at night under neon lights.", ["vehicle", "city", "night"], "#202040"),
     ("Waves crash on a sandy beach under a blue sky.", ["water", "sky", "nature"], "#3c78c8"),
-    ("An old bearded man warms his hands by a fire in a dark hut.", ["people", "fire", "interior"],
-     "#302018"),
+    ("An old bearded man warms his hands by a fire in a dark hut.", ["people", "fire", "interior"], "#302018"),
     ("A white rabbit sits in a green meadow full of flowers.", ["animal", "nature"], "#50a040"),
     ("White credits roll on a black screen.", ["text on screen"], "#000000"),
     ("A crowd cheers in a football stadium.", ["crowd", "people"], "#307030"),
-    ("A chef chops vegetables in a restaurant kitchen.", ["people", "food", "interior"],
-     "#c8c8c0"),
+    ("A chef chops vegetables in a restaurant kitchen.", ["people", "food", "interior"], "#c8c8c0"),
     ("Children play in the rain with umbrellas.", ["people", "water", "city"], "#607080"),
 ]
 # (query, index of the scene it asks for)
-QUERIES_KO = [("눈 속의 싸움", 0), ("용", 1), ("여자 얼굴", 2), ("가족 식사", 3), ("밤의 도시", 4),
-              ("바다", 5), ("수염 난 노인", 6), ("토끼", 7), ("엔딩 크레딧", 8),
-              ("축구 경기장의 관중", 9), ("요리사", 10), ("비 오는 날", 11)]
-QUERIES_EN = [("a girl fighting in the snow", 0), ("dragon", 1), ("woman face", 2),
-              ("family dinner", 3), ("city at night", 4), ("sea", 5), ("old man with a beard", 6),
-              ("rabbit", 7), ("end credits", 8), ("stadium crowd", 9), ("cook", 10),
-              ("rainy day", 11)]
+QUERIES_KO = [
+    ("눈 속의 싸움", 0),
+    ("용", 1),
+    ("여자 얼굴", 2),
+    ("가족 식사", 3),
+    ("밤의 도시", 4),
+    ("바다", 5),
+    ("수염 난 노인", 6),
+    ("토끼", 7),
+    ("엔딩 크레딧", 8),
+    ("축구 경기장의 관중", 9),
+    ("요리사", 10),
+    ("비 오는 날", 11),
+]
+QUERIES_EN = [
+    ("a girl fighting in the snow", 0),
+    ("dragon", 1),
+    ("woman face", 2),
+    ("family dinner", 3),
+    ("city at night", 4),
+    ("sea", 5),
+    ("old man with a beard", 6),
+    ("rabbit", 7),
+    ("end credits", 8),
+    ("stadium crowd", 9),
+    ("cook", 10),
+    ("rainy day", 11),
+]
 
 
 @pytest.fixture
@@ -56,14 +76,18 @@ def library(user):
     """The labelled scenes in one finished analysis of ``user``, embedded by the real service."""
     video = Video.objects.create(owner=user, title="Reel")
     analysis = Analysis.objects.create(owner=user, video=video)
-    analysis.job = job_create(kind=JOB_KIND, user=user, target=analysis,
-                              status=Job.Status.SUCCEEDED)
+    analysis.job = job_create(kind=JOB_KIND, user=user, target=analysis, status=Job.Status.SUCCEEDED)
     analysis.save()
     scenes = []
     for i, (description, tags, hex_colour) in enumerate(SCENES):
         scene = SceneGroup.objects.create(
-            analysis=analysis, index=i, start=i * 5.0, end=i * 5.0 + 5, description=description,
-            palette=[{"hex": hex_colour, "share": 0.6}, {"hex": "#808080", "share": 0.4}])
+            analysis=analysis,
+            index=i,
+            start=i * 5.0,
+            end=i * 5.0 + 5,
+            description=description,
+            palette=[{"hex": hex_colour, "share": 0.6}, {"hex": "#808080", "share": 0.4}],
+        )
         Tag.objects.bulk_create([Tag(analysis=analysis, scene=scene, name=name) for name in tags])
         scenes.append(scene)
     assert scene_embeddings_update(analysis=analysis) == len(SCENES)
@@ -85,8 +109,7 @@ def test_english_queries_find_the_scene_they_describe_first(user, library):
     assert ranks.count(1) >= 11, list(zip(QUERIES_EN, ranks))
 
 
-def test_a_korean_query_finds_an_english_described_snowy_fight_first_for_its_owner_only(
-        user, other_user, library):
+def test_a_korean_query_finds_an_english_described_snowy_fight_first_for_its_owner_only(user, other_user, library):
     found = list(selectors.scene_search(user=user, text="눈 속의 싸움"))
     assert found and found[0].pk == library[0].pk
     assert list(selectors.scene_search(user=other_user, text="눈 속의 싸움")) == []
@@ -126,11 +149,24 @@ def test_the_search_api_takes_a_colour_and_refuses_a_bad_one(api_user, library):
 
 def test_a_scenes_text_holds_its_description_then_new_tags_and_shot_attribute_words(user, library):
     scene = library[0]
-    scene.shots.create(analysis=scene.analysis, index=0, first_frame=0, last_frame=9, start=0,
-                       end=1, keyframe_frame=0, keyframe="x.jpg",
-                       attributes={"scale": "wide", "camera": "handheld", "brightness": 0.8,
-                                   "palette": [{"hex": "#ffffff", "share": 1.0}],
-                                   "light": {"time": "day"}, "weather": "snow"})
+    scene.shots.create(
+        analysis=scene.analysis,
+        index=0,
+        first_frame=0,
+        last_frame=9,
+        start=0,
+        end=1,
+        keyframe_frame=0,
+        keyframe="x.jpg",
+        attributes={
+            "scale": "wide",
+            "camera": "handheld",
+            "brightness": 0.8,
+            "palette": [{"hex": "#ffffff", "share": 1.0}],
+            "light": {"time": "day"},
+            "weather": "snow",
+        },
+    )
     text = scene_text(scene)
     # "mountain" is in the description and "snow" a tag already: each is said once.
     assert text.startswith(f"{SCENES[0][0]} Tags: people, snow. Shots: ")

@@ -16,8 +16,7 @@ def test_it_finds_the_known_boundaries_of_each_kind_of_clip(clips, kind):
     totals = {"tp": 0, "fp": 0, "fn": 0}
     for seed in (11, 12):
         path, truth = clips(kind, seed)
-        score = boundaries_score(boundaries_of(_detect(path, truth)["shots"]),
-                                 truth["transitions"])
+        score = boundaries_score(boundaries_of(_detect(path, truth)["shots"]), truth["transitions"])
         for key in totals:
             totals[key] += score[key]
     precision = totals["tp"] / max(1, totals["tp"] + totals["fp"])
@@ -58,9 +57,15 @@ def test_boundaries_become_inclusive_pairs():
 
 
 def test_an_empty_feature_set_has_no_shots():
-    empty = FrameFeatures(fps=24, hist=np.zeros((0, 256), np.float32),
-                          colour=np.zeros((0, 256), np.float32),
-                          gray=np.zeros((0, 8, 8), np.uint8), luma=np.zeros(0),
-                          spread=np.zeros(0), d_hist=np.zeros(0), d_aligned=np.zeros(0),
-                          motion=np.zeros(0))
+    empty = FrameFeatures(
+        fps=24,
+        hist=np.zeros((0, 256), np.float32),
+        colour=np.zeros((0, 256), np.float32),
+        gray=np.zeros((0, 8, 8), np.uint8),
+        luma=np.zeros(0),
+        spread=np.zeros(0),
+        d_hist=np.zeros(0),
+        d_aligned=np.zeros(0),
+        motion=np.zeros(0),
+    )
     assert shots_detect(empty) == []

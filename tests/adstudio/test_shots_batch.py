@@ -1,4 +1,5 @@
 """``manage.py video_shots`` on several videos in one process."""
+
 import json
 import shutil
 
@@ -14,8 +15,7 @@ def videos(clips, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     truths = {}
-    for kind, seed, target in (("cuts", 91, folder), ("fades", 92, folder),
-                               ("mixed", 93, tmp_path)):
+    for kind, seed, target in (("cuts", 91, folder), ("fades", 92, folder), ("mixed", 93, tmp_path)):
         path, truth = clips(kind, seed, seconds=4)
         shutil.copy(path, target / path.name)
         truths[path.stem] = truth
@@ -26,10 +26,8 @@ def videos(clips, tmp_path):
 def test_it_writes_one_json_per_video_for_files_and_folders_in_one_run(videos, tmp_path):
     folder, other, truths = videos
     out, alone = tmp_path / "out", tmp_path / "alone"
-    call_command("video_shots", "--input", str(folder), str(other), "--output", str(out),
-                 "--jobs", "2")
-    call_command("video_shots", "--input", str(folder), str(other), "--output", str(alone),
-                 "--jobs", "1")
+    call_command("video_shots", "--input", str(folder), str(other), "--output", str(out), "--jobs", "2")
+    call_command("video_shots", "--input", str(folder), str(other), "--output", str(alone), "--jobs", "1")
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(f"{name}.json" for name in truths)
     for name, truth in truths.items():
@@ -51,16 +49,14 @@ def test_a_bad_video_among_several_is_named_and_the_others_are_still_written(vid
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.json" for name in truths)
 
 
-def test_two_videos_that_would_write_the_same_file_are_refused_before_any_work(videos,
-                                                                                tmp_path):
+def test_two_videos_that_would_write_the_same_file_are_refused_before_any_work(videos, tmp_path):
     folder, other, _ = videos
     twin = tmp_path / "twin"
     twin.mkdir()
     shutil.copy(other, twin / other.name)
     out = tmp_path / "out"
     with pytest.raises(CommandError, match="would both write"):
-        call_command("video_shots", "--input", str(other), str(twin / other.name), "--output",
-                     str(out))
+        call_command("video_shots", "--input", str(other), str(twin / other.name), "--output", str(out))
     assert not out.exists()
 
 

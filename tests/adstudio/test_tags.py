@@ -1,5 +1,6 @@
 """Vocabulary tags: ImageNet classes mapped onto the words an editor uses, measured tags, and
 the labelled keyframes the thresholds were chosen on."""
+
 import json
 from pathlib import Path
 
@@ -33,8 +34,7 @@ def test_every_class_the_vocabulary_names_is_an_imagenet_class(model):
 
 
 def test_class_probabilities_become_vocabulary_tags_and_nothing_else(model):
-    signals = imagenet_signals(_probs(model, tabby=0.5, Egyptian_cat=0.3, bikini=0.2),
-                               model.names)
+    signals = imagenet_signals(_probs(model, tabby=0.5, Egyptian_cat=0.3, bikini=0.2), model.names)
     tags = dict(tags_decide(signals))
     assert set(tags) == {"animals", "people"}  # cats add up; a bikini implies a person
     assert all(0.5 <= c <= 1 for c in tags.values())
@@ -52,8 +52,8 @@ def test_faces_make_people_faces_and_four_make_a_crowd():
 def _field(top, bottom, h=180, w=320, grain=0.0, seed=0):
     """A plain top half over a bottom half with ``grain`` (texture) in it."""
     img = np.zeros((h, w, 3), np.float32)
-    img[: h // 2], img[h // 2:] = top, bottom
-    img[h // 2:] += np.random.default_rng(seed).normal(0, grain, (h - h // 2, w, 3))
+    img[: h // 2], img[h // 2 :] = top, bottom
+    img[h // 2 :] += np.random.default_rng(seed).normal(0, grain, (h - h // 2, w, 3))
     return np.clip(img, 0, 255).astype(np.uint8)
 
 

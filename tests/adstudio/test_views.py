@@ -1,4 +1,5 @@
 """Pages: each private object is visible to its owner only; forms go through services."""
+
 import pytest
 from django.urls import reverse
 
@@ -20,21 +21,20 @@ def done(user, media, clips, run_jobs):
 
 def test_the_analyse_form_stores_the_upload_and_queues_the_job(client_user, user, media, clips):
     path, _ = clips("cuts", 62, seconds=3)
-    response = client_user.post(reverse("adstudio:index"), {
-        "upload": upload_of(path), "provider": "local", "title": "Spot"})
+    response = client_user.post(
+        reverse("adstudio:index"), {"upload": upload_of(path), "provider": "local", "title": "Spot"}
+    )
     analysis = Analysis.objects.get(owner=user)
     assert response.status_code == 302
     assert response.url == reverse("adstudio:analysis_detail", args=[analysis.pk])
     assert analysis.video.title == "Spot" and analysis.job.queue == "video"
 
 
-def test_the_form_needs_exactly_one_source_and_refuses_private_urls(client_user, media,
-                                                                    settings):
+def test_the_form_needs_exactly_one_source_and_refuses_private_urls(client_user, media, settings):
     settings.NET_ALLOW_LOOPBACK = False
     response = client_user.post(reverse("adstudio:index"), {"provider": "local"})
     assert "either a URL or a file" in response.content.decode()
-    response = client_user.post(reverse("adstudio:index"), {
-        "url": "http://127.0.0.1/x.mp4", "provider": "local"})
+    response = client_user.post(reverse("adstudio:index"), {"url": "http://127.0.0.1/x.mp4", "provider": "local"})
     assert "private or local" in response.content.decode()
     assert not Analysis.objects.exists()
 
@@ -55,11 +55,13 @@ def test_the_analysis_page_shows_the_timeline_scenes_tags_and_palettes(client_us
 def test_private_pages_and_keyframes_are_for_their_owner_only(client, other_user, done):
     board = services.moodboard_create(owner=done.owner, title="Mine")
     shot = done.shots.first()
-    urls = [reverse("adstudio:analysis_detail", args=[done.pk]),
-            reverse("adstudio:keyframe", args=[shot.pk]),
-            reverse("adstudio:shot_similar", args=[shot.pk]),
-            reverse("adstudio:moodboard_detail", args=[board.pk]),
-            reverse("adstudio:moodboard_collage", args=[board.pk])]
+    urls = [
+        reverse("adstudio:analysis_detail", args=[done.pk]),
+        reverse("adstudio:keyframe", args=[shot.pk]),
+        reverse("adstudio:shot_similar", args=[shot.pk]),
+        reverse("adstudio:moodboard_detail", args=[board.pk]),
+        reverse("adstudio:moodboard_collage", args=[board.pk]),
+    ]
     client.force_login(other_user)
     for url in urls:
         assert client.get(url).status_code == 404, url
@@ -101,21 +103,20 @@ def test_moodboard_pages_add_move_annotate_and_download(client_user, user, done)
     board = user.adstudio_moodboards.get()
     shots = list(done.shots.order_by("index"))
     for shot in shots[:2]:
-        client_user.post(reverse("adstudio:moodboard_add"), {"moodboard": board.pk,
-                                                             "shot": shot.pk})
+        client_user.post(reverse("adstudio:moodboard_add"), {"moodboard": board.pk, "shot": shot.pk})
     first, second = board.items.order_by("position")
     client_user.post(reverse("adstudio:item_move", args=[second.pk]), {"direction": "up"})
     client_user.post(reverse("adstudio:item_note", args=[second.pk]), {"note": "lead"})
-    assert list(board.items.order_by("position").values_list("pk", "note")) == [
-        (second.pk, "lead"), (first.pk, "")]
+    assert list(board.items.order_by("position").values_list("pk", "note")) == [(second.pk, "lead"), (first.pk, "")]
     response = client_user.get(reverse("adstudio:moodboard_collage", args=[board.pk]))
     assert response["Content-Type"] == "image/png" and response.content[:4] == b"\x89PNG"
 
 
 def test_notion_settings_never_show_the_token_back(client_user, user, media, notion):
     notion.token = "secret_ABCDEFGHIJKLMNOP"
-    client_user.post(reverse("adstudio:notion_settings"), {
-        "token": "secret_ABCDEFGHIJKLMNOP", "database_id": notion.database_id})
+    client_user.post(
+        reverse("adstudio:notion_settings"), {"token": "secret_ABCDEFGHIJKLMNOP", "database_id": notion.database_id}
+    )
     page = client_user.get(reverse("adstudio:notion_settings")).content.decode()
     assert "secret_ABCDEFGHIJKLMNOP" not in page and "MNOP" in page
     assert user.adstudio_notion.token == "secret_ABCDEFGHIJKLMNOP"
@@ -126,14 +127,12 @@ def test_the_status_poll_asks_for_a_refresh_once_the_analysis_is_done(client_use
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
 
 
-def test_an_upload_over_the_limit_is_refused_while_it_is_read(client_user, media, settings,
-                                                              clips):
+def test_an_upload_over_the_limit_is_refused_while_it_is_read(client_user, media, settings, clips):
     from apps.adstudio.models import Video
 
     settings.ADSTUDIO_MAX_UPLOAD_BYTES = 2048
     path, _ = clips("cuts", 63, seconds=3)
-    response = client_user.post(reverse("adstudio:index"), {"upload": upload_of(path),
-                                                            "provider": "local"})
+    response = client_user.post(reverse("adstudio:index"), {"upload": upload_of(path), "provider": "local"})
     assert response.status_code == 200
     assert "larger than the 0 MB limit" in response.content.decode()
     assert not Video.objects.exists()
@@ -152,17 +151,14 @@ def test_text_search_stems_words_and_ranks_scenes(user, done):
     assert all(s.boost == 0 for s in selectors.scene_search(user=user, text="volcano"))
 
 
-def test_the_admin_lists_every_adstudio_model_without_showing_tokens(client, staff_user, done,
-                                                                    notion):
+def test_the_admin_lists_every_adstudio_model_without_showing_tokens(client, staff_user, done, notion):
     from django.contrib.auth.models import Permission
 
     staff_user.user_permissions.set(Permission.objects.filter(content_type__app_label="adstudio"))
     notion.token = "secret_supersecretvalue"
-    services.notion_settings_save(user=done.owner, token="secret_supersecretvalue",
-                                  database_id=notion.database_id)
+    services.notion_settings_save(user=done.owner, token="secret_supersecretvalue", database_id=notion.database_id)
     client.force_login(staff_user)
-    for model in ["video", "analysis", "scenegroup", "tag", "moodboard", "notionsettings",
-                  "notionexport"]:
+    for model in ["video", "analysis", "scenegroup", "tag", "moodboard", "notionsettings", "notionexport"]:
         response = client.get(f"/admin/adstudio/{model}/")
         assert response.status_code == 200, model
         assert "supersecretvalue" not in response.content.decode()

@@ -1,6 +1,7 @@
 """In Chromium with the production Content-Security-Policy on: the pages keep working and the
 browser reports no violation (a `securitypolicyviolation` listener installed before any script of
 the page, and the console, where Chromium also logs refused inline code)."""
+
 import pytest
 from django.contrib.auth import get_user_model
 

@@ -1,4 +1,5 @@
 """Admin model names read as English (they read "Notion settingss", "Ingredient incompatibilitys")."""
+
 import re
 
 from django.contrib import admin

@@ -72,7 +72,9 @@ def test_a_valid_sign_up_creates_the_user_and_a_token_can_be_had(api_client):
     duplicate = api_client.post(SIGNUP, data={"username": "Dana", "password": "a-long-passphrase"}, format="json")
     assert duplicate.status_code == 400
     assert "taken" in json.dumps(duplicate.json())
-    token = api_client.post("/api/accounts/token/", data={"username": "dana", "password": "a-long-passphrase"}, format="json")
+    token = api_client.post(
+        "/api/accounts/token/", data={"username": "dana", "password": "a-long-passphrase"}, format="json"
+    )
     assert token.status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
     assert api_client.get("/api/accounts/me/").json()["username"] == "dana"

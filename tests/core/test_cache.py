@@ -1,5 +1,6 @@
 """The read caches fail open: with Redis down, the cached pages and API answers are
 built from the database, and writes still succeed (their version bumps are logged and lost)."""
+
 from pathlib import Path
 from urllib.parse import urlparse
 

@@ -1,4 +1,5 @@
 """Job pages speak the user's words: what the job is and what it worked on, not its kind."""
+
 import pytest
 
 from apps.core.jobs import job_create
@@ -39,8 +40,12 @@ def test_the_favicon_is_there(client):
 
 def test_a_finished_job_shows_its_result_as_facts_not_python(client_user, user):
     """The batch result was a raw Python dict."""
-    job = job_create(kind="core.system_check", user=user, status=Job.Status.SUCCEEDED,
-                     result={"checks": {"Database answers": "pgvector 0.8"}, "took_seconds": 2})
+    job = job_create(
+        kind="core.system_check",
+        user=user,
+        status=Job.Status.SUCCEEDED,
+        result={"checks": {"Database answers": "pgvector 0.8"}, "took_seconds": 2},
+    )
     html = client_user.get(f"/jobs/{job.pk}/").content.decode()
     assert "Took seconds" in html and "1 item" in html and "{&#x27;" not in html
 
@@ -48,8 +53,9 @@ def test_a_finished_job_shows_its_result_as_facts_not_python(client_user, user):
 def test_a_batch_without_one_target_links_the_page_of_its_result(client_user, user):
     from django.urls import reverse
 
-    job = job_create(kind="scents.compose_batch", user=user, status=Job.Status.SUCCEEDED,
-                     result={"count": 0, "recipes": []})
+    job = job_create(
+        kind="scents.compose_batch", user=user, status=Job.Status.SUCCEEDED, result={"count": 0, "recipes": []}
+    )
     url = reverse("scents:batch_detail", args=[job.pk])
     assert f'href="{url}"' in client_user.get("/jobs/").content.decode()
     assert f'href="{url}"' in client_user.get(f"/jobs/{job.pk}/").content.decode()

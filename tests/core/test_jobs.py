@@ -10,8 +10,7 @@ import django_rq
 import pytest
 from django.db import connection, transaction
 
-from apps.core.jobs import (JobFailed, job_cancel, job_create, job_enqueue, job_handler, job_recover_dead,
-                            job_run)
+from apps.core.jobs import JobFailed, job_cancel, job_create, job_enqueue, job_handler, job_recover_dead, job_run
 from apps.core.models import Job
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +76,7 @@ def test_an_expected_failure_is_recorded_as_failed_with_the_users_message(user, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unexpected_exception_is_errored_with_a_neutral_message_and_the_details_for_admins(
-        user, run_jobs):
+def test_an_unexpected_exception_is_errored_with_a_neutral_message_and_the_details_for_admins(user, run_jobs):
     """Finding 7: an analysis error showed the internal socket path to its owner."""
     from apps.core.jobs import UNEXPECTED
 
@@ -134,7 +132,10 @@ def test_a_job_whose_worker_was_killed_is_marked_errored(user):
     env = dict(os.environ, DATABASE_URL=_test_database_url(), REDIS_URL=settings.REDIS_URL)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "default", "--burst"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 90
@@ -159,11 +160,20 @@ def test_a_job_whose_worker_was_killed_is_marked_errored(user):
 def test_a_running_job_with_a_silent_heartbeat_is_presumed_dead(user, settings):
     from django.utils import timezone
 
-    job = Job.objects.create(kind="tests.count", queue="default", user=user, status=Job.Status.RUNNING,
-                             started_at=timezone.now(), heartbeat_at=timezone.now(),
-                             worker_host="another-host", worker_pid=1)
+    job = Job.objects.create(
+        kind="tests.count",
+        queue="default",
+        user=user,
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker_host="another-host",
+        worker_pid=1,
+    )
     assert job_recover_dead() == 0
-    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(seconds=settings.JOB_STALE_SECONDS + 1))
+    Job.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timezone.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    )
     assert job_recover_dead() == 1
 
 
@@ -276,14 +286,26 @@ def test_on_finish_runs_exactly_once_for_every_kind_of_ending(user, run_jobs, en
     run_jobs()
     for job in (succeeded, failed, errored, cancelled):
         job_run(job.pk)  # a late second delivery ends nothing again
-    dead = Job.objects.create(kind="tests.target_name", queue="default", user=user, status=Job.Status.RUNNING,
-                              started_at=timezone.now(), heartbeat_at=timezone.now(),
-                              worker_host=socket.gethostname(), worker_pid=_dead_pid())
+    dead = Job.objects.create(
+        kind="tests.target_name",
+        queue="default",
+        user=user,
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker_host=socket.gethostname(),
+        worker_pid=_dead_pid(),
+    )
     assert job_recover_dead() == 1 and job_recover_dead() == 0
-    assert sorted(endings) == sorted([
-        (cancelled.pk, Job.Status.CANCELLED), (succeeded.pk, Job.Status.SUCCEEDED),
-        (failed.pk, Job.Status.FAILED), (errored.pk, Job.Status.ERRORED), (dead.pk, Job.Status.ERRORED),
-    ])
+    assert sorted(endings) == sorted(
+        [
+            (cancelled.pk, Job.Status.CANCELLED),
+            (succeeded.pk, Job.Status.SUCCEEDED),
+            (failed.pk, Job.Status.FAILED),
+            (errored.pk, Job.Status.ERRORED),
+            (dead.pk, Job.Status.ERRORED),
+        ]
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -54,20 +54,23 @@ def server():
     httpd.shutdown()
 
 
-@pytest.mark.parametrize("url,message", [
-    ("ftp://example.com/x", "Only http"),
-    ("file:///etc/passwd", "Only http"),
-    ("http:///nohost", "no host"),
-    ("http://user:pw@example.com/", "user name or password"),
-    ("http://10.1.2.3/", "private or local"),
-    ("http://192.168.0.1/", "private or local"),
-    ("http://169.254.169.254/latest/meta-data", "private or local"),
-    ("http://[::1]/", "private or local"),
-    ("http://127.0.0.1:8000/", "private or local"),
-    ("http://0.0.0.0/", "private or local"),
-    ("http://no-such-host.invalid/", "could not be found"),
-    ("http://example.com:99999/", "port must be a number"),
-])
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("ftp://example.com/x", "Only http"),
+        ("file:///etc/passwd", "Only http"),
+        ("http:///nohost", "no host"),
+        ("http://user:pw@example.com/", "user name or password"),
+        ("http://10.1.2.3/", "private or local"),
+        ("http://192.168.0.1/", "private or local"),
+        ("http://169.254.169.254/latest/meta-data", "private or local"),
+        ("http://[::1]/", "private or local"),
+        ("http://127.0.0.1:8000/", "private or local"),
+        ("http://0.0.0.0/", "private or local"),
+        ("http://no-such-host.invalid/", "could not be found"),
+        ("http://example.com:99999/", "port must be a number"),
+    ],
+)
 def test_unsafe_urls_are_refused_with_a_clear_message(url, message, settings):
     settings.NET_ALLOW_LOOPBACK = False
     with pytest.raises(UnsafeURL, match=message):
@@ -110,6 +113,7 @@ def test_downloads_enforce_size_type_status_and_redirect_targets(server, setting
 
 # --- the guard: checked at connect time, this thread only ---------------
 
+
 @pytest.fixture
 def recorder():
     with Recorder() as rec:
@@ -125,23 +129,32 @@ def _connect(host, port, family=socket.AF_INET):
         sock.recv(100)
 
 
-@pytest.mark.parametrize("host, family", [
-    ("127.0.0.1", socket.AF_INET), ("127.0.0.2", socket.AF_INET), ("127.1", socket.AF_INET),
-    ("2130706433", socket.AF_INET), ("0x7f000001", socket.AF_INET),
-    ("0177.0.0.1", socket.AF_INET), ("0.0.0.0", socket.AF_INET), ("localhost", socket.AF_INET),
-    ("::1", socket.AF_INET6), ("::ffff:127.0.0.1", socket.AF_INET6),
-    ("2002:7f00:1::", socket.AF_INET6),
-])
-def test_the_guard_refuses_loopback_in_any_spelling_before_connecting(recorder, settings, host,
-                                                                     family):
+@pytest.mark.parametrize(
+    "host, family",
+    [
+        ("127.0.0.1", socket.AF_INET),
+        ("127.0.0.2", socket.AF_INET),
+        ("127.1", socket.AF_INET),
+        ("2130706433", socket.AF_INET),
+        ("0x7f000001", socket.AF_INET),
+        ("0177.0.0.1", socket.AF_INET),
+        ("0.0.0.0", socket.AF_INET),
+        ("localhost", socket.AF_INET),
+        ("::1", socket.AF_INET6),
+        ("::ffff:127.0.0.1", socket.AF_INET6),
+        ("2002:7f00:1::", socket.AF_INET6),
+    ],
+)
+def test_the_guard_refuses_loopback_in_any_spelling_before_connecting(recorder, settings, host, family):
     settings.NET_ALLOW_LOOPBACK = False
     with guarded(), pytest.raises(AddressRefused):
         _connect(host, recorder.port, family)
     assert recorder.hits == []
 
 
-@pytest.mark.parametrize("host", ["169.254.169.254", "10.1.2.3", "192.168.0.1", "100.64.0.1",
-                                  "224.0.0.1", "fe80::1", "fc00::1"])
+@pytest.mark.parametrize(
+    "host", ["169.254.169.254", "10.1.2.3", "192.168.0.1", "100.64.0.1", "224.0.0.1", "fe80::1", "fc00::1"]
+)
 def test_the_guard_refuses_private_link_local_and_reserved_peers(host):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with guarded(), socket.socket(family) as sock:
@@ -154,8 +167,7 @@ def test_the_guard_applies_to_the_guarded_thread_only(recorder, settings):
     settings.NET_ALLOW_LOOPBACK = False
     outcome = []
     with guarded():
-        other = threading.Thread(
-            target=lambda: outcome.append(_connect("127.0.0.1", recorder.port)))
+        other = threading.Thread(target=lambda: outcome.append(_connect("127.0.0.1", recorder.port)))
         other.start()
         other.join()
         with pytest.raises(AddressRefused):
@@ -193,14 +205,19 @@ def test_a_malformed_net_allow_hosts_entry_is_a_configuration_error(settings, en
 def test_downloads_fail_with_one_message_for_refused_closed_and_unknown_hosts(recorder, settings):
     settings.NET_ALLOW_LOOPBACK = False
     settings.NET_ALLOW_HOSTS = [f"127.0.0.1:{recorder.port}"]
-    urls = [f"http://127.0.0.2:{recorder.port}/x.mp4", f"http://[::1]:{recorder.port}/x.mp4",
-            f"http://127.0.0.1:{closed_port()}/x.mp4", "http://no-such-host.invalid/x.mp4",
-            "http://10.0.0.5/x.mp4"]
+    urls = [
+        f"http://127.0.0.2:{recorder.port}/x.mp4",
+        f"http://[::1]:{recorder.port}/x.mp4",
+        f"http://127.0.0.1:{closed_port()}/x.mp4",
+        "http://no-such-host.invalid/x.mp4",
+        "http://10.0.0.5/x.mp4",
+    ]
     for url in urls:
         with pytest.raises(Unreachable) as caught:
             http_download(url, dest=io.BytesIO(), max_bytes=10_000, timeout=5)
         assert str(caught.value) == UNREACHABLE
     assert recorder.hits == []
-    result = http_download(f"http://127.0.0.1:{recorder.port}/x.mp4", dest=io.BytesIO(),
-                           max_bytes=10_000)  # the named host:port is reached
+    result = http_download(
+        f"http://127.0.0.1:{recorder.port}/x.mp4", dest=io.BytesIO(), max_bytes=10_000
+    )  # the named host:port is reached
     assert result.content_type == "video/mp4" and len(recorder.hits) == 1

@@ -57,8 +57,19 @@ def test_the_monitoring_page_reports_median_and_p95_per_kind(client, staff_user,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/api/docs/", "/api/schema/", "/admin/login/", "/accounts/login/",
-                                 "/accounts/signup/", "/movies/", "/scents/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/api/docs/",
+        "/api/schema/",
+        "/admin/login/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/movies/",
+        "/scents/",
+    ],
+)
 def test_public_pages_answer(client, url):
     response = client.get(url)
     assert response.status_code == 200, url

@@ -86,7 +86,11 @@ def test_the_site_refuses_to_start_with_debug_off_and_the_dev_secret_key():
     env.update(DJANGO_DEBUG="false", DJANGO_SETTINGS_MODULE="cinescent.settings")
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
@@ -96,7 +100,11 @@ def test_a_malformed_debug_flag_stops_start_up():
     env = dict(os.environ, DJANGO_DEBUG="flase", DJANGO_SETTINGS_MODULE="cinescent.settings")
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "DJANGO_DEBUG='flase' is not a boolean" in result.stderr

@@ -1,5 +1,6 @@
 """Several `video` workers side by side (settings.JOB_WORKERS_VIDEO), each supervised by runstack,
 and the Postgres connection bound that counts them."""
+
 import io
 import os
 import signal
@@ -61,21 +62,33 @@ def test_runstack_keeps_every_video_worker_running_and_restarts_a_killed_one(tmp
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
-    env.update(CINESCENT_VAR_DIR=str(tmp_path), CINESCENT_PORT=str(port), JOB_WORKERS_VIDEO="2",
-               WEB_WORKERS="1", PYTHONUNBUFFERED="1")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
+    env.update(
+        CINESCENT_VAR_DIR=str(tmp_path),
+        CINESCENT_PORT=str(port),
+        JOB_WORKERS_VIDEO="2",
+        WEB_WORKERS="1",
+        PYTHONUNBUFFERED="1",
+    )
     log = tmp_path / "stack.log"
     with log.open("w") as out:
-        stack = subprocess.Popen([sys.executable, "manage.py", "runstack", "--no-demo"], cwd=settings.BASE_DIR,
-                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        stack = subprocess.Popen(
+            [sys.executable, "manage.py", "runstack", "--no-demo"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
-        first = _wait_until(lambda: len(_video_workers(stack)) == 2 and _video_workers(stack), 240,
-                            "two video workers")
+        first = _wait_until(lambda: len(_video_workers(stack)) == 2 and _video_workers(stack), 240, "two video workers")
         assert "video 2 x 3" in log.read_text()
         first[0].kill()
-        _wait_until(lambda: {w.pid for w in _video_workers(stack)} - {w.pid for w in first}, 60,
-                    "a new video worker in place of the killed one")
+        _wait_until(
+            lambda: {w.pid for w in _video_workers(stack)} - {w.pid for w in first},
+            60,
+            "a new video worker in place of the killed one",
+        )
         assert len(_video_workers(stack)) == 2 and first[1].is_running()
         assert "worker-video exited with signal SIGKILL" in log.read_text()
     finally:

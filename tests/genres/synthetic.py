@@ -1,4 +1,5 @@
 """Synthetic features and labels for the genre tests (no encoders, no data set)."""
+
 import numpy as np
 
 from apps.genres.ml.features import FeatureSet
@@ -26,4 +27,3 @@ def synthetic_features(n: int, *, seed: int = 0, missing: bool = True):
     y[:, 3:] = image_global[:, :2] > 0.3
     feats = FeatureSet([f"m{i}" for i in range(n)], tokens, mask, has_text, image_global, image_cells, has_image)
     return feats, y
-

@@ -24,8 +24,9 @@ def test_merging_genres_in_the_catalog_moves_the_suggestions_that_point_at_them(
     movie = MovieFactory(title="Heat")
     crime, crimes = genre_get_or_create(name="Crime"), genre_get_or_create(name="Crimes")
     movie.genres.add(crime)
-    suggestion = GenreSuggestion.objects.create(movie=movie, genre_name="Crimes", genre=crimes, score=0.6,
-                                                model_version="v1")
+    suggestion = GenreSuggestion.objects.create(
+        movie=movie, genre_name="Crimes", genre=crimes, score=0.6, model_version="v1"
+    )
     kept = genre_merge(genres=[crime, crimes])
     assert kept == crime and GenreSuggestion.objects.get(pk=suggestion.pk).genre == crime
 

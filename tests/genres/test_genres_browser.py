@@ -3,6 +3,7 @@
 Real stack: live server, the `ml` job run by a real RQ worker, the htmx panel polling, the
 Grad-CAM image served from media, the accept form adding the genre to the movie.
 """
+
 import pytest
 
 from apps.genres.models import GenreSuggestion
@@ -11,8 +12,9 @@ from tests.genres.test_genres_product import _movie_with_poster, genre_model, ge
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_curator_suggests_genres_watches_the_job_and_accepts_one(page, live_server, log_in, curator,
-                                                                   genre_model, run_jobs):  # noqa: F811
+def test_a_curator_suggests_genres_watches_the_job_and_accepts_one(
+    page, live_server, log_in, curator, genre_model, run_jobs
+):
     movie = _movie_with_poster(title="Night Rain")
     log_in(curator)
 

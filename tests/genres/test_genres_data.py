@@ -24,10 +24,22 @@ def test_it_maps_mmimdb_genre_spellings_and_drops_unknown_genres():
 
 
 def test_it_loads_the_shared_jsonl_layout_with_relative_posters(tmp_path):
-    (tmp_path / "movies.jsonl").write_text("\n".join(json.dumps(r) for r in [
-        {"imdb_id": "tt1", "title": "A", "plot": "  A   plot ", "genres": ["Drama"], "poster": "posters/tt1.jpg"},
-        {"imdb_id": "tt2", "title": None, "plot": None, "genres": ["Comedy", "Nope"], "poster": None},
-    ]) + "\n")
+    (tmp_path / "movies.jsonl").write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "imdb_id": "tt1",
+                    "title": "A",
+                    "plot": "  A   plot ",
+                    "genres": ["Drama"],
+                    "poster": "posters/tt1.jpg",
+                },
+                {"imdb_id": "tt2", "title": None, "plot": None, "genres": ["Comedy", "Nope"], "poster": None},
+            ]
+        )
+        + "\n"
+    )
     first, second = load_dataset(tmp_path)
     assert first.plot == "A plot" and first.poster == tmp_path / "posters" / "tt1.jpg"
     assert second.plot is None and second.poster is None and second.genres == ("Comedy",)

@@ -1,7 +1,6 @@
 import pytest
 
-from apps.genres.ml.detection import (Detection, DetectorUnavailable, detections_to_vector,
-                                             detector_get)
+from apps.genres.ml.detection import Detection, DetectorUnavailable, detections_to_vector, detector_get
 
 
 def test_the_default_detector_says_plainly_that_no_weights_are_available():
@@ -17,6 +16,7 @@ def test_an_unknown_detector_name_falls_back_to_unavailable():
 
 
 def test_detections_become_a_fixed_size_vector():
-    vec = detections_to_vector([Detection("gun", 0.8, (0, 0, 0.5, 0.5)), Detection("cat", 0.9, (0, 0, 1, 1))],
-                               ("gun", "car"))
+    vec = detections_to_vector(
+        [Detection("gun", 0.8, (0, 0, 0.5, 0.5)), Detection("cat", 0.9, (0, 0, 1, 1))], ("gun", "car")
+    )
     assert vec.tolist() == [pytest.approx(0.8), 0.0, 0.25, 0.0]

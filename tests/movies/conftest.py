@@ -21,8 +21,14 @@ from tests.movies.test_sentiment_ml import FIXTURES, TINY, TINY_KO
 def tiny_store(tmp_path_factory):
     store = tmp_path_factory.mktemp("models_store")
     for lang, name in (("ko", "nsmc_sample.tsv"), ("en", "imdb_sample.tsv")):
-        cfg = TrainConfig(lang=lang, data_path=FIXTURES / name, out_dir=store, epochs=1,
-                          command=f"tests {lang}", overrides=TINY_KO if lang == "ko" else TINY)
+        cfg = TrainConfig(
+            lang=lang,
+            data_path=FIXTURES / name,
+            out_dir=store,
+            epochs=1,
+            command=f"tests {lang}",
+            overrides=TINY_KO if lang == "ko" else TINY,
+        )
         entry = train_sentiment(cfg, log=lambda message: None)
         manifest_write(store, entry.pop("name"), entry)
     return store

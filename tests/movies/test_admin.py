@@ -28,8 +28,9 @@ def test_admin_lists_filter_and_search(admin_client):
 @pytest.mark.django_db(transaction=True)
 def test_the_rescore_action_queues_an_ml_job(admin_client):
     reviews = [ReviewFactory(movie=MovieFactory()) for _ in range(2)]
-    response = admin_client.post(reverse("admin:movies_review_changelist"), {
-        "action": "rescore", "_selected_action": [r.pk for r in reviews]})
+    response = admin_client.post(
+        reverse("admin:movies_review_changelist"), {"action": "rescore", "_selected_action": [r.pk for r in reviews]}
+    )
     assert response.status_code == 302
     job = Job.objects.get(kind="movies.reviews_rescore")
     assert job.queue == "ml" and sorted(job.params["review_ids"]) == sorted(r.pk for r in reviews)

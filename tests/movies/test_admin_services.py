@@ -19,8 +19,12 @@ from tests.movies.factories import MovieFactory, ReviewFactory
 from tests.movies.test_jobs_and_commands import poster_server  # noqa: F401 (fixture)
 
 NEW_TEXT = "최악의 영화, 시간 낭비였다"
-INLINE = {"reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0", "reviews-MIN_NUM_FORMS": "0",
-          "reviews-MAX_NUM_FORMS": "1000"}
+INLINE = {
+    "reviews-TOTAL_FORMS": "0",
+    "reviews-INITIAL_FORMS": "0",
+    "reviews-MIN_NUM_FORMS": "0",
+    "reviews-MAX_NUM_FORMS": "1000",
+}
 
 
 @pytest.fixture
@@ -59,21 +63,40 @@ def test_a_curator_correcting_a_review_in_the_admin_gets_it_scored_again(sentime
 def test_a_review_text_corrected_in_the_movie_inline_is_scored_again(sentiment_models, curator_client):
     review = ReviewFactory(text="A fine film.")
     movie = review.movie
-    response = curator_client.post(reverse("admin:movies_movie_change", args=[movie.pk]), {
-        "title": movie.title, "plot": movie.plot, **INLINE, "reviews-TOTAL_FORMS": "1",
-        "reviews-INITIAL_FORMS": "1", "reviews-0-id": review.pk, "reviews-0-movie": movie.pk,
-        "reviews-0-text": NEW_TEXT})
+    response = curator_client.post(
+        reverse("admin:movies_movie_change", args=[movie.pk]),
+        {
+            "title": movie.title,
+            "plot": movie.plot,
+            **INLINE,
+            "reviews-TOTAL_FORMS": "1",
+            "reviews-INITIAL_FORMS": "1",
+            "reviews-0-id": review.pk,
+            "reviews-0-movie": movie.pk,
+            "reviews-0-text": NEW_TEXT,
+        },
+    )
     assert response.status_code == 302
     _assert_scored_as(review, NEW_TEXT)
 
 
-def test_a_word_less_text_in_the_movie_inline_is_an_error_on_its_row_and_nothing_changes(sentiment_models,
-                                                                                        curator_client):
+def test_a_word_less_text_in_the_movie_inline_is_an_error_on_its_row_and_nothing_changes(
+    sentiment_models, curator_client
+):
     review = ReviewFactory(text="A fine film.")
     movie = review.movie
-    response = curator_client.post(reverse("admin:movies_movie_change", args=[movie.pk]), {
-        "title": "Renamed", **INLINE, "reviews-TOTAL_FORMS": "1", "reviews-INITIAL_FORMS": "1",
-        "reviews-0-id": review.pk, "reviews-0-movie": movie.pk, "reviews-0-text": "😀 !!"})
+    response = curator_client.post(
+        reverse("admin:movies_movie_change", args=[movie.pk]),
+        {
+            "title": "Renamed",
+            **INLINE,
+            "reviews-TOTAL_FORMS": "1",
+            "reviews-INITIAL_FORMS": "1",
+            "reviews-0-id": review.pk,
+            "reviews-0-movie": movie.pk,
+            "reviews-0-text": "😀 !!",
+        },
+    )
     assert response.status_code == 200
     assert "has no words" in " ".join(response.context["inline_admin_formsets"][0].formset.forms[0].errors["text"])
     review.refresh_from_db()
@@ -83,14 +106,14 @@ def test_a_word_less_text_in_the_movie_inline_is_an_error_on_its_row_and_nothing
 
 def test_a_review_added_in_the_admin_is_scored(sentiment_models, curator_client, user):
     movie = MovieFactory()
-    response = curator_client.post(reverse("admin:movies_review_add"),
-                                   {"movie": movie.pk, "author": user.pk, "text": NEW_TEXT})
+    response = curator_client.post(
+        reverse("admin:movies_review_add"), {"movie": movie.pk, "author": user.pk, "text": NEW_TEXT}
+    )
     assert response.status_code == 302
     _assert_scored_as(Review.objects.get(movie=movie, author=user), NEW_TEXT)
 
 
-def test_a_word_less_review_text_is_a_form_error_in_the_admin_and_nothing_changes(sentiment_models,
-                                                                                  curator_client):
+def test_a_word_less_review_text_is_a_form_error_in_the_admin_and_nothing_changes(sentiment_models, curator_client):
     review = ReviewFactory(text="A fine film.")
     response = curator_client.post(reverse("admin:movies_review_change", args=[review.pk]), _form(review, "😀 !!"))
     assert response.status_code == 200
@@ -100,12 +123,19 @@ def test_a_word_less_review_text_is_a_form_error_in_the_admin_and_nothing_change
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_poster_url_given_in_the_admin_is_fetched_by_the_poster_job(settings, poster_server,  # noqa: F811
-                                                                      curator_client, run_jobs, media):
+def test_a_poster_url_given_in_the_admin_is_fetched_by_the_poster_job(
+    settings,
+    poster_server,
+    curator_client,
+    run_jobs,
+    media,
+):
     settings.NET_ALLOW_LOOPBACK = True
     movie = MovieFactory()
-    response = curator_client.post(reverse("admin:movies_movie_change", args=[movie.pk]), {
-        "title": movie.title, "poster_url": f"{poster_server}/poster.png", **INLINE})
+    response = curator_client.post(
+        reverse("admin:movies_movie_change", args=[movie.pk]),
+        {"title": movie.title, "poster_url": f"{poster_server}/poster.png", **INLINE},
+    )
     assert response.status_code == 302
     run_jobs()
     job = Job.objects.get(kind="movies.poster_fetch")
@@ -116,11 +146,17 @@ def test_a_poster_url_given_in_the_admin_is_fetched_by_the_poster_job(settings, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_private_poster_address_given_in_the_admin_is_refused_by_the_guard(settings, poster_server,  # noqa: F811
-                                                                             curator_client, run_jobs):
+def test_a_private_poster_address_given_in_the_admin_is_refused_by_the_guard(
+    settings,
+    poster_server,
+    curator_client,
+    run_jobs,
+):
     settings.NET_ALLOW_LOOPBACK = False
-    response = curator_client.post(reverse("admin:movies_movie_add"), {
-        "title": "SSRF from the admin", "poster_url": f"{poster_server}/poster.png", **INLINE})
+    response = curator_client.post(
+        reverse("admin:movies_movie_add"),
+        {"title": "SSRF from the admin", "poster_url": f"{poster_server}/poster.png", **INLINE},
+    )
     assert response.status_code == 302
     run_jobs()
     job = Job.objects.get(kind="movies.poster_fetch")

@@ -12,9 +12,11 @@ pytestmark = pytest.mark.django_db
 
 def test_list_filter_and_create_movies(api_client, api_user, user):
     MovieFactory(title="Memories of Murder")
-    response = api_user.post(reverse("movies-api:movie_list"),
-                             {"title": "The Host", "genres": ["Horror", "Drama"], "runtime_minutes": 120},
-                             format="json")
+    response = api_user.post(
+        reverse("movies-api:movie_list"),
+        {"title": "The Host", "genres": ["Horror", "Drama"], "runtime_minutes": 120},
+        format="json",
+    )
     assert response.status_code == 201 and sorted(response.data["genres"]) == ["Drama", "Horror"]
     listed = api_client.get(reverse("movies-api:movie_list"), {"q": "host"}).data
     assert listed["count"] == 1 and listed["results"][0]["title"] == "The Host"
@@ -43,19 +45,23 @@ def test_get_update_delete_one_movie(api_user, api_client, user, other_user):
 
 def test_create_a_review_returns_the_ai_result(api_user, sentiment_models):
     movie = MovieFactory()
-    response = api_user.post(reverse("movies-api:movie_reviews", args=[movie.pk]),
-                             {"text": "연기가 정말 좋았다 추천"}, format="json")
+    response = api_user.post(
+        reverse("movies-api:movie_reviews", args=[movie.pk]), {"text": "연기가 정말 좋았다 추천"}, format="json"
+    )
     assert response.status_code == 201
     body = response.data
     assert body["label"] in ("positive", "negative") and body["language"] == "ko"
     assert 0 <= body["p_positive"] <= 1 and 0 <= body["rating"] <= 10 and body["model_version"].startswith("ko-")
 
 
-@pytest.mark.parametrize("text, status, code", [
-    ("", 400, "review_empty"),
-    ("a" * 10000, 400, "review_too_long"),
-    ("🎬🎬", 400, "review_no_words"),
-])
+@pytest.mark.parametrize(
+    "text, status, code",
+    [
+        ("", 400, "review_empty"),
+        ("a" * 10000, 400, "review_too_long"),
+        ("🎬🎬", 400, "review_no_words"),
+    ],
+)
 def test_bad_reviews_get_clear_errors(api_user, sentiment_models, text, status, code):
     movie = MovieFactory()
     response = api_user.post(reverse("movies-api:movie_reviews", args=[movie.pk]), {"text": text}, format="json")

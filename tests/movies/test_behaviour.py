@@ -15,10 +15,26 @@ NEGATION_AND_CONTRAST = ("negated_positive", "negated_negative", "contrast")
 # Pass rates of the shipped models (bench/movies_sentiment_behaviour.py); a floor is the rate
 # the model reached, so losing one case fails.
 FLOORS = {
-    "en": {"contrast": 0.9667, "idiom_slang": 0.95, "intensifier": 1.0, "mixed_language": 1.0,
-           "negated_negative": 0.24, "negated_positive": 1.0, "sarcasm": 0.6, "short": 1.0},
-    "ko": {"contrast": 1.0, "idiom_slang": 1.0, "intensifier": 1.0, "mixed_language": 1.0,
-           "negated_negative": 0.44, "negated_positive": 1.0, "sarcasm": 1.0, "short": 1.0},
+    "en": {
+        "contrast": 0.9667,
+        "idiom_slang": 0.95,
+        "intensifier": 1.0,
+        "mixed_language": 1.0,
+        "negated_negative": 0.24,
+        "negated_positive": 1.0,
+        "sarcasm": 0.6,
+        "short": 1.0,
+    },
+    "ko": {
+        "contrast": 1.0,
+        "idiom_slang": 1.0,
+        "intensifier": 1.0,
+        "mixed_language": 1.0,
+        "negated_negative": 0.44,
+        "negated_positive": 1.0,
+        "sarcasm": 1.0,
+        "short": 1.0,
+    },
 }
 
 
@@ -37,8 +53,15 @@ def test_each_suite_has_at_least_150_cases_over_every_capability(lang):
     cases = suite_read(SUITES / f"reviews_{lang}.jsonl")
     assert len(cases) >= 150 and len({c.text for c in cases}) == len(cases)
     assert {c.capability for c in cases} == {
-        *NEGATION_AND_CONTRAST, "intensifier", "idiom_slang", "short", "mixed_language", "sarcasm",
-        "neutral_fact", "gibberish"}
+        *NEGATION_AND_CONTRAST,
+        "intensifier",
+        "idiom_slang",
+        "short",
+        "mixed_language",
+        "sarcasm",
+        "neutral_fact",
+        "gibberish",
+    }
     assert {c.expected for c in cases} == {"positive", "negative", "none"}
 
 

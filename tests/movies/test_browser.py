@@ -3,6 +3,7 @@
 Runs the real stack under the page: live server, real Postgres, the tiny sentiment models trained
 by tests/movies/conftest.py loaded through the registry, htmx swapping the review panel.
 """
+
 import pytest
 
 from apps.movies.models import Review
@@ -56,7 +57,8 @@ def test_an_empty_review_gets_a_message_and_nothing_is_saved(page, live_server, 
 
 
 def test_after_posting_the_review_is_listed_and_the_average_changes_without_a_reload(
-        page, live_server, log_in, user, other_user, review_models):
+    page, live_server, log_in, user, other_user, review_models
+):
     """The list and the average follow the post at once, and a review with no opinion
     is listed as such and leaves the average."""
     from apps.movies.services import review_create
@@ -90,15 +92,24 @@ def test_after_posting_the_review_is_listed_and_the_average_changes_without_a_re
 
 
 def test_a_reviewer_adds_their_own_rating_sees_the_agreement_sorts_and_finds_their_reviews(
-        page, live_server, log_in, user, other_user, sentiment_models):
+    page, live_server, log_in, user, other_user, sentiment_models
+):
     """Own 1-10 rating beside the AI's, the agreement chart, sorting, one's review page."""
     from decimal import Decimal
 
     from tests.movies.factories import ReviewFactory
 
     movie = MovieFactory(title="Night Train")
-    theirs = ReviewFactory(movie=movie, author=other_user, text="Dreadful from start to end.", sentiment="negative",
-                           ai_rating=Decimal("0.0"), p_positive=0.0, model_version="test", user_rating=2)
+    theirs = ReviewFactory(
+        movie=movie,
+        author=other_user,
+        text="Dreadful from start to end.",
+        sentiment="negative",
+        ai_rating=Decimal("0.0"),
+        p_positive=0.0,
+        model_version="test",
+        user_rating=2,
+    )
     log_in(user)
     page.goto(f"{live_server.url}/movies/{movie.pk}/")
     assert "within 1 point of the reviewer on 0 of 1 review" in page.inner_text("#rating-summary")

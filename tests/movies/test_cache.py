@@ -1,6 +1,7 @@
 """Read caches of the catalog, the movie page and the movie API: each page is read from
 the cache the second time (fewer queries, none for the catalog), and every write that changes
 what it shows makes the next read fresh at once."""
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -60,8 +61,9 @@ def movie(user):
     return movie_create(created_by=user, title="Cached Film", genres=["Drama"])
 
 
-def test_the_catalog_is_served_from_the_cache_and_a_new_review_shows_at_once(anon, client_user, movie,
-                                                                            sentiment_models):
+def test_the_catalog_is_served_from_the_cache_and_a_new_review_shows_at_once(
+    anon, client_user, movie, sentiment_models
+):
     page = _cached(anon, "/movies/", whole=True)
     assert "no reviews yet" in page and '<div class="cards movie-cards">' in page  # the fragment, not escaped
     response = client_user.post(reverse("movies:review_save", args=[movie.pk]), {"text": "A wonderful, moving film."})
@@ -69,8 +71,9 @@ def test_the_catalog_is_served_from_the_cache_and_a_new_review_shows_at_once(ano
     assert "1 review" in _cached(anon, "/movies/", whole=True)
 
 
-def test_a_review_edited_deleted_or_rescored_shows_at_once_on_the_movie_page(anon, client_user, user, movie,
-                                                                             sentiment_models):
+def test_a_review_edited_deleted_or_rescored_shows_at_once_on_the_movie_page(
+    anon, client_user, user, movie, sentiment_models
+):
     url = reverse("movies:detail", args=[movie.pk])
     client_user.post(reverse("movies:review_save", args=[movie.pk]), {"text": "First words about it."})
     assert "First words about it." in _cached(anon, url)
@@ -89,8 +92,12 @@ def test_a_review_edited_deleted_or_rescored_shows_at_once_on_the_movie_page(ano
 
 
 def test_an_edited_movie_shows_at_once_on_its_page_the_catalog_and_the_api(anon, api_client, client_user, movie):
-    urls = [reverse("movies:detail", args=[movie.pk]), "/movies/",
-            reverse("movies-api:movie_detail", args=[movie.pk]), reverse("movies-api:movie_list")]
+    urls = [
+        reverse("movies:detail", args=[movie.pk]),
+        "/movies/",
+        reverse("movies-api:movie_detail", args=[movie.pk]),
+        reverse("movies-api:movie_list"),
+    ]
     for url in urls:
         assert "Cached Film" in _cached(api_client if "/api/" in url else anon, url)
     response = client_user.post(reverse("movies:update", args=[movie.pk]), {"title": "Renamed Film", "genres": []})
@@ -103,8 +110,9 @@ def test_an_edited_movie_shows_at_once_on_its_page_the_catalog_and_the_api(anon,
 def test_a_movie_edited_in_the_admin_shows_at_once(anon, curator_client, movie):
     url = reverse("movies:detail", args=[movie.pk])
     assert "Cached Film" in _cached(anon, url)
-    response = curator_client.post(reverse("admin:movies_movie_change", args=[movie.pk]),
-                                   {"title": "Admin Title", **INLINE})
+    response = curator_client.post(
+        reverse("admin:movies_movie_change", args=[movie.pk]), {"title": "Admin Title", **INLINE}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert "Admin Title" in _cached(anon, url)
 
@@ -112,8 +120,10 @@ def test_a_movie_edited_in_the_admin_shows_at_once(anon, curator_client, movie):
 def test_a_genre_renamed_in_the_admin_shows_at_once_on_its_movies(anon, curator_client, movie):
     url, drama = reverse("movies:detail", args=[movie.pk]), movie.genres.get()
     assert "Drama" in _cached(anon, url)
-    response = curator_client.post(reverse("admin:movies_genre_change", args=[drama.pk]), {
-        "name": "Melodrama", "slug": "melodrama", "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"})
+    response = curator_client.post(
+        reverse("admin:movies_genre_change", args=[drama.pk]),
+        {"name": "Melodrama", "slug": "melodrama", "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"},
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert "Melodrama" in _cached(anon, url) and "Melodrama" in _cached(anon, "/movies/", whole=True)
 
@@ -141,7 +151,7 @@ def test_a_merged_genre_shows_its_new_name_on_every_movie_at_once(anon, user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_fetched_poster_shows_at_once(anon, settings, poster_server, user):  # noqa: F811
+def test_a_fetched_poster_shows_at_once(anon, settings, poster_server, user):
     settings.NET_ALLOW_LOOPBACK = True
     movie = movie_create(created_by=user, title="Poster Film")
     url = reverse("movies:detail", args=[movie.pk])
@@ -151,8 +161,7 @@ def test_a_fetched_poster_shows_at_once(anon, settings, poster_server, user):  #
     assert "poster-placeholder" not in page and f'src="/media/movies/posters/movie-{movie.pk}' in page
 
 
-def test_the_shared_part_never_carries_another_users_controls(anon, client_user, other_user, movie,
-                                                              sentiment_models):
+def test_the_shared_part_never_carries_another_users_controls(anon, client_user, other_user, movie, sentiment_models):
     url = reverse("movies:detail", args=[movie.pk])
     review = review_create(movie=movie, author=other_user, text="Bob liked it a lot.", user_rating=8)
     delete = reverse("movies:review_delete", args=[review.pk])
@@ -163,8 +172,9 @@ def test_the_shared_part_never_carries_another_users_controls(anon, client_user,
     assert "Your rating 8/10" in bob and delete in bob
 
 
-def test_the_api_answers_304_while_the_copy_is_current_and_200_after_a_review(api_client, api_user, movie,
-                                                                            sentiment_models):
+def test_the_api_answers_304_while_the_copy_is_current_and_200_after_a_review(
+    api_client, api_user, movie, sentiment_models
+):
     urls, etags = (reverse("movies-api:movie_detail", args=[movie.pk]), reverse("movies-api:movie_list")), {}
     for url in urls:
         first, _ = _read(api_client, url)
@@ -187,4 +197,3 @@ def test_with_the_cache_off_every_read_is_built_afresh(anon, api_client, setting
     _, second = _read(anon, "/movies/")
     assert first == second > 0
     assert "ETag" not in _read(api_client, reverse("movies-api:movie_detail", args=[movie.pk]))[0]
-

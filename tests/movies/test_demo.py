@@ -32,8 +32,14 @@ def test_the_demo_catalog_has_years_runtimes_and_taglines_so_the_year_filter_and
     assert "Avatar" in page and "(2009)" in page and "162 min" in page
     assert all(f'<option value="{y}"' in page for y in movie_years())  # the year filter lists them all
     detail = client.get(reverse("movies:detail", args=[avatar.pk])).content.decode()
-    for shown in ("Enter the World of Pandora.", "2 h 42 min", "English", "Lightstorm Entertainment",
-                  "7.2/10", "11,800 TMDB votes"):
+    for shown in (
+        "Enter the World of Pandora.",
+        "2 h 42 min",
+        "English",
+        "Lightstorm Entertainment",
+        "7.2/10",
+        "11,800 TMDB votes",
+    ):
         assert shown in detail, shown
 
 
@@ -42,8 +48,9 @@ def test_loading_again_fills_the_demo_rows_of_before_and_keeps_what_people_chang
     drama = genre_get_or_create(name="Drama")
     old = Movie.objects.create(tmdb_id=19995, title="Avatar", plot="Blue people.")
     old.genres.set([drama])
-    edited = Movie.objects.create(tmdb_id=285, title="Pirates of the Caribbean: At World's End",
-                                  runtime_minutes=170, tagline="Set by a curator.")
+    edited = Movie.objects.create(
+        tmdb_id=285, title="Pirates of the Caribbean: At World's End", runtime_minutes=170, tagline="Set by a curator."
+    )
     out = io.StringIO()
     demo.load_movies(stdout=out)
     assert "298 movies added" in out.getvalue() and "2 filled in" in out.getvalue()

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _suggestion(movie, name):
-    return GenreSuggestion.objects.create(movie=movie, genre_name=name, score=0.8, above_threshold=True,
-                                          model_version="genres-test-1")
+    return GenreSuggestion.objects.create(
+        movie=movie, genre_name=name, score=0.8, above_threshold=True, model_version="genres-test-1"
+    )
 
 
 def test_accepting_the_suggestion_sci_fi_adds_science_fiction_and_no_second_genre(client, curator):
@@ -43,8 +44,9 @@ def test_a_suggestion_spelled_by_the_other_vocabulary_creates_the_catalog_spelli
 
 
 def test_the_catalog_filter_and_the_api_speak_the_one_list(client, api_client, api_user):
-    created = api_user.post(reverse("movies-api:movie_list"), {"title": "Arrival", "genres": ["Sci-Fi", "Drama"]},
-                            format="json")
+    created = api_user.post(
+        reverse("movies-api:movie_list"), {"title": "Arrival", "genres": ["Sci-Fi", "Drama"]}, format="json"
+    )
     assert sorted(created.data["genres"]) == ["Drama", "Science Fiction"]
     MovieFactory(title="Paddington")
     for spelling in ("science-fiction", "Sci-Fi", "sci-fi", "Science Fiction"):
@@ -67,16 +69,24 @@ def test_the_admin_finds_a_genre_by_alias_refuses_an_alias_that_is_a_genre_and_m
     found = admin_client.get(reverse("admin:movies_genre_changelist"), {"q": "Sci-Fi"}).content.decode()
     assert "Science Fiction" in found
     drama, dramas = GenreFactory(name="Drama"), GenreFactory(name="Dramas", slug="dramas")
-    form = {"name": "Science Fiction", "slug": science_fiction.slug,
-            "aliases-TOTAL_FORMS": "1", "aliases-INITIAL_FORMS": "0", "aliases-0-name": "drama"}
+    form = {
+        "name": "Science Fiction",
+        "slug": science_fiction.slug,
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-0-name": "drama",
+    }
     refused = admin_client.post(reverse("admin:movies_genre_change", args=[science_fiction.pk]), form)
     assert refused.status_code == 200 and "already the name of a genre" in refused.content.decode()
     assert not science_fiction.aliases.filter(name__iexact="drama").exists()
 
     a, b = MovieFactory(genres=[drama]), MovieFactory(genres=[dramas])
     MovieFactory(genres=[drama])
-    done = admin_client.post(reverse("admin:movies_genre_changelist"),
-                             {"action": "genres_merge", "_selected_action": [drama.pk, dramas.pk]}, follow=True)
+    done = admin_client.post(
+        reverse("admin:movies_genre_changelist"),
+        {"action": "genres_merge", "_selected_action": [drama.pk, dramas.pk]},
+        follow=True,
+    )
     assert "merged into Drama" in done.content.decode()
     assert not Genre.objects.filter(pk=dramas.pk).exists()
     assert list(b.genres.all()) == [drama] and list(a.genres.all()) == [drama]
@@ -108,14 +118,17 @@ def test_the_migration_merges_duplicate_genres_and_movies_keep_their_genres(cura
         OldSuggestion = old.get_model("movies", "GenreSuggestion")
         science_fiction = OldGenre.objects.create(name="Science Fiction", slug="science-fiction")
         sci_fi = OldGenre.objects.create(name="Sci-Fi", slug="sci-fi")
-        drama, drama_lower = (OldGenre.objects.create(name="Drama", slug="drama"),
-                              OldGenre.objects.create(name="drama", slug="drama-2"))
+        drama, drama_lower = (
+            OldGenre.objects.create(name="Drama", slug="drama"),
+            OldGenre.objects.create(name="drama", slug="drama-2"),
+        )
         avatar, arrival, heat = (OldMovie.objects.create(title=t) for t in ("Avatar", "Arrival", "Heat"))
         avatar.genres.set([science_fiction, sci_fi])
         arrival.genres.set([sci_fi, drama_lower])
         heat.genres.set([drama])
-        accepted = OldSuggestion.objects.create(movie=arrival, genre_name="Sci-Fi", genre=sci_fi, score=0.9,
-                                                status="accepted", model_version="v1")
+        accepted = OldSuggestion.objects.create(
+            movie=arrival, genre_name="Sci-Fi", genre=sci_fi, score=0.9, status="accepted", model_version="v1"
+        )
         pending = OldSuggestion.objects.create(movie=heat, genre_name="Sci-Fi", score=0.4, model_version="v1")
     finally:
         migrate()

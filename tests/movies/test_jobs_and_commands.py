@@ -48,12 +48,14 @@ def test_rescoring_without_a_model_fails_with_a_message(empty_models_store, user
 def test_importing_a_file_keeps_good_rows_and_lists_bad_ones(sentiment_models, user, run_jobs):
     movies = [MovieFactory(), MovieFactory(), MovieFactory()]
     ReviewFactory(movie=movies[2], author=user)
-    body = ("movie_id\ttext\n"
-            f"{movies[0].pk}\t정말 재미있어요\n"
-            f"{movies[1].pk}\t\n"
-            f"999999\tGreat\n"
-            f"{movies[2].pk}\tAlready reviewed\n"
-            "x\ty\tz\n")
+    body = (
+        "movie_id\ttext\n"
+        f"{movies[0].pk}\t정말 재미있어요\n"
+        f"{movies[1].pk}\t\n"
+        f"999999\tGreat\n"
+        f"{movies[2].pk}\tAlready reviewed\n"
+        "x\ty\tz\n"
+    )
     path = default_storage.save(f"private/movies/{user.pk}/import.tsv", ContentFile(body.encode()))
     job = job_enqueue(kind="movies.reviews_import", user=user, params={"path": path})
     run_jobs()
@@ -92,13 +94,17 @@ def poster_server():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("path, status, message", [
-    ("/poster.png", "succeeded", ""),
-    ("/fake.png", "failed", "not a readable image"),
-    ("/page.html", "failed", "Expected image/"),
-])
-def test_a_poster_url_is_fetched_by_a_job_with_type_checks(settings, poster_server, user, run_jobs,
-                                                           path, status, message):
+@pytest.mark.parametrize(
+    "path, status, message",
+    [
+        ("/poster.png", "succeeded", ""),
+        ("/fake.png", "failed", "not a readable image"),
+        ("/page.html", "failed", "Expected image/"),
+    ],
+)
+def test_a_poster_url_is_fetched_by_a_job_with_type_checks(
+    settings, poster_server, user, run_jobs, path, status, message
+):
     settings.NET_ALLOW_LOOPBACK = True
     movie = movie_create(created_by=user, title="Poster test", poster_url=poster_server + path)
     run_jobs()
@@ -120,13 +126,25 @@ def test_a_poster_url_on_a_private_address_is_refused(settings, poster_server, u
 @pytest.mark.django_db
 @pytest.mark.parametrize("delimiter", ["\t", ","])
 def test_reviews_score_writes_one_line_per_row_in_order(sentiment_models, tmp_path, delimiter):
-    rows = [("r1", "정말 최고의 영화"), ("r2", ""), ("r3", "A tedious, boring film" if delimiter == "," else "A tedious boring film"), ("r4", "😀😀"),
-            ("r5", "long review " * 1000), ("r6", "x" * 100_001)]
+    rows = [
+        ("r1", "정말 최고의 영화"),
+        ("r2", ""),
+        ("r3", "A tedious, boring film" if delimiter == "," else "A tedious boring film"),
+        ("r4", "😀😀"),
+        ("r5", "long review " * 1000),
+        ("r6", "x" * 100_001),
+    ]
     buffer = io.StringIO()
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator="\n")
-    writer.writerows([["review_id", "movie", "text"], *[[rid, "m", text] for rid, text in rows[:2]],
-                      ["r2b", "too", "many", "fields"], *[[rid, "m", text] for rid, text in rows[2:]]])
+    writer.writerows(
+        [
+            ["review_id", "movie", "text"],
+            *[[rid, "m", text] for rid, text in rows[:2]],
+            ["r2b", "too", "many", "fields"],
+            *[[rid, "m", text] for rid, text in rows[2:]],
+        ]
+    )
     src = tmp_path / ("in.tsv" if delimiter == "\t" else "in.csv")
     src.write_text(buffer.getvalue(), encoding="utf-8")
     out = tmp_path / "out.jsonl"
@@ -148,8 +166,17 @@ def test_reviews_score_refuses_a_file_without_the_columns(sentiment_models, tmp_
 
 
 def test_train_sentiment_writes_the_artifact_and_manifest_entry(tmp_path, capsys):
-    call_command("train_sentiment", "--lang", "en", "--data", str(FIXTURES / "imdb_sample.tsv"),
-                 "--out", str(tmp_path), "--epochs", "0")
+    call_command(
+        "train_sentiment",
+        "--lang",
+        "en",
+        "--data",
+        str(FIXTURES / "imdb_sample.tsv"),
+        "--out",
+        str(tmp_path),
+        "--epochs",
+        "0",
+    )
     manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
     entry = manifest["models"]["movies-sentiment-en"]
     assert (tmp_path / entry["path"]).exists() and entry["command"].startswith("python manage.py train_sentiment")
@@ -158,8 +185,16 @@ def test_train_sentiment_writes_the_artifact_and_manifest_entry(tmp_path, capsys
 
 def test_train_sentiment_refuses_refit_linear_without_refit_tables(tmp_path):
     with pytest.raises(CommandError, match="--refit-linear goes with --refit-tables"):
-        call_command("train_sentiment", "--lang", "en", "--data", str(FIXTURES / "imdb_sample.tsv"),
-                     "--out", str(tmp_path), "--refit-linear")
+        call_command(
+            "train_sentiment",
+            "--lang",
+            "en",
+            "--data",
+            str(FIXTURES / "imdb_sample.tsv"),
+            "--out",
+            str(tmp_path),
+            "--refit-linear",
+        )
     assert not list(tmp_path.iterdir())
 
 

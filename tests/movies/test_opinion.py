@@ -33,10 +33,18 @@ from tests.movies.test_sentiment_ml import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
-NO_OPINION = ["asdf qwer", "ㅁㄴㅇㄹ ㅁㄴㅇㄹ", "The film was released in 2004 and runs 118 minutes.",
-              "2004년에 개봉했고 상영 시간은 118분이다."]
-OPINIONS = ["A wonderful, moving film with great acting.", "Boring and far too long, a waste of time.",
-            "정말 재미있고 감동적인 영화였어요 최고", "돈이 아까운 최악의 영화"]
+NO_OPINION = [
+    "asdf qwer",
+    "ㅁㄴㅇㄹ ㅁㄴㅇㄹ",
+    "The film was released in 2004 and runs 118 minutes.",
+    "2004년에 개봉했고 상영 시간은 118분이다.",
+]
+OPINIONS = [
+    "A wonderful, moving film with great acting.",
+    "Boring and far too long, a waste of time.",
+    "정말 재미있고 감동적인 영화였어요 최고",
+    "돈이 아까운 최악의 영화",
+]
 
 
 def test_text_without_an_opinion_gets_label_none_and_no_rating(review_models):
@@ -45,7 +53,7 @@ def test_text_without_an_opinion_gets_label_none_and_no_rating(review_models):
         assert (score.label, score.p_positive, score.rating) == ("none", None, None)
         assert score.p_opinion < ml_model_get("movies-opinion").obj.threshold
         assert "+opinion-" in score.model_version
-    for score in scores[len(NO_OPINION):]:
+    for score in scores[len(NO_OPINION) :]:
         assert score.label in ("positive", "negative") and score.rating is not None
 
 
@@ -65,8 +73,9 @@ def test_label_and_rating_agree_on_real_reviews(use_models_store, tmp_path):
         assert (score.rating >= 5) if score.label == "positive" else (score.rating <= 5), (text, score)
 
 
-def test_a_review_with_no_opinion_is_listed_as_such_and_left_out_of_the_average(review_models, user, other_user,
-                                                                                  client_user):
+def test_a_review_with_no_opinion_is_listed_as_such_and_left_out_of_the_average(
+    review_models, user, other_user, client_user
+):
     movie = MovieFactory()
     rated = review_create(movie=movie, author=other_user, text=OPINIONS[0])
     none = review_create(movie=movie, author=user, text="asdf qwer")
@@ -92,16 +101,16 @@ def _enums(node):
 
 def test_the_api_returns_no_opinion_as_its_own_documented_label(api_user, api_client, review_models):
     movie = MovieFactory()
-    created = api_user.post(reverse("movies-api:movie_reviews", args=[movie.pk]), {"text": "asdf qwer"},
-                            format="json")
+    created = api_user.post(reverse("movies-api:movie_reviews", args=[movie.pk]), {"text": "asdf qwer"}, format="json")
     assert created.status_code == 201
     assert (created.data["label"], created.data["rating"], created.data["p_positive"]) == ("none", None, None)
     listed = api_client.get(reverse("movies-api:movie_reviews", args=[movie.pk]), {"label": "none"}).data
     assert listed["count"] == 1
     rating = api_client.get(reverse("movies-api:movie_rating", args=[movie.pk])).data
     assert (rating["count"], rating["no_opinion"], rating["average"]) == (0, 1, None)
-    scored = api_user.post(reverse("movies-api:sentiment"), {"texts": [NO_OPINION[2], OPINIONS[2], ""]},
-                           format="json").data["results"]
+    scored = api_user.post(
+        reverse("movies-api:sentiment"), {"texts": [NO_OPINION[2], OPINIONS[2], ""]}, format="json"
+    ).data["results"]
     assert (scored[0]["label"], scored[0]["rating"]) == ("none", None)
     assert scored[1]["label"] in ("positive", "negative") and "error" in scored[2]
     schema = json.loads(api_client.get(reverse("api-schema"), {"format": "json"}).content)
@@ -127,8 +136,9 @@ def test_the_admin_filters_and_shows_reviews_with_no_opinion(client, django_user
 
 
 def test_rescoring_gives_stored_reviews_the_new_rules(review_models):
-    stale = ReviewFactory(text="asdf qwer", sentiment="negative", p_positive=0.3, ai_rating=Decimal("7.0"),
-                          model_version="en-old")
+    stale = ReviewFactory(
+        text="asdf qwer", sentiment="negative", p_positive=0.3, ai_rating=Decimal("7.0"), model_version="en-old"
+    )
     result = reviews_rescore(reviews=Review.objects.all())
     stale.refresh_from_db()
     assert result["changed"] == 1
@@ -137,8 +147,16 @@ def test_rescoring_gives_stored_reviews_the_new_rules(review_models):
 
 
 def test_the_migration_moves_stored_ratings_to_their_labels_side():
-    rows = [ReviewFactory(sentiment=label, ai_rating=rating and Decimal(rating)) for label, rating in
-            (("negative", "6.7"), ("negative", "2.0"), ("positive", "3.2"), ("positive", "8.1"), ("", None))]
+    rows = [
+        ReviewFactory(sentiment=label, ai_rating=rating and Decimal(rating))
+        for label, rating in (
+            ("negative", "6.7"),
+            ("negative", "2.0"),
+            ("positive", "3.2"),
+            ("positive", "8.1"),
+            ("", None),
+        )
+    ]
     migration = importlib.import_module("apps.movies.migrations.0005_review_no_opinion")
     migration.ratings_agree_with_labels(django_apps, None)
     after = [Review.objects.get(pk=r.pk).ai_rating for r in rows]
@@ -147,8 +165,10 @@ def test_the_migration_moves_stored_ratings_to_their_labels_side():
 
 def test_train_opinion_on_tiny_data_writes_an_artifact_the_app_loads(tmp_path, use_models_store):
     data = tmp_path / "data"
-    for folder, name, source in (("imdb_reviews", "train.tsv.gz", "imdb_sample.tsv"),
-                                 ("nsmc", "reviews.tsv.gz", "nsmc_sample.tsv")):
+    for folder, name, source in (
+        ("imdb_reviews", "train.tsv.gz", "imdb_sample.tsv"),
+        ("nsmc", "reviews.tsv.gz", "nsmc_sample.tsv"),
+    ):
         (data / folder).mkdir(parents=True)
         with open(FIXTURES / source, "rb") as raw, gzip.open(data / folder / name, "wb") as packed:
             shutil.copyfileobj(raw, packed)
@@ -190,7 +210,8 @@ def _store_beside(tiny_store_with_opinion, tmp_path, student: dict | None):
 
 @pytest.mark.parametrize("student", [None, {"b0": np.zeros(3, dtype=np.float32)}], ids=["missing", "retrained"])
 def test_a_detector_whose_student_encoder_is_gone_or_changed_is_refused_and_reviews_still_get_a_verdict(
-        student, tiny_store_with_opinion, tmp_path, use_models_store):
+    student, tiny_store_with_opinion, tmp_path, use_models_store
+):
     use_models_store(_store_beside(tiny_store_with_opinion, tmp_path, student))
     with pytest.raises(ModelUnavailable, match="train_opinion"):
         ml_model_get(NAME)
@@ -208,11 +229,16 @@ def test_the_shipped_detector_was_trained_on_the_shipped_student_encoder():
 
 
 def test_the_training_and_validation_parts_hold_no_review_of_the_sentiment_test_split():
-    paths = Paths(imdb=FIXTURES / "imdb_sample.tsv", nsmc=FIXTURES / "nsmc_sample.tsv",
-                  tmdb=FIXTURES / "tmdb_sample.jsonl")
+    paths = Paths(
+        imdb=FIXTURES / "imdb_sample.tsv", nsmc=FIXTURES / "nsmc_sample.tsv", tmdb=FIXTURES / "tmdb_sample.jsonl"
+    )
     parts = examples(paths)
-    test_reviews = {text for name in ("imdb_sample.tsv", "nsmc_sample.tsv")
-                    for review_id, text in zip(*_ids_texts(FIXTURES / name)) if split_of(review_id) == "test"}
+    test_reviews = {
+        text
+        for name in ("imdb_sample.tsv", "nsmc_sample.tsv")
+        for review_id, text in zip(*_ids_texts(FIXTURES / name))
+        if split_of(review_id) == "test"
+    }
     assert test_reviews and {e.text for e in parts["test"]} >= test_reviews
     assert not test_reviews & {e.text for e in parts["train"] + parts["valid"]}
 

@@ -50,8 +50,9 @@ def test_review_html_is_shown_escaped(client, user, sentiment_models):
 
 def test_the_htmx_review_form_returns_the_ai_result_in_place(client_user, sentiment_models):
     movie = MovieFactory()
-    response = client_user.post(reverse("movies:review_save", args=[movie.pk]),
-                                {"text": "A wonderful film"}, HTTP_HX_REQUEST="true")
+    response = client_user.post(
+        reverse("movies:review_save", args=[movie.pk]), {"text": "A wonderful film"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="review-form-panel"' in html and "/10" in html and "<html" not in html
@@ -62,8 +63,9 @@ def test_the_htmx_answer_also_brings_the_review_list_and_the_new_average(client_
     """Out-of-band swaps: the list shows the new review and the card the new average at once."""
     movie = MovieFactory()
     theirs = review_create(movie=movie, author=other_user, text="최고의 영화 감동")
-    response = client_user.post(reverse("movies:review_save", args=[movie.pk]),
-                                {"text": "A wonderful film"}, HTTP_HX_REQUEST="true")
+    response = client_user.post(
+        reverse("movies:review_save", args=[movie.pk]), {"text": "A wonderful film"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     mine = Review.objects.exclude(pk=theirs.pk).get()
     average = round((float(theirs.ai_rating) + float(mine.ai_rating)) / 2, 1)
@@ -76,8 +78,9 @@ def test_the_htmx_answer_also_brings_the_review_list_and_the_new_average(client_
 def test_a_bad_review_keeps_the_text_and_shows_the_error(client_user, sentiment_models):
     movie = MovieFactory()
     long_text = "좋아요 " * 2000
-    response = client_user.post(reverse("movies:review_save", args=[movie.pk]), {"text": long_text},
-                                HTTP_HX_REQUEST="true")
+    response = client_user.post(
+        reverse("movies:review_save", args=[movie.pk]), {"text": long_text}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert "the limit is 5,000" in html and "좋아요 좋아요" in html
     response = client_user.post(reverse("movies:review_save", args=[movie.pk]), {"text": ""})

@@ -19,12 +19,20 @@ pytestmark = pytest.mark.django_db
 def _scored(movie, ai, mine=None, text="A film.", **kw):
     """A review row as the scorer leaves it (the AI fields set), with the reviewer's own rating."""
     sentiment = "none" if ai is None else ("positive" if ai >= 5 else "negative")
-    return ReviewFactory(movie=movie, text=text, sentiment=sentiment, model_version="test",
-                         ai_rating=None if ai is None else Decimal(str(ai)),
-                         p_positive=None if ai is None else ai / 10, user_rating=mine, **kw)
+    return ReviewFactory(
+        movie=movie,
+        text=text,
+        sentiment=sentiment,
+        model_version="test",
+        ai_rating=None if ai is None else Decimal(str(ai)),
+        p_positive=None if ai is None else ai / 10,
+        user_rating=mine,
+        **kw,
+    )
 
 
 # --- own rating ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("bad", [0, 11, -1, 7.5, "eight", True])
 def test_an_own_rating_outside_1_to_10_is_refused_and_nothing_is_saved(sentiment_models, user, bad):
@@ -80,6 +88,7 @@ def test_the_api_takes_and_returns_the_own_rating_and_names_a_bad_one(api_user, 
 
 # --- agreement ---------------------------------------------------------------------------------
 
+
 def test_agreement_compares_the_ai_with_the_reviewers_own_ratings():
     from apps.movies.selectors import movie_agreement
 
@@ -96,7 +105,10 @@ def test_agreement_compares_the_ai_with_the_reviewers_own_ratings():
     assert agreement["mean_difference"] == pytest.approx(-0.8, abs=0.05)
     assert agreement["mean_abs_difference"] == pytest.approx(0.8, abs=0.05)
     assert sorted((p["user_rating"], p["ai_rating"], p["count"]) for p in agreement["points"]) == [
-        (3, 3, 1), (8, 8, 1), (9, 7, 1)]  # the chart places 6.5 at 7
+        (3, 3, 1),
+        (8, 8, 1),
+        (9, 7, 1),
+    ]  # the chart places 6.5 at 7
     assert movie_agreement(movie=MovieFactory())["count"] == 0
 
 
@@ -117,9 +129,14 @@ def test_the_movie_page_and_the_api_show_the_agreement(client, api_client):
 
 # --- sorting -----------------------------------------------------------------------------------
 
+
 def _three(movie):
-    return (_scored(movie, 9.0, text="Loved it"), _scored(movie, 1.0, text="Hated it"),
-            _scored(movie, None, text="Watched on a Tuesday"), _scored(movie, 6.0, text="Quite good"))
+    return (
+        _scored(movie, 9.0, text="Loved it"),
+        _scored(movie, 1.0, text="Hated it"),
+        _scored(movie, None, text="Watched on a Tuesday"),
+        _scored(movie, 6.0, text="Quite good"),
+    )
 
 
 def test_reviews_sort_newest_most_positive_and_most_negative_on_the_page(client):
@@ -153,6 +170,7 @@ def test_reviews_sort_in_the_api_and_a_bad_sort_is_named(api_client):
 
 # --- one's reviews -----------------------------------------------------------------------------
 
+
 def test_the_profile_links_to_ones_reviews_which_are_paginated_and_sortable(client_user, user):
     profile = client_user.get(reverse("accounts:profile")).content.decode()
     mine_url = reverse("movies:person_reviews", args=[user.pk])
@@ -172,7 +190,8 @@ def test_the_profile_links_to_ones_reviews_which_are_paginated_and_sortable(clie
 
 
 def test_anyones_review_page_is_reachable_from_their_name_and_the_api_lists_ones_reviews(
-        client, api_client, api_user, user, other_user):
+    client, api_client, api_user, user, other_user
+):
     movie = MovieFactory(title="Shared Film")
     theirs = _scored(movie, 8.0, mine=7, author=other_user)
     _scored(movie, 3.0, author=user)

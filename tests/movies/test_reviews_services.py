@@ -6,8 +6,15 @@ from django.db import IntegrityError
 from apps.core.errors import ApplicationError
 from apps.core.models import Job
 from apps.movies.models import Movie, Review
-from apps.movies.services import (genre_get_or_create, movie_create, movie_delete, movie_update, review_create,
-                                  review_delete, review_update)
+from apps.movies.services import (
+    genre_get_or_create,
+    movie_create,
+    movie_delete,
+    movie_update,
+    review_create,
+    review_delete,
+    review_update,
+)
 from tests.movies.factories import MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +36,16 @@ def test_an_english_review_goes_to_the_english_model(sentiment_models, user):
     assert review.language == "en" and review.model_version.startswith("en-")
 
 
-@pytest.mark.parametrize("text, code", [
-    ("", "review_empty"),
-    ("   \n\t ", "review_empty"),
-    ("x" * 10000, "review_too_long"),
-    ("😀🎬🍿", "review_no_words"),
-    ("!!! 10/10 !!!", "review_no_words"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("", "review_empty"),
+        ("   \n\t ", "review_empty"),
+        ("x" * 10000, "review_too_long"),
+        ("😀🎬🍿", "review_no_words"),
+        ("!!! 10/10 !!!", "review_no_words"),
+    ],
+)
 def test_it_rejects_bad_review_text_with_a_clear_message(sentiment_models, user, text, code):
     with pytest.raises(ApplicationError) as info:
         review_create(movie=MovieFactory(), author=user, text=text)

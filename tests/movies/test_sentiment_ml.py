@@ -19,8 +19,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "movies"
 TINY = {"features": FeatureSpec(word_bits=14, char_bits=14), "vocab_size": 400, "max_len": 48}
 # Korean: the same parts as the real model (no classifier, a ridge on Kiwi morpheme n-grams, a
 # BiGRU over morphemes, int8 weights), at toy sizes.
-TINY_KO = {**TINY, "extra_linear": [FeatureSpec(words=False, chars=False, morph_ngrams=(1, 2), morph_bits=14)],
-           "extra_nets": [dict(input="morphemes", vocab_size=300, max_len=32, size=16, dim=12, arch="gru")]}
+TINY_KO = {
+    **TINY,
+    "extra_linear": [FeatureSpec(words=False, chars=False, morph_ngrams=(1, 2), morph_bits=14)],
+    "extra_nets": [dict(input="morphemes", vocab_size=300, max_len=32, size=16, dim=12, arch="gru")],
+}
 
 
 @pytest.mark.parametrize(
@@ -83,8 +86,14 @@ def tiny_models(tmp_path_factory):
     out = tmp_path_factory.mktemp("models")
     entries = {}
     for lang, name in (("ko", "nsmc_sample.tsv"), ("en", "imdb_sample.tsv")):
-        cfg = TrainConfig(lang=lang, data_path=FIXTURES / name, out_dir=out, epochs=1,
-                          command=f"test {lang}", overrides=TINY_KO if lang == "ko" else TINY)
+        cfg = TrainConfig(
+            lang=lang,
+            data_path=FIXTURES / name,
+            out_dir=out,
+            epochs=1,
+            command=f"test {lang}",
+            overrides=TINY_KO if lang == "ko" else TINY,
+        )
         entries[lang] = train_sentiment(cfg, log=lambda message: None)
     return out, entries
 
@@ -104,8 +113,7 @@ def test_training_writes_an_artifact_with_a_complete_manifest_entry(tiny_models)
 
 def test_training_is_deterministic(tiny_models, tmp_path):
     out, entries = tiny_models
-    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path,
-                      epochs=1, overrides=TINY_KO)
+    cfg = TrainConfig(lang="ko", data_path=FIXTURES / "nsmc_sample.tsv", out_dir=tmp_path, epochs=1, overrides=TINY_KO)
     again = train_sentiment(cfg, log=lambda message: None)
     first = load_language_model(out / entries["ko"]["path"])
     second = load_language_model(tmp_path / again["path"])
@@ -115,11 +123,15 @@ def test_training_is_deterministic(tiny_models, tmp_path):
 
 def test_predictor_routes_and_scores_odd_inputs(tiny_models):
     out, entries = tiny_models
-    predictor = SentimentPredictor(
-        {lang: load_language_model(out / entry["path"]) for lang, entry in entries.items()}
-    )
-    texts = ["정말 재밌어요 최고", "A wonderful, moving film", "😀🎬", "x" * 10000,
-             "<script>alert(1)</script> 좋아요 정말 좋아요", "재밌다 but too long"]
+    predictor = SentimentPredictor({lang: load_language_model(out / entry["path"]) for lang, entry in entries.items()})
+    texts = [
+        "정말 재밌어요 최고",
+        "A wonderful, moving film",
+        "😀🎬",
+        "x" * 10000,
+        "<script>alert(1)</script> 좋아요 정말 좋아요",
+        "재밌다 but too long",
+    ]
     predictions = predictor.predict(texts)
     assert [p.language for p in predictions] == ["ko", "en", "en", "en", "ko", "ko"]
     for p in predictions:
@@ -291,9 +303,18 @@ def test_a_gru_model_keeps_its_best_validation_epoch_and_round_trips():
     texts = [normalize(t) for t in reviews.texts]
     labels = data.binary_labels(reviews.ratings, neg_max=4, pos_min=9)
     logs = []
-    tokenizer, net = conv_train(texts[:500], labels[:500], reviews.ratings[:500].astype(np.float32),
-                                vocab_size=300, max_len=32, epochs=2, arch="gru", size=16,
-                                valid=(texts[500:], labels[500:]), log=logs.append)
+    tokenizer, net = conv_train(
+        texts[:500],
+        labels[:500],
+        reviews.ratings[:500].astype(np.float32),
+        vocab_size=300,
+        max_len=32,
+        epochs=2,
+        arch="gru",
+        size=16,
+        valid=(texts[500:], labels[500:]),
+        log=logs.append,
+    )
     assert net.config["arch"] == "gru" and any("kept epoch" in line for line in logs)
     again = conv_from_bytes(conv_to_bytes(tokenizer, net))
     before = conv_predict(tokenizer, net, texts[500:520], max_len=32)
@@ -372,17 +393,21 @@ def test_a_gru_saved_as_one_bidirectional_layer_loads_and_matches_a_packed_bidir
     torch.manual_seed(0)
     bi = nn.GRU(6, 5, batch_first=True, bidirectional=True)
     embed, sentiment, rating = nn.Embedding(40, 6, padding_idx=0), nn.Linear(20, 1), nn.Linear(20, 1)
-    old = {"embed.weight": embed.weight, **{f"gru.{k}": v for k, v in bi.state_dict().items()},
-           **{f"sentiment.{k}": v for k, v in sentiment.state_dict().items()},
-           **{f"rating.{k}": v for k, v in rating.state_dict().items()}}
+    old = {
+        "embed.weight": embed.weight,
+        **{f"gru.{k}": v for k, v in bi.state_dict().items()},
+        **{f"sentiment.{k}": v for k, v in sentiment.state_dict().items()},
+        **{f"rating.{k}": v for k, v in rating.state_dict().items()},
+    }
     net = build_model({"arch": "gru", "vocab_size": 40, "dim": 6, "hidden": 5})
     net.load_state_dict({k: v.detach().clone() for k, v in old.items()})
     net.eval()
     ids = torch.tensor([[4, 8, 15, 16, 23, 0, 0], [1, 2, 3, 5, 8, 13, 21], [9, 0, 0, 0, 0, 0, 0]])
     mask = (ids != 0).unsqueeze(2)
     with torch.no_grad():
-        packed = nn.utils.rnn.pack_padded_sequence(embed(ids), mask.sum(1).squeeze(1), batch_first=True,
-                                                   enforce_sorted=False)
+        packed = nn.utils.rnn.pack_padded_sequence(
+            embed(ids), mask.sum(1).squeeze(1), batch_first=True, enforce_sorted=False
+        )
         h, _ = nn.utils.rnn.pad_packed_sequence(bi(packed)[0], batch_first=True, total_length=ids.shape[1])
         z = torch.cat(_pool(h, mask), dim=1)
         logit, rate = net(ids)
@@ -391,8 +416,7 @@ def test_a_gru_saved_as_one_bidirectional_layer_loads_and_matches_a_packed_bidir
 
 
 # English: MiniLM (from its pip package) with a LoRA adapter, fine-tuned on SST-2 phrases, at toy size.
-TINY_EN_ENCODER = {**TINY, "encoder": dict(rank=2, alpha=4, dropout=0.1, max_len=32, epochs=1, lr=1e-3,
-                                           batch_size=16)}
+TINY_EN_ENCODER = {**TINY, "encoder": dict(rank=2, alpha=4, dropout=0.1, max_len=32, epochs=1, lr=1e-3, batch_size=16)}
 
 
 def test_the_sst2_split_keeps_every_phrase_of_a_validation_sentence_out_of_training():
@@ -409,12 +433,26 @@ def test_the_sst2_split_keeps_every_phrase_of_a_validation_sentence_out_of_train
 def test_a_short_sst2_budget_keeps_the_sentences_and_the_negation_and_contrast_phrases_first():
     from apps.movies.ml import sst2
 
-    texts = ["the film is not good , but the cast is fine", "the film", "is not good", "good", "the cast",
-             "a dull , lifeless story", "dull", "lifeless", "a dull", "never dull"]
+    texts = [
+        "the film is not good , but the cast is fine",
+        "the film",
+        "is not good",
+        "good",
+        "the cast",
+        "a dull , lifeless story",
+        "dull",
+        "lifeless",
+        "a dull",
+        "never dull",
+    ]
     phrases = sst2.Phrases(texts, np.array([0, 1, 0, 1, 1, 0, 0, 0, 0, 1]))
     subset = sst2.training_subset(phrases, 5)
-    assert set(subset.texts) >= {"the film is not good , but the cast is fine", "a dull , lifeless story",
-                                 "is not good", "never dull"}
+    assert set(subset.texts) >= {
+        "the film is not good , but the cast is fine",
+        "a dull , lifeless story",
+        "is not good",
+        "never dull",
+    }
     assert len(subset) == 5 and subset.texts == sst2.training_subset(phrases, 5).texts
     assert sst2.training_subset(phrases, None) is phrases
 
@@ -422,15 +460,24 @@ def test_a_short_sst2_budget_keeps_the_sentences_and_the_negation_and_contrast_p
 def test_sst2_tokens_reach_the_encoder_as_review_text():
     from apps.movies.ml.encoder import detokenise
 
-    assert detokenise("i do n't think it 's good , really . ``wow'' wo n't") == \
-        "i don't think it's good, really. \"wow\" won't"
+    assert (
+        detokenise("i do n't think it 's good , really . ``wow'' wo n't")
+        == "i don't think it's good, really. \"wow\" won't"
+    )
 
 
 @pytest.fixture(scope="module")
 def tiny_english_encoder(tmp_path_factory):
     out = tmp_path_factory.mktemp("models_en")
-    cfg = TrainConfig(lang="en", data_path=FIXTURES / "imdb_sample.tsv", out_dir=out, epochs=0,
-                      command="test en", overrides=TINY_EN_ENCODER, sst2_path=FIXTURES / "sst2_sample.tsv")
+    cfg = TrainConfig(
+        lang="en",
+        data_path=FIXTURES / "imdb_sample.tsv",
+        out_dir=out,
+        epochs=0,
+        command="test en",
+        overrides=TINY_EN_ENCODER,
+        sst2_path=FIXTURES / "sst2_sample.tsv",
+    )
     return out, train_sentiment(cfg, log=lambda message: None)
 
 
@@ -481,8 +528,13 @@ def test_the_english_encoder_runs_in_bfloat16_and_scores_a_text_alone_as_in_a_ba
     out, entry = tiny_english_encoder
     model = load_language_model(out / entry["path"])
     assert {p.dtype for p in model.encoder[1].encoder.parameters()} == {torch.bfloat16}
-    texts = ["never boring", "never dull", "a loud , shouting , screaming mess of a film " * 4, "ok",
-             "not bad at all , actually pretty good"]
+    texts = [
+        "never boring",
+        "never dull",
+        "a loud , shouting , screaming mess of a film " * 4,
+        "ok",
+        "not bad at all , actually pretty good",
+    ]
     alone = np.vstack([model.signals([t]) for t in texts])
     np.testing.assert_allclose(model.signals(texts), alone, rtol=0, atol=1e-5)
 
@@ -503,5 +555,14 @@ def test_train_sentiment_names_a_missing_sst2_file(tmp_path):
     from django.core.management import CommandError, call_command
 
     with pytest.raises(CommandError, match="No such data file: .*missing.tsv"):
-        call_command("train_sentiment", "--lang", "en", "--data", str(FIXTURES / "imdb_sample.tsv"),
-                     "--sst2", str(tmp_path / "missing.tsv"), "--out", str(tmp_path))
+        call_command(
+            "train_sentiment",
+            "--lang",
+            "en",
+            "--data",
+            str(FIXTURES / "imdb_sample.tsv"),
+            "--sst2",
+            str(tmp_path / "missing.tsv"),
+            "--out",
+            str(tmp_path),
+        )

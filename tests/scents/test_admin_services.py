@@ -27,8 +27,9 @@ def _form(scene: Scene, **changes) -> dict:
 
 def test_a_scene_whose_words_a_curator_changes_in_the_admin_is_embedded_again(curator_client, user):
     scene = services.scene_create(owner=user, description="Rain on a neon street at night", weather="rain")
-    response = curator_client.post(reverse("admin:scents_scene_change", args=[scene.pk]),
-                                   _form(scene, description=NEW_WORDS, weather=""))
+    response = curator_client.post(
+        reverse("admin:scents_scene_change", args=[scene.pk]), _form(scene, description=NEW_WORDS, weather="")
+    )
     assert response.status_code == 302
     same_words = services.scene_create(owner=user, description=NEW_WORDS)
     scene.refresh_from_db()
@@ -37,8 +38,9 @@ def test_a_scene_whose_words_a_curator_changes_in_the_admin_is_embedded_again(cu
 
 
 def test_a_scene_added_in_the_admin_is_embedded(curator_client, user):
-    response = curator_client.post(reverse("admin:scents_scene_add"),
-                                   _form(Scene(title="Dawn", description=NEW_WORDS, owner=user)))
+    response = curator_client.post(
+        reverse("admin:scents_scene_add"), _form(Scene(title="Dawn", description=NEW_WORDS, owner=user))
+    )
     assert response.status_code == 302
     scene = Scene.objects.get(title="Dawn")
     assert scene.owner == user and scene.embedding is not None and scene.embedding_model
@@ -47,8 +49,9 @@ def test_a_scene_added_in_the_admin_is_embedded(curator_client, user):
 def test_word_less_scene_text_is_a_form_error_in_the_admin_and_nothing_changes(curator_client, user):
     scene = services.scene_create(owner=user, description="Rain on a neon street at night")
     before = np.array(scene.embedding)
-    response = curator_client.post(reverse("admin:scents_scene_change", args=[scene.pk]),
-                                   _form(scene, description="!!! ???"))
+    response = curator_client.post(
+        reverse("admin:scents_scene_change", args=[scene.pk]), _form(scene, description="!!! ???")
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["description"]
     scene.refresh_from_db()

@@ -7,8 +7,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_scenes_crud_over_the_api(master, api_user, api_client):
-    created = api_user.post("/api/scents/scenes/", {"description": "Rain on a neon street at night",
-                                                    "weather": "rain", "is_private": False}, format="json")
+    created = api_user.post(
+        "/api/scents/scenes/",
+        {"description": "Rain on a neon street at night", "weather": "rain", "is_private": False},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert api_client.get(f"/api/scents/scenes/{pk}/").status_code == 200
@@ -25,12 +28,15 @@ def test_anonymous_users_cannot_create_scenes(master, api_client):
     assert response.status_code in (401, 403)
 
 
-@pytest.mark.parametrize("payload,field", [
-    ({"description": ""}, "description"),
-    ({"description": "x" * 20000}, "description"),
-    ({"description": "🌧️🌃"}, "description"),
-    ({"description": "rain", "genre": "space opera"}, "genre"),
-])
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({"description": ""}, "description"),
+        ({"description": "x" * 20000}, "description"),
+        ({"description": "🌧️🌃"}, "description"),
+        ({"description": "rain", "genre": "space opera"}, "genre"),
+    ],
+)
 def test_bad_scene_input_is_a_clear_400_and_nothing_is_saved(master, api_user, payload, field):
     response = api_user.post("/api/scents/scenes/", payload, format="json")
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """A batch composition ends on a page with a link to each recipe, saying which recipes
 were composed now and which the scene already had (no raw result dict)."""
+
 import pytest
 
 from apps.core.jobs import job_create
@@ -8,8 +9,7 @@ from apps.scents.models import Recipe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_batch_page_links_each_recipe_and_says_which_were_reused(master, user, other_user, client_user,
-                                                                     run_jobs):
+def test_the_batch_page_links_each_recipe_and_says_which_were_reused(master, user, other_user, client_user, run_jobs):
     old = services.scene_create(owner=user, description="Rain on a neon street at night")
     existing = services.recipe_compose(scene_pk=old.pk, user=user)
     new = services.scene_create(owner=user, description="A rose garden in spring")
@@ -23,8 +23,10 @@ def test_the_batch_page_links_each_recipe_and_says_which_were_reused(master, use
     assert f'href="/scents/recipes/{existing.pk}/"' in html and f'href="/scents/recipes/{created.pk}/"' in html
     assert "1 composed now, 1 the scene already had" in html
     assert html.count("already composed") == 1 and html.count(">new<") == 1
-    assert f"recipe={existing.pk}&amp;recipe={created.pk}&amp;volume_ml=50" in html or \
-        f"recipe={created.pk}&amp;recipe={existing.pk}&amp;volume_ml=50" in html
+    assert (
+        f"recipe={existing.pk}&amp;recipe={created.pk}&amp;volume_ml=50" in html
+        or f"recipe={created.pk}&amp;recipe={existing.pk}&amp;volume_ml=50" in html
+    )
     api = client_user.get(f"/api/scents/compose/batch/{job_pk}/").json()
     assert (api["created"], api["reused"]) == (1, 1)
     assert {(r["recipe"], r["reused"]) for r in api["recipes"]} == {(existing.pk, True), (created.pk, False)}

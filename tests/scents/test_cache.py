@@ -1,6 +1,7 @@
 """Read caches of the scents pages: visitors' public scene list and the ingredient
 master come from the cache the second time (no query at all), and every write that changes what
 they show makes the next read fresh at once. Signed-in lists are never cached."""
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -31,8 +32,9 @@ def curator_client(curator):
 
 
 def test_visitors_see_a_scene_shared_created_made_private_or_deleted_at_once(master, client, client_user, user):
-    shared = services.scene_create(owner=user, title="Harbour fog", description="Fog over a harbour at dawn",
-                                   is_private=False)
+    shared = services.scene_create(
+        owner=user, title="Harbour fog", description="Fog over a harbour at dawn", is_private=False
+    )
     private = services.scene_create(owner=user, title="Attic letters", description="Old letters in a dusty attic")
     visitor = Client()
     page = _cached(visitor, "/scents/")
@@ -48,8 +50,9 @@ def test_visitors_see_a_scene_shared_created_made_private_or_deleted_at_once(mas
 
 
 def test_a_composed_recipe_and_one_deleted_in_the_admin_change_the_count_at_once(master, user, curator_client):
-    scene = services.scene_create(owner=user, title="Night market", description="Street food at a night market",
-                                  is_private=False)
+    scene = services.scene_create(
+        owner=user, title="Night market", description="Street food at a night market", is_private=False
+    )
     visitor = Client()
     assert "<td>0</td>" in _cached(visitor, "/scents/")
     recipe = services.recipe_compose(scene_pk=scene.pk, user=user)
@@ -73,8 +76,10 @@ def test_an_ingredient_switched_off_in_the_admin_shows_at_once(master, curator_c
     visitor = Client()
     assert '<tr class="muted">' not in _cached(visitor, "/scents/ingredients/?family=Water")
     calone = Ingredient.objects.get(name="Calone")
-    response = curator_client.post(reverse("admin:scents_ingredient_changelist"), {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": calone.pk, "_save": "Save"})
+    response = curator_client.post(
+        reverse("admin:scents_ingredient_changelist"),
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": calone.pk, "_save": "Save"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     calone.refresh_from_db()
     assert not calone.active

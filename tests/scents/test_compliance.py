@@ -1,5 +1,6 @@
 """The finished product at a chosen strength (IFRA summary, EU allergen declaration),
 cost per kg from the cost tiers, and one weigh-out sheet for a batch of recipes."""
+
 from decimal import Decimal
 
 import pytest
@@ -59,8 +60,10 @@ def test_the_allergen_declaration_uses_the_leave_on_threshold(master):
     natural = allergen_declaration(_f(("Lavender oil", "1.00")), "eau de toilette")
     rows = {r["name"]: r for r in natural["rows"]}
     assert set(rows) == {"Linalool", "Limonene", "Coumarin"}
-    assert all(r["declare"] == "yes (upper bound)" and r["level"] == 0 and r["level_max"] == Decimal("0.1")
-               for r in rows.values())
+    assert all(
+        r["declare"] == "yes (upper bound)" and r["level"] == 0 and r["level_max"] == Decimal("0.1")
+        for r in rows.values()
+    )
     moss = allergen_declaration(_f(("Oakmoss absolute", "0.40")), "parfum")
     assert moss["label"] == "Evernia Prunastri Extract" and moss["rows"][0]["declare"] == "yes"
 

@@ -4,6 +4,7 @@ tests/fixtures/scents/composer_recipes.json holds a digest of each formula the c
 before it was made faster, for the profiles and preferences of `cases()` on the default master.
 A change to the master data changes them too: rewrite the file with `golden_write()` then.
 """
+
 import hashlib
 import json
 from pathlib import Path
@@ -45,8 +46,11 @@ def golden_write():
 
 def test_the_composer_gives_every_formula_it_gave_before_it_was_made_faster():
     master, expected = master_default(), json.loads(GOLDEN.read_text())
-    changed = [i for i, ((p, prefs), want) in enumerate(zip(cases(), expected))
-               if digest(composer.compose(p, master, prefs)) != want]
+    changed = [
+        i
+        for i, ((p, prefs), want) in enumerate(zip(cases(), expected))
+        if digest(composer.compose(p, master, prefs)) != want
+    ]
     assert len(expected) == 400 and changed == [], f"formulas changed for cases {changed[:10]}"
 
 
@@ -55,11 +59,19 @@ def test_the_batch_command_and_one_scene_at_a_time_give_identical_recipes(master
     from apps.scents.engine import engine_get
     from apps.scents.ml.text import scene_input_clean
 
-    rows = [{"id": i, "description": f"{text} {i}", **fields} for i, (text, fields) in enumerate(
-        [("Rain on a neon street at night", {"weather": "rain"}),
-         ("장미 정원의 봄날 오후", {"genre": "romance", "mood": "romantic"}),
-         ("Smoke over a frozen battlefield", {"time_of_day": "dawn"}),
-         ("바닷가 오두막, 모닥불", {}), ("A library of old leather books", {"mood": "serene"})] * 12)]
+    rows = [
+        {"id": i, "description": f"{text} {i}", **fields}
+        for i, (text, fields) in enumerate(
+            [
+                ("Rain on a neon street at night", {"weather": "rain"}),
+                ("장미 정원의 봄날 오후", {"genre": "romance", "mood": "romantic"}),
+                ("Smoke over a frozen battlefield", {"time_of_day": "dawn"}),
+                ("바닷가 오두막, 모닥불", {}),
+                ("A library of old leather books", {"mood": "serene"}),
+            ]
+            * 12
+        )
+    ]
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     call_command("scenes_compose", "--input", str(src), "--output", str(out))
@@ -69,5 +81,6 @@ def test_the_batch_command_and_one_scene_at_a_time_give_identical_recipes(master
         engine._cache.clear()  # composed afresh, one scene alone, not read back from the batch
         single = engine.compose_one(scene_input_clean(row), explain=False)
         assert line["id"] == row["id"]
-        assert {k: single[k] for k in ("recipe", "confidence", "understood", "model_version")} == \
-            {k: line[k] for k in ("recipe", "confidence", "understood", "model_version")}
+        assert {k: single[k] for k in ("recipe", "confidence", "understood", "model_version")} == {
+            k: line[k] for k in ("recipe", "confidence", "understood", "model_version")
+        }

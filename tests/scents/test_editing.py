@@ -1,5 +1,6 @@
 """Perfumers edit a recipe (limits checked, total kept at 100 %), keep versions and
 compare them side by side; through the page, the API and the admin."""
+
 import pytest
 from django.test import Client
 
@@ -29,8 +30,11 @@ def _cap(line):
 
 
 def _as_lines(formula, delta):
-    return [(x.material.name, f"{(x.units + delta.get(x.material.name, 0)) / 100:.2f}") for x in formula
-            if x.units + delta.get(x.material.name, 0) > 0]
+    return [
+        (x.material.name, f"{(x.units + delta.get(x.material.name, 0)) / 100:.2f}")
+        for x in formula
+        if x.units + delta.get(x.material.name, 0) > 0
+    ]
 
 
 def _nudge(recipe, step=10):
@@ -38,8 +42,7 @@ def _nudge(recipe, step=10):
     formula = selectors.recipe_formula(recipe)
     for a in formula:
         for b in formula:
-            if a is not b and a.material.tier == b.material.tier and a.units - step >= 10 \
-                    and b.units + step <= _cap(b):
+            if a is not b and a.material.tier == b.material.tier and a.units - step >= 10 and b.units + step <= _cap(b):
                 return _as_lines(formula, {a.material.name: -step, b.material.name: step})
     raise AssertionError("no two materials of one tier to move a dose between")
 
@@ -67,8 +70,12 @@ def test_changing_one_percentage_scales_the_others_so_the_total_stays_100(recipe
 
 
 def test_each_broken_limit_is_named_in_words(master):
-    formula = [FormulaLine(_ing("Citral"), 300), FormulaLine(_ing("Methyl anthranilate"), 200),
-               FormulaLine(_ing("Hedione"), 3000), FormulaLine(_ing("Iso E Super"), 3000)]
+    formula = [
+        FormulaLine(_ing("Citral"), 300),
+        FormulaLine(_ing("Methyl anthranilate"), 200),
+        FormulaLine(_ing("Hedione"), 3000),
+        FormulaLine(_ing("Iso E Super"), 3000),
+    ]
     problems = " ".join(formula_problems(formula, incompatible=selectors.incompatibility_reasons()))
     assert "4 materials (allowed 6-15)" in problems
     assert "Total is 65.0 %, not 100.00 %" in problems
@@ -94,24 +101,35 @@ def test_saving_an_edit_adds_a_version_and_keeps_the_one_it_was_edited_from(reci
 def test_an_edit_that_breaks_a_limit_is_refused_with_every_problem_and_saves_nothing(recipe, user, api_user):
     lines = _lines(recipe)
     lines[0] = (lines[0][0], "99")
-    response = api_user.post(f"/api/scents/recipes/{recipe.pk}/versions/",
-                             {"lines": [{"name": n, "percent": p} for n, p in lines]}, format="json")
+    response = api_user.post(
+        f"/api/scents/recipes/{recipe.pk}/versions/",
+        {"lines": [{"name": n, "percent": p} for n, p in lines]},
+        format="json",
+    )
     assert response.status_code == 400
     problems = response.json()["extra"]["problems"]
     assert any("not 100.00 %" in p for p in problems) and any(lines[0][0] in p for p in problems)
-    unchanged = api_user.post(f"/api/scents/recipes/{recipe.pk}/versions/",
-                              {"lines": [{"name": n, "percent": p} for n, p in _lines(recipe)]}, format="json")
+    unchanged = api_user.post(
+        f"/api/scents/recipes/{recipe.pk}/versions/",
+        {"lines": [{"name": n, "percent": p} for n, p in _lines(recipe)]},
+        format="json",
+    )
     assert unchanged.status_code == 400 and "Nothing changed" in unchanged.json()["detail"]
-    unknown = api_user.post(f"/api/scents/recipes/{recipe.pk}/versions/",
-                            {"lines": [{"name": "Unobtainium", "percent": "100"}]}, format="json")
+    unknown = api_user.post(
+        f"/api/scents/recipes/{recipe.pk}/versions/",
+        {"lines": [{"name": "Unobtainium", "percent": "100"}]},
+        format="json",
+    )
     assert unknown.status_code == 400 and "Unobtainium" in unknown.json()["detail"]
     assert Recipe.objects.count() == 1
 
 
 def test_a_version_over_the_api_and_the_versions_list(recipe, api_user):
-    created = api_user.post(f"/api/scents/recipes/{recipe.pk}/versions/",
-                            {"lines": [{"name": n, "percent": p} for n, p in _nudge(recipe)],
-                             "note": "less base"}, format="json")
+    created = api_user.post(
+        f"/api/scents/recipes/{recipe.pk}/versions/",
+        {"lines": [{"name": n, "percent": p} for n, p in _nudge(recipe)], "note": "less base"},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["version"] == 2 and body["original"] == recipe.pk and body["note"] == "less base"
@@ -119,8 +137,9 @@ def test_a_version_over_the_api_and_the_versions_list(recipe, api_user):
     assert [v["version"] for v in listed] == [1, 2]
     compared = api_user.get(f"/api/scents/recipes/{recipe.pk}/compare/{body['id']}/").json()
     assert {r["state"] for r in compared["rows"]} >= {"changed"}
-    check = api_user.post("/api/scents/formula/check/",
-                          {"lines": [{"name": "Citral", "percent": "3"}]}, format="json").json()
+    check = api_user.post(
+        "/api/scents/formula/check/", {"lines": [{"name": "Citral", "percent": "3"}]}, format="json"
+    ).json()
     assert any("Citral at 3.00 %" in p for p in check["problems"])
 
 
@@ -128,8 +147,10 @@ def test_only_the_scenes_owner_or_a_curator_edits_its_recipes(recipe, other_user
     services.scene_update(scene=recipe.scene, user=recipe.scene.owner, is_private=False)
     api_client.force_authenticate(other_user)
     lines = [{"name": n, "percent": p} for n, p in _lines(recipe)]
-    assert api_client.post(f"/api/scents/recipes/{recipe.pk}/versions/", {"lines": lines},
-                           format="json").status_code == 403
+    assert (
+        api_client.post(f"/api/scents/recipes/{recipe.pk}/versions/", {"lines": lines}, format="json").status_code
+        == 403
+    )
     page = Client()
     page.force_login(other_user)
     assert page.get(f"/scents/recipes/{recipe.pk}/edit/").status_code == 302
@@ -141,23 +162,31 @@ def test_only_the_scenes_owner_or_a_curator_edits_its_recipes(recipe, other_user
 def test_the_editor_page_removes_adds_and_saves(recipe, client_user):
     formula = selectors.recipe_formula(recipe)
     posted = {"material": [x.material.pk for x in formula], "percent": [str(x.percent) for x in formula]}
-    removed = client_user.post(f"/scents/recipes/{recipe.pk}/edit/", {**posted, "drop": formula[-1].material.pk},
-                               HTTP_HX_REQUEST="true")
+    removed = client_user.post(
+        f"/scents/recipes/{recipe.pk}/edit/", {**posted, "drop": formula[-1].material.pk}, HTTP_HX_REQUEST="true"
+    )
     html = removed.content.decode()
     assert removed.status_code == 200 and html.startswith('<form method="post"')
     assert f'id="pct-{formula[-1].material.pk}"' not in html and "Total 100.00 %" in html
-    extra = Ingredient.objects.filter(tier="heart", active=True).exclude(
-        pk__in=[x.material.pk for x in formula]).order_by("name").first()
+    extra = (
+        Ingredient.objects.filter(tier="heart", active=True)
+        .exclude(pk__in=[x.material.pk for x in formula])
+        .order_by("name")
+        .first()
+    )
     added = client_user.post(f"/scents/recipes/{recipe.pk}/edit/", {**posted, "add": extra.pk}, HTTP_HX_REQUEST="true")
     assert f'id="pct-{extra.pk}"' in added.content.decode() and "Total 100.00 %" in added.content.decode()
-    broken = client_user.post(f"/scents/recipes/{recipe.pk}/edit/", {**posted, "percent": ["abc"] * len(formula),
-                                                                     "op": "save"})
+    broken = client_user.post(
+        f"/scents/recipes/{recipe.pk}/edit/", {**posted, "percent": ["abc"] * len(formula), "op": "save"}
+    )
     assert broken.status_code == 200 and "is not a number" in broken.content.decode()
     assert Recipe.objects.count() == 1
     names, values = zip(*_nudge(recipe))
     by_name = {x.material.name: x.material.pk for x in formula}
-    saved = client_user.post(f"/scents/recipes/{recipe.pk}/edit/", {
-        "material": [by_name[n] for n in names], "percent": values, "note": "a touch", "op": "save"})
+    saved = client_user.post(
+        f"/scents/recipes/{recipe.pk}/edit/",
+        {"material": [by_name[n] for n in names], "percent": values, "note": "a touch", "op": "save"},
+    )
     new = Recipe.objects.get(version=2)
     assert saved.status_code == 302 and saved["Location"] == f"/scents/recipes/{new.pk}/"
     assert new.note == "a touch"

@@ -10,8 +10,10 @@ from apps.scents.models import Recipe
 
 @pytest.mark.django_db(transaction=True)
 def test_batch_composing_runs_on_the_ml_queue_with_progress(master, user, other_user, run_jobs):
-    scenes = [services.scene_create(owner=user, description=text) for text in
-              ("Rain at night", "A rose garden", "눈 덮인 소나무 숲")]
+    scenes = [
+        services.scene_create(owner=user, description=text)
+        for text in ("Rain at night", "A rose garden", "눈 덮인 소나무 숲")
+    ]
     hidden = services.scene_create(owner=other_user, description="Private", is_private=True)
     job = services.compose_batch_start(user=user, scene_ids=[s.pk for s in scenes] + [hidden.pk])
     assert job.queue == "ml"
@@ -36,11 +38,13 @@ def test_a_batch_of_invisible_scenes_fails_with_a_message(master, user, other_us
 @pytest.mark.django_db
 def test_scenes_compose_writes_one_line_per_input_in_order(master, tmp_path):
     src = tmp_path / "in.jsonl"
-    rows = [{"id": "a", "description": "Rain on a neon street at night", "weather": "rain"},
-            {"id": "b", "description": ""},
-            {"id": "c", "description": "장미 정원의 봄날", "genre": "romance", "mood": "romantic"},
-            {"id": "d", "description": "rain", "genre": "space opera"},
-            {"id": "e", "description": "🌧️🌧️"}]
+    rows = [
+        {"id": "a", "description": "Rain on a neon street at night", "weather": "rain"},
+        {"id": "b", "description": ""},
+        {"id": "c", "description": "장미 정원의 봄날", "genre": "romance", "mood": "romantic"},
+        {"id": "d", "description": "rain", "genre": "space opera"},
+        {"id": "e", "description": "🌧️🌧️"},
+    ]
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nnot json\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     call_command("scenes_compose", "--input", str(src), "--output", str(out))
@@ -88,8 +92,12 @@ def test_every_scene_of_a_movie_can_be_composed_in_one_job(master, user, run_job
 @pytest.mark.django_db
 def test_scenes_compose_with_two_workers_gives_the_same_lines(master, tmp_path):
     src = tmp_path / "in.jsonl"
-    rows = [{"id": i, "description": text} for i, text in enumerate(
-        ["Rain at night", "비 오는 밤", "A rose garden", "장미 정원", "Smoke over a battlefield"] * 30)]
+    rows = [
+        {"id": i, "description": text}
+        for i, text in enumerate(
+            ["Rain at night", "비 오는 밤", "A rose garden", "장미 정원", "Smoke over a battlefield"] * 30
+        )
+    ]
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     call_command("scenes_compose", "--input", str(src), "--output", str(one))

@@ -9,8 +9,11 @@ from apps.scents.ml.vocab import FAMILIES
 MASTER = master_default()
 NAMES = [m.name for m in MASTER.materials]
 
-profiles = st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
-                    min_size=len(FAMILIES), max_size=len(FAMILIES))
+profiles = st.lists(
+    st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+    min_size=len(FAMILIES),
+    max_size=len(FAMILIES),
+)
 prefs = st.dictionaries(st.sampled_from(NAMES), st.floats(min_value=-1, max_value=1), max_size=25)
 
 

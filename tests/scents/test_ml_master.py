@@ -17,14 +17,17 @@ def test_every_cas_number_passes_its_check_digit():
     assert bad == []
 
 
-@pytest.mark.parametrize("cas,valid", [
-    ("7732-18-5", True),      # water
-    ("121-33-5", True),       # vanillin
-    ("121-33-6", False),
-    ("91-64-5", True),        # coumarin
-    ("91645", False),
-    ("1-23-4", False),
-])
+@pytest.mark.parametrize(
+    "cas,valid",
+    [
+        ("7732-18-5", True),  # water
+        ("121-33-5", True),  # vanillin
+        ("121-33-6", False),
+        ("91-64-5", True),  # coumarin
+        ("91645", False),
+        ("1-23-4", False),
+    ],
+)
 def test_cas_check_digit(cas, valid):
     assert cas_is_valid(cas) is valid
 

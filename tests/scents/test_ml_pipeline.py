@@ -98,21 +98,26 @@ def test_the_generator_is_deterministic_bilingual_and_splits_whole_archetypes():
 def test_the_real_encoder_puts_a_korean_scene_next_to_its_english_translation():
     from apps.scents.ml.encoder import encoder_shared
 
-    vecs = encoder_shared().encode(["rain on a neon street at night", "밤에 네온 거리에 비가 내린다",
-                                    "a bakery with warm bread in the morning"])
+    vecs = encoder_shared().encode(
+        ["rain on a neon street at night", "밤에 네온 거리에 비가 내린다", "a bakery with warm bread in the morning"]
+    )
     assert float(vecs[0] @ vecs[1]) > float(vecs[1] @ vecs[2])
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-3)
 
 
 _ENGINE = ScentEngine(tiny_model(), encoder=HashEncoder())
-field_values = {name: st.one_of(st.just(""), st.sampled_from(values), st.text(max_size=12))
-                for name, values in FIELDS.items()}
+field_values = {
+    name: st.one_of(st.just(""), st.sampled_from(values), st.text(max_size=12)) for name, values in FIELDS.items()
+}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(description=st.one_of(st.text(max_size=300), st.text(alphabet="비밤장미 rain night🌧️", max_size=60),
-                             st.just(""), st.just("x" * 5000)),
-       fields=st.fixed_dictionaries(field_values))
+@given(
+    description=st.one_of(
+        st.text(max_size=300), st.text(alphabet="비밤장미 rain night🌧️", max_size=60), st.just(""), st.just("x" * 5000)
+    ),
+    fields=st.fixed_dictionaries(field_values),
+)
 def test_any_input_is_either_refused_clearly_or_composed_within_the_constraints(description, fields):
     try:
         clean = scene_input_clean({"description": description, **fields})

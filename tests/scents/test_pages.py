@@ -37,7 +37,9 @@ def test_production_sheet_and_csv(master, client_user, user):
     recipe = services.recipe_compose(scene_pk=scene.pk, user=user)
     page = client_user.get(f"/scents/recipes/{recipe.pk}/production/?volume_ml=100&concentration=parfum")
     assert page.status_code == 200 and "Download CSV" in page.content.decode()
-    csv_response = client_user.get(f"/scents/recipes/{recipe.pk}/production/?volume_ml=100&concentration=parfum&format=csv")
+    csv_response = client_user.get(
+        f"/scents/recipes/{recipe.pk}/production/?volume_ml=100&concentration=parfum&format=csv"
+    )
     assert csv_response["Content-Type"].startswith("text/csv")
     body = csv_response.content.decode().splitlines()
     assert body[0].startswith("material,cas") and body[-1].startswith("TOTAL")
@@ -68,8 +70,13 @@ def test_curators_manage_the_master_in_the_admin(master, client, user):
     client.force_login(user)
     scene = services.scene_create(owner=user, description="Rain at night")
     recipe = services.recipe_compose(scene_pk=scene.pk, user=user)
-    for url in ("/admin/scents/ingredient/", f"/admin/scents/ingredient/{Ingredient.objects.first().pk}/change/",
-                "/admin/scents/scene/", f"/admin/scents/recipe/{recipe.pk}/change/", "/admin/scents/feedback/"):
+    for url in (
+        "/admin/scents/ingredient/",
+        f"/admin/scents/ingredient/{Ingredient.objects.first().pk}/change/",
+        "/admin/scents/scene/",
+        f"/admin/scents/recipe/{recipe.pk}/change/",
+        "/admin/scents/feedback/",
+    ):
         assert client.get(url).status_code == 200, url
 
 

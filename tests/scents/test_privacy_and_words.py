@@ -1,4 +1,5 @@
 """Scenes and recipes are private unless shared on purpose; user pages speak to users."""
+
 import importlib
 import re
 
@@ -32,8 +33,9 @@ def test_a_scene_composed_on_the_page_is_private_unless_the_share_box_is_ticked(
 
 def test_a_scene_created_over_the_api_is_private_unless_it_says_otherwise(master, api_user, api_client):
     private = api_user.post("/api/scents/scenes/", {"description": "Incense in a stone church"}, format="json")
-    shared = api_user.post("/api/scents/scenes/", {"description": "Incense in a stone church at dusk",
-                                                   "is_private": False}, format="json")
+    shared = api_user.post(
+        "/api/scents/scenes/", {"description": "Incense in a stone church at dusk", "is_private": False}, format="json"
+    )
     assert private.json()["is_private"] is True and shared.json()["is_private"] is False
     assert api_client.get(f"/api/scents/scenes/{private.json()['id']}/").status_code == 404
     assert [s["id"] for s in api_client.get("/api/scents/scenes/").json()["results"]] == [shared.json()["id"]]

@@ -42,9 +42,15 @@ def test_composing_the_same_input_again_returns_the_stored_recipe(master, user):
     assert Recipe.objects.filter(scene=scene).count() == 1
 
 
-@pytest.mark.parametrize("description,field", [
-    ("", "description"), ("   ", "description"), ("x" * 20000, "description"), ("🌧️🌃🕵️‍♂️", "description"),
-])
+@pytest.mark.parametrize(
+    "description,field",
+    [
+        ("", "description"),
+        ("   ", "description"),
+        ("x" * 20000, "description"),
+        ("🌧️🌃🕵️‍♂️", "description"),
+    ],
+)
 def test_bad_descriptions_are_refused_and_nothing_is_saved(master, user, description, field):
     with pytest.raises(ApplicationError) as info:
         services.scene_create(owner=user, description=description)
@@ -72,8 +78,9 @@ def test_similar_scenes_come_nearest_first_and_skip_private_ones(master, user, o
     rain = services.scene_create(owner=user, description="Rain pours over a dark city street at night")
     rain_ko = services.scene_create(owner=user, description="밤에 어두운 도시 거리에 비가 쏟아진다")
     services.scene_create(owner=user, description="Children eat cotton candy at a sunny fair")
-    hidden = services.scene_create(owner=other_user, description="Rain pours over a dark street at night",
-                                   is_private=True)
+    hidden = services.scene_create(
+        owner=other_user, description="Rain pours over a dark street at night", is_private=True
+    )
     similar = list(selectors.scene_list_similar(scene=rain, limit=5, user=user))
     assert similar[0] == rain_ko
     assert hidden not in similar

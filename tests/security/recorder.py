@@ -8,6 +8,7 @@ spelled any way (127.1, 2130706433, 0x7f000001, 0177.0.0.1, localhost, 0.0.0.0,
 Python's audit hook: it shows that addresses nothing listens on here (169.254.169.254, 10.x,
 192.168.x) were never even tried.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,7 @@ import sys
 import threading
 
 SECRET = b"\x00\x00\x00\x18ftypmp42 internal secret"
-_ADDRESSES = [("127.0.0.1", socket.AF_INET), ("127.0.0.2", socket.AF_INET),
-              ("::1", socket.AF_INET6)]
+_ADDRESSES = [("127.0.0.1", socket.AF_INET), ("127.0.0.2", socket.AF_INET), ("::1", socket.AF_INET6)]
 
 
 class Recorder:
@@ -47,12 +47,15 @@ class Recorder:
             def handle(self):
                 line = self.rfile.readline(2000).decode("latin-1").strip()
                 outer.hits.append((self.server.server_address[0], line))
-                self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: video/mp4\r\n"
-                                 b"Content-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET))
+                self.wfile.write(
+                    b"HTTP/1.0 200 OK\r\nContent-Type: video/mp4\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(SECRET), SECRET)
+                )
 
         for host, family in _ADDRESSES:
-            server_class = type("Server", (socketserver.ThreadingTCPServer,),
-                                {"address_family": family, "daemon_threads": True})
+            server_class = type(
+                "Server", (socketserver.ThreadingTCPServer,), {"address_family": family, "daemon_threads": True}
+            )
             try:
                 server = server_class((host, self.port), Handler)
             except OSError as exc:

@@ -1,6 +1,7 @@
 """Private files: the /media/ route serves public storage prefixes only,
 whatever the path trick; private files come only from views that look their object up by
 primary key and check its owner, with byte ranges so a <video> can seek."""
+
 import http.client
 import io
 import random
@@ -27,8 +28,7 @@ TSV = b"movie_id\ttext\n" + b"".join(b"%d\tsecret review %d\n" % (i, i) for i in
 
 def _jpeg(seed: int) -> bytes:
     buffer = io.BytesIO()
-    Image.frombytes("RGB", (64, 36), random.Random(seed).randbytes(64 * 36 * 3)).save(
-        buffer, format="JPEG")
+    Image.frombytes("RGB", (64, 36), random.Random(seed).randbytes(64 * 36 * 3)).save(buffer, format="JPEG")
     return buffer.getvalue()
 
 
@@ -45,18 +45,23 @@ def media(settings, tmp_path):
 def files(user, media):
     """A user's video, an analysis with one keyframe and a review import, stored where the app
     stores them, plus one public poster."""
-    video = services.video_create_from_upload(
-        owner=user, upload=SimpleUploadedFile("spot.mp4", VIDEO), title="Spot")
+    video = services.video_create_from_upload(owner=user, upload=SimpleUploadedFile("spot.mp4", VIDEO), title="Spot")
     analysis = services.analysis_start(owner=user, video=video)
-    keyframe = default_storage.save(
-        f"adstudio/{user.pk}/analyses/{analysis.pk}/shot-0000.jpg", ContentFile(KEYFRAME))
-    shot = Shot(analysis=analysis, index=0, first_frame=0, last_frame=9, start=0, end=0.4,
-                keyframe_frame=4, keyframe=keyframe)
+    keyframe = default_storage.save(f"adstudio/{user.pk}/analyses/{analysis.pk}/shot-0000.jpg", ContentFile(KEYFRAME))
+    shot = Shot(
+        analysis=analysis, index=0, first_frame=0, last_frame=9, start=0, end=0.4, keyframe_frame=4, keyframe=keyframe
+    )
     shot.save()
     tsv = default_storage.save(f"private/movies/{user.pk}/import.tsv", ContentFile(TSV))
     poster = default_storage.save("movies/posters/poster.jpg", ContentFile(POSTER))
-    return SimpleNamespace(owner=user, video=video, analysis=analysis, shot=shot, poster=poster,
-                           private={video.file.name: VIDEO, keyframe: KEYFRAME, tsv: TSV})
+    return SimpleNamespace(
+        owner=user,
+        video=video,
+        analysis=analysis,
+        shot=shot,
+        poster=poster,
+        private={video.file.name: VIDEO, keyframe: KEYFRAME, tsv: TSV},
+    )
 
 
 @pytest.fixture
@@ -78,13 +83,29 @@ def variants(name: str) -> list[str]:
     percent-decoding)."""
     top, rest = name.split("/", 1)
     return [
-        name, "/" + name, "//" + name, "./" + name, "movies/../" + name,
-        "movies/posters/../../" + name, "movies/%2e%2e/" + name, "movies/%2E%2E/" + name,
-        "movies%2f..%2f" + name, "movies/posters/..%2f..%2f" + name, "%2e/" + name,
-        "movies/%252e%252e/" + name, "movies/posters/%252e%252e%252f%252e%252e%252f" + name,
-        "%25%36%31" + name[1:], "%61" + name[1:], top.upper() + "/" + rest,
-        top.capitalize() + "/" + rest, top + "./" + rest, name + ".", name + "/",
-        "movies\\..\\" + name, "movies/posters\\..\\..\\" + name, name.replace("/", "\\"),
+        name,
+        "/" + name,
+        "//" + name,
+        "./" + name,
+        "movies/../" + name,
+        "movies/posters/../../" + name,
+        "movies/%2e%2e/" + name,
+        "movies/%2E%2E/" + name,
+        "movies%2f..%2f" + name,
+        "movies/posters/..%2f..%2f" + name,
+        "%2e/" + name,
+        "movies/%252e%252e/" + name,
+        "movies/posters/%252e%252e%252f%252e%252e%252f" + name,
+        "%25%36%31" + name[1:],
+        "%61" + name[1:],
+        top.upper() + "/" + rest,
+        top.capitalize() + "/" + rest,
+        top + "./" + rest,
+        name + ".",
+        name + "/",
+        "movies\\..\\" + name,
+        "movies/posters\\..\\..\\" + name,
+        name.replace("/", "\\"),
         "movies/posters/" + name.replace("/", "%2f"),
     ]
 
@@ -95,12 +116,11 @@ def body_of(response) -> bytes:
 
 def assert_no_leak(body: bytes, data: bytes, where: str) -> None:
     for start in (0, len(data) // 2, len(data) - 48):
-        assert data[start:start + 48] not in body, where
+        assert data[start : start + 48] not in body, where
 
 
 @pytest.mark.parametrize("debug", [False, True])
-def test_no_path_trick_gets_a_private_file_from_the_media_route(client, other_user, files,
-                                                                settings, debug):
+def test_no_path_trick_gets_a_private_file_from_the_media_route(client, other_user, files, settings, debug):
     settings.DEBUG = debug
     for who in (None, other_user, files.owner):  # not even the owner: private files have views
         client.logout()
@@ -151,8 +171,7 @@ def test_public_media_are_served_whole_in_ranges_and_to_head(client, files, sett
     assert body_of(head) == b""
 
 
-def test_serve_media_on_serves_public_files_only_and_off_serves_nothing(client, files, settings,
-                                                                        media_route):
+def test_serve_media_on_serves_public_files_only_and_off_serves_nothing(client, files, settings, media_route):
     for on in (False, True):
         media_route(on)
         poster = client.get(settings.MEDIA_URL + files.poster)
@@ -165,16 +184,24 @@ def test_serve_media_on_serves_public_files_only_and_off_serves_nothing(client, 
 
 
 def _guarded(files) -> dict[str, bytes]:
-    return {reverse("adstudio:keyframe", args=[files.shot.pk]): KEYFRAME,
-            reverse("adstudio-api:shot_keyframe", args=[files.shot.pk]): KEYFRAME,
-            reverse("adstudio:video_source", args=[files.video.pk]): VIDEO}
+    return {
+        reverse("adstudio:keyframe", args=[files.shot.pk]): KEYFRAME,
+        reverse("adstudio-api:shot_keyframe", args=[files.shot.pk]): KEYFRAME,
+        reverse("adstudio:video_source", args=[files.video.pk]): VIDEO,
+    }
 
 
 def _guarded_variants(url: str) -> list[str]:
-    return [url, url.replace("/adstudio/", "/adstudio//"), url.replace("/adstudio/", "/ADSTUDIO/"),
-            url + ".", url + "/", url.replace(f"/{url.split('/')[-2]}/", f"/0{url.split('/')[-2]}/"),
-            url.rsplit("/", 1)[0] + "/./" + url.rsplit("/", 1)[1],
-            url.rsplit("/", 1)[0] + "/%2e/" + url.rsplit("/", 1)[1]]
+    return [
+        url,
+        url.replace("/adstudio/", "/adstudio//"),
+        url.replace("/adstudio/", "/ADSTUDIO/"),
+        url + ".",
+        url + "/",
+        url.replace(f"/{url.split('/')[-2]}/", f"/0{url.split('/')[-2]}/"),
+        url.rsplit("/", 1)[0] + "/./" + url.rsplit("/", 1)[1],
+        url.rsplit("/", 1)[0] + "/%2e/" + url.rsplit("/", 1)[1],
+    ]
 
 
 def test_file_views_serve_nobody_but_the_owner(client, other_user, files):
@@ -201,14 +228,17 @@ def test_the_owner_streams_the_source_video_with_byte_ranges(client, files):
     assert whole.status_code == 200 and whole["Content-Type"] == "video/mp4"
     assert whole["Accept-Ranges"] == "bytes" and whole["Content-Length"] == str(size)
     assert "private" in whole["Cache-Control"] and body_of(whole) == VIDEO
-    for header, start, end in (("bytes=100-199", 100, 199), ("bytes=1000-", 1000, size - 1),
-                               ("bytes=-500", size - 500, size - 1),
-                               (f"bytes=0-{size * 2}", 0, size - 1)):
+    for header, start, end in (
+        ("bytes=100-199", 100, 199),
+        ("bytes=1000-", 1000, size - 1),
+        ("bytes=-500", size - 500, size - 1),
+        (f"bytes=0-{size * 2}", 0, size - 1),
+    ):
         part = client.get(url, HTTP_RANGE=header)
         assert part.status_code == 206, header
         assert part["Content-Range"] == f"bytes {start}-{end}/{size}", header
         assert part["Content-Length"] == str(end - start + 1)
-        assert body_of(part) == VIDEO[start:end + 1], header
+        assert body_of(part) == VIDEO[start : end + 1], header
     for header in (f"bytes={size}-", f"bytes={size + 10}-{size + 20}", "bytes=-0"):
         refused = client.get(url, HTTP_RANGE=header)
         assert refused.status_code == 416, header
@@ -232,8 +262,7 @@ def test_the_keyframe_views_answer_ranges_and_head(client, files, route):
     assert client.post(url).status_code == 405
 
 
-def test_with_x_accel_the_view_hands_the_file_to_nginx_after_the_owner_check(
-        client, other_user, files, settings):
+def test_with_x_accel_the_view_hands_the_file_to_nginx_after_the_owner_check(client, other_user, files, settings):
     settings.MEDIA_PRIVATE_SERVE = "x-accel"
     url = reverse("adstudio:video_source", args=[files.video.pk])
     client.force_login(other_user)
@@ -260,8 +289,7 @@ def test_the_analysis_page_plays_the_source_through_the_guarded_view(client, fil
 def test_the_player_seeks_in_the_source_video(page, live_server, log_in, user, media, tmp_path):
     path = tmp_path / "clip.mp4"
     clip_make(path, kind="cuts", seed=5, seconds=4)
-    video = services.video_create_from_upload(
-        owner=user, upload=SimpleUploadedFile("clip.mp4", path.read_bytes()))
+    video = services.video_create_from_upload(owner=user, upload=SimpleUploadedFile("clip.mp4", path.read_bytes()))
     analysis = services.analysis_start(owner=user, video=video)
     statuses = []
     page.on("response", lambda r: statuses.append(r.status) if "/source" in r.url else None)

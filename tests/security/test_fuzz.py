@@ -9,6 +9,7 @@ anonymous, as the owner of every object and as a superuser; parameters as the fi
 view lets in. Each request runs in a savepoint that is rolled back, so a delete does not starve
 the requests after it.
 """
+
 import inspect
 import io
 import json
@@ -43,26 +44,49 @@ from tests.scents.factories import SceneFactory
 
 ODD = ["abc", "-1", "0", str(2**63), str(10**30), "1.5", "١٢", "", " ", "\x00", "x" * 5000]
 # The same in a JSON body, where types matter too.
-ODD_JSON = ["abc", -1, 0, 2**63, 10**30, 1.5, 1e308, "١٢", "", "\x00", None, [], {"a": 1}, True,
-            "x" * 5000]
+ODD_JSON = ["abc", -1, 0, 2**63, 10**30, 1.5, 1e308, "١٢", "", "\x00", None, [], {"a": 1}, True, "x" * 5000]
 # Path segment before an id -> the fixture object the route is about.
 SEGMENT_OBJECTS = {
-    "movies": "movie", "reviews": "review", "genre-suggestions": "suggestion",
-    "suggestions": "suggestion", "genre-experiments": "experiment", "experiments": "experiment",
-    "ingredients": "ingredient", "scenes": "scene", "recipes": "recipe", "videos": "video",
-    "analyses": "analysis", "shots": "shot", "moodboards": "moodboard",
-    "moodboard-items": "item", "jobs": "job", "batches": "job", "batch": "job", "compare": "recipe",
-    "people": "person", "items": "item",
+    "movies": "movie",
+    "reviews": "review",
+    "genre-suggestions": "suggestion",
+    "suggestions": "suggestion",
+    "genre-experiments": "experiment",
+    "experiments": "experiment",
+    "ingredients": "ingredient",
+    "scenes": "scene",
+    "recipes": "recipe",
+    "videos": "video",
+    "analyses": "analysis",
+    "shots": "shot",
+    "moodboards": "moodboard",
+    "moodboard-items": "item",
+    "jobs": "job",
+    "batches": "job",
+    "batch": "job",
+    "compare": "recipe",
+    "people": "person",
+    "items": "item",
 }
 # Parameters that name an object: a form or query gets real ids in them while another is odd,
 # so a view that checks them in turn reaches the odd one.
 PARAM_OBJECTS = {name: name for name in ("moodboard", "shot", "analysis", "video", "scene", "movie", "recipe")}
 # Placeholders that are not object ids.
 OTHER_VALUES = {
-    "decision": "accept", "app_label": "movies", "url": "nowhere/", "path": "movies/posters/fuzz.txt",
-    "queue_index": "0", "scheduler_index": "0", "connection_index": "0", "job_id": "nojob",
-    "key": "noworker", "result_id": "noresult", "scheduler_name": "none", "cron_job_name": "none",
-    "token": "notoken", "uidb64": "MQ",
+    "decision": "accept",
+    "app_label": "movies",
+    "url": "nowhere/",
+    "path": "movies/posters/fuzz.txt",
+    "queue_index": "0",
+    "scheduler_index": "0",
+    "connection_index": "0",
+    "job_id": "nojob",
+    "key": "noworker",
+    "result_id": "noresult",
+    "scheduler_name": "none",
+    "cron_job_name": "none",
+    "token": "notoken",
+    "uidb64": "MQ",
 }
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 # request.GET.get("x"), request.POST["x"], request.query_params.get("x"), request.data.getlist("x")...
@@ -110,8 +134,7 @@ def _field_names() -> dict[str, set[str]]:
 
 
 def _view_code(callback):
-    return (getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-            or inspect.unwrap(callback))
+    return getattr(callback, "view_class", None) or getattr(callback, "cls", None) or inspect.unwrap(callback)
 
 
 def _names_read_by(callback, fields) -> list[str]:
@@ -150,28 +173,52 @@ def world(settings, tmp_path, user):
     ingredient_master_load()
     movie = MovieFactory(created_by=user)
     scene = SceneFactory(owner=user, movie=movie)
-    recipe = Recipe.objects.create(scene=scene, created_by=user, input_key="fuzz", model_version="fuzz",
-                                   concentration="eau de parfum", longevity_hours=6, season="autumn",
-                                   confidence=0.5)
-    RecipeIngredient.objects.create(recipe=recipe, ingredient=Ingredient.objects.order_by("pk").first(),
-                                    tier="base", percent=10, position=0)
+    recipe = Recipe.objects.create(
+        scene=scene,
+        created_by=user,
+        input_key="fuzz",
+        model_version="fuzz",
+        concentration="eau de parfum",
+        longevity_hours=6,
+        season="autumn",
+        confidence=0.5,
+    )
+    RecipeIngredient.objects.create(
+        recipe=recipe, ingredient=Ingredient.objects.order_by("pk").first(), tier="base", percent=10, position=0
+    )
     video = Video.objects.create(owner=user, title="Fuzz video")
     analysis = Analysis.objects.create(owner=user, video=video)
     group = SceneGroup.objects.create(analysis=analysis, index=0, start=0, end=1, description="A red frame")
-    shot = Shot.objects.create(analysis=analysis, scene=group, index=0, first_frame=0, last_frame=9, start=0,
-                               end=1, keyframe_frame=0, keyframe=keyframe)
+    shot = Shot.objects.create(
+        analysis=analysis,
+        scene=group,
+        index=0,
+        first_frame=0,
+        last_frame=9,
+        start=0,
+        end=1,
+        keyframe_frame=0,
+        keyframe=keyframe,
+    )
     board = ad_services.moodboard_create(owner=user, title="Fuzz board")
     item = ad_services.moodboard_item_add(owner=user, moodboard=board, shot=shot)
     ad_services.moodboard_share(owner=user, moodboard=board)
     board.refresh_from_db()
     return {
-        "movie": movie, "review": ReviewFactory(movie=movie, author=user), "scene": scene,
-        "recipe": recipe, "ingredient": Ingredient.objects.order_by("pk").first(),
-        "suggestion": GenreSuggestion.objects.create(movie=movie, genre_name="Drama", score=0.7,
-                                                     model_version="fuzz"),
+        "movie": movie,
+        "review": ReviewFactory(movie=movie, author=user),
+        "scene": scene,
+        "recipe": recipe,
+        "ingredient": Ingredient.objects.order_by("pk").first(),
+        "suggestion": GenreSuggestion.objects.create(movie=movie, genre_name="Drama", score=0.7, model_version="fuzz"),
         "experiment": Experiment.objects.create(name="fuzz", created_by=user),
-        "video": video, "analysis": analysis, "shot": shot, "moodboard": board, "item": item,
-        "job": job_enqueue(kind="core.system_check", user=user), "person": user,
+        "video": video,
+        "analysis": analysis,
+        "shot": shot,
+        "moodboard": board,
+        "item": item,
+        "job": job_enqueue(kind="core.system_check", user=user),
+        "person": user,
     }
 
 
@@ -179,8 +226,9 @@ def _real_value(route: str, name: str, world) -> str:
     if name in OTHER_VALUES:
         return OTHER_VALUES[name]
     if route.startswith("/admin/r/"):  # the admin's "view on site" redirect
-        return str(ContentType.objects.get_for_model(world["movie"]).pk if name == "content_type_id"
-                   else world["movie"].pk)
+        return str(
+            ContentType.objects.get_for_model(world["movie"]).pk if name == "content_type_id" else world["movie"].pk
+        )
     if route.startswith("/admin/"):  # /admin/<app>/<model>/<path:object_id>/...
         app_label, model_name = route.split("/")[2:4]
         model = django_apps.get_model(app_label, model_name)
@@ -288,8 +336,14 @@ def test_no_route_answers_500_to_odd_ids_or_parameters(world, user, monkeypatch,
         path, names = _fill(route, real), _names_read_by(callback, fields)
         ids = {name: world[PARAM_OBJECTS[name]].pk for name in names if name in PARAM_OBJECTS}
         for method in methods:
-            fuzzer = next((f for f in (fuzzers["owner"], fuzzers["superuser"], fuzzers["anonymous"])
-                           if _reached(f.send(method, path, route=route, odd="nothing"))), None)
+            fuzzer = next(
+                (
+                    f
+                    for f in (fuzzers["owner"], fuzzers["superuser"], fuzzers["anonymous"])
+                    if _reached(f.send(method, path, route=route, odd="nothing"))
+                ),
+                None,
+            )
             if fuzzer is None or not names:
                 continue
             for name in names:
@@ -298,12 +352,25 @@ def test_no_route_answers_500_to_odd_ids_or_parameters(world, user, monkeypatch,
                     if method == "get":
                         fuzzer.send(method, f"{path}?{params}", route=route, odd=name)
                     else:
-                        fuzzer.send(method, path, data=params, route=route, odd=name,
-                                    content_type="application/x-www-form-urlencoded")
+                        fuzzer.send(
+                            method,
+                            path,
+                            data=params,
+                            route=route,
+                            odd=name,
+                            content_type="application/x-www-form-urlencoded",
+                        )
                 if path.startswith("/api/") and method != "get":
                     for value in ODD_JSON:
-                        fuzzer.send(method, path, data=json.dumps({name: value}), route=route, odd=name,
-                                    content_type="application/json")
+                        fuzzer.send(
+                            method,
+                            path,
+                            data=json.dumps({name: value}),
+                            route=route,
+                            odd=name,
+                            content_type="application/json",
+                        )
     failures = {key: example for f in fuzzers.values() for key, example in f.failures.items()}
     assert not failures, f"{len(failures)} odd inputs got a 500:\n" + "\n".join(
-        f"{method} {route} [{odd}] e.g. {example}" for (method, route, odd), example in sorted(failures.items()))
+        f"{method} {route} [{odd}] e.g. {example}" for (method, route, odd), example in sorted(failures.items())
+    )

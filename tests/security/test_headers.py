@@ -3,6 +3,7 @@
 Settings are read once per process, so the debug-off cases start a fresh Python with a
 production-like environment (the test run's own database and Redis addresses, nothing served).
 """
+
 import json
 import os
 import subprocess
@@ -29,15 +30,22 @@ print(json.dumps({"secure": [secure.status_code, dict(secure.headers)],
 def _production(**extra) -> dict:
     """A deployment's environment: none of the test run's own variables."""
     env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
-    env.update(DJANGO_SETTINGS_MODULE="cinescent.settings", DJANGO_DEBUG="false",
-               DJANGO_SECRET_KEY="a-production-like-secret-key-of-sufficient-length-0123456789",
-               DJANGO_ALLOWED_HOSTS=HOST, DATABASE_URL=settings.DATABASE_URL, REDIS_URL=settings.REDIS_URL, **extra)
+    env.update(
+        DJANGO_SETTINGS_MODULE="cinescent.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-production-like-secret-key-of-sufficient-length-0123456789",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DATABASE_URL=settings.DATABASE_URL,
+        REDIS_URL=settings.REDIS_URL,
+        **extra,
+    )
     return env
 
 
 def _run(args, env) -> str:
-    result = subprocess.run([sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True,
-                            text=True, timeout=180)
+    result = subprocess.run(
+        [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout + result.stderr
 

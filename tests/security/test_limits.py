@@ -4,6 +4,7 @@ Findings: JSON bodies over 2 MB got an HTML 400 (Django's DATA_UPLOAD_MAX_MEMORY
 before DRF's parser) instead of the documented 413 JSON; moodboard descriptions had no length
 limit (900 KB accepted), nor had other free texts users write.
 """
+
 import io
 import json
 
@@ -49,8 +50,7 @@ def test_every_api_route_answers_413_json_to_a_body_over_the_limit(client_user, 
         for method in [m for m in _methods(callback) if m != "get"]:
             response = getattr(client_user, method)(path, data=body, content_type=content_type)
             answer = response.json() if response.get("Content-Type") == "application/json" else {}
-            if response.status_code != 413 or answer.get("error") != "payload_too_large" \
-                    or not answer.get("detail"):
+            if response.status_code != 413 or answer.get("error") != "payload_too_large" or not answer.get("detail"):
                 wrong.append(f"{method.upper()} {path}: {response.status_code} {response.content[:80]!r}")
     assert not wrong, "\n".join(wrong)
 
@@ -58,10 +58,11 @@ def test_every_api_route_answers_413_json_to_a_body_over_the_limit(client_user, 
 @pytest.mark.django_db
 def test_an_api_body_with_too_many_fields_or_files_gets_400_json(client_user):
     body = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
-    fields = client_user.post("/api/adstudio/moodboards/", data=body,
-                              content_type="application/x-www-form-urlencoded")
-    files = client_user.post("/api/adstudio/moodboards/", {
-        "f": [SimpleUploadedFile(f"{i}.txt", b"x") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]})
+    fields = client_user.post("/api/adstudio/moodboards/", data=body, content_type="application/x-www-form-urlencoded")
+    files = client_user.post(
+        "/api/adstudio/moodboards/",
+        {"f": [SimpleUploadedFile(f"{i}.txt", b"x") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]},
+    )
     for response, what in ((fields, "fields"), (files, "files")):
         assert response.status_code == 400
         assert response.json()["error"] == "parse_error" and what in response.json()["detail"]
@@ -83,8 +84,7 @@ def test_an_api_upload_may_be_larger_than_the_json_limit_but_not_than_its_own(cl
 @pytest.mark.django_db
 def test_a_page_form_over_the_limit_gets_a_clear_413_page(client_user):
     body = b"description=" + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 4096)
-    response = client_user.post("/scents/compose/", data=body,
-                                content_type="application/x-www-form-urlencoded")
+    response = client_user.post("/scents/compose/", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     page = response.content.decode()
     assert "too large" in page and "2 MB of text" in page and "Nothing was saved" in page
@@ -92,12 +92,15 @@ def test_a_page_form_over_the_limit_gets_a_clear_413_page(client_user):
 
 @pytest.mark.django_db
 def test_a_multipart_page_form_with_too_much_text_gets_a_clear_400_page(client_user):
-    response = client_user.post("/movies/new/", {"title": "T", "plot": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 4096)})
+    response = client_user.post(
+        "/movies/new/", {"title": "T", "plot": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 4096)}
+    )
     assert response.status_code == 400
     assert b"could not be read" in response.content and b"Nothing was saved" in response.content
 
 
 # --- free texts users write: a limit with a clear message at the edge and in the service --------
+
 
 @pytest.fixture
 def shot(user, settings, tmp_path):
@@ -111,8 +114,9 @@ def shot(user, settings, tmp_path):
     Image.new("RGB", (16, 9), "red").save(jpeg, "JPEG")
     name = default_storage.save(f"adstudio/{user.pk}/analyses/shot.jpg", ContentFile(jpeg.getvalue()))
     analysis = Analysis.objects.create(owner=user, video=Video.objects.create(owner=user))
-    return Shot.objects.create(analysis=analysis, index=0, first_frame=0, last_frame=9, start=0, end=1,
-                               keyframe_frame=0, keyframe=name)
+    return Shot.objects.create(
+        analysis=analysis, index=0, first_frame=0, last_frame=9, start=0, end=1, keyframe_frame=0, keyframe=name
+    )
 
 
 @pytest.fixture
@@ -122,11 +126,19 @@ def recipe(user):
     from tests.scents.factories import SceneFactory
 
     ingredient_master_load()
-    recipe = Recipe.objects.create(scene=SceneFactory(owner=user), created_by=user, input_key="k",
-                                   model_version="v", concentration="EDP", longevity_hours=6, season="autumn",
-                                   confidence=0.5)
-    RecipeIngredient.objects.create(recipe=recipe, ingredient=Ingredient.objects.order_by("pk").first(),
-                                    tier="base", percent=10, position=0)
+    recipe = Recipe.objects.create(
+        scene=SceneFactory(owner=user),
+        created_by=user,
+        input_key="k",
+        model_version="v",
+        concentration="EDP",
+        longevity_hours=6,
+        season="autumn",
+        confidence=0.5,
+    )
+    RecipeIngredient.objects.create(
+        recipe=recipe, ingredient=Ingredient.objects.order_by("pk").first(), tier="base", percent=10, position=0
+    )
     return recipe
 
 
@@ -159,8 +171,9 @@ def test_a_moodboard_note_over_the_limit_is_refused_by_page_and_service(client_u
     from apps.adstudio.models import MoodboardItem
 
     board = services.moodboard_create(owner=user, title="Board")
-    response = client_user.post("/adstudio/moodboards/add/", {"moodboard": board.pk, "shot": shot.pk,
-                                                              "note": "x" * TOO_LONG}, follow=True)
+    response = client_user.post(
+        "/adstudio/moodboards/add/", {"moodboard": board.pk, "shot": shot.pk, "note": "x" * TOO_LONG}, follow=True
+    )
     assert "at most 2000 characters" in response.content.decode()
     assert not MoodboardItem.objects.exists()
     with pytest.raises(ApplicationError, match="2000"):

@@ -4,6 +4,7 @@ Finding: curators (staff, not superusers) saw every user's job errors on /ops/, 
 `job_list_for_user` gave every staff member every user's jobs (list, page, log, status, API).
 Superusers keep access to everything.
 """
+
 import pytest
 from django.utils import timezone
 
@@ -16,9 +17,16 @@ SECRET_TRACEBACK = "Traceback (most recent call last):\n  File alice-secret.py\n
 
 
 def _failed_job(user, kind="core.system_check"):
-    return Job.objects.create(kind=kind, queue="default", user=user, status=Job.Status.FAILED,
-                              error=SECRET_ERROR, traceback=SECRET_TRACEBACK, started_at=timezone.now(),
-                              finished_at=timezone.now())
+    return Job.objects.create(
+        kind=kind,
+        queue="default",
+        user=user,
+        status=Job.Status.FAILED,
+        error=SECRET_ERROR,
+        traceback=SECRET_TRACEBACK,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
 
 
 @pytest.fixture
@@ -62,8 +70,12 @@ def test_a_curator_sees_only_their_own_jobs_and_gets_404_on_another_users_job(cl
     client.force_login(staff_curator)
     listed = client.get("/jobs/").content.decode()
     assert f"/jobs/{mine.pk}/" in listed and f"/jobs/{theirs.pk}/" not in listed
-    for url in (f"/jobs/{theirs.pk}/", f"/jobs/{theirs.pk}/status/", f"/jobs/{theirs.pk}/status/?log=1",
-                f"/api/core/jobs/{theirs.pk}/"):
+    for url in (
+        f"/jobs/{theirs.pk}/",
+        f"/jobs/{theirs.pk}/status/",
+        f"/jobs/{theirs.pk}/status/?log=1",
+        f"/api/core/jobs/{theirs.pk}/",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert SECRET_ERROR.encode() not in response.content

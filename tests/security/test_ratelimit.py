@@ -4,6 +4,7 @@
 Counters are real (django-ratelimit in the test Redis, emptied before every test); limits are
 set low per test through the settings, as an operator would through the environment.
 """
+
 import logging
 import time
 
@@ -25,8 +26,9 @@ def _log_in(client, username, password, ip=ATTACKER):
 
 
 def _token(client, username, password, ip=ATTACKER):
-    return client.post("/api/accounts/token/", {"username": username, "password": password},
-                       format="json", REMOTE_ADDR=ip)
+    return client.post(
+        "/api/accounts/token/", {"username": username, "password": password}, format="json", REMOTE_ADDR=ip
+    )
 
 
 def _assert_throttled_page(response, counted):
@@ -104,8 +106,7 @@ def test_an_attacker_over_the_address_limit_cannot_lock_the_victim_out(client, u
     assert victim.get("/accounts/profile/").status_code == 200
 
 
-def test_many_addresses_guessing_one_username_are_stopped_and_other_users_are_not(client, user, other_user,
-                                                                                   settings):
+def test_many_addresses_guessing_one_username_are_stopped_and_other_users_are_not(client, user, other_user, settings):
     settings.RATELIMIT_LOGIN_IP = "3/h"
     settings.RATELIMIT_LOGIN_USERNAME = "5/h"
     for n in range(1, 4):  # three addresses, two guesses each: none is over its own limit
@@ -121,22 +122,46 @@ def test_many_addresses_guessing_one_username_are_stopped_and_other_users_are_no
 def test_sign_up_is_limited_per_address_on_the_page_and_the_api(client, settings):
     settings.RATELIMIT_SIGNUP_IP = "3/h"
     for n in range(3):
-        response = client.post("/accounts/signup/", {
-            "username": f"spam{n}", "password1": "a-long-passphrase", "password2": "a-long-passphrase",
-        }, REMOTE_ADDR=ATTACKER)
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "username": f"spam{n}",
+                "password1": "a-long-passphrase",
+                "password2": "a-long-passphrase",
+            },
+            REMOTE_ADDR=ATTACKER,
+        )
         assert response.status_code == 302
         client.post("/accounts/logout/")
-    response = client.post("/accounts/signup/", {
-        "username": "spam9", "password1": "a-long-passphrase", "password2": "a-long-passphrase",
-    }, REMOTE_ADDR=ATTACKER)
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "spam9",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
+        REMOTE_ADDR=ATTACKER,
+    )
     _assert_throttled_page(response, "sign-ups")
-    _assert_throttled_json(APIClient().post("/api/accounts/users/", {"username": "spam10", "password": "a-long-pass"},
-                                            format="json", REMOTE_ADDR=ATTACKER))
+    _assert_throttled_json(
+        APIClient().post(
+            "/api/accounts/users/",
+            {"username": "spam10", "password": "a-long-pass"},
+            format="json",
+            REMOTE_ADDR=ATTACKER,
+        )
+    )
     assert not get_user_model().objects.filter(username__in=["spam9", "spam10"]).exists()
 
-    response = client.post("/accounts/signup/", {
-        "username": "neighbour", "password1": "a-long-passphrase", "password2": "a-long-passphrase",
-    }, REMOTE_ADDR=OTHER)
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "neighbour",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
+        REMOTE_ADDR=OTHER,
+    )
     assert response.status_code == 302
 
 
@@ -184,10 +209,12 @@ def test_log_in_still_works_when_the_cache_is_down(client, user, settings, tmp_p
     assert _log_in(Client(), "alice", "wrong-guess").status_code == 200
     assert _log_in(Client(), "alice", DEFAULT_PASSWORD).status_code == 429  # the limit holds with Redis up
 
-    settings.CACHES = {"default": {  # Redis gone: the counters cannot be read or written
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"unix://{tmp_path}/no-redis-here.sock",
-    }}
+    settings.CACHES = {
+        "default": {  # Redis gone: the counters cannot be read or written
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{tmp_path}/no-redis-here.sock",
+        }
+    }
     with caplog.at_level(logging.WARNING, logger="apps.accounts.ratelimit"):
         assert _log_in(client, "alice", "wrong-guess").status_code == 200
         assert _log_in(client, "alice", DEFAULT_PASSWORD).status_code == 302
@@ -212,4 +239,3 @@ def test_rates_from_the_environment_are_read(monkeypatch):
     assert env_rate("RATELIMIT_LOGIN_IP", "5/m") == "7/15m"
     monkeypatch.delenv("RATELIMIT_LOGIN_IP")
     assert env_rate("RATELIMIT_LOGIN_IP", "5/m") == "5/m"
-

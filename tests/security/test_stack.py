@@ -8,6 +8,7 @@ from outside over HTTP as an operator would: kill -9 a worker, kill a job's work
 Redis and start it empty, fire 200 concurrent GETs; when the module is done, SIGTERM must stop
 every part and the embedded services.
 """
+
 import http.client
 import io
 import json
@@ -87,12 +88,14 @@ def test_compose_api_with_redis_down_composes_without_the_cache(master, api_user
     preview = api_user.post("/api/scents/compose/", {"description": "A rose garden in spring"}, format="json")
     assert preview.status_code == 200 and redis_down not in preview.content.decode()
     assert {i["name"] for i in preview.json()["recipe"]["ingredients"]} == {
-        line.ingredient.name for line in Recipe.objects.get(scene=scene).lines.all()}
+        line.ingredient.name for line in Recipe.objects.get(scene=scene).lines.all()
+    }
 
 
 @pytest.mark.django_db
 def test_analyse_with_redis_down_is_a_503_that_leaves_no_video_analysis_or_job(
-        client_user, api_user, settings, redis_down):
+    client_user, api_user, settings, redis_down
+):
     settings.NET_ALLOW_LOOPBACK = True
     url = "http://127.0.0.1:9/clip.mp4"
     api = api_user.post("/api/adstudio/analyses/", {"url": url}, format="json")
@@ -116,8 +119,7 @@ def test_system_check_with_redis_down_is_refused_with_a_message_not_a_500(client
 def test_the_ops_page_and_cancel_keep_working_with_redis_down(client, staff_user, redis_down):
     """The page an operator opens to find out what is wrong answered 500 while Redis was down,
     and so did cancelling a queued job (removing its queue entry)."""
-    job = Job.objects.create(kind="core.system_check", queue="default", user=staff_user,
-                             rq_id="cinescent-job-gone")
+    job = Job.objects.create(kind="core.system_check", queue="default", user=staff_user, rq_id="cinescent-job-gone")
     client.force_login(staff_user)
     page = client.get("/ops/")
     assert page.status_code == 200 and "Redis unreachable" in page.content.decode()
@@ -179,8 +181,7 @@ class Stack:
             data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
         if auth:
             headers["Authorization"] = f"Token {self.token()}"
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
-                                     headers=headers)
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as response:
                 status, raw = response.status, response.read()
@@ -193,8 +194,9 @@ class Stack:
 
     def token(self) -> str:
         if self._token is None:
-            status, body = self.request("POST", "/api/accounts/token/",
-                                        {"username": "admin", "password": ADMIN_PASSWORD})
+            status, body = self.request(
+                "POST", "/api/accounts/token/", {"username": "admin", "password": ADMIN_PASSWORD}
+            )
             assert status == 200, body
             self._token = body["token"]
         return self._token
@@ -240,14 +242,25 @@ def _free_port() -> int:
 def stack(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("stack")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
-    env.update(CINESCENT_VAR_DIR=str(var_dir), CINESCENT_PORT=str(port), NET_ALLOW_LOOPBACK="true",
-               CINESCENT_ADMIN_PASSWORD=ADMIN_PASSWORD, WEB_WORKERS="2", PYTHONUNBUFFERED="1")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
+    env.update(
+        CINESCENT_VAR_DIR=str(var_dir),
+        CINESCENT_PORT=str(port),
+        NET_ALLOW_LOOPBACK="true",
+        CINESCENT_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        WEB_WORKERS="2",
+        PYTHONUNBUFFERED="1",
+    )
     log = var_dir / "stack.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "manage.py", "runstack", "--no-demo"], cwd=settings.BASE_DIR,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runstack", "--no-demo"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     running = Stack(var_dir, port, process, log)
     try:
         _wait_until(lambda: process.poll() is not None or running.healthy(), 240, "stack healthy")
@@ -267,8 +280,9 @@ def _stop_and_check(stack: Stack) -> None:
     assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
 
     def embedded_services_gone():  # Postgres (-D <var>/pg) and Redis (socket in <var>/redis)
-        return not [p for p in psutil.process_iter(["cmdline"])
-                    if str(stack.var_dir) in " ".join(p.info["cmdline"] or [])]
+        return not [
+            p for p in psutil.process_iter(["cmdline"]) if str(stack.var_dir) in " ".join(p.info["cmdline"] or [])
+        ]
 
     _wait_until(embedded_services_gone, 30, "embedded Postgres and Redis stopped")
 
@@ -363,8 +377,9 @@ def test_a_job_whose_work_horse_is_killed_is_errored_at_once_and_its_analysis_sa
     assert _SlowVideo.hit.wait(90), "the work horse never started the download"
     assert job_id in stack.job_ids("running")
     # The video worker that took the job is the one with a work horse.
-    worker = _wait_until(lambda: next((w for w in stack.workers("video") if w.children()), None), 30,
-                         "the video worker running the job")
+    worker = _wait_until(
+        lambda: next((w for w in stack.workers("video") if w.children()), None), 30, "the video worker running the job"
+    )
     horse = worker.children()[0]
     horse.kill()
     _wait_until(lambda: job_id in stack.job_ids("errored"), 15, "the job marked errored")

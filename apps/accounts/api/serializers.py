@@ -28,8 +28,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = get_user_model()
-        fields = ["id", "username", "email", "display_name", "first_name", "last_name",
-                  "is_curator", "date_joined"]
+        fields = ["id", "username", "email", "display_name", "first_name", "last_name", "is_curator", "date_joined"]
 
     def get_is_curator(self, user) -> bool:
         from apps.accounts.selectors import user_is_curator

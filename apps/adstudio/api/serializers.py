@@ -1,8 +1,17 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from apps.adstudio.models import (Analysis, Moodboard, MoodboardItem, NotionExport, Provider,
-                                  SceneGroup, Shot, Tag, Video)
+from apps.adstudio.models import (
+    Analysis,
+    Moodboard,
+    MoodboardItem,
+    NotionExport,
+    Provider,
+    SceneGroup,
+    Shot,
+    Tag,
+    Video,
+)
 from apps.adstudio.services.moodboards import DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS
 from apps.core.api.serializers import InputSerializer, JobOutputSerializer
 
@@ -10,46 +19,89 @@ from apps.core.api.serializers import InputSerializer, JobOutputSerializer
 class AdVideoSerializer(serializers.ModelSerializer):
     class Meta:
         model = Video
-        fields = ["id", "title", "source_url", "content_hash", "size_bytes", "duration", "fps",
-                  "width", "height", "codec", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "source_url",
+            "content_hash",
+            "size_bytes",
+            "duration",
+            "fps",
+            "width",
+            "height",
+            "codec",
+            "created_at",
+        ]
 
 
 class AdAnalysisSerializer(serializers.ModelSerializer):
     video = AdVideoSerializer(read_only=True)
     status = serializers.ChoiceField(
-        choices=Analysis.Status.choices, read_only=True,
+        choices=Analysis.Status.choices,
+        read_only=True,
         help_text="The analysis job's state: queued, running, succeeded, failed (bad input, a "
         "crash, a timeout or a worker that died), or cancelled (the job was cancelled before "
-        "it started).")
+        "it started).",
+    )
     error = serializers.CharField(read_only=True, help_text="Why it failed, for the user.")
     job = JobOutputSerializer(read_only=True)
 
     class Meta:
         model = Analysis
-        fields = ["id", "video", "provider", "status", "error", "reused_from", "model_version",
-                  "frames", "fps", "summary", "job", "created_at"]
+        fields = [
+            "id",
+            "video",
+            "provider",
+            "status",
+            "error",
+            "reused_from",
+            "model_version",
+            "frames",
+            "fps",
+            "summary",
+            "job",
+            "created_at",
+        ]
 
 
 class AdShotSerializer(serializers.ModelSerializer):
-    keyframe_url = serializers.SerializerMethodField(
-        help_text="The keyframe as analysed (JPEG, at most 640 px wide).")
+    keyframe_url = serializers.SerializerMethodField(help_text="The keyframe as analysed (JPEG, at most 640 px wide).")
     frame_url = serializers.SerializerMethodField(
-        help_text="The same frame at the video's own resolution (PNG, decoded from the source on the "
-        "first request).")
+        help_text="The same frame at the video's own resolution (PNG, decoded from the source on the " "first request)."
+    )
     distance = serializers.FloatField(read_only=True, required=False)
     labels = serializers.JSONField(
-        read_only=True, help_text="Vocabulary tags of the keyframe with their confidence, "
-        'best first: [["people", 0.71], ["sky", 0.55]].')
+        read_only=True,
+        help_text="Vocabulary tags of the keyframe with their confidence, "
+        'best first: [["people", 0.71], ["sky", 0.55]].',
+    )
     attributes = serializers.JSONField(
-        read_only=True, help_text="Measured without a classifier: scale (close-up, medium, "
+        read_only=True,
+        help_text="Measured without a classifier: scale (close-up, medium, "
         "wide), camera (static, pan, tilt, zoom, handheld) and camera_detail, faces, "
-        "brightness (0-1), light (day, night, dark), palette ([{hex, share, name}]).")
+        "brightness (0-1), light (day, night, dark), palette ([{hex, share, name}]).",
+    )
 
     class Meta:
         model = Shot
-        fields = ["id", "analysis", "scene", "index", "first_frame", "last_frame", "start", "end",
-                  "cut_in", "keyframe_frame", "keyframe_url", "frame_url", "motion", "labels",
-                  "attributes", "distance"]
+        fields = [
+            "id",
+            "analysis",
+            "scene",
+            "index",
+            "first_frame",
+            "last_frame",
+            "start",
+            "end",
+            "cut_in",
+            "keyframe_frame",
+            "keyframe_url",
+            "frame_url",
+            "motion",
+            "labels",
+            "attributes",
+            "distance",
+        ]
 
     def get_keyframe_url(self, shot) -> str:
         return reverse("adstudio-api:shot_keyframe", args=[shot.pk])
@@ -59,8 +111,7 @@ class AdShotSerializer(serializers.ModelSerializer):
 
 
 class AdSimilarQuerySerializer(serializers.Serializer):
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=12,
-                                     help_text="How many similar shots (1-50).")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=12, help_text="How many similar shots (1-50).")
 
 
 class AdTagSerializer(serializers.ModelSerializer):
@@ -75,8 +126,19 @@ class AdSceneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SceneGroup
-        fields = ["id", "analysis", "index", "start", "end", "palette", "metrics", "reading",
-                  "description", "tags", "shots"]
+        fields = [
+            "id",
+            "analysis",
+            "index",
+            "start",
+            "end",
+            "palette",
+            "metrics",
+            "reading",
+            "description",
+            "tags",
+            "shots",
+        ]
 
     def get_shots(self, scene) -> list[int]:
         return [s.pk for s in scene.shots.all()]
@@ -108,7 +170,8 @@ class AdMoodboardSerializer(serializers.ModelSerializer):
     items = AdMoodboardItemSerializer(many=True, read_only=True)
     share_url = serializers.SerializerMethodField(
         help_text="Path of the read-only share link (anyone holding it sees the board); null when "
-        "the board is not shared.")
+        "the board is not shared."
+    )
 
     class Meta:
         model = Moodboard
@@ -137,8 +200,7 @@ class AdScentOutputSerializer(serializers.Serializer):
 
 class AdMoodboardInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="",
-                                        max_length=DESCRIPTION_MAX_CHARS)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_CHARS)
 
 
 class AdMoodboardUpdateSerializer(InputSerializer):
@@ -161,16 +223,17 @@ class AdOrderInputSerializer(InputSerializer):
 
 class AdExportSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
-        choices=NotionExport.Status.choices, read_only=True,
+        choices=NotionExport.Status.choices,
+        read_only=True,
         help_text="The export job's state: queued (also while it runs), succeeded, failed, or "
-        "cancelled (the job was cancelled before it started).")
+        "cancelled (the job was cancelled before it started).",
+    )
     error = serializers.CharField(read_only=True, help_text="Why it failed, for the user.")
     job = JobOutputSerializer(read_only=True)
 
     class Meta:
         model = NotionExport
-        fields = ["id", "analysis", "moodboard", "status", "error", "page_id", "url",
-                  "exported_at", "job"]
+        fields = ["id", "analysis", "moodboard", "status", "error", "page_id", "url", "exported_at", "job"]
 
 
 class AdExportInputSerializer(InputSerializer):
@@ -184,8 +247,7 @@ class AdExportInputSerializer(InputSerializer):
 
 
 class AdNotionSettingsInputSerializer(InputSerializer):
-    token = serializers.CharField(required=False, allow_blank=True, max_length=300,
-                                  write_only=True)
+    token = serializers.CharField(required=False, allow_blank=True, max_length=300, write_only=True)
     database_id = serializers.CharField(max_length=100)
 
 

@@ -1,5 +1,6 @@
 """REST API under /api/adstudio/: small write views calling services, reads on selectors.
 Every endpoint needs a logged-in user and only ever sees that user's objects."""
+
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
@@ -60,12 +61,15 @@ class AnalysisListCreateApi(_Private, generics.ListAPIView):
         d, user = data.validated_data, request.user
         if d.get("upload"):
             analysis = services.analysis_start_from_upload(
-                owner=user, upload=d["upload"], title=d.get("title", ""), provider=d["provider"])
+                owner=user, upload=d["upload"], title=d.get("title", ""), provider=d["provider"]
+            )
         else:
             with transaction.atomic():  # a new video and its analysis, or neither (queue down)
-                video = (selectors.video_get(user=user, pk=d["video"]) if d.get("video") else
-                         services.video_create_from_url(owner=user, url=d["url"],
-                                                        title=d.get("title", "")))
+                video = (
+                    selectors.video_get(user=user, pk=d["video"])
+                    if d.get("video")
+                    else services.video_create_from_url(owner=user, url=d["url"], title=d.get("title", ""))
+                )
                 analysis = services.analysis_start(owner=user, video=video, provider=d["provider"])
         return Response(s.AdAnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
 
@@ -74,8 +78,7 @@ class AnalysisDetailApi(_Private, APIView):
     @extend_schema(responses=s.AdAnalysisSerializer)
     def get(self, request, pk):
         services.analyses_recover(owner=request.user)  # a dead worker reads as failed at once
-        return Response(s.AdAnalysisSerializer(
-            selectors.analysis_get(user=request.user, pk=pk)).data)
+        return Response(s.AdAnalysisSerializer(selectors.analysis_get(user=request.user, pk=pk)).data)
 
 
 class AnalysisShotsApi(_Private, generics.ListAPIView):
@@ -192,16 +195,16 @@ class SceneSearchApi(_Private, generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        return selectors.scene_search(user=self.request.user, tag=p.get("tag", ""),
-                                      text=p.get("q", ""), colour=p.get("colour", ""))
+        return selectors.scene_search(
+            user=self.request.user, tag=p.get("tag", ""), text=p.get("q", ""), colour=p.get("colour", "")
+        )
 
 
 class MoodboardListCreateApi(_Private, generics.ListAPIView):
     serializer_class = s.AdMoodboardSerializer
 
     def get_queryset(self):
-        return selectors.moodboard_list(user=self.request.user).prefetch_related(
-            "items__shot")
+        return selectors.moodboard_list(user=self.request.user).prefetch_related("items__shot")
 
     @extend_schema(request=s.AdMoodboardInputSerializer, responses={201: s.AdMoodboardSerializer})
     def post(self, request):
@@ -223,8 +226,7 @@ class MoodboardDetailApi(_Private, APIView):
     def patch(self, request, pk):
         data = s.AdMoodboardUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        board = services.moodboard_update(owner=request.user, moodboard=self._board(request, pk),
-                                          **data.validated_data)
+        board = services.moodboard_update(owner=request.user, moodboard=self._board(request, pk), **data.validated_data)
         return Response(s.AdMoodboardSerializer(board).data)
 
     @extend_schema(responses={204: None})
@@ -240,8 +242,9 @@ class MoodboardItemsApi(_Private, APIView):
         data.is_valid(raise_exception=True)
         board = selectors.moodboard_get(user=request.user, pk=pk)
         shot = selectors.shot_get(user=request.user, pk=data.validated_data["shot"])
-        item = services.moodboard_item_add(owner=request.user, moodboard=board, shot=shot,
-                                           note=data.validated_data["note"])
+        item = services.moodboard_item_add(
+            owner=request.user, moodboard=board, shot=shot, note=data.validated_data["note"]
+        )
         return Response(s.AdMoodboardItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -251,8 +254,7 @@ class MoodboardOrderApi(_Private, APIView):
         data = s.AdOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         board = selectors.moodboard_get(user=request.user, pk=pk)
-        services.moodboard_items_reorder(owner=request.user, moodboard=board,
-                                         item_ids=data.validated_data["items"])
+        services.moodboard_items_reorder(owner=request.user, moodboard=board, item_ids=data.validated_data["items"])
         return Response(s.AdMoodboardSerializer(board).data)
 
 
@@ -262,8 +264,7 @@ class MoodboardItemDetailApi(_Private, APIView):
         data = s.AdItemUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = selectors.moodboard_item_get(user=request.user, pk=pk)
-        item = services.moodboard_item_annotate(owner=request.user, item=item,
-                                                note=data.validated_data["note"])
+        item = services.moodboard_item_annotate(owner=request.user, item=item, note=data.validated_data["note"])
         return Response(s.AdMoodboardItemSerializer(item).data)
 
     @extend_schema(responses={204: None})
@@ -284,10 +285,8 @@ class ExportListCreateApi(_Private, generics.ListAPIView):
         data = s.AdExportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d, user = data.validated_data, request.user
-        analysis = selectors.analysis_get(user=user, pk=d["analysis"]) if d.get(
-            "analysis") else None
-        board = selectors.moodboard_get(user=user, pk=d["moodboard"]) if d.get(
-            "moodboard") else None
+        analysis = selectors.analysis_get(user=user, pk=d["analysis"]) if d.get("analysis") else None
+        board = selectors.moodboard_get(user=user, pk=d["moodboard"]) if d.get("moodboard") else None
         export = services.notion_export_start(owner=user, analysis=analysis, moodboard=board)
         return Response(s.AdExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
@@ -296,20 +295,21 @@ class NotionSettingsApi(_Private, APIView):
     """The user's Notion database id and a hint of the token (the token is never returned)."""
 
     def _out(self, row):
-        return {"configured": row is not None, "database_id": row.database_id if row else "",
-                "token_hint": row.token_hint if row else ""}
+        return {
+            "configured": row is not None,
+            "database_id": row.database_id if row else "",
+            "token_hint": row.token_hint if row else "",
+        }
 
     @extend_schema(responses=s.AdNotionSettingsOutputSerializer)
     def get(self, request):
         return Response(self._out(selectors.notion_settings_get(user=request.user)))
 
-    @extend_schema(request=s.AdNotionSettingsInputSerializer,
-                   responses=s.AdNotionSettingsOutputSerializer)
+    @extend_schema(request=s.AdNotionSettingsInputSerializer, responses=s.AdNotionSettingsOutputSerializer)
     def put(self, request):
         data = s.AdNotionSettingsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(self._out(services.notion_settings_save(user=request.user,
-                                                                 **data.validated_data)))
+        return Response(self._out(services.notion_settings_save(user=request.user, **data.validated_data)))
 
     @extend_schema(responses={204: None})
     def delete(self, request):

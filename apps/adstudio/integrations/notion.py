@@ -18,6 +18,7 @@ so the page does not depend on our (private) media URLs. Every request goes thro
 ``apps.core.net``'s guard: a base URL at a private or local address is refused without a
 connection unless ``NET_ALLOW_HOSTS`` names it.
 """
+
 from __future__ import annotations
 
 import time
@@ -35,8 +36,13 @@ from apps.core.net import guarded, refused_by_guard
 TEXT_LIMIT = 2000
 CHILDREN_LIMIT = 100
 SELECT_LIMIT = 100
-PROPERTIES = {"Kind": {"select": {}}, "Source": {"url": {}}, "Duration (s)": {"number": {}},
-              "Tags": {"multi_select": {}}, "Palette": {"rich_text": {}}}
+PROPERTIES = {
+    "Kind": {"select": {}},
+    "Source": {"url": {}},
+    "Duration (s)": {"number": {}},
+    "Tags": {"multi_select": {}},
+    "Palette": {"rich_text": {}},
+}
 
 
 class NotionError(Exception):
@@ -53,7 +59,7 @@ class NotionConfig:
     token: str
     database_id: str
     base_url: str = "https://api.notion.com"
-    min_interval: float = 0.34     # seconds between requests: Notion allows ~3 per second
+    min_interval: float = 0.34  # seconds between requests: Notion allows ~3 per second
     max_retries: int = 5
     timeout_ms: int = 30_000
 
@@ -62,11 +68,16 @@ class _Paced:
     """Calls the notion-client, never faster than one request per ``min_interval``."""
 
     def __init__(self, config: NotionConfig):
-        self.client = Client(options=ClientOptions(
-            auth=config.token, base_url=config.base_url.rstrip("/"),
-            timeout_ms=config.timeout_ms,
-            retry=RetryOptions(max_retries=config.max_retries, initial_retry_delay_ms=500,
-                               max_retry_delay_ms=30_000)))
+        self.client = Client(
+            options=ClientOptions(
+                auth=config.token,
+                base_url=config.base_url.rstrip("/"),
+                timeout_ms=config.timeout_ms,
+                retry=RetryOptions(
+                    max_retries=config.max_retries, initial_retry_delay_ms=500, max_retry_delay_ms=30_000
+                ),
+            )
+        )
         self.min_interval = config.min_interval
         self.count = 0
         self._last = 0.0
@@ -92,8 +103,13 @@ def notion_database_check(config: NotionConfig) -> str:
     return "".join(part.get("plain_text", "") for part in db.get("title") or []) or "Untitled"
 
 
-def notion_export(config: NotionConfig, doc: dict, *, page_id: str | None = None,
-                  progress: Callable[[int, int, str], None] | None = None) -> dict:
+def notion_export(
+    config: NotionConfig,
+    doc: dict,
+    *,
+    page_id: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict:
     """Create or update the document's page; raises ``NotionError`` with a clear reason."""
     call = _Paced(config)
     note = progress or (lambda done, total, text="": None)
@@ -103,8 +119,7 @@ def notion_export(config: NotionConfig, doc: dict, *, page_id: str | None = None
         page = _page_upsert(call, parent, props, page_id)
         children = _blocks(call, doc.get("blocks", []), note)
         for k in range(0, len(children), CHILDREN_LIMIT):
-            call(call.client.blocks.children.append, page["id"],
-                 children=children[k:k + CHILDREN_LIMIT])
+            call(call.client.blocks.children.append, page["id"], children=children[k : k + CHILDREN_LIMIT])
             note(min(k + CHILDREN_LIMIT, len(children)), len(children), "")
     return {"page_id": page["id"], "url": page.get("url", ""), "requests": call.count}
 
@@ -120,9 +135,10 @@ def _errors_explained():
         raise NotionError("Notion did not answer in time; try again.") from exc
     except httpx.HTTPError as exc:
         if refused_by_guard(exc):
-            raise NotionError("Notion's address is private or local, which outbound connections "
-                              "may not reach; an operator can allow it with NET_ALLOW_HOSTS.") \
-                from exc
+            raise NotionError(
+                "Notion's address is private or local, which outbound connections "
+                "may not reach; an operator can allow it with NET_ALLOW_HOSTS."
+            ) from exc
         raise NotionError(f"Notion could not be reached ({type(exc).__name__}).") from exc
 
 
@@ -149,8 +165,9 @@ def _schema(call: _Paced, database_id: str) -> tuple[dict, str]:
 def rich_text(text: str) -> list[dict]:
     """Notion rich text, split into items of at most 2,000 characters."""
     text = text or ""
-    return [{"type": "text", "text": {"content": text[k:k + TEXT_LIMIT]}}
-            for k in range(0, len(text), TEXT_LIMIT)] or []
+    return [
+        {"type": "text", "text": {"content": text[k : k + TEXT_LIMIT]}} for k in range(0, len(text), TEXT_LIMIT)
+    ] or []
 
 
 def _option(name: str) -> str:
@@ -195,36 +212,49 @@ def _blocks(call: _Paced, blocks: list[dict], note) -> list[dict]:
             upload = _upload(call, block["jpeg"], block.get("name", "keyframe.jpg"))
             done += 1
             note(done, images, "")
-            out.append({"object": "block", "type": "image", "image": {
-                "type": "file_upload", "file_upload": {"id": upload},
-                "caption": rich_text(block.get("caption", ""))}})
+            out.append(
+                {
+                    "object": "block",
+                    "type": "image",
+                    "image": {
+                        "type": "file_upload",
+                        "file_upload": {"id": upload},
+                        "caption": rich_text(block.get("caption", "")),
+                    },
+                }
+            )
             continue
-        notion_type = {"heading": "heading_2", "paragraph": "paragraph",
-                       "bullet": "bulleted_list_item"}[kind]
-        out.append({"object": "block", "type": notion_type,
-                    notion_type: {"rich_text": rich_text(block.get("text", ""))}})
+        notion_type = {"heading": "heading_2", "paragraph": "paragraph", "bullet": "bulleted_list_item"}[kind]
+        out.append(
+            {"object": "block", "type": notion_type, notion_type: {"rich_text": rich_text(block.get("text", ""))}}
+        )
     return out
 
 
 def _upload(call: _Paced, data: bytes, name: str) -> str:
-    created = call(call.client.file_uploads.create, mode="single_part", filename=name,
-                   content_type="image/jpeg")
+    created = call(call.client.file_uploads.create, mode="single_part", filename=name, content_type="image/jpeg")
     call(call.client.file_uploads.send, created["id"], file=(name, data, "image/jpeg"))
     return created["id"]
 
 
-_FIELD_OF = {APIErrorCode.Unauthorized: "token", APIErrorCode.ObjectNotFound: "database_id",
-             APIErrorCode.RestrictedResource: "database_id"}
+_FIELD_OF = {
+    APIErrorCode.Unauthorized: "token",
+    APIErrorCode.ObjectNotFound: "database_id",
+    APIErrorCode.RestrictedResource: "database_id",
+}
 
 
 def _explain(exc: APIResponseError) -> str:
     code = exc.code
     if code == APIErrorCode.Unauthorized:
-        return ("Notion refused the integration token (401 unauthorized). Check the token on "
-                "the Notion settings page.")
+        return (
+            "Notion refused the integration token (401 unauthorized). Check the token on " "the Notion settings page."
+        )
     if code in (APIErrorCode.ObjectNotFound, APIErrorCode.RestrictedResource):
-        return ("Notion could not find the database (or it is not shared with the "
-                "integration). Check the database id and share it with the integration.")
+        return (
+            "Notion could not find the database (or it is not shared with the "
+            "integration). Check the database id and share it with the integration."
+        )
     if code == APIErrorCode.RateLimited:
         return "Notion kept rate-limiting the export; try again in a minute."
     if code == APIErrorCode.ValidationError:

@@ -9,6 +9,7 @@ time (fragments stay on the guarded thread) and no proxy. Also a size cap, a dur
 no playlists and a quiet logger. Errors come back as ``DownloadFailed`` with a message a user
 can act on: an HTTP status or "no video" when a server answered, otherwise one neutral message.
 """
+
 from __future__ import annotations
 
 import http
@@ -17,11 +18,12 @@ from pathlib import Path
 
 from apps.core.net import guarded
 
-UNREACHABLE = ("The video could not be fetched from that URL. Check that it is a public web "
-               "address of a video.")
+UNREACHABLE = "The video could not be fetched from that URL. Check that it is a public web " "address of a video."
 # The best format up to 1080p, over http(s) (direct files, DASH) or HLS: native downloaders.
-FORMAT = ("best[height<=?1080][protocol^=http]/best[height<=?1080][protocol^=m3u8]/"
-          "best[protocol^=http]/best[protocol^=m3u8]")
+FORMAT = (
+    "best[height<=?1080][protocol^=http]/best[height<=?1080][protocol^=m3u8]/"
+    "best[protocol^=http]/best[protocol^=m3u8]"
+)
 
 
 class DownloadFailed(Exception):
@@ -50,7 +52,11 @@ class _QuietLogger:
 
 
 def download(
-    url: str, folder: Path, *, max_bytes: int, max_seconds: float,
+    url: str,
+    folder: Path,
+    *,
+    max_bytes: int,
+    max_seconds: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Download ``url`` into ``folder``; return ``{"path", "title", "url", "extractor"}``.
@@ -77,27 +83,37 @@ def download(
         return None
 
     opts = {
-        "outtmpl": str(folder / "source.%(ext)s"), "format": FORMAT,
-        "max_filesize": max_bytes, "noplaylist": True, "quiet": True, "no_warnings": True,
-        "noprogress": True, "socket_timeout": 30,
-        "retries": 2, "match_filter": duration_filter, "progress_hooks": [hook],
-        "logger": logger, "cachedir": False, "restrictfilenames": True, "overwrites": True,
+        "outtmpl": str(folder / "source.%(ext)s"),
+        "format": FORMAT,
+        "max_filesize": max_bytes,
+        "noplaylist": True,
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "socket_timeout": 30,
+        "retries": 2,
+        "match_filter": duration_filter,
+        "progress_hooks": [hook],
+        "logger": logger,
+        "cachedir": False,
+        "restrictfilenames": True,
+        "overwrites": True,
         # A path that does not exist: yt-dlp then has no ffmpeg (it would otherwise find one
         # on PATH) and cannot hand a URL to an ffmpeg child process.
         "ffmpeg_location": str(folder / "no-ffmpeg"),
-        "external_downloader": {"default": "native"}, "hls_prefer_native": True,
-        "concurrent_fragment_downloads": 1, "proxy": "",
+        "external_downloader": {"default": "native"},
+        "hls_prefer_native": True,
+        "concurrent_fragment_downloads": 1,
+        "proxy": "",
     }
     try:
         with guarded(), yt_dlp.YoutubeDL(opts) as ydl:
             info = ydl.extract_info(url, download=True)
     except _TooLarge as exc:
-        raise DownloadFailed(f"The video is larger than the {max_bytes // 2**20} MB limit.") \
-            from exc
+        raise DownloadFailed(f"The video is larger than the {max_bytes // 2**20} MB limit.") from exc
     except yt_dlp.utils.DownloadError as exc:
         if isinstance(exc.exc_info[1] if exc.exc_info else None, _TooLarge):
-            raise DownloadFailed(
-                f"The video is larger than the {max_bytes // 2**20} MB limit.") from exc
+            raise DownloadFailed(f"The video is larger than the {max_bytes // 2**20} MB limit.") from exc
         raise DownloadFailed(_explain(exc)) from exc
     return _result(info, folder, logger, max_bytes)
 
@@ -106,16 +122,19 @@ def _result(info: dict | None, folder: Path, logger: _QuietLogger, max_bytes: in
     if not info:
         reason = next((e for e in logger.errors if "limit" in e), "")
         raise DownloadFailed(reason or "Nothing was downloaded from that URL.")
-    files = [Path(d["filepath"]) for d in info.get("requested_downloads") or []
-             if d.get("filepath")]
+    files = [Path(d["filepath"]) for d in info.get("requested_downloads") or [] if d.get("filepath")]
     files = [f for f in files if f.exists()] or sorted(folder.glob("source.*"))
     if not files:
         # yt-dlp skips (without raising) a file whose announced size is over max_filesize.
-        raise DownloadFailed(f"The video is larger than the {max_bytes // 2**20} MB limit, "
-                             "or the URL had no downloadable video.")
-    return {"path": files[0], "title": str(info.get("title") or "")[:200],
-            "url": info.get("url") or info.get("webpage_url") or "",
-            "extractor": info.get("extractor_key") or info.get("extractor") or ""}
+        raise DownloadFailed(
+            f"The video is larger than the {max_bytes // 2**20} MB limit, " "or the URL had no downloadable video."
+        )
+    return {
+        "path": files[0],
+        "title": str(info.get("title") or "")[:200],
+        "url": info.get("url") or info.get("webpage_url") or "",
+        "extractor": info.get("extractor_key") or info.get("extractor") or "",
+    }
 
 
 def _explain(exc: Exception) -> str:

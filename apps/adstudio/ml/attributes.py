@@ -11,6 +11,7 @@
   ``DAY_MIN``), ``dark`` otherwise (a dim interior is neither day nor night).
 * **palette**: the keyframe's three main colours with their shares and colour words.
 """
+
 from __future__ import annotations
 
 import cv2
@@ -23,8 +24,8 @@ from .vocabulary import rule_threshold
 CLOSE_FACE, MEDIUM_FACE = 0.3, 0.12
 CLOSE_AREA, MEDIUM_AREA = 0.5, 0.2
 DAY_MIN = 0.3
-_SIDE = 96          # the subject is measured on a copy this wide
-_EDGE = 60.0        # Sobel magnitude (Lab, blurred) that separates regions
+_SIDE = 96  # the subject is measured on a copy this wide
+_EDGE = 60.0  # Sobel magnitude (Lab, blurred) that separates regions
 
 
 def subject_area(img: np.ndarray) -> float:
@@ -36,10 +37,9 @@ def subject_area(img: np.ndarray) -> float:
     """
     h, w = img.shape[:2]
     small = cv2.resize(img, (_SIDE, max(8, round(h * _SIDE / w))), interpolation=cv2.INTER_AREA)
-    lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32), (0, 0),
-                           1.5)
+    lab = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32), (0, 0), 1.5)
     gx, gy = cv2.Sobel(lab, cv2.CV_32F, 1, 0), cv2.Sobel(lab, cv2.CV_32F, 0, 1)
-    flat = (np.sqrt((gx ** 2 + gy ** 2).sum(axis=-1)) < _EDGE).astype(np.uint8)
+    flat = (np.sqrt((gx**2 + gy**2).sum(axis=-1)) < _EDGE).astype(np.uint8)
     count, labels = cv2.connectedComponents(flat, connectivity=4)
     rim = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     rim_share = np.bincount(rim[rim > 0], minlength=count) / rim.size
@@ -48,8 +48,7 @@ def subject_area(img: np.ndarray) -> float:
     keep = (rim_share >= 0.4) | (rim_share == rim_share.max())
     keep[0] = False
     background = keep[labels] & flat.astype(bool)
-    subject = cv2.morphologyEx((~background).astype(np.uint8), cv2.MORPH_OPEN,
-                               np.ones((3, 3), np.uint8))
+    subject = cv2.morphologyEx((~background).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(subject, connectivity=8)
     if count <= 1:
         return 0.0
@@ -65,8 +64,7 @@ def shot_scale(img: np.ndarray, faces: list[tuple[int, int, int, int]]) -> str:
     return "close-up" if area >= CLOSE_AREA else "medium" if area >= MEDIUM_AREA else "wide"
 
 
-def shot_attributes(*, image: np.ndarray, faces: list, grey: np.ndarray, fps: float,
-                    signals: dict) -> dict:
+def shot_attributes(*, image: np.ndarray, faces: list, grey: np.ndarray, fps: float, signals: dict) -> dict:
     """Everything above for one shot: ``image`` its RGB keyframe, ``faces`` the faces found in
     it, ``grey`` its analysis thumbnails ``(N, h, w)``, ``signals`` the keyframe's
     measurements (``look.look_signals``)."""
@@ -78,6 +76,12 @@ def shot_attributes(*, image: np.ndarray, faces: list, grey: np.ndarray, fps: fl
         light = "day" if brightness >= DAY_MIN else "dark"
     palette = [dict(c, name=colour_name(c["hex"])) for c in palette_extract([image], k=3)]
     motion = camera_motion(grey, fps)
-    return {"scale": shot_scale(image, faces), "camera": motion.pop("camera"),
-            "camera_detail": motion, "faces": len(faces), "brightness": brightness,
-            "light": light, "palette": palette}
+    return {
+        "scale": shot_scale(image, faces),
+        "camera": motion.pop("camera"),
+        "camera_detail": motion,
+        "faces": len(faces),
+        "brightness": brightness,
+        "light": light,
+        "palette": palette,
+    }

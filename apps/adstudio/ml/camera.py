@@ -12,15 +12,16 @@ of the quadrant shifts over their distance is the scale change per frame. Over t
   (standard deviation) without a steady drift;
 * **static** otherwise.
 """
+
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-MAX_PAIRS = 60      # frame pairs measured per shot (evenly spread): cost stays flat
-ZOOM_MIN = 0.1      # total scale change over the shot (+ in, - out)
-DRIFT_MIN = 0.05    # frame widths (or heights) per second
-JITTER_MIN = 0.01   # standard deviation of the shift between frames, in frame sizes
+MAX_PAIRS = 60  # frame pairs measured per shot (evenly spread): cost stays flat
+ZOOM_MIN = 0.1  # total scale change over the shot (+ in, - out)
+DRIFT_MIN = 0.05  # frame widths (or heights) per second
+JITTER_MIN = 0.01  # standard deviation of the shift between frames, in frame sizes
 
 
 def _prepare(grey: np.ndarray) -> np.ndarray:
@@ -40,9 +41,13 @@ def pair_motion(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     dx, dy = _shift(fa, fb)
     h, w = fa.shape
     hh, hw = h // 2, w // 2
-    quads = {(x, y): _shift(fa[y * hh:(y + 1) * hh, x * hw:(x + 1) * hw],
-                            fb[y * hh:(y + 1) * hh, x * hw:(x + 1) * hw])
-             for x in (0, 1) for y in (0, 1)}
+    quads = {
+        (x, y): _shift(
+            fa[y * hh : (y + 1) * hh, x * hw : (x + 1) * hw], fb[y * hh : (y + 1) * hh, x * hw : (x + 1) * hw]
+        )
+        for x in (0, 1)
+        for y in (0, 1)
+    }
     # Quadrant centres are hw apart horizontally and hh vertically.
     sx = ((quads[1, 0][0] + quads[1, 1][0]) - (quads[0, 0][0] + quads[0, 1][0])) / (2 * hw)
     sy = ((quads[0, 1][1] + quads[1, 1][1]) - (quads[0, 0][1] + quads[1, 0][1])) / (2 * hh)
@@ -69,8 +74,7 @@ def camera_motion(grey: np.ndarray, fps: float) -> dict:
     drift_x, drift_y = (float(v) * fps for v in mean)
     zoom = float(np.median(moves[:, 2])) * (n - 1)
     jitter = float(np.hypot(*spread))
-    moving = [abs(d) if ok and abs(d) >= DRIFT_MIN else 0.0
-              for d, ok in zip((drift_x, drift_y), steady)]
+    moving = [abs(d) if ok and abs(d) >= DRIFT_MIN else 0.0 for d, ok in zip((drift_x, drift_y), steady)]
     # Drift first: new picture entering at one side also makes the quadrants disagree.
     if max(moving) > 0:
         kind = "pan" if moving[0] >= moving[1] else "tilt"
@@ -80,5 +84,10 @@ def camera_motion(grey: np.ndarray, fps: float) -> dict:
         kind = "handheld"
     else:
         kind = "static"
-    return {"camera": kind, "drift_x": round(drift_x, 4), "drift_y": round(drift_y, 4),
-            "zoom": round(zoom, 4), "jitter": round(jitter, 4)}
+    return {
+        "camera": kind,
+        "drift_x": round(drift_x, 4),
+        "drift_y": round(drift_y, 4),
+        "zoom": round(zoom, 4),
+        "jitter": round(jitter, 4),
+    }

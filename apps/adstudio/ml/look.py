@@ -4,6 +4,7 @@ Pure functions on RGB arrays (no ORM, no torch). The palette is k-means in Lab s
 there follow perceived colour differences) over a downsampled copy of all keyframes together, so
 a scene gets one palette rather than one per shot.
 """
+
 from __future__ import annotations
 
 import cv2
@@ -23,7 +24,10 @@ FACE_WIDTH = 240
 
 
 def palette_extract(
-    images: list[np.ndarray], *, k: int = PALETTE_SIZE, seed: int = 0,
+    images: list[np.ndarray],
+    *,
+    k: int = PALETTE_SIZE,
+    seed: int = 0,
 ) -> list[dict]:
     """Dominant colours, largest share first: ``[{"hex": "#rrggbb", "share": 0.31}, ...]``."""
     if not images:
@@ -33,22 +37,22 @@ def palette_extract(
     k = max(1, min(k, len(np.unique(lab, axis=0))))
     cv2.setRNGSeed(seed)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    _, labels, centres = cv2.kmeans(lab.astype(np.float32), k, None, criteria, 2,
-                                    cv2.KMEANS_PP_CENTERS)
+    _, labels, centres = cv2.kmeans(lab.astype(np.float32), k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(labels.ravel(), minlength=k)
-    rgb = cv2.cvtColor(np.clip(centres, 0, 255).astype(np.uint8).reshape(-1, 1, 3),
-                       cv2.COLOR_LAB2RGB).reshape(-1, 3)
+    rgb = cv2.cvtColor(np.clip(centres, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_LAB2RGB).reshape(-1, 3)
     order = np.argsort(counts)[::-1]
     total = counts.sum()
-    return [{"hex": "#%02x%02x%02x" % tuple(int(c) for c in rgb[i]),
-             "share": round(float(counts[i] / total), 3)} for i in order if counts[i]]
+    return [
+        {"hex": "#%02x%02x%02x" % tuple(int(c) for c in rgb[i]), "share": round(float(counts[i] / total), 3)}
+        for i in order
+        if counts[i]
+    ]
 
 
 def _sample(img: np.ndarray, side: int = 64) -> np.ndarray:
     h, w = img.shape[:2]
     scale = side / max(h, w)
-    small = cv2.resize(img, (max(1, int(w * scale)), max(1, int(h * scale))),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(img, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     return small.reshape(-1, 3)
 
 
@@ -62,8 +66,11 @@ def image_metrics(images: list[np.ndarray]) -> dict:
         grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
         vals.append((hsv[..., 2].mean() / 255, hsv[..., 1].mean() / 255, grey.std() / 128))
     b, s, c = np.mean(vals, axis=0)
-    return {"brightness": round(float(b), 3), "saturation": round(float(s), 3),
-            "contrast": round(float(min(c, 1.0)), 3)}
+    return {
+        "brightness": round(float(b), 3),
+        "saturation": round(float(s), 3),
+        "contrast": round(float(min(c, 1.0)), 3),
+    }
 
 
 def faces_find(img: np.ndarray, *, width: int = FACE_WIDTH) -> list[tuple[int, int, int, int]]:
@@ -97,15 +104,24 @@ def face_count(img: np.ndarray, *, width: int = FACE_WIDTH) -> int:
 
 def colour_name(hex_colour: str) -> str:
     """A plain colour word for a hex value (for descriptions and tags)."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     hsv = cv2.cvtColor(np.uint8([[[r, g, b]]]), cv2.COLOR_RGB2HSV)[0, 0]
     hue, sat, val = int(hsv[0]) * 2, int(hsv[1]), int(hsv[2])
     if val < 45:
         return "black"
     if sat < 40:
         return "white" if val > 200 else "grey"
-    names = [(15, "red"), (40, "orange"), (65, "yellow"), (160, "green"), (195, "cyan"),
-             (255, "blue"), (290, "purple"), (335, "pink"), (361, "red")]
+    names = [
+        (15, "red"),
+        (40, "orange"),
+        (65, "yellow"),
+        (160, "green"),
+        (195, "cyan"),
+        (255, "blue"),
+        (290, "purple"),
+        (335, "pink"),
+        (361, "red"),
+    ]
     name = next(n for limit, n in names if hue < limit)
     if name == "orange" and val < 150:
         return "brown"
@@ -124,8 +140,7 @@ def look_signals(img: np.ndarray) -> dict[str, float]:
     brightness; ``fire``: share of pixels bright enough and orange enough to be flames.
     """
     h, w = img.shape[:2]
-    small = cv2.resize(img, (SIGNAL_WIDTH, max(1, round(h * SIGNAL_WIDTH / w))),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(img, (SIGNAL_WIDTH, max(1, round(h * SIGNAL_WIDTH / w))), interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV).astype(np.float32)
     hue, sat, val = hsv[..., 0] * 2, hsv[..., 1] / 255, hsv[..., 2] / 255
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
@@ -142,7 +157,10 @@ def look_signals(img: np.ndarray) -> dict[str, float]:
     dark = float(np.clip((0.4 - val.mean()) / 0.25, 0, 1))  # 1 at 0.15 and below, 0 from 0.4
     night = dark * float(lit.mean() > 0.25) * float(np.clip(blue_cast * 10, 0, 1))
     flame = (hue <= 50) & (sat > 0.55) & (val > 0.85)
-    return {"vegetation": round(float(foliage.mean()), 4),
-            "sky": round(float(smooth_lit[top].mean()), 4),
-            "snow": round(float(pale[bottom].mean()), 4),
-            "night": round(night, 4), "fire": round(float(flame.mean()), 4)}
+    return {
+        "vegetation": round(float(foliage.mean()), 4),
+        "sky": round(float(smooth_lit[top].mean()), 4),
+        "snow": round(float(pale[bottom].mean()), 4),
+        "night": round(night, 4),
+        "fire": round(float(flame.mean()), 4),
+    }

@@ -8,6 +8,7 @@ palette, which a scene keeps across its shots). Measured on Big Buck Bunny keyfr
 one scene score about 0.6-0.9 on that average and frames of different scenes 0.2-0.45. A fade
 to black always starts a new scene: editors use it for exactly that.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,14 +18,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class SceneParams:
-    join_similarity: float = 0.55   # combined similarity to the scene (or a recent shot)
+    join_similarity: float = 0.55  # combined similarity to the scene (or a recent shot)
     recent_shots: int = 3
     max_seconds: float = 90.0
 
 
 def scenes_group(
-    embeddings: np.ndarray, spans: list[tuple[float, float]], *,
-    hists: np.ndarray | None = None, hard_breaks: set[int] | frozenset = frozenset(),
+    embeddings: np.ndarray,
+    spans: list[tuple[float, float]],
+    *,
+    hists: np.ndarray | None = None,
+    hard_breaks: set[int] | frozenset = frozenset(),
     params: SceneParams = SceneParams(),
 ) -> list[list[int]]:
     """Return scenes as lists of consecutive shot indices.
@@ -62,6 +66,6 @@ def _joins(emb, hist, current: list[int], i: int, spans, params: SceneParams) ->
     if spans[i][1] - spans[current[0]][0] > params.max_seconds:
         return False
     best = _similarity(emb, hist, current, i)
-    for j in current[-params.recent_shots:]:
+    for j in current[-params.recent_shots :]:
         best = max(best, _similarity(emb, hist, [j], i))
     return best >= params.join_similarity

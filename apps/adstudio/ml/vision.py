@@ -10,6 +10,7 @@ is the same network (TF "same" padding, BN eps 1e-3, inputs scaled to [-1, 1], i
 instead of producing quietly wrong tags. The pooled 1280-d features double as the embedding for
 "looks like this shot" search and for grouping shots into scenes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,13 +27,17 @@ INPUT = 224
 EMBED_DIM = 1280
 # Blocks per stage of EfficientNet-Lite0 (the flat ``_blocks.N`` index runs across stages).
 _STAGES = (1, 2, 2, 3, 3, 4, 1)
-_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2",
-        "_fc": "classifier"}
+_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
 # Inside a block: the first stage has no expansion conv, so its names shift by one.
-_BLOCK_DS = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw",
-             "_bn2": "bn2"}
-_BLOCK_IR = {"_expand_conv": "conv_pw", "_bn0": "bn1", "_depthwise_conv": "conv_dw",
-             "_bn1": "bn2", "_project_conv": "conv_pwl", "_bn2": "bn3"}
+_BLOCK_DS = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
+_BLOCK_IR = {
+    "_expand_conv": "conv_pw",
+    "_bn0": "bn1",
+    "_depthwise_conv": "conv_dw",
+    "_bn1": "bn2",
+    "_project_conv": "conv_pwl",
+    "_bn2": "bn3",
+}
 
 
 def default_weights_path() -> Path:
@@ -60,9 +65,9 @@ def timm_state_dict(state: dict) -> dict:
 
 @dataclass
 class ImagePrediction:
-    labels: list[tuple[str, float]]   # (ImageNet name, probability), best first
-    embedding: np.ndarray             # (1280,) float32, L2-normalised
-    probs: np.ndarray                 # (1000,) float32, every class (vocabulary.py reads it)
+    labels: list[tuple[str, float]]  # (ImageNet name, probability), best first
+    embedding: np.ndarray  # (1280,) float32, L2-normalised
+    probs: np.ndarray  # (1000,) float32, every class (vocabulary.py reads it)
 
 
 class ImageModel:
@@ -79,8 +84,7 @@ class ImageModel:
             torch.set_num_threads(threads)
         self.torch = torch
         model = timm.create_model(ARCH, pretrained=False)
-        state = torch.load(weights or default_weights_path(), map_location="cpu",
-                           weights_only=True)
+        state = torch.load(weights or default_weights_path(), map_location="cpu", weights_only=True)
         model.load_state_dict(timm_state_dict(state), strict=True)
         self.model = model.eval()
         info = ImageNetInfo()
@@ -92,16 +96,14 @@ class ImageModel:
         torch = self.torch
         batch = torch.from_numpy(np.stack([_prepare(img) for img in images]))
         with torch.inference_mode():
-            feats = self.model.forward_head(self.model.forward_features(batch),
-                                            pre_logits=True)
+            feats = self.model.forward_head(self.model.forward_features(batch), pre_logits=True)
             probs = self.model.get_classifier()(feats).softmax(-1)
         feats = torch.nn.functional.normalize(feats, dim=-1).numpy().astype(np.float32)
         probs = probs.numpy()
         out = []
         for row, emb in zip(probs, feats):
             best = np.argsort(row)[::-1][:top]
-            out.append(ImagePrediction([(self.names[i], float(row[i])) for i in best], emb,
-                                       row.astype(np.float32)))
+            out.append(ImagePrediction([(self.names[i], float(row[i])) for i in best], emb, row.astype(np.float32)))
         return out
 
 
@@ -110,8 +112,7 @@ def _prepare(rgb: np.ndarray) -> np.ndarray:
     img = Image.fromarray(rgb)
     w, h = img.size
     scale = 256 / min(w, h)
-    img = img.resize((max(INPUT, round(w * scale)), max(INPUT, round(h * scale))),
-                     Image.Resampling.BICUBIC)
+    img = img.resize((max(INPUT, round(w * scale)), max(INPUT, round(h * scale))), Image.Resampling.BICUBIC)
     w, h = img.size
     left, top = (w - INPUT) // 2, (h - INPUT) // 2
     arr = np.asarray(img.crop((left, top, left + INPUT, top + INPUT)), np.float32) / 255.0

@@ -4,21 +4,20 @@
 ``{"openai": {"api_key": "...", "model": "gpt-4o-mini", "base_url": "https://..."}, ...}``;
 a remote provider without an ``api_key`` is not enabled.
 """
+
 from __future__ import annotations
 
 from . import anthropic, gemini, local, openai
 from .base import HttpConfig, ProviderError
 
 PROVIDERS = {m.NAME: m for m in (local, openai, anthropic, gemini)}
-LABELS = {"local": "Local (offline)", "openai": "OpenAI", "anthropic": "Anthropic Claude",
-          "gemini": "Google Gemini"}
+LABELS = {"local": "Local (offline)", "openai": "OpenAI", "anthropic": "Anthropic Claude", "gemini": "Google Gemini"}
 
 __all__ = ["PROVIDERS", "ProviderError", "providers_enabled", "scene_read"]
 
 
 def providers_enabled(config: dict) -> list[str]:
-    return ["local"] + [n for n in ("openai", "anthropic", "gemini")
-                        if (config.get(n) or {}).get("api_key")]
+    return ["local"] + [n for n in ("openai", "anthropic", "gemini") if (config.get(n) or {}).get("api_key")]
 
 
 def scene_read(name: str, scene: dict, *, config: dict, http: HttpConfig | None = None) -> dict:
@@ -29,6 +28,5 @@ def scene_read(name: str, scene: dict, *, config: dict, http: HttpConfig | None 
         raise ProviderError(f"The {LABELS[name]} provider is not configured (no API key).")
     if name == "local":
         return local.analyse(scene)
-    opts = {k: v for k, v in (config.get(name) or {}).items()
-            if k in ("api_key", "model", "base_url") and v}
+    opts = {k: v for k, v in (config.get(name) or {}).items() if k in ("api_key", "model", "base_url") and v}
     return PROVIDERS[name].analyse(scene, http=http or HttpConfig(), **opts)

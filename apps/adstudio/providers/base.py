@@ -11,6 +11,7 @@ Output (validated ``SceneReading``)::
     {"mood": str, "style": str, "setting": str, "objects": [str], "colours": [str],
      "copy_ideas": [str], "description": str}
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,7 +38,9 @@ PROMPT = (
 REPLY_SCHEMA = {
     "type": "object",
     "properties": {
-        "mood": {"type": "string"}, "style": {"type": "string"}, "setting": {"type": "string"},
+        "mood": {"type": "string"},
+        "style": {"type": "string"},
+        "setting": {"type": "string"},
         "objects": {"type": "array", "items": {"type": "string"}},
         "colours": {"type": "array", "items": {"type": "string"}},
         "copy_ideas": {"type": "array", "items": {"type": "string"}},
@@ -58,7 +61,7 @@ class ProviderError(Exception):
 class HttpConfig:
     timeout: float = 60.0
     attempts: int = 4
-    backoff: float = 1.0        # first wait in seconds; doubles each retry (with jitter)
+    backoff: float = 1.0  # first wait in seconds; doubles each retry (with jitter)
     max_wait: float = 30.0
 
 
@@ -83,7 +86,7 @@ def reading_validate(raw: object, *, provider: str) -> dict:
     for key in ("mood", "style", "setting", "description"):
         if not isinstance(raw[key], str):
             raise ProviderError(f"{provider}'s reply has a non-text {key!r}.")
-        out[key] = raw[key].strip()[:1000 if key == "description" else 120]
+        out[key] = raw[key].strip()[: 1000 if key == "description" else 120]
     for key, limit in _LIMITS.items():
         value = raw[key]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -102,14 +105,13 @@ def _json_from_text(text: str, *, provider: str) -> object:
         start, end = candidate.find("{"), candidate.rfind("}")
         if 0 <= start < end:
             try:
-                return json.loads(candidate[start:end + 1])
+                return json.loads(candidate[start : end + 1])
             except json.JSONDecodeError:
                 pass
     raise ProviderError(f"{provider} replied with text that is not valid JSON.")
 
 
-def http_post_json(url: str, body: dict, *, headers: dict, provider: str,
-                   config: HttpConfig = HttpConfig()) -> dict:
+def http_post_json(url: str, body: dict, *, headers: dict, provider: str, config: HttpConfig = HttpConfig()) -> dict:
     """POST JSON and return the decoded reply, retrying rate limits, overloads and timeouts.
 
     Honours ``Retry-After`` (seconds) when the server sends it; otherwise waits
@@ -120,8 +122,9 @@ def http_post_json(url: str, body: dict, *, headers: dict, provider: str,
     data = json.dumps(body).encode("utf-8")
     last = ""
     for attempt in range(config.attempts):
-        req = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json", **headers})
+        req = urllib.request.Request(
+            url, data=data, method="POST", headers={"Content-Type": "application/json", **headers}
+        )
         try:
             with guarded(), urllib.request.urlopen(req, timeout=config.timeout) as resp:
                 return json.loads(resp.read().decode("utf-8"))
@@ -136,16 +139,18 @@ def http_post_json(url: str, body: dict, *, headers: dict, provider: str,
             if refused_by_guard(exc):
                 raise ProviderError(
                     f"{provider}'s address is private or local, which outbound connections may "
-                    "not reach; an operator can allow it with NET_ALLOW_HOSTS.") from exc
+                    "not reach; an operator can allow it with NET_ALLOW_HOSTS."
+                ) from exc
             if not isinstance(reason, (TimeoutError, socket.timeout)) and not isinstance(
-                    exc, (TimeoutError, socket.timeout)):
+                exc, (TimeoutError, socket.timeout)
+            ):
                 raise ProviderError(f"{provider} could not be reached; try again later.") from exc
             last, wait = "timed out", None
         except json.JSONDecodeError as exc:
             raise ProviderError(f"{provider} sent a reply that is not JSON.") from exc
         if attempt + 1 < config.attempts:
             if wait is None:
-                wait = config.backoff * (2 ** attempt) * (1 + random.random() * 0.25)
+                wait = config.backoff * (2**attempt) * (1 + random.random() * 0.25)
             time.sleep(min(wait, config.max_wait))
     raise ProviderError(f"{provider} kept failing after {config.attempts} attempts ({last}).")
 

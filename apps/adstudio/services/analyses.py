@@ -3,6 +3,7 @@
 The analysis's state is its job's: the job body raises for bad input, `analysis_finished` (the
 job's on_finish) removes what a run that did not succeed left behind.
 """
+
 from collections import Counter
 
 from django.conf import settings
@@ -45,19 +46,18 @@ def analysis_start(*, owner, video: Video, provider: str = Provider.LOCAL) -> An
     if video.owner_id != owner.pk:
         raise ApplicationError("Video not found.", code="not_found", status=404)
     if provider not in providers_enabled(provider_config()):
-        raise ApplicationError(f"The {provider!r} provider is not available (no API key set).",
-                               code="provider_unavailable")
+        raise ApplicationError(
+            f"The {provider!r} provider is not available (no API key set).", code="provider_unavailable"
+        )
     analysis = Analysis(owner=owner, video=video, provider=provider)
     analysis.full_clean()
     analysis.save()
-    analysis.job = job_enqueue(kind=JOB_KIND, user=owner, target=analysis,
-                               params={"provider": provider})
+    analysis.job = job_enqueue(kind=JOB_KIND, user=owner, target=analysis, params={"provider": provider})
     analysis.save(update_fields=["job", "updated_at"])
     return analysis
 
 
-def analysis_start_from_upload(*, owner, upload, title: str = "",
-                               provider: str = Provider.LOCAL) -> Analysis:
+def analysis_start_from_upload(*, owner, upload, title: str = "", provider: str = Provider.LOCAL) -> Analysis:
     """Store ``upload`` as a new video and queue its analysis, all or nothing: when either step
     raises (a bad file, a provider that is not available...), no video, analysis or stored file
     is left. Raises what video_create_from_upload and analysis_start raise."""
@@ -78,8 +78,7 @@ def analysis_run(*, analysis: Analysis, progress) -> dict:
         video_fetch(video=analysis.video, progress=progress)
         source = _reusable(analysis)
         if source is not None:
-            progress(TOTAL_STAGES - 1, TOTAL_STAGES,
-                     f"Same file as analysis {source.pk}: reusing its results")
+            progress(TOTAL_STAGES - 1, TOTAL_STAGES, f"Same file as analysis {source.pk}: reusing its results")
             _copy_results(source, analysis)
         else:
             result = _compute(analysis, progress)
@@ -89,8 +88,12 @@ def analysis_run(*, analysis: Analysis, progress) -> dict:
     except USER_ERRORS as exc:
         raise JobFailed(str(exc)) from exc
     progress(TOTAL_STAGES, TOTAL_STAGES, "Done")
-    return {"analysis": analysis.pk, "shots": analysis.shots.count(),
-            "scenes": analysis.scenes.count(), "reused_from": analysis.reused_from_id}
+    return {
+        "analysis": analysis.pk,
+        "shots": analysis.shots.count(),
+        "scenes": analysis.scenes.count(),
+        "reused_from": analysis.reused_from_id,
+    }
 
 
 def analysis_finished(job: Job) -> None:
@@ -103,7 +106,8 @@ def analysis_finished(job: Job) -> None:
         Shot.objects.filter(analysis=analysis).delete()
         SceneGroup.objects.filter(analysis=analysis).delete()  # and their tags
         Analysis.objects.filter(pk=analysis.pk).update(
-            reused_from=None, model_version="", frames=None, fps=None, summary={})
+            reused_from=None, model_version="", frames=None, fps=None, summary={}
+        )
     # Only this analysis's own folder: a reused analysis points at its source's keyframes.
     folder = workspace(analysis.owner_id, "analyses", str(analysis.pk))
     if default_storage.exists(folder):
@@ -122,18 +126,26 @@ def _reusable(analysis: Analysis) -> Analysis | None:
     digest = analysis.video.content_hash
     if not digest:
         return None
-    return (Analysis.objects.filter(owner_id=analysis.owner_id, provider=analysis.provider,
-                                    job__status=Job.Status.SUCCEEDED,
-                                    video__content_hash=digest)
-            .exclude(pk=analysis.pk).order_by("-created_at").first())
+    return (
+        Analysis.objects.filter(
+            owner_id=analysis.owner_id,
+            provider=analysis.provider,
+            job__status=Job.Status.SUCCEEDED,
+            video__content_hash=digest,
+        )
+        .exclude(pk=analysis.pk)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _compute(analysis: Analysis, progress) -> dict:
     def staged(done, total, note=""):
         progress(1 + done, TOTAL_STAGES, note)
 
-    options = PipelineOptions(provider=analysis.provider, provider_config=provider_config(),
-                              max_seconds=settings.ADSTUDIO_MAX_SECONDS)
+    options = PipelineOptions(
+        provider=analysis.provider, provider_config=provider_config(), max_seconds=settings.ADSTUDIO_MAX_SECONDS
+    )
     with local_path(analysis.video.file.name) as path:
         return video_analyse(path, model=image_model_get(), options=options, progress=staged)
 
@@ -145,36 +157,62 @@ def _save_results(analysis: Analysis, result: dict) -> None:
     video.save(update_fields=["duration", "fps", "width", "height", "codec", "updated_at"])
     # Keyframes are written before the rows that point at them, outside the transaction:
     # a crash leaves orphan JPEGs at worst, never rows without files.
-    names = [default_storage.save(
-        workspace(analysis.owner_id, "analyses", str(analysis.pk), f"shot-{s['index']:04d}.jpg"),
-        ContentFile(s["keyframe_jpeg"])) for s in result["shots"]]
+    names = [
+        default_storage.save(
+            workspace(analysis.owner_id, "analyses", str(analysis.pk), f"shot-{s['index']:04d}.jpg"),
+            ContentFile(s["keyframe_jpeg"]),
+        )
+        for s in result["shots"]
+    ]
     with transaction.atomic():
         scenes = _scenes_create(analysis, result["scenes"])
         scene_of = {i: scenes[k] for k, sc in enumerate(result["scenes"]) for i in sc["shots"]}
-        Shot.objects.bulk_create([_shot_row(analysis, s, name, scene_of.get(s["index"]))
-                                  for s, name in zip(result["shots"], names)])
+        Shot.objects.bulk_create(
+            [_shot_row(analysis, s, name, scene_of.get(s["index"])) for s, name in zip(result["shots"], names)]
+        )
         Tag.objects.bulk_create(_tag_rows(analysis, scenes, result["scenes"]))
         analysis.frames, analysis.fps = result["frames"], result["fps"]
         analysis.model_version = model_version()
         analysis.summary = _summary(result)
-        analysis.save(update_fields=["frames", "fps", "model_version", "summary",
-                                     "updated_at"])
+        analysis.save(update_fields=["frames", "fps", "model_version", "summary", "updated_at"])
 
 
 def _scenes_create(analysis, scenes: list[dict]) -> list[SceneGroup]:
-    return SceneGroup.objects.bulk_create([SceneGroup(
-        analysis=analysis, index=sc["index"], start=sc["start"], end=sc["end"],
-        palette=sc["palette"], metrics=sc["metrics"], reading=sc["reading"],
-        description=sc["reading"].get("description", ""),
-        embedding=sc["embedding"].tolist()) for sc in scenes])
+    return SceneGroup.objects.bulk_create(
+        [
+            SceneGroup(
+                analysis=analysis,
+                index=sc["index"],
+                start=sc["start"],
+                end=sc["end"],
+                palette=sc["palette"],
+                metrics=sc["metrics"],
+                reading=sc["reading"],
+                description=sc["reading"].get("description", ""),
+                embedding=sc["embedding"].tolist(),
+            )
+            for sc in scenes
+        ]
+    )
 
 
 def _shot_row(analysis, s: dict, name: str, scene) -> Shot:
-    return Shot(analysis=analysis, scene=scene, index=s["index"], first_frame=s["first"],
-                last_frame=s["last"], start=s["start"], end=s["end"], cut_in=s["cut_in"],
-                keyframe_frame=s["keyframe"], keyframe=name, motion=s["motion"],
-                labels=[[n, round(p, 4)] for n, p in s["labels"]],
-                attributes=s["attributes"], embedding=s["embedding"].tolist())
+    return Shot(
+        analysis=analysis,
+        scene=scene,
+        index=s["index"],
+        first_frame=s["first"],
+        last_frame=s["last"],
+        start=s["start"],
+        end=s["end"],
+        cut_in=s["cut_in"],
+        keyframe_frame=s["keyframe"],
+        keyframe=name,
+        motion=s["motion"],
+        labels=[[n, round(p, 4)] for n, p in s["labels"]],
+        attributes=s["attributes"],
+        embedding=s["embedding"].tolist(),
+    )
 
 
 def _tag_rows(analysis, scenes: list[SceneGroup], data: list[dict]) -> list[Tag]:
@@ -186,8 +224,9 @@ def _tag_rows(analysis, scenes: list[SceneGroup], data: list[dict]) -> list[Tag]
             name = (name or "").strip()[:120]
             if name and (name.lower(), kind) not in seen:
                 seen.add((name.lower(), kind))
-                rows.append(Tag(analysis=analysis, scene=scene, name=name, kind=kind,
-                                source=source, confidence=confidence))
+                rows.append(
+                    Tag(analysis=analysis, scene=scene, name=name, kind=kind, source=source, confidence=confidence)
+                )
 
         for name, p in sc["labels"]:  # vocabulary tags, already past their thresholds
             add(name, VOCABULARY_KIND[name], Provider.LOCAL, round(p, 4))
@@ -208,11 +247,14 @@ def _summary(result: dict) -> dict:
             tags[name] = max(tags.get(name, 0.0), p)
     top = sorted(tags.items(), key=lambda kv: -kv[1])[:12]
     first = result["scenes"][0] if result["scenes"] else {}
-    return {"shots": len(result["shots"]), "scenes": len(result["scenes"]),
-            "top_tags": [n for n, _ in top], "palette": [c["hex"] for c in first.get("palette",
-                                                                                     [])],
-            "shot_scales": dict(Counter(s["attributes"]["scale"] for s in result["shots"])),
-            "camera": dict(Counter(s["attributes"]["camera"] for s in result["shots"]))}
+    return {
+        "shots": len(result["shots"]),
+        "scenes": len(result["scenes"]),
+        "top_tags": [n for n, _ in top],
+        "palette": [c["hex"] for c in first.get("palette", [])],
+        "shot_scales": dict(Counter(s["attributes"]["scale"] for s in result["shots"])),
+        "camera": dict(Counter(s["attributes"]["camera"] for s in result["shots"])),
+    }
 
 
 @transaction.atomic
@@ -238,8 +280,7 @@ def _copy_results(source: Analysis, target: Analysis) -> None:
     target.reused_from = source
     target.frames, target.fps = source.frames, source.fps
     target.model_version, target.summary = source.model_version, source.summary
-    target.save(update_fields=["reused_from", "frames", "fps", "model_version", "summary",
-                               "updated_at"])
+    target.save(update_fields=["reused_from", "frames", "fps", "model_version", "summary", "updated_at"])
     video, src = target.video, source.video
     video.duration, video.fps, video.width = src.duration, src.fps, src.width
     video.height, video.codec = src.height, src.codec

@@ -6,6 +6,7 @@ size: the same frame (same index, same passthrough frame numbering as the analys
 the stored source on the first request, kept as a lossless PNG beside the keyframe and served
 from storage afterwards.
 """
+
 import io
 from contextlib import closing
 
@@ -31,19 +32,21 @@ def shot_frame_full(*, owner, shot: Shot) -> str:
     video = shot.analysis.video
     stored = bool(video.file) and default_storage.exists(video.file.name)
     if not (stored and video.width and video.height):
-        raise ApplicationError("The source video is not stored, so only the preview keyframe "
-                               "exists.", code="source_missing", status=409)
+        raise ApplicationError(
+            "The source video is not stored, so only the preview keyframe " "exists.", code="source_missing", status=409
+        )
     try:
-        with local_path(video.file.name) as path, closing(frames_read(
-                path, width=video.width, height=video.height,
-                select=[shot.keyframe_frame])) as frames:
+        with (
+            local_path(video.file.name) as path,
+            closing(frames_read(path, width=video.width, height=video.height, select=[shot.keyframe_frame])) as frames,
+        ):
             frame = next(frames, None)
     except (FFmpegError, OSError) as exc:  # ffmpeg's message names server paths: not for users
-        raise ApplicationError("The frame could not be decoded from the source video.",
-                               code="frame_unreadable", status=409) from exc
+        raise ApplicationError(
+            "The frame could not be decoded from the source video.", code="frame_unreadable", status=409
+        ) from exc
     if frame is None:
-        raise ApplicationError("The source video ends before this frame.", code="frame_unreadable",
-                               status=409)
+        raise ApplicationError("The source video ends before this frame.", code="frame_unreadable", status=409)
     out = io.BytesIO()
     Image.fromarray(frame).save(out, format="PNG")
     saved = default_storage.save(name, ContentFile(out.getvalue()))

@@ -5,6 +5,7 @@ A shot's moment is its scene's description and reading plus the shot's own tags,
 light. A moodboard's is one blend of all its keyframes: the board's words and notes, the
 distinct scene descriptions, the tags and colours that recur most, the light most keyframes have.
 """
+
 from collections import Counter
 
 from apps.adstudio.models import Moodboard, Shot
@@ -29,12 +30,14 @@ def moodboard_scent_compose(*, owner, moodboard: Moodboard):
     Recipe. Raises ApplicationError for another user's board (404) or an empty one."""
     if moodboard.owner_id != owner.pk:
         raise ApplicationError("Moodboard not found.", code="not_found", status=404)
-    items = list(moodboard.items.select_related("shot__scene", "shot__analysis__video")
-                 .prefetch_related("shot__scene__tags").order_by("position", "id"))
+    items = list(
+        moodboard.items.select_related("shot__scene", "shot__analysis__video")
+        .prefetch_related("shot__scene__tags")
+        .order_by("position", "id")
+    )
     if not items:
         raise ApplicationError("The moodboard is empty: add keyframes first.")
-    return scene_compose_from_moment(owner=owner, moment=moodboard_moment(moodboard, items),
-                                     source_moodboard=moodboard)
+    return scene_compose_from_moment(owner=owner, moment=moodboard_moment(moodboard, items), source_moodboard=moodboard)
 
 
 def shot_moment(shot: Shot) -> Moment:
@@ -48,8 +51,11 @@ def shot_moment(shot: Shot) -> Moment:
     return Moment(
         title=f"{shot.analysis.video} · shot {shot.index + 1} ({shot.start:.1f} s)",
         description=scene.description if scene else "",
-        tags=tuple(_unique(tags)), colours=tuple(_unique(colours or reading.get("colours", []))),
-        light=attributes.get("light", ""), moods=tuple(_words(reading.get("mood", ""))))
+        tags=tuple(_unique(tags)),
+        colours=tuple(_unique(colours or reading.get("colours", []))),
+        light=attributes.get("light", ""),
+        moods=tuple(_words(reading.get("mood", ""))),
+    )
 
 
 def moodboard_moment(board: Moodboard, items) -> Moment:
@@ -60,12 +66,14 @@ def moodboard_moment(board: Moodboard, items) -> Moment:
     lights = Counter(m.light for m in moments if m.light)
     descriptions = _unique(m.description for m in moments if m.description)[:BOARD_DESCRIPTIONS]
     return Moment(
-        title=board.title, description=board.description,
+        title=board.title,
+        description=board.description,
         notes=tuple(_unique([item.note for item in items if item.note.strip()] + descriptions)),
         tags=tuple(t for t, _ in tags.most_common(BOARD_TAGS)),
         colours=tuple(c for c, _ in colours.most_common(BOARD_COLOURS)),
         light=lights.most_common(1)[0][0] if lights else "",
-        moods=tuple(_unique(w for m in moments for w in m.moods)))
+        moods=tuple(_unique(w for m in moments for w in m.moods)),
+    )
 
 
 def _words(text: str) -> list[str]:

@@ -1,5 +1,6 @@
 """Moodboards: keyframes collected from any of the owner's analyses, ordered and annotated;
 a collage (PNG), a PDF and a read-only share link."""
+
 import functools
 import io
 import secrets
@@ -15,8 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (Image as PdfImage, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import Image as PdfImage, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from apps.adstudio.models import Moodboard, MoodboardItem, Shot
 from apps.core.errors import ApplicationError
@@ -38,8 +38,9 @@ def _text(value: str | None, *, limit: int, field: str) -> str:
     """The stripped text; an ApplicationError naming the field when it is over ``limit``."""
     text = (value or "").strip()
     if len(text) > limit:
-        raise ApplicationError(f"The {field} may be at most {limit} characters long (it has {len(text)}).",
-                               extra={"field": field})
+        raise ApplicationError(
+            f"The {field} may be at most {limit} characters long (it has {len(text)}).", extra={"field": field}
+        )
     return text
 
 
@@ -49,18 +50,19 @@ def moodboard_create(*, owner, title: str, description: str = "") -> Moodboard:
     over DESCRIPTION_MAX_CHARS."""
     title = (title or "").strip()
     if not title:
-        raise ApplicationError("A moodboard needs a title.", code="invalid",
-                               extra={"field": "title"})
-    board = Moodboard(owner=owner, title=title[:200],
-                      description=_text(description, limit=DESCRIPTION_MAX_CHARS, field="description"))
+        raise ApplicationError("A moodboard needs a title.", code="invalid", extra={"field": "title"})
+    board = Moodboard(
+        owner=owner, title=title[:200], description=_text(description, limit=DESCRIPTION_MAX_CHARS, field="description")
+    )
     board.full_clean()
     board.save()
     return board
 
 
 @transaction.atomic
-def moodboard_update(*, owner, moodboard: Moodboard, title: str | None = None,
-                     description: str | None = None) -> Moodboard:
+def moodboard_update(
+    *, owner, moodboard: Moodboard, title: str | None = None, description: str | None = None
+) -> Moodboard:
     _own(moodboard, owner, "Moodboard")
     if title is not None:
         if not title.strip():
@@ -80,8 +82,7 @@ def moodboard_delete(*, owner, moodboard: Moodboard) -> None:
 
 
 @transaction.atomic
-def moodboard_item_add(*, owner, moodboard: Moodboard, shot: Shot,
-                       note: str = "") -> MoodboardItem:
+def moodboard_item_add(*, owner, moodboard: Moodboard, shot: Shot, note: str = "") -> MoodboardItem:
     """Append a shot's keyframe. The shot must come from one of the owner's own analyses."""
     _own(moodboard, owner, "Moodboard")
     if shot.analysis.owner_id != owner.pk:
@@ -91,9 +92,12 @@ def moodboard_item_add(*, owner, moodboard: Moodboard, shot: Shot,
     if moodboard.items.count() >= MAX_ITEMS:
         raise ApplicationError(f"A moodboard holds at most {MAX_ITEMS} keyframes.")
     last = moodboard.items.aggregate(m=Max("position"))["m"]
-    item = MoodboardItem(moodboard=moodboard, shot=shot,
-                         note=_text(note, limit=NOTE_MAX_CHARS, field="note"),
-                         position=0 if last is None else last + 1)
+    item = MoodboardItem(
+        moodboard=moodboard,
+        shot=shot,
+        note=_text(note, limit=NOTE_MAX_CHARS, field="note"),
+        position=0 if last is None else last + 1,
+    )
     item.full_clean()
     item.save()
     moodboard.save(update_fields=["updated_at"])
@@ -140,8 +144,9 @@ def moodboard_collage_render(*, owner, moodboard: Moodboard) -> bytes:
     sheet = Image.new("RGB", (COLLAGE_COLUMNS * TILE_WIDTH, 56 + rows * tile_h), "white")
     draw = ImageDraw.Draw(sheet)
     title_font = collage_font(22)
-    draw.text((12, 16), "".join(_lines(moodboard.title, title_font, sheet.width - 24, 1)),
-              fill="black", font=title_font)
+    draw.text(
+        (12, 16), "".join(_lines(moodboard.title, title_font, sheet.width - 24, 1)), fill="black", font=title_font
+    )
     for k, tile in enumerate(tiles):
         row, col = divmod(k, COLLAGE_COLUMNS)
         sheet.paste(tile, (col * TILE_WIDTH, 56 + row * tile_h))
@@ -159,8 +164,8 @@ def _tile(item: MoodboardItem) -> Image.Image:
     tile.paste(frame, (6, 6))
     font = collage_font(13)
     ImageDraw.Draw(tile).multiline_text(
-        (8, frame.height + 10), "\n".join(_lines(item.note, font, inner - 4, 2)),
-        fill=(40, 40, 40), font=font)
+        (8, frame.height + 10), "\n".join(_lines(item.note, font, inner - 4, 2)), fill=(40, 40, 40), font=font
+    )
     return tile
 
 
@@ -180,7 +185,7 @@ def _lines(text: str, font, width: int, limit: int) -> list[str]:
         line = word
         while font.getlength(line) > width and len(lines) <= limit:
             cut = 1
-            while font.getlength(line[:cut + 1]) <= width:
+            while font.getlength(line[: cut + 1]) <= width:
                 cut += 1
             lines.append(line[:cut])
             line = line[cut:]
@@ -189,7 +194,7 @@ def _lines(text: str, font, width: int, limit: int) -> list[str]:
         last = lines[limit - 1]
         while last and font.getlength(last + "…") > width:
             last = last[:-1]
-        lines = lines[:limit - 1] + [last + "…"]
+        lines = lines[: limit - 1] + [last + "…"]
     return lines
 
 
@@ -242,21 +247,38 @@ def moodboard_pdf_render(*, owner, moodboard: Moodboard) -> bytes:
     cell_width = (A4[0] - 2 * PDF_MARGIN - (PDF_COLUMNS - 1) * PDF_GAP) / PDF_COLUMNS
     story = [Paragraph(escape(moodboard.title), styles["title"])]
     if moodboard.description:
-        story.append(Paragraph(escape(moodboard.description).replace("\n", "<br/>"),
-                               styles["body"]))
+        story.append(Paragraph(escape(moodboard.description).replace("\n", "<br/>"), styles["body"]))
     story.append(Spacer(1, 4 * mm))
     cells = [_pdf_cell(item, k, cell_width, styles) for k, item in enumerate(items, 1)]
-    rows = [cells[k:k + PDF_COLUMNS] for k in range(0, len(cells), PDF_COLUMNS)]
+    rows = [cells[k : k + PDF_COLUMNS] for k in range(0, len(cells), PDF_COLUMNS)]
     rows[-1] += [""] * (PDF_COLUMNS - len(rows[-1]))
-    story.append(Table(rows, colWidths=[cell_width + PDF_GAP] * PDF_COLUMNS, hAlign="LEFT",
-                       style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                         ("RIGHTPADDING", (0, 0), (-1, -1), PDF_GAP),
-                                         ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm)])))
+    story.append(
+        Table(
+            rows,
+            colWidths=[cell_width + PDF_GAP] * PDF_COLUMNS,
+            hAlign="LEFT",
+            style=TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), PDF_GAP),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+                ]
+            ),
+        )
+    )
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=PDF_MARGIN, rightMargin=PDF_MARGIN,
-                            topMargin=PDF_MARGIN, bottomMargin=PDF_MARGIN, title=moodboard.title,
-                            author=owner.get_username(), creator="CineScent ad studio")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=PDF_MARGIN,
+        rightMargin=PDF_MARGIN,
+        topMargin=PDF_MARGIN,
+        bottomMargin=PDF_MARGIN,
+        title=moodboard.title,
+        author=owner.get_username(),
+        creator="CineScent ad studio",
+    )
     doc.build(story, onFirstPage=_pdf_footer, onLaterPages=_pdf_footer)
     return out.getvalue()
 
@@ -267,9 +289,13 @@ def _pdf_cell(item: MoodboardItem, number: int, width: float, styles) -> list:
         data = io.BytesIO(handle.read())
     w, h = Image.open(data).size
     data.seek(0)
-    cell = [PdfImage(data, width=width, height=width * h / w),
-            Paragraph(escape(f"{number}. {shot.analysis.video} · shot {shot.index + 1} · "
-                             f"{shot.start:.1f}–{shot.end:.1f} s"), styles["caption"])]
+    cell = [
+        PdfImage(data, width=width, height=width * h / w),
+        Paragraph(
+            escape(f"{number}. {shot.analysis.video} · shot {shot.index + 1} · " f"{shot.start:.1f}–{shot.end:.1f} s"),
+            styles["caption"],
+        ),
+    ]
     if item.note:
         cell.append(Paragraph(escape(item.note).replace("\n", "<br/>"), styles["body"]))
     return cell
@@ -288,8 +314,16 @@ def _pdf_styles() -> dict:
     """Paragraph styles in NanumGothic, registered with reportlab once per process."""
     pdfmetrics.registerFont(TTFont("NanumGothic", _font_path("NanumGothic.ttf")))
     pdfmetrics.registerFont(TTFont("NanumGothicBold", _font_path("NanumGothicBold.ttf")))
-    return {"title": ParagraphStyle("title", fontName="NanumGothicBold", fontSize=20, leading=26,
-                                    spaceAfter=3 * mm),
-            "body": ParagraphStyle("body", fontName="NanumGothic", fontSize=10, leading=14),
-            "caption": ParagraphStyle("caption", fontName="NanumGothic", fontSize=8, leading=11,
-                                      textColor="#555555", spaceBefore=1 * mm, spaceAfter=1 * mm)}
+    return {
+        "title": ParagraphStyle("title", fontName="NanumGothicBold", fontSize=20, leading=26, spaceAfter=3 * mm),
+        "body": ParagraphStyle("body", fontName="NanumGothic", fontSize=10, leading=14),
+        "caption": ParagraphStyle(
+            "caption",
+            fontName="NanumGothic",
+            fontSize=8,
+            leading=11,
+            textColor="#555555",
+            spaceBefore=1 * mm,
+            spaceAfter=1 * mm,
+        ),
+    }

@@ -1,11 +1,11 @@
 """Notion: per-user settings (token kept server-side) and exports of analyses/moodboards."""
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from apps.adstudio.integrations.notion import (NotionConfig, NotionError, notion_database_check,
-                                               notion_export)
+from apps.adstudio.integrations.notion import NotionConfig, NotionError, notion_database_check, notion_export
 from apps.adstudio.models import Analysis, Moodboard, NotionExport, NotionSettings
 from apps.core.errors import ApplicationError
 from apps.core.jobs import JobFailed, job_enqueue
@@ -22,8 +22,10 @@ def notion_settings_save(*, user, token: str = "", database_id: str) -> NotionSe
     """
     database_id = (database_id or "").strip().replace("-", "")
     if not database_id.isalnum() or len(database_id) > 64:
-        raise ApplicationError("The database id should be the 32 letters and digits from the "
-                               "database's link.", extra={"field": "database_id"})
+        raise ApplicationError(
+            "The database id should be the 32 letters and digits from the " "database's link.",
+            extra={"field": "database_id"},
+        )
     current = NotionSettings.objects.filter(user=user).first()
     token = (token or "").strip()
     if not token and current is None:
@@ -31,11 +33,9 @@ def notion_settings_save(*, user, token: str = "", database_id: str) -> NotionSe
     try:
         notion_database_check(_config(token or current.token, database_id))
     except NotionError as exc:
-        raise ApplicationError(f"Not saved: {exc}", code="notion_refused",
-                               extra={"field": exc.field}) from exc
+        raise ApplicationError(f"Not saved: {exc}", code="notion_refused", extra={"field": exc.field}) from exc
     with transaction.atomic():
-        row = NotionSettings.objects.select_for_update().filter(user=user).first() \
-            or NotionSettings(user=user)
+        row = NotionSettings.objects.select_for_update().filter(user=user).first() or NotionSettings(user=user)
         row.database_id = database_id
         if token:
             row.token = token
@@ -45,9 +45,12 @@ def notion_settings_save(*, user, token: str = "", database_id: str) -> NotionSe
 
 
 def _config(token: str, database_id: str) -> NotionConfig:
-    return NotionConfig(token=token, database_id=database_id,
-                        base_url=settings.ADSTUDIO_NOTION_BASE_URL,
-                        min_interval=settings.ADSTUDIO_NOTION_MIN_INTERVAL)
+    return NotionConfig(
+        token=token,
+        database_id=database_id,
+        base_url=settings.ADSTUDIO_NOTION_BASE_URL,
+        min_interval=settings.ADSTUDIO_NOTION_MIN_INTERVAL,
+    )
 
 
 @transaction.atomic
@@ -56,8 +59,7 @@ def notion_settings_clear(*, user) -> None:
 
 
 @transaction.atomic
-def notion_export_start(*, owner, analysis: Analysis | None = None,
-                        moodboard: Moodboard | None = None) -> NotionExport:
+def notion_export_start(*, owner, analysis: Analysis | None = None, moodboard: Moodboard | None = None) -> NotionExport:
     """Queue an export of one analysis or moodboard (job on the ``default`` queue).
 
     Raises ApplicationError if the target is not the owner's, not finished, or Notion is not set.
@@ -68,10 +70,12 @@ def notion_export_start(*, owner, analysis: Analysis | None = None,
     if analysis and analysis.status != Analysis.Status.SUCCEEDED:
         raise ApplicationError("Only a finished analysis can be exported.")
     if not NotionSettings.objects.filter(user=owner).exists():
-        raise ApplicationError("Set your Notion token and database first (Notion settings).",
-                               code="notion_not_configured")
+        raise ApplicationError(
+            "Set your Notion token and database first (Notion settings).", code="notion_not_configured"
+        )
     export, _ = NotionExport.objects.select_for_update().get_or_create(
-        owner=owner, analysis=analysis, moodboard=moodboard)
+        owner=owner, analysis=analysis, moodboard=moodboard
+    )
     if export.job_id and not export.job.is_finished:
         # One export at a time per page: two running at once could both create a page.
         return export
@@ -87,8 +91,7 @@ def notion_export_run(*, export: NotionExport, progress) -> dict:
     if conf is None:
         raise JobFailed("Notion is not set up any more (settings were cleared).")
     progress(0, 3, "Preparing the page")
-    doc = analysis_document(export.analysis) if export.analysis else moodboard_document(
-        export.moodboard)
+    doc = analysis_document(export.analysis) if export.analysis else moodboard_document(export.moodboard)
     config = _config(conf.token, conf.database_id)
     progress(1, 3, "Sending to Notion")
     try:
@@ -96,8 +99,8 @@ def notion_export_run(*, export: NotionExport, progress) -> dict:
     except NotionError as exc:
         raise JobFailed(str(exc)) from exc
     NotionExport.objects.filter(pk=export.pk).update(
-        page_id=result["page_id"], url=result["url"][:500], exported_at=timezone.now(),
-        updated_at=timezone.now())
+        page_id=result["page_id"], url=result["url"][:500], exported_at=timezone.now(), updated_at=timezone.now()
+    )
     progress(3, 3, f"Exported ({result['requests']} Notion requests)")
     return {"page_id": result["page_id"], "url": result["url"]}
 
@@ -113,22 +116,41 @@ def analysis_document(analysis: Analysis) -> dict:
     tags = list(dict.fromkeys(t.name for t in analysis.tags.order_by("-confidence", "name")))
     blocks = [{"type": "heading", "text": "Scenes"}]
     for scene in scenes:
-        blocks.append({"type": "bullet", "text": f"Scene {scene.index + 1} "
-                       f"({scene.start:.1f}-{scene.end:.1f} s): {scene.description}"})
+        blocks.append(
+            {
+                "type": "bullet",
+                "text": f"Scene {scene.index + 1} " f"({scene.start:.1f}-{scene.end:.1f} s): {scene.description}",
+            }
+        )
     blocks.append({"type": "heading", "text": "Shots"})
     step = max(1, -(-len(shots) // MAX_KEYFRAMES))
     for shot in shots:
         if shot.index % step == 0:
-            blocks.append({"type": "image", "jpeg": _jpeg(shot.keyframe.name),
-                           "name": f"shot-{shot.index + 1}.jpg",
-                           "caption": f"Shot {shot.index + 1}"})
+            blocks.append(
+                {
+                    "type": "image",
+                    "jpeg": _jpeg(shot.keyframe.name),
+                    "name": f"shot-{shot.index + 1}.jpg",
+                    "caption": f"Shot {shot.index + 1}",
+                }
+            )
         labels = ", ".join(n for n, _ in shot.labels[:3])
-        blocks.append({"type": "bullet", "text": f"Shot {shot.index + 1}: {shot.start:.2f}-"
-                       f"{shot.end:.2f} s ({shot.cut_in}); {labels}"})
+        blocks.append(
+            {
+                "type": "bullet",
+                "text": f"Shot {shot.index + 1}: {shot.start:.2f}-" f"{shot.end:.2f} s ({shot.cut_in}); {labels}",
+            }
+        )
     video = analysis.video
-    return {"title": str(video)[:200], "kind": "Analysis", "source": video.source_url,
-            "duration": video.duration, "tags": tags[:100],
-            "palette": analysis.summary.get("palette", []), "blocks": blocks}
+    return {
+        "title": str(video)[:200],
+        "kind": "Analysis",
+        "source": video.source_url,
+        "duration": video.duration,
+        "tags": tags[:100],
+        "palette": analysis.summary.get("palette", []),
+        "blocks": blocks,
+    }
 
 
 def moodboard_document(board: Moodboard) -> dict:
@@ -137,12 +159,23 @@ def moodboard_document(board: Moodboard) -> dict:
     palette, tags = [], []
     for item in items[:MAX_KEYFRAMES]:
         shot = item.shot
-        blocks.append({"type": "image", "jpeg": _jpeg(shot.keyframe.name),
-                       "name": f"item-{item.pk}.jpg",
-                       "caption": item.note or f"{shot.analysis.video} shot {shot.index + 1}"})
+        blocks.append(
+            {
+                "type": "image",
+                "jpeg": _jpeg(shot.keyframe.name),
+                "name": f"item-{item.pk}.jpg",
+                "caption": item.note or f"{shot.analysis.video} shot {shot.index + 1}",
+            }
+        )
         tags += [n for n, _ in shot.labels[:2]]
         if shot.scene and shot.scene.palette:
             palette.append(shot.scene.palette[0]["hex"])
-    return {"title": board.title, "kind": "Moodboard", "source": "", "duration": None,
-            "tags": list(dict.fromkeys(tags))[:100], "palette": list(dict.fromkeys(palette))[:8],
-            "blocks": blocks}
+    return {
+        "title": board.title,
+        "kind": "Moodboard",
+        "source": "",
+        "duration": None,
+        "tags": list(dict.fromkeys(tags))[:100],
+        "palette": list(dict.fromkeys(palette))[:8],
+        "blocks": blocks,
+    }

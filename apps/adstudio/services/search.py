@@ -3,6 +3,7 @@
 stored in ``SceneGroup.text_embedding`` (HNSW, cosine). Korean and English land in one space, so
 a Korean query finds an English description (selectors.scene_search ranks them).
 """
+
 import re
 
 from apps.adstudio.models import Analysis, SceneGroup
@@ -16,8 +17,7 @@ def scene_text(scene: SceneGroup) -> str:
     said = [scene.description.strip()]
     tags = _unique(_unsaid((tag.name for tag in scene.tags.all()), said))
     said += tags
-    words = _unique(_unsaid((word for shot in scene.shots.all()
-                             for word in _words(shot.attributes)), said))
+    words = _unique(_unsaid((word for shot in scene.shots.all() for word in _words(shot.attributes)), said))
     parts = [scene.description.strip()]
     if tags:
         parts.append(f"Tags: {', '.join(tags)}.")
@@ -58,8 +58,7 @@ def _words(value) -> list[str]:
 def _unsaid(items, said: list[str]):
     """The items that do not occur as whole words in any of the ``said`` texts."""
     text = " ".join(said).lower()
-    return (item for item in items
-            if not re.search(rf"(?<!\w){re.escape(item.lower())}(?!\w)", text))
+    return (item for item in items if not re.search(rf"(?<!\w){re.escape(item.lower())}(?!\w)", text))
 
 
 def _unique(items) -> list[str]:

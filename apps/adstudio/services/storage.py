@@ -1,4 +1,5 @@
 """Storage helpers: every file goes through ``default_storage`` under the owner's workspace."""
+
 import hashlib
 import shutil
 import tempfile

@@ -7,6 +7,7 @@ guard on every socket yt-dlp opens (redirects, extracted media URLs, fragments).
 network did, a failed fetch gives one neutral message (an HTTP status only when a server the
 guard approved answered), so job errors cannot be used to scan an internal network.
 """
+
 import tempfile
 import uuid
 from pathlib import Path
@@ -25,8 +26,13 @@ from apps.core.net import Unreachable, http_download, url_validate
 
 ALLOWED_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mpg", ".mpeg"}
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
-SUFFIX_OF_TYPE = {"video/quicktime": ".mov", "video/webm": ".webm", "video/x-matroska": ".mkv",
-                  "video/x-msvideo": ".avi", "video/mpeg": ".mpg"}
+SUFFIX_OF_TYPE = {
+    "video/quicktime": ".mov",
+    "video/webm": ".webm",
+    "video/x-matroska": ".mkv",
+    "video/x-msvideo": ".avi",
+    "video/mpeg": ".mpg",
+}
 
 
 @transaction.atomic
@@ -53,21 +59,24 @@ def video_create_from_upload(*, owner, upload, title: str = "") -> Video:
     name = Path(upload.name or "video.mp4").name
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ApplicationError(f"Files ending in {suffix or '(nothing)'} are not videos we "
-                               f"accept ({', '.join(sorted(ALLOWED_SUFFIXES))}).",
-                               code="invalid_file")
+        raise ApplicationError(
+            f"Files ending in {suffix or '(nothing)'} are not videos we "
+            f"accept ({', '.join(sorted(ALLOWED_SUFFIXES))}).",
+            code="invalid_file",
+        )
     if not upload.size:
         raise ApplicationError("The file is empty.", code="invalid_file")
     if upload.size > settings.ADSTUDIO_MAX_UPLOAD_BYTES:
-        raise ApplicationError(f"The file is larger than the "
-                               f"{settings.ADSTUDIO_MAX_UPLOAD_BYTES // 2**20} MB limit.",
-                               code="too_large", status=413)
+        raise ApplicationError(
+            f"The file is larger than the " f"{settings.ADSTUDIO_MAX_UPLOAD_BYTES // 2**20} MB limit.",
+            code="too_large",
+            status=413,
+        )
     with atomic_with_files() as stored:
         video = Video(owner=owner, title=(title or "").strip()[:200] or Path(name).stem[:200])
         video.full_clean()
         video.save()
-        video.file.name = default_storage.save(
-            workspace(owner.pk, "videos", str(video.pk), f"source{suffix}"), upload)
+        video.file.name = default_storage.save(workspace(owner.pk, "videos", str(video.pk), f"source{suffix}"), upload)
         stored.append(video.file.name)
         video.size_bytes = default_storage.size(video.file.name)
         video.content_hash = sha256_of(video.file.name)
@@ -88,8 +97,8 @@ def video_fetch(*, video: Video, progress) -> None:
         path, title = _download(video.source_url, Path(tmp), max_bytes, progress)
         with path.open("rb") as handle:
             stored = default_storage.save(
-                workspace(video.owner_id, "videos", str(video.pk), f"source{path.suffix}"),
-                File(handle))
+                workspace(video.owner_id, "videos", str(video.pk), f"source{path.suffix}"), File(handle)
+            )
     video.file.name = stored
     video.size_bytes = default_storage.size(stored)
     video.content_hash = sha256_of(stored)
@@ -109,9 +118,13 @@ def _download(url: str, folder: Path, max_bytes: int, progress) -> tuple[Path, s
         suffix = SUFFIX_OF_TYPE.get(got.content_type) or _suffix_of(got.url)
         return direct.rename(folder / f"source{suffix}"), ""
     progress.log("The URL is a web page: looking for its video with yt-dlp")
-    result = ytdlp.download(url, folder / uuid.uuid4().hex, max_bytes=max_bytes,
-                            max_seconds=settings.ADSTUDIO_MAX_SECONDS,
-                            progress=_download_logger(progress))
+    result = ytdlp.download(
+        url,
+        folder / uuid.uuid4().hex,
+        max_bytes=max_bytes,
+        max_seconds=settings.ADSTUDIO_MAX_SECONDS,
+        progress=_download_logger(progress),
+    )
     if result["path"].stat().st_size > max_bytes:
         raise ApplicationError(f"The video is larger than the {max_bytes // 2**20} MB limit.")
     return result["path"], result.get("title", "")
@@ -129,7 +142,6 @@ def _download_logger(progress):
     def hook(done: int, total: int) -> None:
         if done >= state["next"]:
             state["next"] += 16 << 20
-            progress.log(f"Downloaded {done >> 20} MiB" + (f" of {total >> 20} MiB" if total
-                                                            else ""))
+            progress.log(f"Downloaded {done >> 20} MiB" + (f" of {total >> 20} MiB" if total else ""))
 
     return hook

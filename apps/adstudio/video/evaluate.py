@@ -5,6 +5,7 @@ transition's span widened by ``tolerance`` frames each side; each side is matche
 Boundaries left unmatched are false; ``false_by_negative`` says which known trap (a light step,
 a flash, a pan...) each of them fell on.
 """
+
 from __future__ import annotations
 
 
@@ -12,8 +13,9 @@ def boundaries_of(shots: list[list[int]]) -> list[int]:
     return [first for first, _ in shots[1:]]
 
 
-def boundaries_match(predicted: list[int], transitions: list[dict], *,
-                     tolerance: int = 2) -> tuple[list[tuple[dict, int]], list[int]]:
+def boundaries_match(
+    predicted: list[int], transitions: list[dict], *, tolerance: int = 2
+) -> tuple[list[tuple[dict, int]], list[int]]:
     """Pair transitions with boundaries: ``([(transition, boundary), ...], unmatched)``."""
     free = sorted(predicted)
     pairs = []
@@ -39,15 +41,15 @@ def boundaries_score(predicted: list[int], transitions: list[dict], *, tolerance
     return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
 
 
-def false_by_negative(predicted: list[int], transitions: list[dict], negatives: list[dict], *,
-                      tolerance: int = 2) -> dict:
+def false_by_negative(
+    predicted: list[int], transitions: list[dict], negatives: list[dict], *, tolerance: int = 2
+) -> dict:
     """``{negative type: false boundaries on negatives of that type}``; ``"other"`` counts
     false boundaries on no known trap."""
     _, free = boundaries_match(predicted, transitions, tolerance=tolerance)
     counts = {n["type"]: 0 for n in negatives}
     counts["other"] = 0
     for p in free:
-        hit = next((n for n in negatives
-                    if n["start"] - tolerance <= p <= n["end"] + tolerance), None)
+        hit = next((n for n in negatives if n["start"] - tolerance <= p <= n["end"] + tolerance), None)
         counts[hit["type"] if hit else "other"] += 1
     return counts

@@ -12,6 +12,7 @@ divided by its mean (a brighter or tinted light scales the channels, which this 
 residual compares thumbnails with their mean and contrast removed. A light switched on, an
 exposure jump or a colour cast changes neither; a new picture changes both.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -29,14 +30,14 @@ _HIST_RANGES = [0, 180, 0, 256, 0, 256]
 @dataclass
 class FrameFeatures:
     fps: float
-    hist: np.ndarray        # (N, 256) float32, rows sum to 1 (scene grouping); (N, 0) if skipped
-    colour: np.ndarray      # (N, 256) the same of the light-normalised frame (see above)
-    gray: np.ndarray        # (N, h, w) uint8 thumbnails
-    luma: np.ndarray        # (N,) mean grey level 0..255
-    spread: np.ndarray      # (N,) standard deviation of grey levels
-    d_hist: np.ndarray      # (N,) ``colour`` distance to the previous frame, 0..1 (0 for frame 0)
-    d_aligned: np.ndarray   # (N,) aligned residual to the previous frame, 0..1
-    motion: np.ndarray      # (N,) mean absolute change to the previous frame, 0..1
+    hist: np.ndarray  # (N, 256) float32, rows sum to 1 (scene grouping); (N, 0) if skipped
+    colour: np.ndarray  # (N, 256) the same of the light-normalised frame (see above)
+    gray: np.ndarray  # (N, h, w) uint8 thumbnails
+    luma: np.ndarray  # (N,) mean grey level 0..255
+    spread: np.ndarray  # (N,) standard deviation of grey levels
+    d_hist: np.ndarray  # (N,) ``colour`` distance to the previous frame, 0..1 (0 for frame 0)
+    d_aligned: np.ndarray  # (N,) aligned residual to the previous frame, 0..1
+    motion: np.ndarray  # (N,) mean absolute change to the previous frame, 0..1
 
     @property
     def count(self) -> int:
@@ -128,11 +129,11 @@ class _Aligner:
         """
         pa, pb = self.overlap(fa, fb, box)
         mean_a, mean_b = _cell_means(pa), _cell_means(pb)
-        var_a = np.maximum(_cell_means(pa * pa) - mean_a ** 2, 0)
-        var_b = np.maximum(_cell_means(pb * pb) - mean_b ** 2, 0)
-        textured = (var_a > TEXTURE_FLOOR ** 2) & (var_b > TEXTURE_FLOOR ** 2)
+        var_a = np.maximum(_cell_means(pa * pa) - mean_a**2, 0)
+        var_b = np.maximum(_cell_means(pb * pb) - mean_b**2, 0)
+        textured = (var_a > TEXTURE_FLOOR**2) & (var_b > TEXTURE_FLOOR**2)
         if textured.sum() < 3:
-            flat = TEXTURE_FLOOR ** 2
+            flat = TEXTURE_FLOOR**2
             return 0.0 if var_a.max() <= flat and var_b.max() <= flat else 1.0
         cov = _cell_means(pa * pb) - mean_a * mean_b
         corr = cov[textured] / np.sqrt(var_a[textured] * var_b[textured])
@@ -148,11 +149,11 @@ def _changed(sa: np.ndarray, sb: np.ndarray) -> float:
     return _spread_change(cv2.absdiff(sa, sb)) * CONTRAST / 255.0
 
 
-STILL = 0.01          # a residual this small before alignment is left as it is
-CONTRAST = 48.0       # grey-level spread a standardised residual is expressed in
-CONTRAST_FLOOR = 16   # below this a frame is flat: its noise is not stretched to full contrast
-TEXTURE_FLOOR = 3.0   # grey-level spread of a cell that has a picture in it
-BAR_LEVEL = 32        # a row or column never brighter than this is a black bar
+STILL = 0.01  # a residual this small before alignment is left as it is
+CONTRAST = 48.0  # grey-level spread a standardised residual is expressed in
+CONTRAST_FLOOR = 16  # below this a frame is flat: its noise is not stretched to full contrast
+TEXTURE_FLOOR = 3.0  # grey-level spread of a cell that has a picture in it
+BAR_LEVEL = 32  # a row or column never brighter than this is a black bar
 
 
 def bars_box(a: np.ndarray, b: np.ndarray) -> tuple[slice, slice] | None:
@@ -191,7 +192,7 @@ def _cell_means(patch: np.ndarray, cells: int = 4) -> np.ndarray:
     h, w = patch.shape
     ch, cw = max(1, h // cells), max(1, w // cells)
     rows, cols = min(cells, h), min(cells, w)
-    return cv2.resize(patch[:ch * rows, :cw * cols], (cols, rows), interpolation=cv2.INTER_AREA)
+    return cv2.resize(patch[: ch * rows, : cw * cols], (cols, rows), interpolation=cv2.INTER_AREA)
 
 
 def _median(values: np.ndarray) -> float:
@@ -211,8 +212,12 @@ def _spread_change(diff: np.ndarray, cells: int = 4) -> float:
 
 
 def features_compute(
-    frames: Iterable[np.ndarray], *, fps: float, expected: int = 0,
-    progress: Callable[[int, int], None] | None = None, scene_colours: bool = True,
+    frames: Iterable[np.ndarray],
+    *,
+    fps: float,
+    expected: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    scene_colours: bool = True,
 ) -> FrameFeatures:
     """Compute every signal in one pass over (already scaled) RGB frames.
 
@@ -250,8 +255,10 @@ def features_compute(
         hist=np.array(hists, np.float32).reshape(n, HIST_SIZE if scene_colours else 0),
         colour=np.array(colours, np.float32).reshape(n, HIST_SIZE),
         gray=np.array(grays, np.uint8) if grays else np.zeros((0, 1, 1), np.uint8),
-        luma=np.array(lumas, np.float32), spread=np.array(spreads, np.float32),
-        d_hist=np.array(d_hist, np.float32), d_aligned=np.array(d_al, np.float32),
+        luma=np.array(lumas, np.float32),
+        spread=np.array(spreads, np.float32),
+        d_hist=np.array(d_hist, np.float32),
+        d_aligned=np.array(d_al, np.float32),
         motion=np.array(motion, np.float32),
     )
 

@@ -5,6 +5,7 @@ run in ffmpeg's own threads while Python only sees small numpy arrays. Every rea
 ``-fps_mode passthrough`` so frame *n* here is frame *n* everywhere else (no duplicated or
 dropped frames from a frame-rate conversion).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -33,8 +34,13 @@ LOCAL_INPUT = ("-protocol_whitelist", "file,pipe")
 
 
 def frames_read(
-    path: Path | str, *, width: int, height: int, select: Sequence[int] | None = None,
-    threads: int = 0, yuv: bool = False,
+    path: Path | str,
+    *,
+    width: int,
+    height: int,
+    select: Sequence[int] | None = None,
+    threads: int = 0,
+    yuv: bool = False,
 ) -> Iterator[np.ndarray]:
     """Yield the video's frames scaled to ``width``x``height`` as uint8 RGB arrays (H, W, 3).
 
@@ -47,8 +53,7 @@ def frames_read(
         picks = sorted(set(int(n) for n in select))
         # ffmpeg refuses select expressions much past 100 terms: one decoding pass per chunk.
         for k in range(0, len(picks), SELECT_CHUNK):
-            yield from _frames_read(path, width, height, picks[k:k + SELECT_CHUNK], threads,
-                                    yuv)
+            yield from _frames_read(path, width, height, picks[k : k + SELECT_CHUNK], threads, yuv)
         return
     yield from _frames_read(path, width, height, None, threads, yuv)
 
@@ -63,10 +68,27 @@ def _frames_read(path, width, height, picks, threads, yuv):
         filters.append(f"select='{terms}'")
     filters.append(f"scale={width}:{height}:flags=area")
     cmd = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", str(threads),
-        *LOCAL_INPUT, "-i", str(path), "-map", "0:v:0", "-vf", ",".join(filters),
-        "-fps_mode", "passthrough",
-        "-f", "rawvideo", "-pix_fmt", "yuv420p" if yuv else "rgb24", "-",
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-threads",
+        str(threads),
+        *LOCAL_INPUT,
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-vf",
+        ",".join(filters),
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "yuv420p" if yuv else "rgb24",
+        "-",
     ]
     size = width * height * 3 // (2 if yuv else 1)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -76,8 +98,11 @@ def _frames_read(path, width, height, picks, threads, yuv):
             if len(buf) < size:
                 break
             frame = np.frombuffer(buf, np.uint8)
-            yield cv2.cvtColor(frame.reshape(height * 3 // 2, width), cv2.COLOR_YUV2RGB_I420) \
-                if yuv else frame.reshape(height, width, 3)
+            yield (
+                cv2.cvtColor(frame.reshape(height * 3 // 2, width), cv2.COLOR_YUV2RGB_I420)
+                if yuv
+                else frame.reshape(height, width, 3)
+            )
     finally:
         proc.stdout.close()
         err = proc.stderr.read().decode("utf-8", "replace")
@@ -89,15 +114,43 @@ def _frames_read(path, width, height, picks, threads, yuv):
 
 
 def frames_write(
-    path: Path | str, frames: Iterator[np.ndarray], *, fps: float, width: int, height: int,
+    path: Path | str,
+    frames: Iterator[np.ndarray],
+    *,
+    fps: float,
+    width: int,
+    height: int,
     crf: int = 23,
 ) -> None:
     """Encode RGB frames to an H.264 mp4 (yuv420p, so every player and OpenCV can read it)."""
     cmd = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps}",
-        "-i", "-", "-c:v", "libx264", "-preset", "veryfast", "-crf", str(crf),
-        "-pix_fmt", "yuv420p", "-threads", "1", str(path),
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{width}x{height}",
+        "-r",
+        f"{fps}",
+        "-i",
+        "-",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        str(crf),
+        "-pix_fmt",
+        "yuv420p",
+        "-threads",
+        "1",
+        str(path),
     ]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

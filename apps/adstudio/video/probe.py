@@ -5,6 +5,7 @@ to prove the stream is readable, and we read what it prints about the container 
 video stream (a renamed text file or an mp4 cut short fails here, with a message a person can
 act on).
 """
+
 from __future__ import annotations
 
 import re
@@ -51,11 +52,9 @@ def video_probe(path: Path | str, *, max_duration: float | None = None) -> Video
     if info.duration <= 0 or info.frames_estimate < 1:
         raise VideoRejected("The video has no frames (its duration is 0 seconds).")
     if max_duration is not None and info.duration > max_duration:
-        raise VideoRejected(
-            f"The video is {info.duration:.0f} s long; the limit is {max_duration:.0f} s.")
+        raise VideoRejected(f"The video is {info.duration:.0f} s long; the limit is {max_duration:.0f} s.")
     if failure is not None:
-        raise VideoRejected("The video stream cannot be decoded"
-                            + (f": {failure}" if failure else "."))
+        raise VideoRejected("The video stream cannot be decoded" + (f": {failure}" if failure else "."))
     return info
 
 
@@ -87,7 +86,7 @@ def _parse(text: str, head: bytes = b"") -> VideoInfo:
     if not size:
         raise VideoRejected("The video stream has no picture size.")
     duration = 0.0
-    if (dur := _DURATION.search(text)):
+    if dur := _DURATION.search(text):
         h, m, s = dur.groups()
         duration = int(h) * 3600 + int(m) * 60 + float(s)
     rate = float(fps.group(1)) if fps else 25.0
@@ -96,21 +95,41 @@ def _parse(text: str, head: bytes = b"") -> VideoInfo:
     # decoding, so the picture we get is the rotated one.
     if re.search(r"rotation of -?(90|270)(\.0+)? degrees", text):
         width, height = height, width
-    return VideoInfo(duration=duration, fps=rate, width=width, height=height,
-                     codec=match.group("codec"), frames_estimate=int(round(duration * rate)))
+    return VideoInfo(
+        duration=duration,
+        fps=rate,
+        width=width,
+        height=height,
+        codec=match.group("codec"),
+        frames_estimate=int(round(duration * rate)),
+    )
 
 
 def _inspect(path: Path) -> tuple[str, str | None]:
     """What ffmpeg prints about the file as it decodes the first video frame, and None when
     that worked, else its last error line ("" when it gave none)."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "level+info", *LOCAL_INPUT,
-           "-i", str(path), "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "level+info",
+        *LOCAL_INPUT,
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-frames:v",
+        "1",
+        "-f",
+        "null",
+        "-",
+    ]
     proc = subprocess.run(cmd, capture_output=True, timeout=60)
     text = proc.stderr.decode("utf-8", "replace")
     if proc.returncode == 0:
         return text, None
-    errors = [_LEVEL.sub("", line, count=1).strip() for line in text.splitlines()
-              if _LEVEL.search(line)]
+    errors = [_LEVEL.sub("", line, count=1).strip() for line in text.splitlines() if _LEVEL.search(line)]
     return text, errors[-1] if errors else ""
 
 

@@ -22,6 +22,7 @@ fade, a cut to or from black, titles on black), where editors mark a new scene.
 ``shots_from_boundaries`` turns the sorted boundaries into inclusive ``[first, last]`` pairs
 covering every frame.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,31 +34,31 @@ from .features import STILL, FrameFeatures, _Aligner, bars_box, combine, hist_di
 
 @dataclass(frozen=True)
 class ShotParams:
-    cut_floor: float = 0.25          # combined distance a cut must exceed
-    cut_ratio: float = 3.0           # ... and this many times the local median
-    cut_window: float = 0.5          # seconds each side for that median
-    cut_sharp: float = 1.5           # ... and this many times either neighbouring frame's
-    flash_span: float = 0.3          # seconds each side where a "returning" picture means flash
-    same_picture: float = 0.3        # Aligner.unlike below this: the same picture, new light
-    dark_level: float = 18.0         # mean grey level (0..255) of a black frame
-    dark_spread: float = 12.0        # ... with at most this much texture
+    cut_floor: float = 0.25  # combined distance a cut must exceed
+    cut_ratio: float = 3.0  # ... and this many times the local median
+    cut_window: float = 0.5  # seconds each side for that median
+    cut_sharp: float = 1.5  # ... and this many times either neighbouring frame's
+    flash_span: float = 0.3  # seconds each side where a "returning" picture means flash
+    same_picture: float = 0.3  # Aligner.unlike below this: the same picture, new light
+    dark_level: float = 18.0  # mean grey level (0..255) of a black frame
+    dark_spread: float = 12.0  # ... with at most this much texture
     grad_windows: tuple = (0.17, 0.25, 0.5, 1.0)  # seconds from the centre to compared frames
-    grad_floor: float = 0.35         # colour distance across a dissolve
-    grad_ratio: float = 2.0          # ... against the distance within each side
-    blend_dip: float = 0.9           # contrast in a dissolve's middle, against its ends
-    blend_linear: float = 0.45       # middle frame's distance to the ends' average, relative
-    blend_mix: float = 0.25          # ... this close, the middle is plainly a mix
-    blend_busy: float = 1.4          # residual inside a dissolve against its flanks
-    blend_collapse: float = 0.3      # contrast dip that needs no other evidence
-    blend_unlike: float = 0.35       # ends less unlike than this (Aligner.unlike) are one picture
-    blend_gradual: float = 0.8       # share of a dissolve's colour change that 3 frames may hold
-    dissolve_merge: float = 1.0      # seconds; closer dissolve peaks may be one transition
-    min_shot: float = 0.3            # seconds; boundaries closer than this merge
+    grad_floor: float = 0.35  # colour distance across a dissolve
+    grad_ratio: float = 2.0  # ... against the distance within each side
+    blend_dip: float = 0.9  # contrast in a dissolve's middle, against its ends
+    blend_linear: float = 0.45  # middle frame's distance to the ends' average, relative
+    blend_mix: float = 0.25  # ... this close, the middle is plainly a mix
+    blend_busy: float = 1.4  # residual inside a dissolve against its flanks
+    blend_collapse: float = 0.3  # contrast dip that needs no other evidence
+    blend_unlike: float = 0.35  # ends less unlike than this (Aligner.unlike) are one picture
+    blend_gradual: float = 0.8  # share of a dissolve's colour change that 3 frames may hold
+    dissolve_merge: float = 1.0  # seconds; closer dissolve peaks may be one transition
+    min_shot: float = 0.3  # seconds; boundaries closer than this merge
 
 
 @dataclass(frozen=True)
 class Boundary:
-    kind: str                # "cut" | "fade" | "dissolve"
+    kind: str  # "cut" | "fade" | "dissolve"
     via_black: bool = False  # the picture goes to or comes from black here
 
 
@@ -90,13 +91,15 @@ def boundaries_detect(features: FrameFeatures, params: ShotParams = ShotParams()
     grads: list[int] = []
     # Short windows place short dissolves well; long ones see slow dissolves at all.
     for window in params.grad_windows:
-        grads += detect_dissolves(features, params, window=window, taken=[*cuts, *fades, *grads],
-                                  zones=fade_zones)
+        grads += detect_dissolves(features, params, window=window, taken=[*cuts, *fades, *grads], zones=fade_zones)
     grads = _merge_close(grads, features.d_hist, max(2, int(round(params.dissolve_merge * fps))))
     kinds = {**{g: "dissolve" for g in grads}, **{c: "cut" for c in cuts}, **fades}
     min_gap = max(2, int(round(params.min_shot * fps)))
-    return {b: Boundary(kinds[b], via_black=any(b <= f < b + min_gap for f in fades))
-            for b in _merge(list(kinds), min_gap) if 0 < b < n}
+    return {
+        b: Boundary(kinds[b], via_black=any(b <= f < b + min_gap for f in fades))
+        for b in _merge(list(kinds), min_gap)
+        if 0 < b < n
+    }
 
 
 def _merge_close(points: list[int], d_hist: np.ndarray, gap: int) -> list[int]:
@@ -116,11 +119,11 @@ def _merge_close(points: list[int], d_hist: np.ndarray, gap: int) -> list[int]:
 
 
 def _busy_between(d_hist: np.ndarray, a: int, b: int, gap: int) -> bool:
-    between = d_hist[a:b + 1]
+    between = d_hist[a : b + 1]
     if between.size < 3:
         return True
-    calm = float(np.median(d_hist[max(1, a - 2 * gap):b + 2 * gap]))
-    smooth = np.array([np.median(between[i:i + 3]) for i in range(between.size - 2)])
+    calm = float(np.median(d_hist[max(1, a - 2 * gap) : b + 2 * gap]))
+    smooth = np.array([np.median(between[i : i + 3]) for i in range(between.size - 2)])
     return bool(smooth.min() > 1.5 * calm)
 
 
@@ -142,7 +145,7 @@ def detect_cuts(features: FrameFeatures, params: ShotParams) -> list[int]:
     for i in np.flatnonzero(score > params.cut_floor):
         if i == 0:
             continue
-        around = np.concatenate([score[max(1, i - win):max(1, i - 1)], score[i + 2:i + win + 1]])
+        around = np.concatenate([score[max(1, i - win) : max(1, i - 1)], score[i + 2 : i + win + 1]])
         base = float(np.median(around)) if around.size else 0.0
         # A cut is one frame: fast motion keeps neighbouring frames as far apart as it.
         beside = max(score[i - 1], score[i + 1] if i + 1 < len(score) else 0.0)
@@ -184,19 +187,21 @@ def _picture_stays(features, aligner, i: int, span: int, same: float) -> bool:
         for b in after:
             if b - a < 2 or abs(luma[a] - luma[b]) > 12:
                 continue
-            bump = luma[a + 1:b].min() - max(luma[a], luma[b])
+            bump = luma[a + 1 : b].min() - max(luma[a], luma[b])
             if bump > 20 and hist_distance(colour[a], colour[b]) < 0.35:
                 return True
     gray = features.gray
     # Only frames that look new are worth comparing: one barely changed from the frame before
     # it would answer as that frame did (after a cut into a steady shot, that is all of them).
-    after = [b for b in after if b == i or features.d_aligned[b] > STILL or
-             abs(luma[b] - luma[b - 1]) > 4 or features.d_hist[b] > 0.1]
+    after = [
+        b
+        for b in after
+        if b == i or features.d_aligned[b] > STILL or abs(luma[b] - luma[b - 1]) > 4 or features.d_hist[b] > 0.1
+    ]
     prepared = {x: aligner.prepare(gray[x]) for x in (*before, *after)}
     # Nearest pairs first: a light step shows at once, a flash a few frames later.
     pairs = sorted(((a, b) for a in before for b in after), key=lambda p: p[1] - p[0])
-    return any(aligner.unlike(prepared[a], prepared[b], bars_box(gray[a], gray[b])) < same
-               for a, b in pairs)
+    return any(aligner.unlike(prepared[a], prepared[b], bars_box(gray[a], gray[b])) < same for a, b in pairs)
 
 
 def _strongest_per_gap(cands: list[int], score: np.ndarray, gap: int) -> list[int]:
@@ -237,12 +242,13 @@ def detect_fades(features: FrameFeatures, params: ShotParams) -> tuple[dict, lis
         while j + 1 < n and (dark[j + 1] or _is_dip(luma, j + 1, reach)):
             j += 1
         zone = _fade_zone(luma, i, j)
-        enter = i > 0 and _sudden(luma[max(0, i - 4):i][::-1], luma[i])
-        leave = j < n - 1 and _sudden(luma[j + 1:j + 5], luma[j])
+        enter = i > 0 and _sudden(luma[max(0, i - 4) : i][::-1], luma[i])
+        leave = j < n - 1 and _sudden(luma[j + 1 : j + 5], luma[j])
         if enter or leave:
             both = j + 1 - i >= long_run
-            bounds.update({e: "cut" if cut else "fade" for e, cut in ((i, enter), (j + 1, leave))
-                           if (cut or both) and 0 < e < n})
+            bounds.update(
+                {e: "cut" if cut else "fade" for e, cut in ((i, enter), (j + 1, leave)) if (cut or both) and 0 < e < n}
+            )
             zones.append(zone)
         elif 0 < i and j < n - 1 and _brighter_both_sides(luma, zone, i, j):
             bounds[(i + j + 1) // 2 if j > i else i] = "fade"
@@ -263,8 +269,7 @@ def _is_dip(luma: np.ndarray, i: int, reach: int) -> bool:
     lo, hi = max(0, i - reach), min(len(luma), i + reach + 1)
     if luma[i] > 45 or luma[i] > luma[lo:hi].min():
         return False
-    return luma[i] < 0.3 * luma[lo:i].max(initial=0) and luma[i] < 0.3 * luma[i + 1:hi].max(
-        initial=0)
+    return luma[i] < 0.3 * luma[lo:i].max(initial=0) and luma[i] < 0.3 * luma[i + 1 : hi].max(initial=0)
 
 
 def _fade_zone(luma: np.ndarray, i: int, j: int) -> range:
@@ -283,7 +288,11 @@ def _brighter_both_sides(luma, zone: range, i: int, j: int) -> bool:
 
 
 def detect_dissolves(
-    features: FrameFeatures, params: ShotParams, *, window: float, taken: list[int],
+    features: FrameFeatures,
+    params: ShotParams,
+    *,
+    window: float,
+    taken: list[int],
     zones: list[range],
 ) -> list[int]:
     fps = features.fps or 25.0
@@ -297,22 +306,25 @@ def detect_dissolves(
     right = np.full(n, np.inf, np.float32)
     # Stability of each side: the same colour distance measured inside the side.
     inner = hist_distance(hist[:-k], hist[k:])  # inner[t] = d(t, t + k)
-    left[2 * k:] = inner[:n - 2 * k]             # d(i - 2k, i - k)
-    right[:n - 2 * k] = inner[k:n - k]           # d(i + k, i + 2k)
+    left[2 * k :] = inner[: n - 2 * k]  # d(i - 2k, i - k)
+    right[: n - 2 * k] = inner[k : n - k]  # d(i + k, i + 2k)
     side = np.maximum(left, right)
     ok = (across > params.grad_floor) & (across > params.grad_ratio * side)
     blocked = np.zeros(n, bool)
     for t in taken:
-        blocked[max(0, t - k):t + k + 1] = True
+        blocked[max(0, t - k) : t + k + 1] = True
     for z in zones:
-        blocked[max(0, z.start - k):z.stop + k] = True
+        blocked[max(0, z.start - k) : z.stop + k] = True
     out = []
     for run in _runs(ok & ~blocked):
-        seg = across[run.start:run.stop]
+        seg = across[run.start : run.stop]
         top = np.flatnonzero(seg >= 0.9 * seg.max())
         centre = _refine(features.d_hist, int(run.start + (top[0] + top[-1]) // 2), k)
-        if k <= centre < n - k and _gradual(features.d_hist, centre, k, params) and \
-                _looks_like_blend(features, centre, k, params):
+        if (
+            k <= centre < n - k
+            and _gradual(features.d_hist, centre, k, params)
+            and _looks_like_blend(features, centre, k, params)
+        ):
             out.append(centre)
     return out
 
@@ -320,10 +332,10 @@ def detect_dissolves(
 def _gradual(d_hist: np.ndarray, c: int, k: int, params: ShotParams) -> bool:
     """A dissolve changes the colours a little on every frame; a light step (or lightning: a
     flash, then the light stays changed) does it all within three frames."""
-    window = d_hist[c - k + 1:c + k + 1].astype(np.float64)
+    window = d_hist[c - k + 1 : c + k + 1].astype(np.float64)
     if window.size < 4 or window.sum() <= 0:
         return False
-    burst = max(window[i:i + 3].sum() for i in range(window.size - 2))
+    burst = max(window[i : i + 3].sum() for i in range(window.size - 2))
     return burst < params.blend_gradual * window.sum()
 
 
@@ -333,8 +345,8 @@ def _busy_inside(features: FrameFeatures, c: int, k: int, params: ShotParams) ->
     fast, is compensated away, so its residual stays at its own (flank) level."""
     d = features.d_aligned
     h = max(2, k // 2)
-    inside = float(np.median(d[max(1, c - h):c + h + 1]))
-    flanks = np.concatenate([d[max(1, c - 3 * k):max(1, c - k)], d[c + k:c + 3 * k]])
+    inside = float(np.median(d[max(1, c - h) : c + h + 1]))
+    flanks = np.concatenate([d[max(1, c - 3 * k) : max(1, c - k)], d[c + k : c + 3 * k]])
     if flanks.size == 0:
         return True
     return inside > params.blend_busy * (float(np.median(flanks)) + 1e-4)
@@ -349,19 +361,18 @@ def _looks_like_blend(features: FrameFeatures, c: int, k: int, params: ShotParam
     spread = features.spread
     h = max(1, k // 2)
     ends = min(spread[c - k], spread[c + k]) + 1e-6
-    dip = spread[c - h:c + h + 1].min() / ends
+    dip = spread[c - h : c + h + 1].min() / ends
     # A mix is never much brighter than both its ends: a few such frames are a flash (a fade
     # through white stays bright longer).
     luma = features.luma
-    bright = int((luma[c - h:c + h + 1] > max(luma[c - k], luma[c + k]) + 20).sum())
+    bright = int((luma[c - h : c + h + 1] > max(luma[c - k], luma[c + k]) + 20).sum())
     if 0 < bright <= 3:
         return False
     a, b, m = (features.gray[x].astype(np.float32) for x in (c - k, c + k, c))
     linear = np.abs(m - (a + b) / 2).mean() / max(float(np.abs(a - b).mean()), 1e-3)
     # Unless contrast collapses almost to nothing (a fade through black or white) or the middle
     # is plainly the average of the ends, the change inside must be non-rigid.
-    if dip >= params.blend_collapse and linear >= params.blend_mix and \
-            not _busy_inside(features, c, k, params):
+    if dip >= params.blend_collapse and linear >= params.blend_mix and not _busy_inside(features, c, k, params):
         return False
     if not (dip < params.blend_dip or linear < params.blend_linear):
         return False
@@ -369,10 +380,11 @@ def _looks_like_blend(features: FrameFeatures, c: int, k: int, params: ShotParam
     # only a dissolve mixes two *different* pictures. The median of the pairs `across` uses:
     # a flash spoils one of them at most.
     aligner, gray, n = _Aligner(), features.gray, features.count
-    pairs = [(gray[c - k - j], gray[c + k + j]) for j in (0, 3, 6) if c - k - j >= 0 and
-             c + k + j < n]
-    return float(np.median([aligner.unlike(aligner.prepare(a), aligner.prepare(b), bars_box(a, b))
-                            for a, b in pairs])) > params.blend_unlike
+    pairs = [(gray[c - k - j], gray[c + k + j]) for j in (0, 3, 6) if c - k - j >= 0 and c + k + j < n]
+    return (
+        float(np.median([aligner.unlike(aligner.prepare(a), aligner.prepare(b), bars_box(a, b)) for a, b in pairs]))
+        > params.blend_unlike
+    )
 
 
 def _refine(d_hist: np.ndarray, centre: int, k: int) -> int:
@@ -383,7 +395,7 @@ def _refine(d_hist: np.ndarray, centre: int, k: int) -> int:
     """
     lo, hi = max(1, centre - k), min(len(d_hist), centre + k + 1)
     window = d_hist[lo:hi].astype(np.float64)
-    excess = np.clip(window - np.median(d_hist[max(1, lo - 2 * k):hi + 2 * k]), 0, None)
+    excess = np.clip(window - np.median(d_hist[max(1, lo - 2 * k) : hi + 2 * k]), 0, None)
     if excess.sum() <= 0:
         return centre
     return int(round(lo + float((excess * np.arange(len(window))).sum() / excess.sum())))
@@ -399,7 +411,7 @@ def _median_pair_distance(hist: np.ndarray, k: int, spread: int, n: int) -> np.n
     for j in (0, 3, 6):
         d = np.zeros(n, np.float32)
         lo, hi = k + j, n - k - j
-        d[lo:hi] = hist_distance(hist[lo - k - j:hi - k - j], hist[lo + k + j:hi + k + j])
+        d[lo:hi] = hist_distance(hist[lo - k - j : hi - k - j], hist[lo + k + j : hi + k + j])
         rows.append(d)
     out[:] = np.median(np.stack(rows), axis=0)
     return out

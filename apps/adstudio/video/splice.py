@@ -13,6 +13,7 @@ crossing the frame.
 ``synth.clip_make``: the frames that belong to neither shot alone; a cut's span is the first
 frame of the new shot) and each negative's span.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -49,10 +50,8 @@ def splice_render(recipe: dict, frame_of: FrameOf, path: Path | str) -> dict:
         for effect in piece.get("effects", []):
             lo, hi = _effect_span(effect, len(frames))
             negatives.append({"type": effect["type"], "start": start + lo, "end": start + hi})
-    frames_write(path, iter(out), fps=recipe["fps"], width=width, height=height,
-                 crf=recipe.get("crf", 23))
-    return {"fps": recipe["fps"], "frames": len(out), "transitions": transitions,
-            "negatives": negatives}
+    frames_write(path, iter(out), fps=recipe["fps"], width=width, height=height, crf=recipe.get("crf", 23))
+    return {"fps": recipe["fps"], "frames": len(out), "transitions": transitions, "negatives": negatives}
 
 
 def _join(out: list, frames: list, join: dict) -> tuple[int, tuple[int, int]]:
@@ -157,7 +156,7 @@ def _letterbox(picture: np.ndarray, width: int, height: int) -> np.ndarray:
         return picture
     canvas = np.zeros((height, width, 3), np.uint8)
     x0, y0 = (width - w) // 2, (height - h) // 2
-    canvas[y0:y0 + h, x0:x0 + w] = picture
+    canvas[y0 : y0 + h, x0 : x0 + w] = picture
     return canvas
 
 
@@ -190,7 +189,7 @@ def _paste(frame: np.ndarray, effect: dict, progress: float, frame_of: FrameOf) 
     sh, sw = src.shape[:2]
     ch = sh // 2
     cw = min(sw, int(ch * pw / ph))
-    centre = src[(sh - ch) // 2:(sh + ch) // 2, (sw - cw) // 2:(sw + cw) // 2]
+    centre = src[(sh - ch) // 2 : (sh + ch) // 2, (sw - cw) // 2 : (sw + cw) // 2]
     patch = cv2.resize(centre, (pw, ph), interpolation=cv2.INTER_AREA).astype(np.float32)
     mask = np.zeros((ph, pw), np.float32)
     cv2.ellipse(mask, (pw // 2, ph // 2), (pw // 2 - 1, ph // 2 - 1), 0, 0, 360, 1.0, -1)
@@ -201,7 +200,7 @@ def _paste(frame: np.ndarray, effect: dict, progress: float, frame_of: FrameOf) 
     if x1 <= x0 or y1 <= y0:
         return frame
     region = (slice(y0, y1), slice(x0, x1))
-    p, m = patch[y0 - y:y1 - y, x0 - x:x1 - x], mask[y0 - y:y1 - y, x0 - x:x1 - x]
+    p, m = patch[y0 - y : y1 - y, x0 - x : x1 - x], mask[y0 - y : y1 - y, x0 - x : x1 - x]
     frame[region] = frame[region] * (1 - m) + p * m
     return frame
 

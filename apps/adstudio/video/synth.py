@@ -6,6 +6,7 @@ Shots are joined by cuts, dissolves or fades; flashes (a few near-white frames) 
 with hand-held shake are the usual traps for a shot detector. The returned ground truth lists
 every transition with its frame span, so a detector is scored the same way for every kind.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,10 +33,10 @@ class _Shot:
     drift: float = 0.0
 
     def render(self, t: int, w: int, h: int, rng: np.random.Generator) -> np.ndarray:
-        jx, jy = (rng.normal(0, self.shake, 2) if self.shake else (0.0, 0.0))
+        jx, jy = rng.normal(0, self.shake, 2) if self.shake else (0.0, 0.0)
         x = int(np.clip(self.x0 + self.vx * t + jx, 0, self.world.shape[1] - w))
         y = int(np.clip(self.y0 + self.vy * t + jy, 0, self.world.shape[0] - h))
-        frame = self.world[y:y + h, x:x + w].astype(np.float32)
+        frame = self.world[y : y + h, x : x + w].astype(np.float32)
         for colour, radius, sx, sy, svx, svy in self.sprites:
             cx, cy = int(sx + svx * t) % (w + 2 * radius) - radius, int(sy + svy * t) % h
             cv2.circle(frame, (cx, cy), radius, colour, -1, lineType=cv2.LINE_AA)
@@ -52,15 +53,14 @@ def _palette(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _world(rng: np.random.Generator, palette: np.ndarray, w: int, h: int) -> np.ndarray:
-    field_ = cv2.resize(rng.random((4, max(4, w * 4 // h))).astype(np.float32), (w, h),
-                        interpolation=cv2.INTER_CUBIC)
+    field_ = cv2.resize(rng.random((4, max(4, w * 4 // h))).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
     ranks = np.clip((field_ - field_.min()) / (np.ptp(field_) + 1e-6), 0, 0.999)
     idx = (ranks * len(palette)).astype(int)
     world = palette[idx]
     world = cv2.GaussianBlur(world, (0, 0), max(1.0, h / 60))
     scale = h / 90
     for _ in range(int(w / h * 6)):
-        tint = palette[rng.integers(len(palette))] * rng.uniform(.6, 1.3)
+        tint = palette[rng.integers(len(palette))] * rng.uniform(0.6, 1.3)
         colour = tuple(float(c) for c in tint)
         centre = (int(rng.uniform(0, w)), int(rng.uniform(0, h)))
         if rng.random() < 0.5:
@@ -84,10 +84,27 @@ def _shot(rng, w, h, frames, palette, *, fast: bool) -> _Shot:
     sprites = []
     for _ in range(int(rng.integers(0, 3))):
         colour = tuple(float(c) for c in palette[rng.integers(len(palette))] * 0.7)
-        sprites.append((colour, int(rng.uniform(3, 9) * h / 90), rng.uniform(0, w),
-                        rng.uniform(0, h), rng.uniform(-0.03, 0.03) * w, rng.uniform(-1, 1)))
-    return _Shot(world, frames, x0, y0, vx, vy, shake=(2.0 * w / 160 if fast else 0.0),
-                 sprites=sprites, drift=rng.uniform(-0.15, 0.15))
+        sprites.append(
+            (
+                colour,
+                int(rng.uniform(3, 9) * h / 90),
+                rng.uniform(0, w),
+                rng.uniform(0, h),
+                rng.uniform(-0.03, 0.03) * w,
+                rng.uniform(-1, 1),
+            )
+        )
+    return _Shot(
+        world,
+        frames,
+        x0,
+        y0,
+        vx,
+        vy,
+        shake=(2.0 * w / 160 if fast else 0.0),
+        sprites=sprites,
+        drift=rng.uniform(-0.15, 0.15),
+    )
 
 
 def _plan(rng: np.random.Generator, kind: str, n_shots: int) -> list[str]:
@@ -101,8 +118,14 @@ def _plan(rng: np.random.Generator, kind: str, n_shots: int) -> list[str]:
 
 
 def clip_make(
-    path: Path | str, *, kind: str = "mixed", seed: int = 0, seconds: float = 12.0,
-    width: int = 160, height: int = 90, fps: float = 24.0,
+    path: Path | str,
+    *,
+    kind: str = "mixed",
+    seed: int = 0,
+    seconds: float = 12.0,
+    width: int = 160,
+    height: int = 90,
+    fps: float = 24.0,
 ) -> dict:
     """Write a synthetic mp4 and return its ground truth.
 
@@ -160,7 +183,7 @@ def _assemble(rng, shots, plan, w, h, flash_every, fps):
         if rng.random() < flash_every and shot.frames > 40:
             at = int(rng.integers(14, shot.frames - 26))
             for k in range(int(rng.integers(1, 4))):
-                a = rng.uniform(0.6, 0.9) * (0.7 ** k)
+                a = rng.uniform(0.6, 0.9) * (0.7**k)
                 frames[at + k] = _u8(frames[at + k] * (1 - a) + 255 * a)
         kind = plan[i - 1] if i else None
         first = len(out)
@@ -170,8 +193,7 @@ def _assemble(rng, shots, plan, w, h, flash_every, fps):
                 cuts_at.append(len(out))
             out.extend(frames)
         elif kind == "dissolve":
-            n = int(min(rng.uniform(0.35, 1.0) * fps, (len(out) - pure_from) // 2,
-                        len(frames) // 3))
+            n = int(min(rng.uniform(0.35, 1.0) * fps, (len(out) - pure_from) // 2, len(frames) // 3))
             start = first = len(out) - n
             for k in range(n):
                 a = (k + 1) / (n + 1)
@@ -200,6 +222,5 @@ def _assemble(rng, shots, plan, w, h, flash_every, fps):
         pure_from = transitions[-1]["end"] + 1 if transitions else 0
     bounds = [0, *cuts_at, len(out)]
     shot_list = [[bounds[k], bounds[k + 1] - 1] for k in range(len(bounds) - 1)]
-    gt = {"fps": fps, "frames": len(out), "transitions": transitions, "shots": shot_list,
-          "flashes": flashes}
+    gt = {"fps": fps, "frames": len(out), "transitions": transitions, "shots": shot_list, "flashes": flashes}
     return out, gt

@@ -1,7 +1,13 @@
 """One exception handler for the whole API: every 4xx is `{"error": code, "detail": ...}`."""
+
 from django.conf import settings
-from django.core.exceptions import (PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent,
-                                    ValidationError as DjangoValidationError)
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError as DjangoValidationError,
+)
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response

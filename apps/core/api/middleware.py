@@ -1,5 +1,6 @@
 """Input no view should have to parse, refused before a parser or the CSRF check reads the body
 (Django's own DATA_UPLOAD_MAX_MEMORY_SIZE check would answer a bare HTML 400)."""
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render

@@ -10,9 +10,7 @@ class InputSerializer(serializers.Serializer):
         if hasattr(data, "keys"):
             unknown = sorted(set(data.keys()) - set(self.fields.keys()))
             if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown field."] for name in unknown}
-                )
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
 
 
@@ -30,9 +28,22 @@ class JobOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "kind", "status", "queue", "params", "result", "error", "percent",
-            "progress_done", "progress_total", "progress_note", "target",
-            "created_at", "started_at", "finished_at", "logs",
+            "id",
+            "kind",
+            "status",
+            "queue",
+            "params",
+            "result",
+            "error",
+            "percent",
+            "progress_done",
+            "progress_total",
+            "progress_note",
+            "target",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "logs",
         ]
 
     def get_target(self, job) -> dict | None:

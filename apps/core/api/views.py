@@ -43,7 +43,8 @@ class JobCancelApi(APIView):
         job = job_get_for_user(user=request.user, pk=pk)
         if not job_cancel(job=job):
             raise ApplicationError(
-                f"Only a queued job can be cancelled; this one is {job.status}.", code="not_cancellable",
+                f"Only a queued job can be cancelled; this one is {job.status}.",
+                code="not_cancellable",
                 status=409,
             )
         job.refresh_from_db()

@@ -10,6 +10,7 @@ the same one. Inference is numpy/scipy:
 - model: sparse features -> a dense layer (an embedding bag) -> ReLU MLP with a linear skip -> the
   teacher's standardised coordinates; out = standardised * scale + mean, L2-normalised.
 """
+
 import hashlib
 import re
 import threading
@@ -21,8 +22,8 @@ import numpy as np
 from apps.core.ml.quant import table_load
 from apps.core.ml.text_encoder import DIM, MAX_ENCODE_CHARS
 
-CHAR_FEATURES = 2 ** 15
-WORD_FEATURES = 2 ** 14
+CHAR_FEATURES = 2**15
+WORD_FEATURES = 2**14
 N_FEATURES = CHAR_FEATURES + WORD_FEATURES
 STUDENT_NAME = "student-hash-char1-4-word1-2"
 STUDENT_PREFIX = "student_"
@@ -35,12 +36,24 @@ def _vectorisers():
     if not _VECTORISERS:
         from sklearn.feature_extraction.text import HashingVectorizer
 
-        _VECTORISERS["char"] = HashingVectorizer(analyzer="char_wb", ngram_range=(1, 4), n_features=CHAR_FEATURES,
-                                                 alternate_sign=False, norm="l2", dtype=np.float32)
+        _VECTORISERS["char"] = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=(1, 4),
+            n_features=CHAR_FEATURES,
+            alternate_sign=False,
+            norm="l2",
+            dtype=np.float32,
+        )
         # Single-character words count: Korean "비" (rain) and "눈" (snow) are whole words.
-        _VECTORISERS["word"] = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES,
-                                                 token_pattern=r"(?u)\b\w+\b", alternate_sign=False,
-                                                 norm="l2", dtype=np.float32)
+        _VECTORISERS["word"] = HashingVectorizer(
+            analyzer="word",
+            ngram_range=(1, 2),
+            n_features=WORD_FEATURES,
+            token_pattern=r"(?u)\b\w+\b",
+            alternate_sign=False,
+            norm="l2",
+            dtype=np.float32,
+        )
     return _VECTORISERS
 
 
@@ -128,7 +141,7 @@ def student_arrays(path: str | Path) -> dict[str, np.ndarray]:
     """The student's arrays from an artifact that ships one under ``student_`` keys (the scents
     profile); only those members of the ``.npz`` are read."""
     with np.load(path, allow_pickle=False) as data:
-        return {key[len(STUDENT_PREFIX):]: data[key] for key in data.files if key.startswith(STUDENT_PREFIX)}
+        return {key[len(STUDENT_PREFIX) :]: data[key] for key in data.files if key.startswith(STUDENT_PREFIX)}
 
 
 def student_digest(arrays: dict[str, np.ndarray]) -> str:

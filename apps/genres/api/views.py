@@ -20,8 +20,19 @@ class GenreSuggestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GenreSuggestion
-        fields = ["id", "movie", "genre_name", "score", "above_threshold", "status", "model_version", "explanation",
-                  "heatmap_url", "created_at", "decided_at"]
+        fields = [
+            "id",
+            "movie",
+            "genre_name",
+            "score",
+            "above_threshold",
+            "status",
+            "model_version",
+            "explanation",
+            "heatmap_url",
+            "created_at",
+            "decided_at",
+        ]
 
     def get_heatmap_url(self, obj) -> str | None:
         return obj.heatmap.url if obj.heatmap else None
@@ -29,15 +40,29 @@ class GenreSuggestionSerializer(serializers.ModelSerializer):
 
 class ExperimentSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
-        choices=Experiment.Status.choices, read_only=True,
+        choices=Experiment.Status.choices,
+        read_only=True,
         help_text="The experiment job's state: queued, running, succeeded, failed (bad data, a crash, a "
-        "timeout or a worker that died), or cancelled (the job was cancelled before it started).")
+        "timeout or a worker that died), or cancelled (the job was cancelled before it started).",
+    )
     error = serializers.CharField(read_only=True, help_text="Why it failed, for the user.")
 
     class Meta:
         model = Experiment
-        fields = ["id", "name", "status", "config", "dataset", "metrics", "per_genre", "artifacts", "summary",
-                  "error", "job", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "status",
+            "config",
+            "dataset",
+            "metrics",
+            "per_genre",
+            "artifacts",
+            "summary",
+            "error",
+            "job",
+            "created_at",
+        ]
 
 
 class DecisionInputSerializer(InputSerializer):
@@ -73,8 +98,11 @@ class GenreSuggestionDecideApi(APIView):
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         suggestion = genre_selectors.genre_suggestion_get(pk=pk)
-        service = (genre_services.genre_suggestion_accept if data.validated_data["decision"] == "accept"
-                   else genre_services.genre_suggestion_reject)
+        service = (
+            genre_services.genre_suggestion_accept
+            if data.validated_data["decision"] == "accept"
+            else genre_services.genre_suggestion_reject
+        )
         suggestion = service(suggestion=suggestion, user=request.user)
         return Response(GenreSuggestionSerializer(suggestion).data)
 

@@ -5,6 +5,7 @@ Input lines: ``{"id", "plot": str | null, "poster": path | null}``. Output lines
 unreadable poster is predicted without a poster, not refused). A line that is not a JSON object
 gets an output line with ``error`` so every input line has exactly one output line.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ def _parse(line: str, line_no: int, base: Path) -> tuple[MovieInput | None, dict
     return item, None
 
 
-def predict_jsonl(predictor: GenrePredictor, input_path: Path, output_path: Path, *, batch_size: int = 32,
-                  progress=None) -> dict:
+def predict_jsonl(
+    predictor: GenrePredictor, input_path: Path, output_path: Path, *, batch_size: int = 32, progress=None
+) -> dict:
     """Stream ``input_path`` through the predictor into ``output_path``; return counts."""
     input_path, output_path = Path(input_path), Path(output_path)
     lines = [(n, line) for n, line in enumerate(input_path.read_text(encoding="utf-8").splitlines(), 1) if line.strip()]
@@ -46,7 +48,7 @@ def predict_jsonl(predictor: GenrePredictor, input_path: Path, output_path: Path
     tmp = output_path.with_suffix(output_path.suffix + ".part")
     with open(tmp, "w", encoding="utf-8") as out:
         for start in range(0, len(lines), batch_size):
-            chunk = [_parse(line, n, input_path.parent) for n, line in lines[start:start + batch_size]]
+            chunk = [_parse(line, n, input_path.parent) for n, line in lines[start : start + batch_size]]
             items = [item for item, _ in chunk if item is not None]
             preds = iter(predictor.predict(items, batch_size=batch_size))
             for item, error in chunk:
@@ -58,8 +60,7 @@ def predict_jsonl(predictor: GenrePredictor, input_path: Path, output_path: Path
                 counts["predicted"] += 1
                 counts["without_poster"] += pred.pattern in ("text", "none")
                 counts["without_plot"] += pred.pattern in ("image", "none")
-                row = {"id": pred.id, "genres": pred.genres, "scores": pred.scores,
-                       "model_version": predictor.version}
+                row = {"id": pred.id, "genres": pred.genres, "scores": pred.scores, "model_version": predictor.version}
                 notes = item.parse_notes + pred.notes
                 if notes:
                     row["notes"] = notes

@@ -6,6 +6,7 @@ warm single-movie latency (median over movies, full pipeline: decode poster, enc
 poster, head), batch throughput, head-only latency, and peak RSS. Timings on a shared machine are
 noisy: medians, and the caller should say the machine was shared.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,22 @@ from pathlib import Path
 import torch
 
 
-def benchmark_models(artifacts: dict[str, str], items_file: str | Path, *, singles: int = 20, batch: int = 32,
-                     threads: int = 1) -> dict[str, dict]:
+def benchmark_models(
+    artifacts: dict[str, str], items_file: str | Path, *, singles: int = 20, batch: int = 32, threads: int = 1
+) -> dict[str, dict]:
     """Benchmark each ``{name: artifact path}`` on the movies in ``items_file`` (JSONL: id, plot, poster)."""
     out = {}
     for name, path in artifacts.items():
-        cmd = [sys.executable, "-m", "apps.genres.ml.benchmark", str(path), str(items_file),
-               str(singles), str(batch), str(threads)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "apps.genres.ml.benchmark",
+            str(path),
+            str(items_file),
+            str(singles),
+            str(batch),
+            str(threads),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[3])
         out[name] = json.loads(done.stdout.strip().splitlines()[-1])
     return out
@@ -63,13 +73,19 @@ def _bench_one(path: str, items_file: str, singles: int, batch: int, threads: in
             predictor.head(encoded)
             head_ms.append((time.perf_counter() - t) * 1000 / len(items[:batch]))
     return {
-        "kind": predictor.kind, "params": sum(p.numel() for p in predictor.head.parameters()),
-        "artifact_mb": round(Path(path).stat().st_size / 1e6, 2), "load_s": round(load_s, 2),
+        "kind": predictor.kind,
+        "params": sum(p.numel() for p in predictor.head.parameters()),
+        "artifact_mb": round(Path(path).stat().st_size / 1e6, 2),
+        "load_s": round(load_s, 2),
         "single_ms_median": round(statistics.median(single) * 1000, 1),
         "single_ms_max": round(max(single) * 1000, 1),
         "explain_ms_median": round(statistics.median(explain) * 1000, 1),
-        "batch_movies_per_s": round(len(items) / batch_s, 2), "head_ms_per_movie": round(statistics.median(head_ms), 3),
-        "rss_after_load_mb": rss_loaded, "peak_rss_mb": _rss_mb(), "threads": threads, "movies": len(items),
+        "batch_movies_per_s": round(len(items) / batch_s, 2),
+        "head_ms_per_movie": round(statistics.median(head_ms), 3),
+        "rss_after_load_mb": rss_loaded,
+        "peak_rss_mb": _rss_mb(),
+        "threads": threads,
+        "movies": len(items),
     }
 
 

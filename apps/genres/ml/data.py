@@ -8,6 +8,7 @@ Two layouts are supported:
   and per movie ``<id>.json`` (``plot`` is a list of strings or a string, ``genres`` a list) and
   ``<id>.jpeg``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,13 +61,15 @@ def load_jsonl(path: Path) -> list[MovieRecord]:
             row = json.loads(line)
             movie_id = str(row.get("imdb_id") or row.get("id") or f"line{line_no}")
             poster = row.get("poster")
-            records.append(MovieRecord(
-                id=movie_id,
-                plot=_clean_plot(row.get("plot")),
-                poster=(path.parent / poster) if poster else None,
-                genres=_clean_genres(row.get("genres") or []),
-                title=row.get("title"),
-            ))
+            records.append(
+                MovieRecord(
+                    id=movie_id,
+                    plot=_clean_plot(row.get("plot")),
+                    poster=(path.parent / poster) if poster else None,
+                    genres=_clean_genres(row.get("genres") or []),
+                    title=row.get("title"),
+                )
+            )
     return records
 
 
@@ -88,8 +91,12 @@ def _mmimdb_record(folder: Path, movie_id: str, split: str) -> MovieRecord:
         plot = plot[0] if plot else None
     poster = meta_dir / f"{movie_id}.jpeg"
     return MovieRecord(
-        id=movie_id, plot=_clean_plot(plot), poster=poster if poster.exists() else None,
-        genres=_clean_genres(meta.get("genres") or []), title=meta.get("title"), split=split,
+        id=movie_id,
+        plot=_clean_plot(plot),
+        poster=poster if poster.exists() else None,
+        genres=_clean_genres(meta.get("genres") or []),
+        title=meta.get("title"),
+        split=split,
     )
 
 

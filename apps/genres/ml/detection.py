@@ -6,6 +6,7 @@ detection features. A deployment that has weights registers an extractor under a
 it with ``settings.GENRES_DETECTOR``; ``detections_to_vector`` turns its boxes into a fixed-size
 feature (per-class max confidence and box area) that a head could take as a third modality.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,10 @@ class ObjectDetector(Protocol):
 class UnavailableDetector:
     name = "none"
     labels: tuple[str, ...] = ()
-    REASON = ("No object-detector weights (YOLO / Faster R-CNN) are available offline on this "
-              "install, so genre models run without object-detection features.")
+    REASON = (
+        "No object-detector weights (YOLO / Faster R-CNN) are available offline on this "
+        "install, so genre models run without object-detection features."
+    )
 
     def available(self) -> tuple[bool, str]:
         return False, self.REASON
@@ -59,6 +62,7 @@ def detector_get(name: str | None = None) -> ObjectDetector:
     if name is None:
         try:
             from django.conf import settings
+
             name = getattr(settings, "GENRES_DETECTOR", "none") or "none"
         except Exception:
             name = "none"

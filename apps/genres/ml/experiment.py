@@ -6,6 +6,7 @@ builds the feature cache, trains each requested head, tunes per-genre thresholds
 plot and a poster (``test_both``), and poster-only movies (``test_image``). Each trained head is
 saved as a predictor artifact in ``out_dir``.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,14 +28,19 @@ from .vocab import IMDB_GENRES
 DEFAULT_CONFIG = {
     # ``seed`` seeds training; ``split_seed`` (default: the same) fixes the 70/15/15 split, so
     # several training seeds can be compared on one split.
-    "heads": list(HEAD_KINDS), "seed": 13, "split_seed": None, "limit": None, "select_on": "both",
+    "heads": list(HEAD_KINDS),
+    "seed": 13,
+    "split_seed": None,
+    "limit": None,
+    "select_on": "both",
     # Members of the "ensemble" model: the best head set on validation over 3 training seeds
     # (bench/movies_genres_reevaluate.py --combos); cross-attention did not add to it.
     "ensemble": ["late", "attention", "gmu", "text"],
     "head": {"hidden": 512, "dropout": 0.5, "d_model": 256},  # 0.5 beat 0.3 on validation mAP
     # Cross-attention is the CPU-heavy head: a narrower model keeps an epoch near the others.
     "head_by_kind": {"cross": {"d_model": 128}},
-    "train": {}, "encoder": {},
+    "train": {},
+    "encoder": {},
 }
 SUBSETS = ("test_all", "test_both", "test_image")
 
@@ -65,16 +71,18 @@ def experiment_run(config: dict, *, data_path, cache_root, out_dir, progress=Non
         records = records[: int(cfg["limit"])]
     spec = EncoderSpec(**cfg["encoder"])
     splits = assign_splits(records, seed=cfg["split_seed"])
-    feats = features_load_or_extract(records, spec, Path(cache_root),
-                                     progress=lambda d, t, note="": progress(0, len(cfg["heads"]), note))
+    feats = features_load_or_extract(
+        records, spec, Path(cache_root), progress=lambda d, t, note="": progress(0, len(cfg["heads"]), note)
+    )
     data = {name: split_data(feats, recs) for name, recs in splits.items()}
     results = {"config": cfg, "data": _data_summary(data_path, splits), "models": {}}
     heads = {}
     for k, kind in enumerate(cfg["heads"]):
         progress(k, len(cfg["heads"]), f"training {kind} head")
         heads[kind], fit, train_s = _train_one(kind, cfg, data)
-        results["models"][kind] = evaluate_save(kind, heads[kind], fit, train_s, spec, data, Path(out_dir),
-                                                 version_prefix)
+        results["models"][kind] = evaluate_save(
+            kind, heads[kind], fit, train_s, spec, data, Path(out_dir), version_prefix
+        )
         m = results["models"][kind]["metrics"]["test_both"]
         progress(k + 1, len(cfg["heads"]), f"{kind}: test (both) macro-F1 {m.get('f1_macro', 0):.3f}")
     members = [k for k in cfg["ensemble"] if k in heads]
@@ -85,16 +93,21 @@ def experiment_run(config: dict, *, data_path, cache_root, out_dir, progress=Non
             sub.load_state_dict(heads[k].state_dict())
         fit = {"members": members, "epochs_run": sum(results["models"][k]["fit"]["epochs_run"] for k in members)}
         train_s = sum(results["models"][k]["train_seconds"] for k in members)
-        results["models"]["ensemble"] = evaluate_save("ensemble", ens.eval(), fit, train_s, spec, data,
-                                                       Path(out_dir), version_prefix)
+        results["models"]["ensemble"] = evaluate_save(
+            "ensemble", ens.eval(), fit, train_s, spec, data, Path(out_dir), version_prefix
+        )
     results["summary"] = experiment_summary(results["models"])
     return results
 
 
 def split_data(feats, recs):
     rows = feats.rows([r.id for r in recs])
-    return {"feats": rows, "y": label_matrix(recs), "patterns": np.array([r.pattern for r in recs]),
-            "ids": [r.id for r in recs]}
+    return {
+        "feats": rows,
+        "y": label_matrix(recs),
+        "patterns": np.array([r.pattern for r in recs]),
+        "ids": [r.id for r in recs],
+    }
 
 
 def _data_summary(path, splits) -> dict:
@@ -108,13 +121,18 @@ def _data_summary(path, splits) -> dict:
 def _train_one(kind: str, cfg: dict, data: dict):
     train, val = data["train"], data["val"]
     torch.manual_seed(cfg["seed"])
-    head = head_build(kind, text_dim=train["feats"].text_tokens.shape[-1],
-                      image_dim=train["feats"].image_global.shape[-1], n_genres=len(IMDB_GENRES),
-                      **{**cfg["head"], **cfg["head_by_kind"].get(kind, {})})
+    head = head_build(
+        kind,
+        text_dim=train["feats"].text_tokens.shape[-1],
+        image_dim=train["feats"].image_global.shape[-1],
+        n_genres=len(IMDB_GENRES),
+        **{**cfg["head"], **cfg["head_by_kind"].get(kind, {})},
+    )
     t0 = time.perf_counter()
     select = val["patterns"] == "both" if cfg["select_on"] == "both" and (val["patterns"] == "both").any() else None
-    fit = train_head(head, train["feats"], train["y"], val["feats"], val["y"], TrainConfig(**cfg["train"]),
-                     val_select=select)
+    fit = train_head(
+        head, train["feats"], train["y"], val["feats"], val["y"], TrainConfig(**cfg["train"]), val_select=select
+    )
     return head, fit, time.perf_counter() - t0
 
 
@@ -127,19 +145,41 @@ def evaluate_save(kind, head, fit, train_s, spec, data, out_dir: Path, prefix: s
     th_test = thresholds_apply(table, test["patterns"])
     th_val = thresholds_apply(table, val["patterns"])
     vb = val["patterns"] == "both"
-    metrics = {"val": metrics_compute(val["y"], p_val, th_val, IMDB_GENRES),
-               "val_both": metrics_compute(val["y"][vb], p_val[vb], th_val[vb], IMDB_GENRES)}
+    metrics = {
+        "val": metrics_compute(val["y"], p_val, th_val, IMDB_GENRES),
+        "val_both": metrics_compute(val["y"][vb], p_val[vb], th_val[vb], IMDB_GENRES),
+    }
     metrics["val_both"]["f1_macro_halfsplit"] = halfsplit_f1(val["y"][vb], p_val[vb])
-    for subset, rows in (("test_all", slice(None)), ("test_both", test["patterns"] == "both"),
-                         ("test_image", test["patterns"] == "image")):
+    for subset, rows in (
+        ("test_all", slice(None)),
+        ("test_both", test["patterns"] == "both"),
+        ("test_image", test["patterns"] == "image"),
+    ):
         metrics[subset] = metrics_compute(test["y"][rows], p_test[rows], th_test[rows], IMDB_GENRES)
     _plot_only(head, data, table, metrics)
     version = f"{prefix}-{kind}-{time.strftime('%Y%m%d%H%M%S')}"
     path = out_dir / f"{kind}.pt"
-    sha = artifact_save(path, head=head, thresholds=table, spec=spec, vocabulary=IMDB_GENRES, version=version,
-                        metrics={k: _scalars(v) for k, v in metrics.items()}, half=half)
-    return {"kind": kind, "version": version, "artifact": str(path), "sha256": sha, "train_seconds": round(train_s, 1),
-            "params": sum(p.numel() for p in head.parameters()), "fit": fit, "metrics": metrics, "thresholds": table}
+    sha = artifact_save(
+        path,
+        head=head,
+        thresholds=table,
+        spec=spec,
+        vocabulary=IMDB_GENRES,
+        version=version,
+        metrics={k: _scalars(v) for k, v in metrics.items()},
+        half=half,
+    )
+    return {
+        "kind": kind,
+        "version": version,
+        "artifact": str(path),
+        "sha256": sha,
+        "train_seconds": round(train_s, 1),
+        "params": sum(p.numel() for p in head.parameters()),
+        "fit": fit,
+        "metrics": metrics,
+        "thresholds": table,
+    }
 
 
 def _hide_poster(feats: FeatureSet, rows: np.ndarray) -> FeatureSet:
@@ -157,8 +197,9 @@ def _plot_only(head, data, table: dict, metrics: dict, min_rows: int = 60) -> No
     if vb.sum() < min_rows or "text" in table:
         return
     y_val = val["y"][vb]
-    local = thresholds_tune(y_val, predict_probs(head, _hide_poster(val["feats"], vb)), min_pos=3,
-                            shrink=THRESHOLD_SHRINK)
+    local = thresholds_tune(
+        y_val, predict_probs(head, _hide_poster(val["feats"], vb)), min_pos=3, shrink=THRESHOLD_SHRINK
+    )
     few = y_val.sum(0) < 3
     local[few] = np.asarray(table["all"], dtype=np.float32)[few]
     table["text"] = local.tolist()
@@ -173,8 +214,11 @@ def halfsplit_f1(y: np.ndarray, p: np.ndarray) -> float | None:
         return None
     idx = np.arange(len(y))
     halves = [(idx % 2 == 0, idx % 2 == 1), (idx % 2 == 1, idx % 2 == 0)]
-    scores = [metrics_compute(y[s], p[s], thresholds_tune(y[t], p[t], shrink=THRESHOLD_SHRINK), IMDB_GENRES)
-              .get("f1_macro") or 0.0 for t, s in halves]
+    scores = [
+        metrics_compute(y[s], p[s], thresholds_tune(y[t], p[t], shrink=THRESHOLD_SHRINK), IMDB_GENRES).get("f1_macro")
+        or 0.0
+        for t, s in halves
+    ]
     return float(np.mean(scores))
 
 
@@ -189,6 +233,7 @@ def experiment_summary(models: dict, subset: str = "test_both") -> dict:
     movies with both modalities, thresholds tuned on one half and scored on the other (in-sample
     tuned thresholds flatter every model and blur the ranking).
     """
+
     def score(kind, on=subset):
         return models[kind]["metrics"][on].get("f1_macro", 0.0)
 

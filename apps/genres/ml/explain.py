@@ -6,6 +6,7 @@ itself stays frozen and runs without gradients; the map is detached and re-enter
 leaf, so only the (small) head is differentiated. Token attributions are gradient x activation on
 the text encoder's output tokens, merged from word pieces to words.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,7 @@ def gradcam(head, batch: dict, fmap: torch.Tensor, genre: int, cells: int) -> np
     (grad,) = torch.autograd.grad(logit, fmap, allow_unused=True)
     if grad is None:
         return None
-    weights = grad[0].mean(dim=(1, 2))                       # (C,)
+    weights = grad[0].mean(dim=(1, 2))  # (C,)
     cam = torch.relu((weights[:, None, None] * fmap[0]).sum(0)).detach().numpy()
     return cam / cam.max() if cam.max() > 0 else cam
 

@@ -5,6 +5,7 @@ The cache folder is ``<cache_root>/<encoder slug>/<data set key>/`` with float16
 ``image_cells (N, cells*cells, Di)``, plus ``has_text``/``has_image`` flags and the ids in row
 order. A missing or unreadable poster is stored as absent (zeros + ``has_image=False``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,9 @@ def cache_dir(root: Path, spec: EncoderSpec, records: list[MovieRecord]) -> Path
     return Path(root) / spec.slug / dataset_key(records)
 
 
-def features_load_or_extract(records, spec: EncoderSpec, root: Path, *, progress=None,
-                             batch_size: int = 32) -> FeatureSet:
+def features_load_or_extract(
+    records, spec: EncoderSpec, root: Path, *, progress=None, batch_size: int = 32
+) -> FeatureSet:
     """Return cached features for ``records`` (extracting the missing cache first)."""
     folder = cache_dir(root, spec, records)
     if (folder / "done.json").exists():
@@ -73,8 +75,9 @@ def _load(folder: Path) -> FeatureSet:
     return FeatureSet(ids, **arrays)
 
 
-def extract_features(records, spec: EncoderSpec, *, progress=None, batch_size: int = 32,
-                     text_encoder=None, image_encoder=None) -> FeatureSet:
+def extract_features(
+    records, spec: EncoderSpec, *, progress=None, batch_size: int = 32, text_encoder=None, image_encoder=None
+) -> FeatureSet:
     text_encoder = text_encoder or TextEncoder(spec)
     image_encoder = image_encoder or ImageEncoder(spec)
     n, total = len(records), 2 * len(records)
@@ -88,7 +91,7 @@ def extract_features(records, spec: EncoderSpec, *, progress=None, batch_size: i
     # Sort by length so each batch pads to its own longest plot, not to max_tokens.
     with_plot.sort(key=lambda i: len(records[i].plot))
     for start in range(0, len(with_plot), batch_size):
-        idx = with_plot[start:start + batch_size]
+        idx = with_plot[start : start + batch_size]
         tok, msk = text_encoder.encode([records[i].plot for i in idx])
         tokens[idx, : tok.shape[1]] = tok.numpy().astype(np.float16)
         mask[idx, : msk.shape[1]] = msk.numpy()

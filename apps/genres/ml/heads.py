@@ -6,6 +6,7 @@ poster is never fed as zeros: each branch swaps in a learned "missing" embedding
 weights are masked so a missing modality gets weight 0. ``head.modality_weights`` (after a
 forward) holds the per-movie text/image weight for heads that learn one.
 """
+
 from __future__ import annotations
 
 import torch
@@ -15,8 +16,14 @@ HEAD_KINDS = ("text", "image", "early", "late", "attention", "cross", "gmu")
 
 
 def _mlp(d_in: int, hidden: int, d_out: int, dropout: float) -> nn.Sequential:
-    return nn.Sequential(nn.LayerNorm(d_in), nn.Dropout(dropout), nn.Linear(d_in, hidden), nn.GELU(),
-                         nn.Dropout(dropout), nn.Linear(hidden, d_out))
+    return nn.Sequential(
+        nn.LayerNorm(d_in),
+        nn.Dropout(dropout),
+        nn.Linear(d_in, hidden),
+        nn.GELU(),
+        nn.Dropout(dropout),
+        nn.Linear(hidden, d_out),
+    )
 
 
 def masked_mean(tokens: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -29,11 +36,26 @@ class GenreHead(nn.Module):
 
     kind = ""
 
-    def __init__(self, *, text_dim: int, image_dim: int, n_genres: int, hidden: int = 512,
-                 dropout: float = 0.3, d_model: int = 256):
+    def __init__(
+        self,
+        *,
+        text_dim: int,
+        image_dim: int,
+        n_genres: int,
+        hidden: int = 512,
+        dropout: float = 0.3,
+        d_model: int = 256,
+    ):
         super().__init__()
-        self.config = dict(kind=self.kind, text_dim=text_dim, image_dim=image_dim, n_genres=n_genres,
-                           hidden=hidden, dropout=dropout, d_model=d_model)
+        self.config = dict(
+            kind=self.kind,
+            text_dim=text_dim,
+            image_dim=image_dim,
+            n_genres=n_genres,
+            hidden=hidden,
+            dropout=dropout,
+            d_model=d_model,
+        )
         self.missing_text = nn.Parameter(torch.zeros(text_dim))
         self.missing_image = nn.Parameter(torch.zeros(image_dim))
         self.modality_weights: torch.Tensor | None = None
@@ -108,8 +130,8 @@ class LateFusionHead(GenreHead):
 
     def forward(self, b):
         lt, li = self.text_mlp(self.text_vector(b)), self.image_mlp(self.image_vector(b))
-        avail = _availability(b).unsqueeze(-1)                                # (B, 2, 1)
-        scores = self.mix.unsqueeze(0).expand(lt.shape[0], -1, -1)             # (B, 2, G)
+        avail = _availability(b).unsqueeze(-1)  # (B, 2, 1)
+        scores = self.mix.unsqueeze(0).expand(lt.shape[0], -1, -1)  # (B, 2, G)
         w = torch.softmax(scores.masked_fill(~avail, float("-inf")), dim=1)
         self.modality_weights = w.mean(-1).detach()
         self.aux_logits = (lt, li)
@@ -231,8 +253,11 @@ class EnsembleHead(nn.Module):
     def __init__(self, *, members: list[dict], **_ignored):
         super().__init__()
         self.members = nn.ModuleList(head_build(**m) for m in members)
-        self.config = {"kind": self.kind, "members": [dict(m.config) for m in self.members],
-                       "n_genres": self.members[0].config["n_genres"]}
+        self.config = {
+            "kind": self.kind,
+            "members": [dict(m.config) for m in self.members],
+            "n_genres": self.members[0].config["n_genres"],
+        }
         self.modality_weights = None
 
     def forward(self, b):
@@ -242,8 +267,19 @@ class EnsembleHead(nn.Module):
         return logits
 
 
-HEADS = {cls.kind: cls for cls in (TextHead, ImageHead, EarlyFusionHead, LateFusionHead,
-                                   AttentionFusionHead, CrossAttentionHead, GMUHead, EnsembleHead)}
+HEADS = {
+    cls.kind: cls
+    for cls in (
+        TextHead,
+        ImageHead,
+        EarlyFusionHead,
+        LateFusionHead,
+        AttentionFusionHead,
+        CrossAttentionHead,
+        GMUHead,
+        EnsembleHead,
+    )
+}
 
 
 def head_build(kind: str, **config) -> GenreHead:

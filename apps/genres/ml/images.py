@@ -4,6 +4,7 @@ Posters come from curators' uploads and from batch files, so nothing here trusts
 byte size is checked before decoding, PIL's decompression-bomb guard is set to our own limit,
 and JPEGs are decoded at reduced scale (``draft``) because the model only needs 224 px.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,9 @@ class PosterLoad:
     reason: str = ""  # why there is no image ("" when there is one)
 
 
-def poster_open(source, *, max_bytes: int = MAX_POSTER_BYTES, max_pixels: int = MAX_POSTER_PIXELS,
-                target: int = 448) -> PosterLoad:
+def poster_open(
+    source, *, max_bytes: int = MAX_POSTER_BYTES, max_pixels: int = MAX_POSTER_PIXELS, target: int = 448
+) -> PosterLoad:
     """Open ``source`` (path, bytes or binary file object) as an RGB image, or say why not."""
     if source is None:
         return PosterLoad(None, "no poster")

@@ -1,5 +1,6 @@
 """Multi-label metrics and per-genre threshold tuning. Macro figures average over genres present
 (at least one positive in ``y_true``): a genre absent from a split has no defined F1 or AP."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,12 @@ def metrics_compute(y_true: np.ndarray, probs: np.ndarray, thresholds: np.ndarra
     out["map_macro"] = float(np.mean(list(aps.values())))
     f1s = f1_score(y_true, y_pred, average=None, labels=range(len(vocab)), zero_division=0)
     out["per_genre"] = {
-        vocab[g]: {"f1": float(f1s[g]), "support": int(y_true[:, g].sum()), "ap": aps.get(g),
-                   "predicted": int(y_pred[:, g].sum())}
+        vocab[g]: {
+            "f1": float(f1s[g]),
+            "support": int(y_true[:, g].sum()),
+            "ap": aps.get(g),
+            "predicted": int(y_pred[:, g].sum()),
+        }
         for g in range(len(vocab))
     }
     return out
@@ -57,8 +62,9 @@ def _single_threshold(y_true: np.ndarray, probs: np.ndarray) -> float:
     return best
 
 
-def thresholds_tune(y_true: np.ndarray, probs: np.ndarray, *, default: float = 0.5, min_pos: int = 1,
-                    shrink: float = 0.0) -> np.ndarray:
+def thresholds_tune(
+    y_true: np.ndarray, probs: np.ndarray, *, default: float = 0.5, min_pos: int = 1, shrink: float = 0.0
+) -> np.ndarray:
     """Per genre, the grid threshold with the best F1 on (validation) data; ``default`` if too few
     positives. ``shrink`` in [0, 1] pulls each toward the best single threshold for macro-F1."""
     thresholds = np.full(y_true.shape[1], default, dtype=np.float32)
@@ -66,7 +72,7 @@ def thresholds_tune(y_true: np.ndarray, probs: np.ndarray, *, default: float = 0
         pos = y_true[:, g] > 0
         if pos.sum() < min_pos:
             continue
-        preds = probs[:, g][None, :] >= THRESHOLD_GRID[:, None]          # (T, N)
+        preds = probs[:, g][None, :] >= THRESHOLD_GRID[:, None]  # (T, N)
         tp = (preds & pos).sum(1)
         f1 = 2 * tp / np.maximum(preds.sum(1) + pos.sum(), 1)
         # Among equal F1 scores take the middle of the best band: less brittle than the first.
@@ -77,8 +83,9 @@ def thresholds_tune(y_true: np.ndarray, probs: np.ndarray, *, default: float = 0
     return thresholds.astype(np.float32)
 
 
-def thresholds_by_pattern(y_true, probs, patterns, *, min_rows: int = 60, min_pos: int = 3,
-                          shrink: float = THRESHOLD_SHRINK) -> dict:
+def thresholds_by_pattern(
+    y_true, probs, patterns, *, min_rows: int = 60, min_pos: int = 3, shrink: float = THRESHOLD_SHRINK
+) -> dict:
     """Thresholds per modality pattern (``both``/``text``/``image``), falling back to the global ones.
 
     Scores of a movie with both modalities are calibrated differently from poster-only ones, so

@@ -5,6 +5,7 @@ weights: those come from the pip packages (or the names in the artifact's encode
 file stays small. ``GenrePredictor`` encodes posters and plots itself, so it serves the product
 (one movie, explanations) and the batch command (many movies).
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,7 +30,7 @@ MAX_PLOT_CHARS = 20_000  # the encoder reads 128 tokens (~600 characters); longe
 @dataclass
 class MovieInput:
     plot: str | None = None
-    poster: object = None          # path, bytes, file object or None
+    poster: object = None  # path, bytes, file object or None
     id: str | None = None
 
 
@@ -38,27 +39,50 @@ class Prediction:
     id: str | None
     scores: dict[str, float]
     genres: list[str]
-    pattern: str                   # which modalities were used: both / text / image / none
+    pattern: str  # which modalities were used: both / text / image / none
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "genres": self.genres, "scores": self.scores, "pattern": self.pattern,
-                "notes": self.notes}
+        return {
+            "id": self.id,
+            "genres": self.genres,
+            "scores": self.scores,
+            "pattern": self.pattern,
+            "notes": self.notes,
+        }
 
 
-def artifact_save(path: Path, *, head, thresholds: dict, spec: EncoderSpec, vocabulary, version: str,
-                  metrics: dict | None = None, extra: dict | None = None, half: bool = False) -> str:
+def artifact_save(
+    path: Path,
+    *,
+    head,
+    thresholds: dict,
+    spec: EncoderSpec,
+    vocabulary,
+    version: str,
+    metrics: dict | None = None,
+    extra: dict | None = None,
+    half: bool = False,
+) -> str:
     """Write the artifact and return its sha256 (``half``: float16 weights, half the size)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu() for k, v in head.state_dict().items()}
     if half:
         state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
-    torch.save({
-        "format": ARTIFACT_FORMAT, "version": version, "head_config": head.config,
-        "state_dict": state,
-        "thresholds": thresholds, "encoder_spec": spec.as_dict(), "vocabulary": list(vocabulary),
-        "metrics": metrics or {}, **(extra or {}),
-    }, path)
+    torch.save(
+        {
+            "format": ARTIFACT_FORMAT,
+            "version": version,
+            "head_config": head.config,
+            "state_dict": state,
+            "thresholds": thresholds,
+            "encoder_spec": spec.as_dict(),
+            "vocabulary": list(vocabulary),
+            "metrics": metrics or {},
+            **(extra or {}),
+        },
+        path,
+    )
     return file_sha256(path)
 
 
@@ -71,8 +95,9 @@ def file_sha256(path: Path) -> str:
 
 
 class GenrePredictor:
-    def __init__(self, artifact: dict, *, text_encoder: TextEncoder | None = None,
-                 image_encoder: ImageEncoder | None = None):
+    def __init__(
+        self, artifact: dict, *, text_encoder: TextEncoder | None = None, image_encoder: ImageEncoder | None = None
+    ):
         if artifact.get("format") != ARTIFACT_FORMAT:
             raise ValueError(f"not a genre model artifact (format {artifact.get('format')!r})")
         self.artifact = artifact
@@ -131,7 +156,7 @@ class GenrePredictor:
             if load is not None and load.image is None:
                 notes[i].append(f"{load.reason}; predicted without a poster")
         ok = [i for i, img in enumerate(images) if img is not None]
-        cells = self.spec.image_cells ** 2
+        cells = self.spec.image_cells**2
         image_global = torch.zeros(n, self.image_encoder.dim)
         image_cells = torch.zeros(n, cells, self.image_encoder.dim)
         fmaps = None
@@ -142,14 +167,20 @@ class GenrePredictor:
             image_global[ok], image_cells[ok] = g, c
         has_image = torch.zeros(n, dtype=torch.bool)
         has_image[ok] = True
-        batch = dict(text_tokens=tokens, text_mask=mask, has_text=has_text, image_global=image_global,
-                     image_cells=image_cells, has_image=has_image)
+        batch = dict(
+            text_tokens=tokens,
+            text_mask=mask,
+            has_text=has_text,
+            image_global=image_global,
+            image_cells=image_cells,
+            has_image=has_image,
+        )
         return batch, images, fmaps, notes
 
     def predict(self, items: list[MovieInput], batch_size: int = 32) -> list[Prediction]:
         out = []
         for s in range(0, len(items), batch_size):
-            out.extend(self._predict_batch(items[s:s + batch_size]))
+            out.extend(self._predict_batch(items[s : s + batch_size]))
         return out
 
     def _predict_batch(self, items: list[MovieInput]) -> list[Prediction]:
@@ -193,5 +224,10 @@ class GenrePredictor:
             if scores is not None:
                 entry["words"] = scores
             per_genre.append(entry)
-        return {"prediction": pred.as_dict(), "modality_weights": weights, "explanations": per_genre,
-                "model_version": self.version, "model_kind": self.kind}
+        return {
+            "prediction": pred.as_dict(),
+            "modality_weights": weights,
+            "explanations": per_genre,
+            "model_version": self.version,
+            "model_kind": self.kind,
+        }

@@ -1,6 +1,7 @@
 """Train one head on cached features: BCE with logits, AdamW with linear warm-up then cosine decay,
 modality dropout (so missing plots/posters are learned, not just tolerated), early stopping on
 validation mAP, fixed seeds."""
+
 from __future__ import annotations
 
 import math
@@ -24,8 +25,8 @@ class TrainConfig:
     warmup_frac: float = 0.06
     patience: int = 6
     modality_dropout: float = 0.15
-    pos_weight_power: float = 0.5   # pos_weight = (neg/pos) ** power, clipped; 0 = plain BCE
-    aux_weight: float = 0.5         # late fusion: weight of the per-branch losses
+    pos_weight_power: float = 0.5  # pos_weight = (neg/pos) ** power, clipped; 0 = plain BCE
+    aux_weight: float = 0.5  # late fusion: weight of the per-branch losses
     seed: int = 13
 
     def as_dict(self) -> dict:
@@ -53,8 +54,10 @@ def feature_tensors(feats: FeatureSet | dict) -> dict[str, torch.Tensor]:
         return feats
     t = feats.tensors()
     if "text_pooled" not in t:
-        chunks = [masked_mean(t["text_tokens"][s:s + 512].float(), t["text_mask"][s:s + 512])
-                  for s in range(0, len(t["text_mask"]), 512)]
+        chunks = [
+            masked_mean(t["text_tokens"][s : s + 512].float(), t["text_mask"][s : s + 512])
+            for s in range(0, len(t["text_mask"]), 512)
+        ]
         t["text_pooled"] = torch.cat(chunks) if chunks else torch.zeros(0, t["text_tokens"].shape[-1])
     return t
 
@@ -87,8 +90,17 @@ def _map(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean([average_precision_score(y[:, g], p[:, g]) for g in present]))
 
 
-def train_head(head: GenreHead, train: FeatureSet, y_train: np.ndarray, val: FeatureSet, y_val: np.ndarray,
-               cfg: TrainConfig, *, progress=None, val_select: np.ndarray | None = None) -> dict:
+def train_head(
+    head: GenreHead,
+    train: FeatureSet,
+    y_train: np.ndarray,
+    val: FeatureSet,
+    y_val: np.ndarray,
+    cfg: TrainConfig,
+    *,
+    progress=None,
+    val_select: np.ndarray | None = None,
+) -> dict:
     """Train ``head`` in place (best validation epoch restored); return the history.
 
     ``val_select`` (bool per validation row) restricts the early-stopping score to the population
@@ -105,14 +117,15 @@ def train_head(head: GenreHead, train: FeatureSet, y_train: np.ndarray, val: Fea
     opt = torch.optim.AdamW(head.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     warm = max(1, int(cfg.warmup_frac * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, total - warm))))
+        opt, lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, total - warm)))
+    )
     pos_weight = _pos_weight(y_train, cfg.pos_weight_power)
     best, best_state, history, bad = -1.0, None, [], 0
     for epoch in range(cfg.epochs):
         head.train()
         perm, losses = torch.randperm(n, generator=gen), []
         for s in range(0, n, cfg.batch_size):
-            idx = perm[s:s + cfg.batch_size]
+            idx = perm[s : s + cfg.batch_size]
             b = modality_dropout(batch_slice(t, idx), cfg.modality_dropout, gen)
             loss = _loss(head, b, y[idx], pos_weight, cfg)
             opt.zero_grad()

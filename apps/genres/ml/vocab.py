@@ -1,9 +1,30 @@
 """The genre vocabulary the shared data set (and the deployed model) uses: 24 IMDb genres."""
 
 IMDB_GENRES: tuple[str, ...] = (
-    "Action", "Adventure", "Animation", "Biography", "Comedy", "Crime", "Documentary", "Drama",
-    "Family", "Fantasy", "History", "Horror", "Music", "Musical", "Mystery", "News",
-    "Reality-TV", "Romance", "Sci-Fi", "Short", "Sport", "Thriller", "War", "Western",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Biography",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "History",
+    "Horror",
+    "Music",
+    "Musical",
+    "Mystery",
+    "News",
+    "Reality-TV",
+    "Romance",
+    "Sci-Fi",
+    "Short",
+    "Sport",
+    "Thriller",
+    "War",
+    "Western",
 )
 
 # MM-IMDb spells a few genres differently from the IMDb web pages.

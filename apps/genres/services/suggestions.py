@@ -5,6 +5,7 @@ manifest); experiments train and compare heads on a data set named by path and m
 Heavy work (encoders, training) runs in jobs on the ``ml`` queue; rows are written in short
 atomic blocks afterwards, never around the model call.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SUGGESTIONS_SHOWN = 5       # top genres stored per request (above threshold or not)
-EXPLAINED = 3               # of which this many get a Grad-CAM image and word attributions
+SUGGESTIONS_SHOWN = 5  # top genres stored per request (above threshold or not)
+EXPLAINED = 3  # of which this many get a Grad-CAM image and word attributions
 
 
 def _load_predictor(path: Path, entry: dict) -> GenrePredictor:
@@ -79,6 +80,7 @@ def genres_model_warm_up() -> None:
 
 # --- suggestions -------------------------------------------------------------------------
 
+
 def _require_curator(user) -> None:
     if not (user is not None and user.is_authenticated and user_is_curator(user)):
         raise ApplicationError("Only curators may work with genre suggestions.", code="forbidden", status=403)
@@ -93,10 +95,16 @@ def genre_suggest_request(*, movie: Movie, user):
     _require_curator(user)
     genre_model_get()  # fail now, with a clear message, rather than in the worker
     # A second click while the first job is still waiting or running gets that job back.
-    pending = (Job.objects.filter(kind="movies.genres_suggest", target_id=str(movie.pk),
-                                  target_type=ContentType.objects.get_for_model(Movie),
-                                  status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-               .order_by("-created_at").first())
+    pending = (
+        Job.objects.filter(
+            kind="movies.genres_suggest",
+            target_id=str(movie.pk),
+            target_type=ContentType.objects.get_for_model(Movie),
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
     return pending or job_enqueue(kind="movies.genres_suggest", user=user, target=movie)
 
 
@@ -132,14 +140,25 @@ def genre_suggestions_generate(*, movie: Movie, job=None, progress=None, model_n
     notes += pred["notes"]
     explained = {e["genre"]: e for e in out["explanations"]}
     labels = _labels_by_catalog_name(movie, pred["scores"])
-    chosen = list(labels)[:max(SUGGESTIONS_SHOWN, len([n for n, g in labels.items() if g in pred["genres"]]))]
-    rows = _suggestions_save(movie=movie, job=job, version=loaded.version, pred=pred, chosen=chosen,
-                             labels=labels, explained=explained, weights=out["modality_weights"])
+    chosen = list(labels)[: max(SUGGESTIONS_SHOWN, len([n for n, g in labels.items() if g in pred["genres"]]))]
+    rows = _suggestions_save(
+        movie=movie,
+        job=job,
+        version=loaded.version,
+        pred=pred,
+        chosen=chosen,
+        labels=labels,
+        explained=explained,
+        weights=out["modality_weights"],
+    )
     if progress:
         progress(2, 2, f"{len(rows)} suggestions stored")
-    return {"model_version": loaded.version, "pattern": pred["pattern"], "notes": notes,
-            "suggested": [{"genre": r.genre_name, "score": r.score, "above_threshold": r.above_threshold}
-                          for r in rows]}
+    return {
+        "model_version": loaded.version,
+        "pattern": pred["pattern"],
+        "notes": notes,
+        "suggested": [{"genre": r.genre_name, "score": r.score, "above_threshold": r.above_threshold} for r in rows],
+    }
 
 
 def _labels_by_catalog_name(movie: Movie, scores: dict) -> dict[str, str]:
@@ -159,22 +178,30 @@ def _suggestions_save(*, movie, job, version, pred, chosen, labels, explained, w
     rows = []
     with transaction.atomic():
         GenreSuggestion.objects.filter(movie=movie, status=GenreSuggestion.Status.PENDING).delete()
-        decided = set(GenreSuggestion.objects.filter(movie=movie, model_version=version)
-                      .values_list("genre_name", flat=True))
+        decided = set(
+            GenreSuggestion.objects.filter(movie=movie, model_version=version).values_list("genre_name", flat=True)
+        )
         for name in chosen:
             if name in decided:
                 continue
             label = labels[name]
             ex = explained.get(label, {})
             row = GenreSuggestion(
-                movie=movie, genre_name=name, score=pred["scores"][label], above_threshold=label in pred["genres"],
-                model_version=version, job=job,
+                movie=movie,
+                genre_name=name,
+                score=pred["scores"][label],
+                above_threshold=label in pred["genres"],
+                model_version=version,
+                job=job,
                 explanation={"words": ex.get("words", []), "modality_weights": weights, "pattern": pred["pattern"]},
             )
             row.full_clean(exclude=["heatmap"])
             if ex.get("gradcam_png"):
-                row.heatmap.save(f"{movie.pk}-{slugify(name)}-{int(time.time())}.png",
-                                 ContentFile(base64.b64decode(ex["gradcam_png"])), save=False)
+                row.heatmap.save(
+                    f"{movie.pk}-{slugify(name)}-{int(time.time())}.png",
+                    ContentFile(base64.b64decode(ex["gradcam_png"])),
+                    save=False,
+                )
             row.save()
             rows.append(row)
     return rows
@@ -197,8 +224,9 @@ def _decide(suggestion, status, user) -> GenreSuggestion:
     with transaction.atomic():
         suggestion = GenreSuggestion.objects.select_for_update().get(pk=suggestion.pk)
         if suggestion.status != GenreSuggestion.Status.PENDING:
-            raise ApplicationError(f"This suggestion was already {suggestion.status}.", code="already_decided",
-                                   status=409)
+            raise ApplicationError(
+                f"This suggestion was already {suggestion.status}.", code="already_decided", status=409
+            )
         if status == GenreSuggestion.Status.ACCEPTED:
             suggestion.genre = genre_get_or_create(name=suggestion.genre_name)
             suggestion.movie.genres.add(suggestion.genre)

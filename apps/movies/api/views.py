@@ -13,9 +13,18 @@ from apps.core.cache import cached, not_modified, validators_set
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
-from apps.movies.api.serializers import (LABELS, GenreSerializer, MovieInputSerializer, MovieSerializer,
-                                         RatingSerializer, RescoreInputSerializer, ReviewInputSerializer,
-                                         ReviewSerializer, ScoreInputSerializer, ScoreOutputSerializer)
+from apps.movies.api.serializers import (
+    LABELS,
+    GenreSerializer,
+    MovieInputSerializer,
+    MovieSerializer,
+    RatingSerializer,
+    RescoreInputSerializer,
+    ReviewInputSerializer,
+    ReviewSerializer,
+    ScoreInputSerializer,
+    ScoreOutputSerializer,
+)
 from apps.movies.cache import CATALOG, GENRES, movie_version
 
 LABEL_FILTER = OpenApiParameter("label", str, enum=[v for v in LABELS if v], description="Only reviews with this label")
@@ -27,9 +36,12 @@ MOVIE_FILTERS = [
 ]
 
 
-REVIEW_SORT = OpenApiParameter("sort", str, enum=list(selectors.REVIEW_SORTS),
-                               description="new (default), positive or negative: by the AI rating, reviews "
-                               "without one last")
+REVIEW_SORT = OpenApiParameter(
+    "sort",
+    str,
+    enum=list(selectors.REVIEW_SORTS),
+    description="new (default), positive or negative: by the AI rating, reviews " "without one last",
+)
 
 
 def _review_sort(value) -> str:
@@ -66,8 +78,12 @@ class MovieListCreateApi(generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        return selectors.movie_list(query=p.get("q", "").strip(), genre=p.get("genre", ""),
-                                    year=_year(p.get("year")), sort=p.get("sort", "title"))
+        return selectors.movie_list(
+            query=p.get("q", "").strip(),
+            genre=p.get("genre", ""),
+            year=_year(p.get("year")),
+            sort=p.get("sort", "title"),
+        )
 
     @extend_schema(parameters=MOVIE_FILTERS)
     def get(self, request, *args, **kwargs):
@@ -87,8 +103,12 @@ class MovieDetailApi(APIView):
     @extend_schema(responses=MovieSerializer)
     def get(self, request, pk):
         """Read-cached per movie version, with ETag / Last-Modified."""
-        return _cached_read(request, "movies:api-detail", [movie_version(pk), GENRES],
-                            lambda: MovieSerializer(selectors.movie_get(pk=pk)).data)
+        return _cached_read(
+            request,
+            "movies:api-detail",
+            [movie_version(pk), GENRES],
+            lambda: MovieSerializer(selectors.movie_get(pk=pk)).data,
+        )
 
     @extend_schema(request=MovieInputSerializer, responses=MovieSerializer)
     def patch(self, request, pk):
@@ -117,8 +137,13 @@ class MovieRatingApi(APIView):
     @extend_schema(responses=RatingSerializer)
     def get(self, request, pk):
         movie = selectors.movie_get(pk=pk)
-        return Response({"movie": movie.pk, **selectors.movie_rating_summary(movie=movie),
-                         "agreement": selectors.movie_agreement(movie=movie)})
+        return Response(
+            {
+                "movie": movie.pk,
+                **selectors.movie_rating_summary(movie=movie),
+                "agreement": selectors.movie_agreement(movie=movie),
+            }
+        )
 
 
 class MovieReviewListCreateApi(generics.ListAPIView):
@@ -142,8 +167,9 @@ class MovieReviewListCreateApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         movie = selectors.movie_list().filter(pk=pk).first()
         if movie is None:
-            raise ApplicationError("This movie does not exist (it may have been deleted).",
-                                   code="movie_not_found", status=404)
+            raise ApplicationError(
+                "This movie does not exist (it may have been deleted).", code="movie_not_found", status=404
+            )
         review = services.review_create(movie=movie, author=request.user, **data.validated_data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
@@ -155,8 +181,9 @@ class ReviewListApi(generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        return selectors.review_list(author=self._author(p.get("author", "")), sentiment=p.get("label", ""),
-                                     sort=_review_sort(p.get("sort")))
+        return selectors.review_list(
+            author=self._author(p.get("author", "")), sentiment=p.get("label", ""), sort=_review_sort(p.get("sort"))
+        )
 
     def _author(self, value):
         if value == "me":
@@ -167,8 +194,9 @@ class ReviewListApi(generics.ListAPIView):
             raise ApplicationError("author must be a user id or me.", code="invalid_filter")
         return selectors.reviewer_get(pk=int(value)) if value else None
 
-    @extend_schema(parameters=[OpenApiParameter("author", str, description="A user id, or me"), LABEL_FILTER,
-                               REVIEW_SORT])
+    @extend_schema(
+        parameters=[OpenApiParameter("author", str, description="A user id, or me"), LABEL_FILTER, REVIEW_SORT]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -183,8 +211,7 @@ class ReviewDetailApi(APIView):
         """Change the text (scored again) and/or the own rating of one's review; fields not sent are kept."""
         data = ReviewInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        review = services.review_update(review=selectors.review_get(pk=pk), user=request.user,
-                                        **data.validated_data)
+        review = services.review_update(review=selectors.review_get(pk=pk), user=request.user, **data.validated_data)
         return Response(ReviewSerializer(review).data)
 
     @extend_schema(responses={204: None})
@@ -223,8 +250,9 @@ class SentimentScoreApi(APIView):
         try:
             predictions = review_score(list(clean.values())) if clean else []
         except ModelUnavailable as exc:
-            raise ApplicationError(f"No sentiment model is available: {exc}", code="model_unavailable",
-                                   status=503) from exc
+            raise ApplicationError(
+                f"No sentiment model is available: {exc}", code="model_unavailable", status=503
+            ) from exc
         results += [{"index": i, **p.as_dict()} for i, p in zip(clean, predictions)]
         return Response({"results": sorted(results, key=lambda r: r["index"])})
 

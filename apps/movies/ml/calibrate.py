@@ -7,8 +7,9 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 
-def blend_fit(signals: np.ndarray, y: np.ndarray, columns: list[int], *,
-              weights: np.ndarray | None = None) -> np.ndarray:
+def blend_fit(
+    signals: np.ndarray, y: np.ndarray, columns: list[int], *, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Logistic regression on the chosen signal columns (optionally weighted rows) -> weights
     for every column + bias."""
     model = LogisticRegression(C=1.0, max_iter=1000)
@@ -20,8 +21,9 @@ def blend_fit(signals: np.ndarray, y: np.ndarray, columns: list[int], *,
     return weights
 
 
-def isotonic_fit(score: np.ndarray, y: np.ndarray, *, knots: int = 200,
-                 weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def isotonic_fit(
+    score: np.ndarray, y: np.ndarray, *, knots: int = 200, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Isotonic map score -> P(positive), stored as an interpolation table of <= ``knots`` points.
 
     Probabilities are kept inside [0.005, 0.995]: a review model is never certain.
@@ -51,8 +53,9 @@ def median_map_fit(raw: np.ndarray, true: np.ndarray, *, bins: int = 60) -> tupl
     return xs, ys[index]
 
 
-def rating_mix_fit(raw: np.ndarray, rate_x: np.ndarray, rate_y: np.ndarray, true: np.ndarray,
-                   *, mae_slack: float = 0.03) -> float:
+def rating_mix_fit(
+    raw: np.ndarray, rate_x: np.ndarray, rate_y: np.ndarray, true: np.ndarray, *, mae_slack: float = 0.03
+) -> float:
     """Weight w of the linear score in ``(1 - w) * median_map(raw) + w * raw``.
 
     The median map alone minimises absolute error but is flat between bins (ties hurt rank

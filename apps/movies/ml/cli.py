@@ -18,23 +18,33 @@ from .train import TrainConfig, refit_tables, train_sentiment
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["ko", "en"], required=True)
     parser.add_argument("--data", required=True, help="TSV(.gz) with review_id, rating, text")
-    parser.add_argument("--sst2", default=None,
-                        help="English: SST-2 train.tsv (label, sentence); adds the MiniLM + LoRA encoder")
+    parser.add_argument(
+        "--sst2", default=None, help="English: SST-2 train.tsv (label, sentence); adds the MiniLM + LoRA encoder"
+    )
     parser.add_argument("--out", default="models_store", help="artifact folder (default models_store)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N rows")
     parser.add_argument("--epochs", type=int, default=None, help="conv epochs (0 = linear only)")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads for the neural model (on a shared 2-core machine 1 was "
-                             "~4x faster per step than 2)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads for the neural model (on a shared 2-core machine 1 was " "~4x faster per step than 2)",
+    )
     parser.add_argument("--no-manifest", action="store_true", help="write the artifact only")
-    parser.add_argument("--refit-tables", action="store_true",
-                        help="keep the weights of the existing artifact in --out; refit only the "
-                             "validation tables (blend, calibration, rating map)")
-    parser.add_argument("--refit-linear", action="store_true",
-                        help="with --refit-tables: also refit the linear parts (ridges, classifier) "
-                             "with the current recipe, cross-fitted on validation where it says so; "
-                             "the networks are kept")
+    parser.add_argument(
+        "--refit-tables",
+        action="store_true",
+        help="keep the weights of the existing artifact in --out; refit only the "
+        "validation tables (blend, calibration, rating map)",
+    )
+    parser.add_argument(
+        "--refit-linear",
+        action="store_true",
+        help="with --refit-tables: also refit the linear parts (ridges, classifier) "
+        "with the current recipe, cross-fitted on validation where it says so; "
+        "the networks are kept",
+    )
 
 
 def run(options: dict, *, command: str, log=print) -> dict:

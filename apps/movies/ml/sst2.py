@@ -53,8 +53,10 @@ def read_phrases(path: str | Path, *, limit: int | None = None) -> Phrases:
     return Phrases(texts, np.asarray(labels, dtype=np.int64))
 
 
-_CUES = re.compile(r"\b(not|n't|no|never|nothing|none|nobody|neither|nor|without|hardly|barely|"
-                   r"but|although|though|yet|however|despite|still)\b")
+_CUES = re.compile(
+    r"\b(not|n't|no|never|nothing|none|nobody|neither|nor|without|hardly|barely|"
+    r"but|although|though|yet|however|despite|still)\b"
+)
 
 
 def _roots(texts: list[str]) -> list[int]:
@@ -78,8 +80,7 @@ def split_phrases(phrases: Phrases) -> tuple[Phrases, Phrases]:
     """(training phrases, validation sentences): 10 % of the sentences by hash, see the module."""
     valid = [i for i in _roots(phrases.texts) if data.split_of(phrases.texts[i]) == data.VALID]
     held = [f" {phrases.texts[i]} " for i in valid]
-    train = [i for i, text in enumerate(phrases.texts)
-             if not any(f" {text} " in sentence for sentence in held)]
+    train = [i for i, text in enumerate(phrases.texts) if not any(f" {text} " in sentence for sentence in held)]
     return phrases.take(train), phrases.take(valid)
 
 

@@ -30,35 +30,59 @@ from .sentiment import LanguageModel, signal_count
 # Protocols from the issue: NSMC 1-4 negative / 9-10 positive; IMDB <=4 / >=7.
 PROTOCOLS = {"ko": (4, 9), "en": (4, 7)}
 DEFAULTS = {
-    "ko": dict(features=FeatureSpec(word_ngrams=(1, 2), char_ngrams=(1, 5), word_bits=21, char_bits=21),
-               vocab_size=12000, max_len=64, epochs=4, alpha=5e-7, nb=False, sgd_iter=8,
-               arch="conv", size=192, lr=3e-3, ridge_alpha=1.0, rating_in_blend=True,
-               # No classifier: with the ridge in the blend its weight was 0.0014 (8 MB for nothing).
-               classifier=False, quantise=True,
-               # A second ridge on Kiwi morpheme 1-3-grams and a BiGRU over morphemes (256 units
-               # over a 192-dim embedding): validation 0.9003 against 0.8938 for the three parts
-               # above; two BiGRUs (192 + 128 units) gave 0.8989 at a larger size (see README).
-               extra_linear=[FeatureSpec(words=False, chars=False, morph_ngrams=(1, 3), morph_bits=22)],
-               extra_nets=[dict(input="morphemes", vocab_size=40000, max_len=64, size=256, dim=192,
-                                arch="gru")],
-               # The ridges are fitted on train + validation; their validation signals (for the
-               # blend and calibration) come from two fits that each leave one half out. Ridges
-               # alone gain ~+0.0015 from 12.5 % more data (bench/movies_sentiment_datasize.py).
-               crossfit=True),
+    "ko": dict(
+        features=FeatureSpec(word_ngrams=(1, 2), char_ngrams=(1, 5), word_bits=21, char_bits=21),
+        vocab_size=12000,
+        max_len=64,
+        epochs=4,
+        alpha=5e-7,
+        nb=False,
+        sgd_iter=8,
+        arch="conv",
+        size=192,
+        lr=3e-3,
+        ridge_alpha=1.0,
+        rating_in_blend=True,
+        # No classifier: with the ridge in the blend its weight was 0.0014 (8 MB for nothing).
+        classifier=False,
+        quantise=True,
+        # A second ridge on Kiwi morpheme 1-3-grams and a BiGRU over morphemes (256 units
+        # over a 192-dim embedding): validation 0.9003 against 0.8938 for the three parts
+        # above; two BiGRUs (192 + 128 units) gave 0.8989 at a larger size (see README).
+        extra_linear=[FeatureSpec(words=False, chars=False, morph_ngrams=(1, 3), morph_bits=22)],
+        extra_nets=[dict(input="morphemes", vocab_size=40000, max_len=64, size=256, dim=192, arch="gru")],
+        # The ridges are fitted on train + validation; their validation signals (for the
+        # blend and calibration) come from two fits that each leave one half out. Ridges
+        # alone gain ~+0.0015 from 12.5 % more data (bench/movies_sentiment_datasize.py).
+        crossfit=True,
+    ),
     # English: word 1-3-grams (NB-weighted) and only character unigrams (1,024 buckets). Same
     # validation accuracy as adding character-in-word 2-5-grams (0.916 vs 0.916) at twice the
     # speed on long IMDB reviews (~1,200 vs ~550 reviews/s in one process).
-    "en": dict(features=FeatureSpec(word_ngrams=(1, 3), char_ngrams=(1, 1), word_bits=22, char_bits=10,
-                                    norm="l2"),
-               vocab_size=16000, max_len=256, epochs=0, alpha=2e-6, nb=True, sgd_iter=12,
-               arch="conv", size=128, lr=3e-3, ridge_alpha=None, rating_in_blend=False,
-               classifier=True, quantise=False, extra_linear=[], extra_nets=[], crossfit=False,
-               # With --sst2: MiniLM + a LoRA adapter and head, fine-tuned for one epoch on 20,000
-               # of the 60,014 SST-2 training phrases (every sentence and negation / contrast
-               # phrase first: the whole set took 1.6-2.4 s a step, 50-75 min, on the shared 2
-               # cores), blended by length with the n-gram model.
-               encoder=dict(rank=8, alpha=16, dropout=0.1, max_len=128, epochs=1, lr=5e-4, batch_size=32,
-                            phrases=20000)),
+    "en": dict(
+        features=FeatureSpec(word_ngrams=(1, 3), char_ngrams=(1, 1), word_bits=22, char_bits=10, norm="l2"),
+        vocab_size=16000,
+        max_len=256,
+        epochs=0,
+        alpha=2e-6,
+        nb=True,
+        sgd_iter=12,
+        arch="conv",
+        size=128,
+        lr=3e-3,
+        ridge_alpha=None,
+        rating_in_blend=False,
+        classifier=True,
+        quantise=False,
+        extra_linear=[],
+        extra_nets=[],
+        crossfit=False,
+        # With --sst2: MiniLM + a LoRA adapter and head, fine-tuned for one epoch on 20,000
+        # of the 60,014 SST-2 training phrases (every sentence and negation / contrast
+        # phrase first: the whole set took 1.6-2.4 s a step, 50-75 min, on the shared 2
+        # cores), blended by length with the n-gram model.
+        encoder=dict(rank=8, alpha=16, dropout=0.1, max_len=128, epochs=1, lr=5e-4, batch_size=32, phrases=20000),
+    ),
 }
 DEFAULTS["ko"]["encoder"] = None
 SST2_VALID = "sst2_valid"
@@ -101,8 +125,17 @@ def _ridge_fit(x, ratings, alpha: float) -> Ridge:
     return Ridge(alpha=alpha, solver="lsqr", max_iter=300, tol=1e-4).fit(x, ratings.astype(np.float64))
 
 
-def _linear_fit(x, y_cls, ratings, alpha: float, seed: int, nb: bool = False, iters: int = 8,
-                ridge_alpha: float | None = None, classifier: bool = True):
+def _linear_fit(
+    x,
+    y_cls,
+    ratings,
+    alpha: float,
+    seed: int,
+    nb: bool = False,
+    iters: int = 8,
+    ridge_alpha: float | None = None,
+    classifier: bool = True,
+):
     """Sentiment classifier on the protocol's labelled rows; rating regressor on every row.
 
     With ``ridge_alpha`` the regressor is an exact ridge on unit-length rows (serving divides
@@ -113,8 +146,9 @@ def _linear_fit(x, y_cls, ratings, alpha: float, seed: int, nb: bool = False, it
     if not classifier:
         return None, _ridge_fit(x, ratings, ridge_alpha if ridge_alpha is not None else 1.0)
     labelled = y_cls >= 0
-    cls = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=iters, tol=None, average=True,
-                        class_weight="balanced", random_state=seed)
+    cls = SGDClassifier(
+        loss="log_loss", alpha=alpha, max_iter=iters, tol=None, average=True, class_weight="balanced", random_state=seed
+    )
     x_cls, y_lab = x[labelled], y_cls[labelled]
     if nb:
         # Scale each feature by its NB ratio, fit, then fold the ratio into the weights
@@ -126,8 +160,7 @@ def _linear_fit(x, y_cls, ratings, alpha: float, seed: int, nb: bool = False, it
         cls.fit(x_cls, y_lab)
     if ridge_alpha is not None:
         return cls, _ridge_fit(x, ratings, ridge_alpha)
-    reg = SGDRegressor(loss="squared_error", alpha=alpha, max_iter=iters, tol=None, average=True,
-                       random_state=seed)
+    reg = SGDRegressor(loss="squared_error", alpha=alpha, max_iter=iters, tol=None, average=True, random_state=seed)
     reg.fit(x, ratings.astype(np.float64))
     return cls, reg
 
@@ -138,17 +171,20 @@ def _weights(key: str, w, quantise: bool) -> dict:
 
 def _net_arrays(prefix: str, net) -> dict:
     parts = conv_to_bytes(*net)
-    return {f"{prefix}_tokenizer": np.frombuffer(parts["tokenizer"].encode("utf-8"), dtype=np.uint8),
-            f"{prefix}_config": np.frombuffer(parts["config"].encode("utf-8"), dtype=np.uint8),
-            f"{prefix}_state": np.frombuffer(parts["state"], dtype=np.uint8)}
+    return {
+        f"{prefix}_tokenizer": np.frombuffer(parts["tokenizer"].encode("utf-8"), dtype=np.uint8),
+        f"{prefix}_config": np.frombuffer(parts["config"].encode("utf-8"), dtype=np.uint8),
+        f"{prefix}_state": np.frombuffer(parts["state"], dtype=np.uint8),
+    }
 
 
 def _linear_arrays(cls, reg, extra_linear, quantise: bool) -> dict:
     """Artifact arrays of the linear parts (their biases: ``b``, and ``meta.extra_linear``)."""
     arrays = {
         **_weights("w_reg", reg.coef_, quantise),
-        "b": np.array([cls.intercept_[0] if cls is not None else 0.0, float(np.ravel(reg.intercept_)[0])],
-                      dtype=np.float64),
+        "b": np.array(
+            [cls.intercept_[0] if cls is not None else 0.0, float(np.ravel(reg.intercept_)[0])], dtype=np.float64
+        ),
     }
     if cls is not None:
         arrays.update(_weights("w_cls", cls.coef_[0], quantise))
@@ -157,12 +193,16 @@ def _linear_arrays(cls, reg, extra_linear, quantise: bool) -> dict:
     return arrays
 
 
-def _stack_arrays(meta, cls, reg, conv, tables, *, extra_linear=(), extra_nets=(), encoder=None,
-                  quantise=False) -> dict:
+def _stack_arrays(
+    meta, cls, reg, conv, tables, *, extra_linear=(), extra_nets=(), encoder=None, quantise=False
+) -> dict:
     """Artifact arrays. Weight vectors are float16, or int8 + block scales with ``quantise``
     (the figures are measured with the stored weights either way)."""
-    arrays = {**_linear_arrays(cls, reg, extra_linear, quantise), **tables,
-              "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+    arrays = {
+        **_linear_arrays(cls, reg, extra_linear, quantise),
+        **tables,
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+    }
     if conv is not None:
         arrays.update(_net_arrays("conv", conv))
     for i, net in enumerate(extra_nets):
@@ -192,8 +232,9 @@ def _with_linear(arrays: dict, meta: dict, head, quantise: bool) -> tuple[dict, 
     return out, meta
 
 
-def _fit_tables(signals, y_cls, ratings, ids, columns: tuple[list[int], list[int]],
-                rating_in_blend: bool = True, extra=None) -> dict:
+def _fit_tables(
+    signals, y_cls, ratings, ids, columns: tuple[list[int], list[int]], rating_in_blend: bool = True, extra=None
+) -> dict:
     """Blend + calibration + rating map, fitted on the validation split.
 
     ``columns`` = (sentiment signal columns, rating signal columns) of the model. The sentiment
@@ -230,8 +271,15 @@ def _fit_tables(signals, y_cls, ratings, ids, columns: tuple[list[int], list[int
     raw = np.column_stack([signals, score]) @ rate_w[: n + 1] + rate_w[n + 1]
     rate_x, rate_y = calibrate.median_map_fit(raw, ratings.astype(np.float64))
     mix = calibrate.rating_mix_fit(raw, rate_x, rate_y, ratings.astype(np.float64))
-    return {"blend": blend, "calib_x": calib_x, "calib_y": calib_y, "rate_w": rate_w,
-            "rate_x": rate_x, "rate_y": rate_y, "rate_mix": np.array([mix])}
+    return {
+        "blend": blend,
+        "calib_x": calib_x,
+        "calib_y": calib_y,
+        "rate_w": rate_w,
+        "rate_x": rate_x,
+        "rate_y": rate_y,
+        "rate_mix": np.array([mix]),
+    }
 
 
 def protocol_rows(part: data.Reviews, lang: str) -> tuple[np.ndarray, np.ndarray]:
@@ -265,19 +313,31 @@ def evaluate(model: LanguageModel, part: data.Reviews, lang: str, signals=None) 
 def _morphemes_needed(cfg: TrainConfig) -> bool:
     specs = [cfg.setting("features"), *cfg.setting("extra_linear")]
     return any(spec.uses_morphemes for spec in specs) or any(
-        net["input"] == "morphemes" for net in cfg.setting("extra_nets"))
+        net["input"] == "morphemes" for net in cfg.setting("extra_nets")
+    )
 
 
 def _net_train(train_texts, y_tr, ratings, valid, cfg: TrainConfig, net: dict, log):
     """One network (``net`` overrides the language's vocab_size / max_len / size / arch; ``dim``
     sets the embedding width, default from ``size``)."""
     setting = {k: net.get(k, cfg.setting(k)) for k in ("vocab_size", "max_len", "arch", "size", "lr")}
-    return conv_train(train_texts, y_tr, ratings.astype(np.float32), vocab_size=setting["vocab_size"],
-                      max_len=setting["max_len"], epochs=cfg.setting("epochs"), arch=setting["arch"],
-                      size=setting["size"], dim=net.get("dim"), lr=setting["lr"],
-                      seed=cfg.seed + net.get("seed_offset", 0),
-                      valid=valid, tokens="words" if net.get("input") == "morphemes" else "bpe",
-                      kernels=tuple(net.get("kernels", (2, 3, 5))), log=log)
+    return conv_train(
+        train_texts,
+        y_tr,
+        ratings.astype(np.float32),
+        vocab_size=setting["vocab_size"],
+        max_len=setting["max_len"],
+        epochs=cfg.setting("epochs"),
+        arch=setting["arch"],
+        size=setting["size"],
+        dim=net.get("dim"),
+        lr=setting["lr"],
+        seed=cfg.seed + net.get("seed_offset", 0),
+        valid=valid,
+        tokens="words" if net.get("input") == "morphemes" else "bpe",
+        kernels=tuple(net.get("kernels", (2, 3, 5))),
+        log=log,
+    )
 
 
 def _linear_parts(cfg: TrainConfig, texts: list[str], morph, y, ratings, log, rows=(None,)) -> list:
@@ -292,9 +352,21 @@ def _linear_parts(cfg: TrainConfig, texts: list[str], morph, y, ratings, log, ro
     x = Featurizer(cfg.setting("features")).transform(texts, normalized=True, morphemes=morph)
     log(f"[{cfg.lang}] features {x.shape[1]} ({x.nnz / max(1, x.shape[0]):.0f} per review)")
     ridge_alpha = cfg.setting("ridge_alpha")
-    heads = [(*_linear_fit(*pick(x, mask), cfg.setting("alpha"), cfg.seed, cfg.setting("nb"),
-                           cfg.setting("sgd_iter"), ridge_alpha, cfg.setting("classifier")), [])
-             for mask in rows]
+    heads = [
+        (
+            *_linear_fit(
+                *pick(x, mask),
+                cfg.setting("alpha"),
+                cfg.seed,
+                cfg.setting("nb"),
+                cfg.setting("sgd_iter"),
+                ridge_alpha,
+                cfg.setting("classifier"),
+            ),
+            [],
+        )
+        for mask in rows
+    ]
     del x
     for spec in cfg.setting("extra_linear"):
         x_e = Featurizer(spec).transform(texts, normalized=True, morphemes=morph)
@@ -305,8 +377,9 @@ def _linear_parts(cfg: TrainConfig, texts: list[str], morph, y, ratings, log, ro
     return heads
 
 
-def _linear_heads(cfg: TrainConfig, parts: dict, texts: dict, morph: dict, log, *, crossfit: bool,
-                  shipped: bool = True):
+def _linear_heads(
+    cfg: TrainConfig, parts: dict, texts: dict, morph: dict, log, *, crossfit: bool, shipped: bool = True
+):
     """The linear parts, ``(heads, halves)``; ``heads[0]`` ships (None unless ``shipped``).
 
     Without ``crossfit``: one fit on the train split, ``halves`` None. With it (cross-fitting,
@@ -326,8 +399,10 @@ def _linear_heads(cfg: TrainConfig, parts: dict, texts: dict, morph: dict, log, 
     rows = ([None] if shipped else []) + [np.concatenate([in_train, halves != h]) for h in (0, 1)]
     joined_morph = None if morph[data.TRAIN] is None else [*morph[data.TRAIN], *morph[data.VALID]]
     heads = _linear_parts(cfg, [*texts[data.TRAIN], *texts[data.VALID]], joined_morph, y, ratings, log, rows)
-    log(f"[{cfg.lang}] linear parts on train + validation halves "
-        f"({int((halves == 0).sum())} / {int((halves == 1).sum())} reviews)")
+    log(
+        f"[{cfg.lang}] linear parts on train + validation halves "
+        f"({int((halves == 0).sum())} / {int((halves == 1).sum())} reviews)"
+    )
     return ([] if shipped else [None]) + heads, halves
 
 
@@ -364,8 +439,11 @@ def _network_parts(cfg: TrainConfig, texts: dict, morph: dict, y_tr, y_va, ratin
     log(f"[{cfg.lang}] network trained, {time.time() - started:.0f}s")
     nets = []
     for net in cfg.setting("extra_nets"):
-        inputs = ({name: [" ".join(m) for m in morph[name]] for name in (data.TRAIN, data.VALID)}
-                  if net["input"] == "morphemes" else texts)
+        inputs = (
+            {name: [" ".join(m) for m in morph[name]] for name in (data.TRAIN, data.VALID)}
+            if net["input"] == "morphemes"
+            else texts
+        )
         nets.append(_net_train(inputs[data.TRAIN], y_tr, ratings, (inputs[data.VALID], y_va), cfg, net, log))
         log(f"[{cfg.lang}] network over {net['input']} trained, {time.time() - started:.0f}s")
     return conv, nets
@@ -374,12 +452,19 @@ def _network_parts(cfg: TrainConfig, texts: dict, morph: dict, y_tr, y_va, ratin
 def _meta(cfg: TrainConfig, extra_linear, nets) -> dict:
     neg_max, pos_min = PROTOCOLS[cfg.lang]
     version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-    return {"language": cfg.lang, "version": f"{cfg.lang}-{version}", "features": cfg.setting("features").as_dict(),
-            "max_len": cfg.setting("max_len"), "protocol": {"negative_max": neg_max, "positive_min": pos_min},
-            "reg_row_norm": cfg.setting("ridge_alpha") is not None,
-            "extra_linear": _linear_meta(extra_linear),
-            "extra_nets": [{"input": net["input"], "max_len": net.get("max_len", cfg.setting("max_len"))}
-                           for net in cfg.setting("extra_nets")[: len(nets)]]}
+    return {
+        "language": cfg.lang,
+        "version": f"{cfg.lang}-{version}",
+        "features": cfg.setting("features").as_dict(),
+        "max_len": cfg.setting("max_len"),
+        "protocol": {"negative_max": neg_max, "positive_min": pos_min},
+        "reg_row_norm": cfg.setting("ridge_alpha") is not None,
+        "extra_linear": _linear_meta(extra_linear),
+        "extra_nets": [
+            {"input": net["input"], "max_len": net.get("max_len", cfg.setting("max_len"))}
+            for net in cfg.setting("extra_nets")[: len(nets)]
+        ],
+    }
 
 
 def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
@@ -419,8 +504,17 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
     if encoder is not None:
         meta["encoder"] = encoder[0]
         log(f"[{lang}] encoder trained, {time.time() - started:.0f}s")
-    arrays = _stack_arrays(meta, cls, reg, conv, {}, extra_linear=extra_linear, extra_nets=nets,
-                           encoder=encoder, quantise=cfg.setting("quantise"))
+    arrays = _stack_arrays(
+        meta,
+        cls,
+        reg,
+        conv,
+        {},
+        extra_linear=extra_linear,
+        extra_nets=nets,
+        encoder=encoder,
+        quantise=cfg.setting("quantise"),
+    )
     # Signals from the arrays as stored (fp16 / int8 weights, fp16 networks): the figures are
     # those of the artifact that ships. _finish fits the tables on the validation signals.
     signals = _split_signals(arrays, heads, halves, texts)
@@ -435,11 +529,22 @@ def _encoder_part(cfg: TrainConfig, log) -> tuple[dict, object]:
     train, valid = sst2.split_phrases(sst2.read_phrases(cfg.sst2_path))
     train = sst2.training_subset(train, settings.get("phrases"))
     log(f"[{cfg.lang}] SST-2: {len(train)} training phrases, {len(valid)} validation sentences")
-    config = {**ENCODER_CONFIG, **{k: v for k, v in settings.items() if k in ENCODER_CONFIG},
-              "base_sha256": base_sha256()}
-    _, model = encoder_train([normalize(t) for t in train.texts], train.labels, config=config,
-                             epochs=settings["epochs"], batch_size=settings["batch_size"], lr=settings["lr"],
-                             seed=cfg.seed, valid=([normalize(t) for t in valid.texts], valid.labels), log=log)
+    config = {
+        **ENCODER_CONFIG,
+        **{k: v for k, v in settings.items() if k in ENCODER_CONFIG},
+        "base_sha256": base_sha256(),
+    }
+    _, model = encoder_train(
+        [normalize(t) for t in train.texts],
+        train.labels,
+        config=config,
+        epochs=settings["epochs"],
+        batch_size=settings["batch_size"],
+        lr=settings["lr"],
+        seed=cfg.seed,
+        valid=([normalize(t) for t in valid.texts], valid.labels),
+        log=log,
+    )
     return config, model
 
 
@@ -464,8 +569,14 @@ def _linear_fit_note(halves) -> str:
 
 
 def _placeholder_tables(n: int) -> dict:
-    return {"blend": np.zeros(n + 1), "calib_x": np.array([0.0, 1.0]), "calib_y": np.array([0.5, 0.5]),
-            "rate_w": np.zeros(n + 2), "rate_x": np.array([0.0, 1.0]), "rate_y": np.array([5.0, 5.0])}
+    return {
+        "blend": np.zeros(n + 1),
+        "calib_x": np.array([0.0, 1.0]),
+        "calib_y": np.array([0.5, 0.5]),
+        "rate_w": np.zeros(n + 2),
+        "rate_x": np.array([0.0, 1.0]),
+        "rate_y": np.array([5.0, 5.0]),
+    }
 
 
 def _finish(cfg, arrays, meta, parts, signals, reviews, started, log) -> dict:
@@ -477,19 +588,32 @@ def _finish(cfg, arrays, meta, parts, signals, reviews, started, log) -> dict:
     probe = LanguageModel({**arrays, **_placeholder_tables(signals[data.VALID].shape[1])})
     sst = parts.get(SST2_VALID)
     extra = (signals[SST2_VALID], sst.labels) if sst is not None else None
-    arrays.update(_fit_tables(signals[data.VALID], y_va, valid.ratings, valid.ids, probe.signal_columns(),
-                              cfg.setting("rating_in_blend"), extra=extra))
+    arrays.update(
+        _fit_tables(
+            signals[data.VALID],
+            y_va,
+            valid.ratings,
+            valid.ids,
+            probe.signal_columns(),
+            cfg.setting("rating_in_blend"),
+            extra=extra,
+        )
+    )
     model = LanguageModel(arrays)
-    metrics = {"test": evaluate(model, test, lang, signals[data.TEST]),
-               "valid": evaluate(model, valid, lang, signals[data.VALID]),
-               "train_seconds": round(time.time() - started, 1)}
+    metrics = {
+        "test": evaluate(model, test, lang, signals[data.TEST]),
+        "valid": evaluate(model, valid, lang, signals[data.VALID]),
+        "train_seconds": round(time.time() - started, 1),
+    }
     if sst is not None:
         # In-sample for the blend, and the encoder's epoch was chosen on these sentences.
         p = model.from_signals(signals[SST2_VALID])[0]
-        metrics[SST2_VALID] = {"n": len(sst), "accuracy": round(accuracy(p, sst.labels), 4),
-                               # the encoder's logit: the third column from the end
-                               "accuracy_encoder_only": round(accuracy(
-                                   (signals[SST2_VALID][:, -3] > 0).astype(float), sst.labels), 4)}
+        metrics[SST2_VALID] = {
+            "n": len(sst),
+            "accuracy": round(accuracy(p, sst.labels), 4),
+            # the encoder's logit: the third column from the end
+            "accuracy_encoder_only": round(accuracy((signals[SST2_VALID][:, -3] > 0).astype(float), sst.labels), 4),
+        }
     log(f"[{lang}] test: {json.dumps(metrics['test'])}")
     meta["metrics"] = metrics
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -505,10 +629,17 @@ def _finish(cfg, arrays, meta, parts, signals, reviews, started, log) -> dict:
         "size_bytes": path.stat().st_size,
         "metrics": metrics,
         "command": cfg.command,
-        "data": {"path": str(cfg.data_path), "sha256": data.file_sha256(cfg.data_path),
-                 "rows": len(reviews), "limit": cfg.limit,
-                 **({"sst2": {"path": str(cfg.sst2_path), "sha256": data.file_sha256(cfg.sst2_path)}}
-                    if sst is not None else {})},
+        "data": {
+            "path": str(cfg.data_path),
+            "sha256": data.file_sha256(cfg.data_path),
+            "rows": len(reviews),
+            "limit": cfg.limit,
+            **(
+                {"sst2": {"path": str(cfg.sst2_path), "sha256": data.file_sha256(cfg.sst2_path)}}
+                if sst is not None
+                else {}
+            ),
+        },
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seed": cfg.seed,
     }
@@ -542,8 +673,9 @@ def refit_tables(cfg: TrainConfig, *, refit_linear: bool = False, log=print) -> 
     return _finish(cfg, arrays, meta, parts, signals, reviews, started, log)
 
 
-def artifact_signals(cfg: TrainConfig, arrays: dict, meta: dict, parts: dict, texts: dict, *,
-                     refit_linear: bool = False, log=print) -> tuple[dict, dict, dict]:
+def artifact_signals(
+    cfg: TrainConfig, arrays: dict, meta: dict, parts: dict, texts: dict, *, refit_linear: bool = False, log=print
+) -> tuple[dict, dict, dict]:
     """``(arrays, meta, {valid, test: signals})`` of a trained artifact, the signals its tables
     are fitted on (also what bench/movies_sentiment_parts.py measures).
 

@@ -24,8 +24,9 @@ class Genre(BaseModel):
         return self.name
 
     def clean(self):
-        alias = (GenreAlias.objects.filter(name__iexact=self.name).exclude(genre_id=self.pk)
-                 .select_related("genre").first())
+        alias = (
+            GenreAlias.objects.filter(name__iexact=self.name).exclude(genre_id=self.pk).select_related("genre").first()
+        )
         if alias:
             raise ValidationError({"name": f"“{self.name}” is already an alias of {alias.genre}."})
 
@@ -40,8 +41,11 @@ class GenreAlias(BaseModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="movies_genrealias_name_once",
-                                    violation_error_message="This alias already belongs to a genre."),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="movies_genrealias_name_once",
+                violation_error_message="This alias already belongs to a genre.",
+            ),
         ]
 
     def __str__(self):
@@ -49,8 +53,12 @@ class GenreAlias(BaseModel):
 
     def clean(self):
         if Genre.objects.filter(name__iexact=self.name).exists():
-            raise ValidationError({"name": f"“{self.name}” is already the name of a genre; merge the two "
-                                           "genres instead (admin action “Merge”)."})
+            raise ValidationError(
+                {
+                    "name": f"“{self.name}” is already the name of a genre; merge the two "
+                    "genres instead (admin action “Merge”)."
+                }
+            )
 
 
 class Movie(BaseModel):
@@ -65,7 +73,9 @@ class Movie(BaseModel):
     plot = models.TextField(blank=True, default="")
     # ISO 639-1 code of the language the film was made in ("en", "ko"); TMDB's "xx" = no language.
     original_language = models.CharField(
-        max_length=3, blank=True, default="",
+        max_length=3,
+        blank=True,
+        default="",
         validators=[RegexValidator(r"^[a-z]{2,3}$", "Give a language code of 2 or 3 small letters, e.g. en or ko.")],
     )
     production_companies = ArrayField(models.CharField(max_length=200), size=30, blank=True, default=list)
@@ -77,12 +87,18 @@ class Movie(BaseModel):
     tmdb_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
     # TMDB users' average score and number of votes (source data of demo / imported movies).
     tmdb_vote_average = models.DecimalField(
-        max_digits=3, decimal_places=1, null=True, blank=True,
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     tmdb_vote_count = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="movies_created",
     )
 
@@ -121,22 +137,23 @@ class Review(BaseModel):
     language = models.CharField(max_length=2, choices=Language.choices, blank=True, default="")
     # AI output; empty/null until scored (the model may be missing right after a fresh clone).
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True, default="")
-    p_positive = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
-    )
+    p_positive = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     ai_rating = models.DecimalField(
-        max_digits=3, decimal_places=1, null=True, blank=True,
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     # P(the text states an opinion) from the "no opinion" detector; null when none was deployed.
-    p_opinion = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
-    )
+    p_opinion = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     model_version = models.CharField(max_length=100, blank=True, default="")
     scored_at = models.DateTimeField(null=True, blank=True)
     # The reviewer's own rating, beside the AI's (optional).
     user_rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
 
     class Meta:

@@ -47,15 +47,22 @@ def movie_rating_summary(*, movie: Movie) -> dict:
     """Average AI rating, number of rated reviews, counts per rating bucket 0..10, and the number
     of reviews with no opinion found (left out of the rest: they have no rating)."""
     agg = Review.objects.filter(movie=movie).aggregate(
-        avg=Avg("ai_rating"), count=Count("pk", filter=Q(ai_rating__isnull=False)),
+        avg=Avg("ai_rating"),
+        count=Count("pk", filter=Q(ai_rating__isnull=False)),
         positive=Count("pk", filter=Q(sentiment=Review.Sentiment.POSITIVE)),
-        no_opinion=Count("pk", filter=Q(sentiment=Review.Sentiment.NONE)))
+        no_opinion=Count("pk", filter=Q(sentiment=Review.Sentiment.NONE)),
+    )
     buckets = [0] * 11
     for value in Review.objects.filter(movie=movie, ai_rating__isnull=False).values_list("ai_rating", flat=True):
         buckets[min(10, int(round(float(value))))] += 1
     avg = agg["avg"]
-    return {"average": round(float(avg), 1) if avg is not None else None, "count": agg["count"],
-            "positive": agg["positive"], "no_opinion": agg["no_opinion"], "distribution": buckets}
+    return {
+        "average": round(float(avg), 1) if avg is not None else None,
+        "count": agg["count"],
+        "positive": agg["positive"],
+        "no_opinion": agg["no_opinion"],
+        "distribution": buckets,
+    }
 
 
 def movie_agreement(*, movie: Movie) -> dict:
@@ -64,17 +71,30 @@ def movie_agreement(*, movie: Movie) -> dict:
     many are within one point, and the (own rating, rounded AI rating, count) points of a chart."""
     both = Review.objects.filter(movie=movie, user_rating__isnull=False, ai_rating__isnull=False)
     diff = F("ai_rating") - F("user_rating")
-    agg = both.aggregate(count=Count("pk"), people_average=Avg("user_rating"), ai_average=Avg("ai_rating"),
-                         mean_difference=Avg(diff), mean_abs_difference=Avg(Abs(diff)),
-                         within_one=Count("pk", filter=Q(ai_rating__gte=F("user_rating") - 1,
-                                                         ai_rating__lte=F("user_rating") + 1)))
-    points = (both.annotate(ai=Round("ai_rating")).values("user_rating", "ai").annotate(count=Count("pk"))
-              .order_by("user_rating", "ai"))
-    rounded = {k: None if agg[k] is None else round(float(agg[k]), 1)
-               for k in ("people_average", "ai_average", "mean_difference", "mean_abs_difference")}
-    return {"count": agg["count"], "within_one": agg["within_one"], **rounded,
-            "points": [{"user_rating": p["user_rating"], "ai_rating": int(p["ai"]), "count": p["count"]}
-                       for p in points]}
+    agg = both.aggregate(
+        count=Count("pk"),
+        people_average=Avg("user_rating"),
+        ai_average=Avg("ai_rating"),
+        mean_difference=Avg(diff),
+        mean_abs_difference=Avg(Abs(diff)),
+        within_one=Count("pk", filter=Q(ai_rating__gte=F("user_rating") - 1, ai_rating__lte=F("user_rating") + 1)),
+    )
+    points = (
+        both.annotate(ai=Round("ai_rating"))
+        .values("user_rating", "ai")
+        .annotate(count=Count("pk"))
+        .order_by("user_rating", "ai")
+    )
+    rounded = {
+        k: None if agg[k] is None else round(float(agg[k]), 1)
+        for k in ("people_average", "ai_average", "mean_difference", "mean_abs_difference")
+    }
+    return {
+        "count": agg["count"],
+        "within_one": agg["within_one"],
+        **rounded,
+        "points": [{"user_rating": p["user_rating"], "ai_rating": int(p["ai"]), "count": p["count"]} for p in points],
+    }
 
 
 # Reviews: newest first, or by the AI's reading (rating, then P(positive)); reviews without an AI
@@ -128,11 +148,15 @@ def genre_list() -> QuerySet:
 def genre_find(*, name: str) -> Genre | None:
     """The genre called ``name`` or having it as an alias (case-insensitive), or None."""
     name = " ".join((name or "").split())
-    return (Genre.objects.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).first()
-            if name else None)
+    return Genre.objects.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).first() if name else None
 
 
 def movie_years() -> list[int]:
-    years = (Movie.objects.exclude(release_date=None).annotate(y=ExtractYear("release_date"))
-             .values_list("y", flat=True).distinct().order_by("-y"))
+    years = (
+        Movie.objects.exclude(release_date=None)
+        .annotate(y=ExtractYear("release_date"))
+        .values_list("y", flat=True)
+        .distinct()
+        .order_by("-y")
+    )
     return list(years)

@@ -26,8 +26,17 @@ from apps.movies.services.vocabulary import genre_get_or_create
 
 logger = logging.getLogger(__name__)
 
-MOVIE_FIELDS = ("title", "original_title", "tagline", "release_date", "director", "runtime_minutes", "plot",
-                "original_language", "production_companies")
+MOVIE_FIELDS = (
+    "title",
+    "original_title",
+    "tagline",
+    "release_date",
+    "director",
+    "runtime_minutes",
+    "plot",
+    "original_language",
+    "production_companies",
+)
 # Source data of demo / imported movies (TMDB): set when they are loaded, not edited by people.
 SOURCE_FIELDS = ("tmdb_id", "tmdb_vote_average", "tmdb_vote_count")
 PLOT_MAX_CHARS = 20000
@@ -59,8 +68,11 @@ def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: 
     row and no stored poster file."""
     extension = poster_image_check(poster, source="The poster file") if poster else ""
     with atomic_with_files() as stored:
-        movie = Movie(created_by=created_by, title=(title or "").strip(),
-                      **{k: _tidy(v) for k, v in fields.items() if k in MOVIE_FIELDS + SOURCE_FIELDS})
+        movie = Movie(
+            created_by=created_by,
+            title=(title or "").strip(),
+            **{k: _tidy(v) for k, v in fields.items() if k in MOVIE_FIELDS + SOURCE_FIELDS},
+        )
         movie.poster_url = (poster_url or "").strip()
         _movie_clean(movie)
         movie.save()
@@ -73,8 +85,7 @@ def movie_create(*, created_by, title: str, genres=(), poster=None, poster_url: 
     return movie
 
 
-def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: str | None = None,
-                 **fields) -> Movie:
+def movie_update(*, movie: Movie, user, genres=None, poster=None, poster_url: str | None = None, **fields) -> Movie:
     """Change a movie's fields; only its creator or a curator may. A new ``poster_url`` is fetched
     by a job; an uploaded ``poster`` (checked first) replaces the current one, whose file is
     deleted once the change commits. On any error the new poster file is not kept."""
@@ -112,8 +123,11 @@ def movie_details_fill(*, movie: Movie, **fields) -> list[str]:
     """Fill the empty fields of a demo or imported movie from its source data (any of MOVIE_FIELDS and
     SOURCE_FIELDS); a field already set, by a person or an earlier load, is kept. Returns the names
     of the fields filled (none: the row is not saved)."""
-    filled = [k for k, v in fields.items() if k in MOVIE_FIELDS + SOURCE_FIELDS
-              and v not in (None, "", []) and getattr(movie, k) in (None, "", [])]
+    filled = [
+        k
+        for k, v in fields.items()
+        if k in MOVIE_FIELDS + SOURCE_FIELDS and v not in (None, "", []) and getattr(movie, k) in (None, "", [])
+    ]
     if not filled:
         return []
     with transaction.atomic():
@@ -163,8 +177,12 @@ def _genres(genres) -> list[Genre]:
 def _poster_fetch_enqueue(*, movie: Movie, user) -> None:
     from apps.core.jobs import job_enqueue
 
-    job_enqueue(kind="movies.poster_fetch", user=user if getattr(user, "pk", None) else None,
-                target=movie, params={"url": movie.poster_url})
+    job_enqueue(
+        kind="movies.poster_fetch",
+        user=user if getattr(user, "pk", None) else None,
+        target=movie,
+        params={"url": movie.poster_url},
+    )
 
 
 # --- reviews ----------------------------------------------------------------------------
@@ -179,17 +197,22 @@ def review_text_clean(text: str, *, max_chars: int | None = None) -> str:
     text = (text or "").replace("\x00", "").strip()
     limit = max_chars or settings.MOVIES_REVIEW_MAX_CHARS
     if not text:
-        raise ApplicationError("The review is empty: write a few words about the movie.",
-                               code="review_empty", extra={"field": "text"})
+        raise ApplicationError(
+            "The review is empty: write a few words about the movie.", code="review_empty", extra={"field": "text"}
+        )
     if len(text) > limit:
         raise ApplicationError(
-            f"The review has {len(text):,} characters; the limit is {limit:,}. Shorten it and "
-            "try again.", code="review_too_long", extra={"field": "text"})
+            f"The review has {len(text):,} characters; the limit is {limit:,}. Shorten it and " "try again.",
+            code="review_too_long",
+            extra={"field": "text"},
+        )
     hangul, other = script_counts(text)
     if hangul + other == 0:
-        raise ApplicationError("The review has no words (only emoji, digits or punctuation), so it "
-                               "cannot be rated. Add a few words.", code="review_no_words",
-                               extra={"field": "text"})
+        raise ApplicationError(
+            "The review has no words (only emoji, digits or punctuation), so it " "cannot be rated. Add a few words.",
+            code="review_no_words",
+            extra={"field": "text"},
+        )
     return text
 
 
@@ -230,8 +253,11 @@ def review_user_rating_clean(value) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-        raise ApplicationError(f"Your own rating must be a whole number from 1 to 10, or empty (got {value!r}).",
-                               code="invalid_rating", extra={"field": "user_rating"})
+        raise ApplicationError(
+            f"Your own rating must be a whole number from 1 to 10, or empty (got {value!r}).",
+            code="invalid_rating",
+            extra={"field": "user_rating"},
+        )
     return value
 
 
@@ -246,11 +272,13 @@ def review_create(*, movie: Movie, author, text: str, user_rating: int | None = 
     text = review_text_clean(text)
     user_rating = review_user_rating_clean(user_rating)
     if movie is None or not Movie.objects.filter(pk=movie.pk).exists():
-        raise ApplicationError("This movie does not exist (it may have been deleted).",
-                               code="movie_not_found", status=404)
+        raise ApplicationError(
+            "This movie does not exist (it may have been deleted).", code="movie_not_found", status=404
+        )
     if Review.objects.filter(movie=movie, author=author).exists():
-        raise ApplicationError("You have already reviewed this movie; edit your review instead.",
-                               code="review_duplicate", status=409)
+        raise ApplicationError(
+            "You have already reviewed this movie; edit your review instead.", code="review_duplicate", status=409
+        )
     predictions = _predict([text])
     review = Review(movie=movie, author=author, text=text, user_rating=user_rating)
     _apply_prediction(review, predictions[0] if predictions else None)
@@ -263,8 +291,9 @@ def review_create(*, movie: Movie, author, text: str, user_rating: int | None = 
                 _score_later(review, author)
     except IntegrityError:
         # Two submissions raced past the check above; the unique constraint decided.
-        raise ApplicationError("You have already reviewed this movie; edit your review instead.",
-                               code="review_duplicate", status=409) from None
+        raise ApplicationError(
+            "You have already reviewed this movie; edit your review instead.", code="review_duplicate", status=409
+        ) from None
     return review
 
 
@@ -319,15 +348,25 @@ def reviews_rescore(*, reviews, batch_size: int = 500, progress=None) -> dict:
     if progress:
         progress(0, total, f"scoring {total} reviews")
     for start in range(0, total, batch_size):
-        chunk = list(Review.objects.filter(pk__in=ids[start:start + batch_size]).order_by("pk"))
+        chunk = list(Review.objects.filter(pk__in=ids[start : start + batch_size]).order_by("pk"))
         predictions = review_score([r.text for r in chunk])
         with transaction.atomic():
             for review, prediction in zip(chunk, predictions):
                 before = (review.sentiment, review.ai_rating, review.model_version)
                 _apply_prediction(review, prediction)
                 changed += before != (review.sentiment, review.ai_rating, review.model_version)
-                review.save(update_fields=["language", "sentiment", "p_positive", "p_opinion", "ai_rating",
-                                           "model_version", "scored_at", "updated_at"])
+                review.save(
+                    update_fields=[
+                        "language",
+                        "sentiment",
+                        "p_positive",
+                        "p_opinion",
+                        "ai_rating",
+                        "model_version",
+                        "scored_at",
+                        "updated_at",
+                    ]
+                )
             catalog_changed(*{r.movie_id for r in chunk})
         done += len(chunk)
         if progress:

@@ -17,5 +17,6 @@ def instance_clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(_validation_message(exc), code="invalid",
-                               extra={"fields": getattr(exc, "message_dict", {})}) from exc
+        raise ApplicationError(
+            _validation_message(exc), code="invalid", extra={"fields": getattr(exc, "message_dict", {})}
+        ) from exc

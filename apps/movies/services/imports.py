@@ -32,8 +32,10 @@ def rows_read(handle, *, required=("review_id", "text")) -> Iterator[tuple[int, 
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [c for c in required if c not in header]
     if missing:
-        raise ApplicationError(f"The header lacks the column(s) {', '.join(missing)} "
-                               f"(found: {', '.join(header) or 'nothing'}).", code="file_header")
+        raise ApplicationError(
+            f"The header lacks the column(s) {', '.join(missing)} " f"(found: {', '.join(header) or 'nothing'}).",
+            code="file_header",
+        )
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     reader = csv.reader(handle, delimiter=delimiter, quoting=quoting)
     line = 1
@@ -50,8 +52,7 @@ def rows_read(handle, *, required=("review_id", "text")) -> Iterator[tuple[int, 
         if not values:
             continue
         if len(values) != len(header):
-            yield line, dict(zip(header, values)), (
-                f"expected {len(header)} fields, found {len(values)}")
+            yield line, dict(zip(header, values)), (f"expected {len(header)} fields, found {len(values)}")
             continue
         yield line, dict(zip(header, values)), ""
 
@@ -86,7 +87,7 @@ def reviews_import(*, path: str, author, progress=None, max_rows: int = 200_000)
             errors.append({"line": line, "error": str(exc) or "bad movie_id"})
     total = len(pending)
     for start in range(0, total, BATCH):
-        chunk = pending[start:start + BATCH]
+        chunk = pending[start : start + BATCH]
         for review, prediction in zip(chunk, review_score([r.text for r in chunk])):
             _apply_prediction(review, prediction)
         with transaction.atomic():

@@ -63,20 +63,24 @@ def poster_image_check(handle, *, source: str) -> str:
     except Image.DecompressionBombError as exc:
         raise ApplicationError(f"{source} is far too large; {too_large}", code="poster_too_large") from exc
     except Exception as exc:  # Pillow raises many types (OSError, SyntaxError, struct.error...)
-        raise ApplicationError(f"{source} is not a readable image: use a JPEG, PNG, WebP or GIF file.",
-                               code="poster_invalid") from exc
+        raise ApplicationError(
+            f"{source} is not a readable image: use a JPEG, PNG, WebP or GIF file.", code="poster_invalid"
+        ) from exc
     if width * height > limit:
-        raise ApplicationError(f"{source} is {width:,}×{height:,} pixels ({width * height:,}); {too_large}",
-                               code="poster_too_large")
+        raise ApplicationError(
+            f"{source} is {width:,}×{height:,} pixels ({width * height:,}); {too_large}", code="poster_too_large"
+        )
     try:
         for check in ("verify", "load"):  # verify leaves the image unusable: open it again
             handle.seek(0)
             with Image.open(handle, formats=FORMATS) as image:
                 getattr(image, check)()
     except Exception as exc:
-        raise ApplicationError(f"{source} is damaged or incomplete (truncated or corrupt image data): "
-                               "export it again as JPEG, PNG, WebP or GIF and use that file.",
-                               code="poster_invalid") from exc
+        raise ApplicationError(
+            f"{source} is damaged or incomplete (truncated or corrupt image data): "
+            "export it again as JPEG, PNG, WebP or GIF and use that file.",
+            code="poster_invalid",
+        ) from exc
     finally:
         handle.seek(0)
     return EXTENSIONS[kind]

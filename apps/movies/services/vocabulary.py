@@ -92,8 +92,7 @@ def genre_merge(*, genres) -> Genre:
     """Merge ``genres`` into the one with the most movies (the oldest on a tie): their movies, aliases
     and every other app's rows that point at them (genre suggestions) move to it, and their names
     become its aliases. Returns the genre kept."""
-    genres = list(Genre.objects.filter(pk__in=[g.pk for g in genres])
-                  .annotate(n=Count("movies")).order_by("-n", "pk"))
+    genres = list(Genre.objects.filter(pk__in=[g.pk for g in genres]).annotate(n=Count("movies")).order_by("-n", "pk"))
     if len(genres) < 2:
         raise ApplicationError("Select at least two genres to merge.", code="invalid")
     keep, others = genres[0], genres[1:]

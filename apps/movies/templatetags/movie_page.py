@@ -1,6 +1,7 @@
 """``{% movie_page_extras "slot" %}``: what other installed apps add to the movie page. An app's
 config names a template per slot in ``movie_page_templates`` (``{"links": ..., "panels": ...}``);
 each is rendered with the page's context, so the movie page needs no app it does not know."""
+
 from django import template
 from django.apps import apps
 from django.utils.safestring import mark_safe

@@ -52,14 +52,30 @@ def _catalog_html(request, query: str) -> str:
     page = Paginator(movies, PAGE_SIZE).get_page(params.get("page"))
     for movie in page.object_list:
         movie.placeholder = placeholder_colors(movie.title)
-    return render_to_string("movies/_catalog.html", {
-        "page_obj": page, "query": query, "genre": genre, "year": year, "sort": sort, "request": request,
-        "genres": selectors.genre_list(), "years": selectors.movie_years(), "sorts": SORT_LABELS,
-    })
+    return render_to_string(
+        "movies/_catalog.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "genre": genre,
+            "year": year,
+            "sort": sort,
+            "request": request,
+            "genres": selectors.genre_list(),
+            "years": selectors.movie_years(),
+            "sorts": SORT_LABELS,
+        },
+    )
 
 
-SORT_LABELS = [("title", "Title"), ("rating", "AI rating (high first)"), ("-rating", "AI rating (low first)"),
-               ("date", "Release date (new first)"), ("-date", "Release date (old first)"), ("new", "Recently added")]
+SORT_LABELS = [
+    ("title", "Title"),
+    ("rating", "AI rating (high first)"),
+    ("-rating", "AI rating (low first)"),
+    ("date", "Release date (new first)"),
+    ("-date", "Release date (old first)"),
+    ("new", "Recently added"),
+]
 
 
 REVIEW_SORT_LABELS = [("new", "Newest"), ("positive", "Most positive"), ("negative", "Most negative")]
@@ -74,15 +90,24 @@ def _review_sort(request) -> dict:
 def _reviews_context(request, movie) -> dict:
     """The rating card (with the AI/reviewer agreement) and the review list (one page) of a movie."""
     sort = _review_sort(request)
-    return {**_ratings(movie), **sort, "page_obj": Paginator(
-        selectors.review_list(movie=movie, sort=sort["review_sort"]), REVIEWS_PAGE_SIZE).get_page(
-        request.GET.get("page"))}
+    return {
+        **_ratings(movie),
+        **sort,
+        "page_obj": Paginator(selectors.review_list(movie=movie, sort=sort["review_sort"]), REVIEWS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+    }
 
 
 def _ratings(movie) -> dict:
     summary, agreement = selectors.movie_rating_summary(movie=movie), selectors.movie_agreement(movie=movie)
-    return {"movie": movie, "summary": summary, "chart": distribution_chart(summary["distribution"]),
-            "agreement": agreement, "agreement_chart": agreement_chart(agreement)}
+    return {
+        "movie": movie,
+        "summary": summary,
+        "chart": distribution_chart(summary["distribution"]),
+        "agreement": agreement,
+        "agreement_chart": agreement_chart(agreement),
+    }
 
 
 def _movie_shared(pk, sort: str, page: int | None) -> dict:
@@ -93,12 +118,23 @@ def _movie_shared(pk, sort: str, page: int | None) -> dict:
     reviews = Paginator(selectors.review_list(movie=movie, sort=sort), REVIEWS_PAGE_SIZE).get_page(page)
     links = QueryDict(mutable=True)  # what the pagination links keep: the sort, not other parameters
     links["sort"] = sort
-    return {"movie": movie, "review_ids": [review.pk for review in reviews], "facts": movie_facts(movie),
-            "placeholder": placeholder_colors(movie.title),
-            "rating_html": render_to_string("movies/_rating_summary.html", _ratings(movie)),
-            "reviews_html": render_to_string("movies/_review_list.html", {
-                "movie": movie, "page_obj": reviews, "review_sort": sort, "review_sorts": REVIEW_SORT_LABELS,
-                "request": SimpleNamespace(GET=links)})}
+    return {
+        "movie": movie,
+        "review_ids": [review.pk for review in reviews],
+        "facts": movie_facts(movie),
+        "placeholder": placeholder_colors(movie.title),
+        "rating_html": render_to_string("movies/_rating_summary.html", _ratings(movie)),
+        "reviews_html": render_to_string(
+            "movies/_review_list.html",
+            {
+                "movie": movie,
+                "page_obj": reviews,
+                "review_sort": sort,
+                "review_sorts": REVIEW_SORT_LABELS,
+                "request": SimpleNamespace(GET=links),
+            },
+        ),
+    }
 
 
 def _review_form_initial(review) -> dict | None:
@@ -109,18 +145,29 @@ def movie_detail(request, pk, review_form=None, status=200):
     """The movie page: the shared part read-cached per movie version, then the viewer's own
     (their review and form, edit rights) read for each request."""
     sort, page = _review_sort(request), _int_or_none(request.GET.get("page"))
-    shared, _ = cached("movies:page", [movie_version(pk), GENRES], (pk, sort["review_sort"], page),
-                       lambda: _movie_shared(pk, sort["review_sort"], page))
+    shared, _ = cached(
+        "movies:page",
+        [movie_version(pk), GENRES],
+        (pk, sort["review_sort"], page),
+        lambda: _movie_shared(pk, sort["review_sort"], page),
+    )
     movie = shared["movie"]
     mine = selectors.review_of(movie=movie, user=request.user)
     if mine and mine.pk in shared["review_ids"]:  # their own review on this page: its controls are theirs
         reviews = selectors.review_list(movie=movie, sort=sort["review_sort"])
         shared = {**shared, "reviews_html": "", "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(page)}
-    return render(request, "movies/movie_detail.html", {
-        **shared, **sort, "my_review": mine,
-        "review_form": review_form or ReviewForm(initial=_review_form_initial(mine)),
-        "can_edit": services.movie_editable_by(movie=movie, user=request.user),
-    }, status=status)
+    return render(
+        request,
+        "movies/movie_detail.html",
+        {
+            **shared,
+            **sort,
+            "my_review": mine,
+            "review_form": review_form or ReviewForm(initial=_review_form_initial(mine)),
+            "can_edit": services.movie_editable_by(movie=movie, user=request.user),
+        },
+        status=status,
+    )
 
 
 def person_reviews(request, pk):
@@ -128,10 +175,16 @@ def person_reviews(request, pk):
     person = selectors.reviewer_get(pk=pk)
     sort = _review_sort(request)
     reviews = selectors.review_list(author=person, sort=sort["review_sort"])
-    return render(request, "movies/person_reviews.html", {
-        "person": person, "is_me": person.pk == request.user.pk, **sort,
-        "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page")),
-    })
+    return render(
+        request,
+        "movies/person_reviews.html",
+        {
+            "person": person,
+            "is_me": person.pk == request.user.pk,
+            **sort,
+            "page_obj": Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page")),
+        },
+    )
 
 
 def _movie_form_values(form):
@@ -149,8 +202,7 @@ def movie_create(request):
         else:
             messages.success(request, f"“{movie.title}” was added.")
             return redirect("movies:detail", pk=movie.pk)
-    return render(request, "movies/movie_form.html", {"form": form, "movie": None},
-                  status=400 if form.errors else 200)
+    return render(request, "movies/movie_form.html", {"form": form, "movie": None}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -158,8 +210,11 @@ def movie_update(request, pk):
     movie = selectors.movie_get(pk=pk)
     if not services.movie_editable_by(movie=movie, user=request.user):
         raise PermissionDenied(services.EDITORS_ONLY)  # before the form, not after Save
-    initial = {**{name: getattr(movie, name) for name in services.MOVIE_FIELDS},
-               "genres": list(movie.genres.all()), "poster_url": movie.poster_url}
+    initial = {
+        **{name: getattr(movie, name) for name in services.MOVIE_FIELDS},
+        "genres": list(movie.genres.all()),
+        "poster_url": movie.poster_url,
+    }
     form = MovieForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,8 +227,7 @@ def movie_update(request, pk):
         else:
             messages.success(request, "The movie was saved.")
             return redirect("movies:detail", pk=movie.pk)
-    return render(request, "movies/movie_form.html", {"form": form, "movie": movie},
-                  status=400 if form.errors else 200)
+    return render(request, "movies/movie_form.html", {"form": form, "movie": movie}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -209,13 +263,24 @@ def review_save(request, pk):
             form.add_error(exc.extra.get("field", "text"), exc.message)
     if form.errors:
         if request.headers.get("HX-Request"):
-            return render(request, "movies/_review_form.html",
-                          {"movie": movie, "review_form": form, "my_review": mine}, status=200)
+            return render(
+                request,
+                "movies/_review_form.html",
+                {"movie": movie, "review_form": form, "my_review": mine},
+                status=200,
+            )
         return movie_detail(request, pk, review_form=form, status=400)
     if request.headers.get("HX-Request"):
-        return render(request, "movies/_review_saved.html", {
-            **_reviews_context(request, movie), "review_form": ReviewForm(initial=_review_form_initial(review)),
-            "my_review": review, "just_saved": True})
+        return render(
+            request,
+            "movies/_review_saved.html",
+            {
+                **_reviews_context(request, movie),
+                "review_form": ReviewForm(initial=_review_form_initial(review)),
+                "my_review": review,
+                "just_saved": True,
+            },
+        )
     messages.success(request, _scored_message(review))
     return redirect("movies:detail", pk=movie.pk)
 
@@ -224,8 +289,10 @@ def _scored_message(review) -> str:
     if not review.is_scored:
         return "Your review was saved; its AI rating will appear once the model has scored it."
     if review.has_no_opinion:
-        return ("Your review was saved. No opinion found in it (it reads as a fact, off-topic text or "
-                "random letters), so it has no AI rating and the average leaves it out.")
+        return (
+            "Your review was saved. No opinion found in it (it reads as a fact, off-topic text or "
+            "random letters), so it has no AI rating and the average leaves it out."
+        )
     return f"Your review was saved: {review.sentiment}, AI rating {review.ai_rating}/10."
 
 

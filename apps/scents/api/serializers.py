@@ -19,11 +19,14 @@ class SceneInputSerializer(InputSerializer):
     weather = serializers.CharField(required=False, allow_blank=True, default="")
     season = serializers.CharField(required=False, allow_blank=True, default="")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    is_private = serializers.BooleanField(required=False, default=True,
-                                         help_text="Private (the default): only you see the scene and its "
-                                                   "recipes; false shares them with everyone.")
-    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), required=False, allow_null=True,
-                                               default=None)
+    is_private = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Private (the default): only you see the scene and its " "recipes; false shares them with everyone.",
+    )
+    movie = serializers.PrimaryKeyRelatedField(
+        queryset=Movie.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class SceneUpdateSerializer(SceneInputSerializer):
@@ -51,9 +54,13 @@ class ComposeInputSerializer(InputSerializer):
 
 class MovieMomentInputSerializer(InputSerializer):
     movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all())
-    text = serializers.CharField(required=False, allow_blank=True, default="",
-                                 help_text="A moment of the film (what we see, hear and smell); empty: the film "
-                                           "as a whole. Its genres and plot are added.")
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A moment of the film (what we see, hear and smell); empty: the film "
+        "as a whole. Its genres and plot are added.",
+    )
 
 
 class FeedbackInputSerializer(InputSerializer):
@@ -64,8 +71,7 @@ class FeedbackInputSerializer(InputSerializer):
 
 
 class BatchInputSerializer(InputSerializer):
-    scene_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
-                                      max_length=2000)
+    scene_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=2000)
     movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), required=False, default=None)
 
 
@@ -95,32 +101,72 @@ class WeighoutInputSerializer(InputSerializer):
 class IngredientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ingredient
-        fields = ["id", "name", "cas", "family", "tier", "descriptors", "volatility_hours", "typical_percent",
-                  "max_percent", "max_source", "ifra", "allergen", "allergens", "cost_tier", "natural", "notes",
-                  "active"]
+        fields = [
+            "id",
+            "name",
+            "cas",
+            "family",
+            "tier",
+            "descriptors",
+            "volatility_hours",
+            "typical_percent",
+            "max_percent",
+            "max_source",
+            "ifra",
+            "allergen",
+            "allergens",
+            "cost_tier",
+            "natural",
+            "notes",
+            "active",
+        ]
 
 
 class SceneSerializer(serializers.ModelSerializer):
     owner = serializers.StringRelatedField()
-    source = serializers.SerializerMethodField(help_text="The film moment the scene was composed from, for its "
-                                                         "owner only: {kind: shot, shot, keyframe_url} or {kind: "
-                                                         "moodboard, moodboard, url}; null otherwise.")
+    source = serializers.SerializerMethodField(
+        help_text="The film moment the scene was composed from, for its "
+        "owner only: {kind: shot, shot, keyframe_url} or {kind: "
+        "moodboard, moodboard, url}; null otherwise."
+    )
 
     class Meta:
         model = Scene
-        fields = ["id", "movie", "title", "description", "genre", "mood", "time_of_day", "weather", "season",
-                  "place", "is_private", "owner", "source", "embedding_model", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "movie",
+            "title",
+            "description",
+            "genre",
+            "mood",
+            "time_of_day",
+            "weather",
+            "season",
+            "place",
+            "is_private",
+            "owner",
+            "source",
+            "embedding_model",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_source(self, scene) -> dict | None:
         request = self.context.get("request")
         if request is None or scene.owner_id != request.user.pk:
             return None
         if scene.source_shot_id:
-            return {"kind": "shot", "shot": scene.source_shot_id,
-                    "keyframe_url": reverse("adstudio-api:shot_keyframe", args=[scene.source_shot_id])}
+            return {
+                "kind": "shot",
+                "shot": scene.source_shot_id,
+                "keyframe_url": reverse("adstudio-api:shot_keyframe", args=[scene.source_shot_id]),
+            }
         if scene.source_moodboard_id:
-            return {"kind": "moodboard", "moodboard": scene.source_moodboard_id,
-                    "url": reverse("adstudio-api:moodboard_detail", args=[scene.source_moodboard_id])}
+            return {
+                "kind": "moodboard",
+                "moodboard": scene.source_moodboard_id,
+                "url": reverse("adstudio-api:moodboard_detail", args=[scene.source_moodboard_id]),
+            }
         return None
 
 
@@ -145,17 +191,39 @@ class RecipeLineSerializer(serializers.ModelSerializer):
 class RecipeSerializer(serializers.ModelSerializer):
     ingredients = RecipeLineSerializer(source="lines", many=True)
     created_by = serializers.StringRelatedField()
-    cost_per_kg = serializers.SerializerMethodField(help_text="Cost of one kg of concentrate at the curators' "
-                                                              "prices per cost tier; null until they are set.")
+    cost_per_kg = serializers.SerializerMethodField(
+        help_text="Cost of one kg of concentrate at the curators' " "prices per cost tier; null until they are set."
+    )
     impact = serializers.SerializerMethodField(help_text="Families by estimated odour impact (dose / typical dose).")
-    notice = serializers.SerializerMethodField(help_text="What to add when the description did not read as a "
-                                                         "scene (`understood` false); empty otherwise.")
+    notice = serializers.SerializerMethodField(
+        help_text="What to add when the description did not read as a " "scene (`understood` false); empty otherwise."
+    )
 
     class Meta:
         model = Recipe
-        fields = ["id", "scene", "ingredients", "families", "impact", "profile", "concentration",
-                  "longevity_hours", "season", "confidence", "understood", "notice", "model_version", "explanation",
-                  "version", "original", "parent", "note", "created_by", "cost_per_kg", "created_at"]
+        fields = [
+            "id",
+            "scene",
+            "ingredients",
+            "families",
+            "impact",
+            "profile",
+            "concentration",
+            "longevity_hours",
+            "season",
+            "confidence",
+            "understood",
+            "notice",
+            "model_version",
+            "explanation",
+            "version",
+            "original",
+            "parent",
+            "note",
+            "created_by",
+            "cost_per_kg",
+            "created_at",
+        ]
 
     def get_impact(self, recipe) -> dict:
         from apps.scents.presenters import recipe_context

@@ -1,4 +1,5 @@
 """REST API under /api/scents/: small write views calling services, generic reads on selectors."""
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -14,12 +15,22 @@ from apps.core.errors import ApplicationError
 from apps.core.selectors import job_get_for_user
 from apps.scents import selectors, services
 from apps.scents.ml.vocab import CONCENTRATIONS
-from apps.scents.api.serializers import (BatchInputSerializer, ComposeInputSerializer, FeedbackInputSerializer,
-                                         FeedbackSerializer, FormulaCheckInputSerializer, IngredientSerializer,
-                                         MovieMomentInputSerializer,
-                                         RecipeSerializer, SceneInputSerializer, SceneSerializer,
-                                         SceneUpdateSerializer, SimilarSceneSerializer, VersionInputSerializer,
-                                         WeighoutInputSerializer)
+from apps.scents.api.serializers import (
+    BatchInputSerializer,
+    ComposeInputSerializer,
+    FeedbackInputSerializer,
+    FeedbackSerializer,
+    FormulaCheckInputSerializer,
+    IngredientSerializer,
+    MovieMomentInputSerializer,
+    RecipeSerializer,
+    SceneInputSerializer,
+    SceneSerializer,
+    SceneUpdateSerializer,
+    SimilarSceneSerializer,
+    VersionInputSerializer,
+    WeighoutInputSerializer,
+)
 from apps.scents.compliance import allergen_declaration, ifra_summary
 from apps.scents.formula import formula_compare, formula_problems, formula_summary
 from apps.scents.moments import movie_scent_compose
@@ -129,8 +140,9 @@ class BatchComposeApi(APIView):
     def post(self, request):
         data = BatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.compose_batch_start(user=request.user, scene_ids=data.validated_data["scene_ids"],
-                                           movie=data.validated_data["movie"])
+        job = services.compose_batch_start(
+            user=request.user, scene_ids=data.validated_data["scene_ids"], movie=data.validated_data["movie"]
+        )
         return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -179,11 +191,20 @@ class BatchResultApi(APIView):
         if job.kind != "scents.compose_batch":
             raise ApplicationError("No such batch.", code="not_found", status=404)
         result = job.result or {}
-        recipes = [dict(row, url=request.build_absolute_uri(reverse("scents:recipe_detail", args=[row["recipe"]])))
-                   for row in result.get("recipes", [])]
-        return Response({"job": JobOutputSerializer(job).data, "count": result.get("count"),
-                         "created": result.get("created"), "reused": result.get("reused"),
-                         "skipped": result.get("skipped"), "recipes": recipes})
+        recipes = [
+            dict(row, url=request.build_absolute_uri(reverse("scents:recipe_detail", args=[row["recipe"]])))
+            for row in result.get("recipes", [])
+        ]
+        return Response(
+            {
+                "job": JobOutputSerializer(job).data,
+                "count": result.get("count"),
+                "created": result.get("created"),
+                "reused": result.get("reused"),
+                "skipped": result.get("skipped"),
+                "recipes": recipes,
+            }
+        )
 
 
 class RecipeVersionsApi(APIView):
@@ -201,10 +222,15 @@ class RecipeVersionsApi(APIView):
         data = VersionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         new = services.recipe_version_create(
-            recipe=recipe, user=request.user, lines=[(x["name"], x["percent"]) for x in data.validated_data["lines"]],
-            concentration=data.validated_data["concentration"] or None, note=data.validated_data["note"])
-        return Response(RecipeSerializer(selectors.recipe_get(pk=new.pk, user=request.user)).data,
-                        status=status.HTTP_201_CREATED)
+            recipe=recipe,
+            user=request.user,
+            lines=[(x["name"], x["percent"]) for x in data.validated_data["lines"]],
+            concentration=data.validated_data["concentration"] or None,
+            note=data.validated_data["note"],
+        )
+        return Response(
+            RecipeSerializer(selectors.recipe_get(pk=new.pk, user=request.user)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class FormulaCheckApi(APIView):
@@ -215,34 +241,54 @@ class FormulaCheckApi(APIView):
         data = FormulaCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lines = services.formula_lines([(x["name"], x["percent"]) for x in data.validated_data["lines"]])
-        return Response({"problems": formula_problems(lines, incompatible=selectors.incompatibility_reasons()),
-                         "summary": formula_summary(lines)})
+        return Response(
+            {
+                "problems": formula_problems(lines, incompatible=selectors.incompatibility_reasons()),
+                "summary": formula_summary(lines),
+            }
+        )
 
 
 class RecipeCompareApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk, other):
         a, b = (selectors.recipe_get(pk=x, user=request.user) for x in (pk, other))
-        return Response({"a": a.pk, "b": b.pk,
-                         "rows": formula_compare(selectors.recipe_formula(a), selectors.recipe_formula(b))})
+        return Response(
+            {"a": a.pk, "b": b.pk, "rows": formula_compare(selectors.recipe_formula(a), selectors.recipe_formula(b))}
+        )
 
 
 class RecipeComplianceApi(APIView):
     """The finished product at a strength: IFRA summary, EU allergen declaration, cost per kg."""
 
-    @extend_schema(parameters=[OpenApiParameter("concentration", str, description="eau de cologne, eau de "
-                                                "toilette, eau de parfum or parfum (default: the recipe's)")],
-                   responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "concentration",
+                str,
+                description="eau de cologne, eau de " "toilette, eau de parfum or parfum (default: the recipe's)",
+            )
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request, pk):
         recipe = selectors.recipe_get(pk=pk, user=request.user)
         concentration = request.query_params.get("concentration") or recipe.concentration
         if concentration not in CONCENTRATIONS:
-            raise ApplicationError(f"Unknown concentration {concentration!r}; choose one of: "
-                                   + ", ".join(CONCENTRATIONS) + ".", extra={"field": "concentration"})
+            raise ApplicationError(
+                f"Unknown concentration {concentration!r}; choose one of: " + ", ".join(CONCENTRATIONS) + ".",
+                extra={"field": "concentration"},
+            )
         formula = selectors.recipe_formula(recipe)
-        return Response({"recipe": recipe.pk, "ifra": ifra_summary(formula, concentration),
-                         "allergens": allergen_declaration(formula, concentration),
-                         "cost_per_kg": selectors.recipe_cost(recipe), "currency": settings.SCENTS_CURRENCY})
+        return Response(
+            {
+                "recipe": recipe.pk,
+                "ifra": ifra_summary(formula, concentration),
+                "allergens": allergen_declaration(formula, concentration),
+                "cost_per_kg": selectors.recipe_cost(recipe),
+                "currency": settings.SCENTS_CURRENCY,
+            }
+        )
 
 
 class WeighoutApi(APIView):
@@ -256,9 +302,16 @@ class WeighoutApi(APIView):
         recipes = list(selectors.recipe_list(user=request.user).filter(pk__in=ids).order_by("pk"))
         missing = sorted(set(ids) - {r.pk for r in recipes})
         if missing:
-            raise ApplicationError(f"No such recipe, or its scene is private: {', '.join(map(str, missing))}.",
-                                   code="not_found", status=404, extra={"field": "recipe"})
-        sheet = services.weighout_sheet(recipes=recipes, volume_ml=data.validated_data["volume_ml"],
-                                        concentration=data.validated_data["concentration"] or None)
+            raise ApplicationError(
+                f"No such recipe, or its scene is private: {', '.join(map(str, missing))}.",
+                code="not_found",
+                status=404,
+                extra={"field": "recipe"},
+            )
+        sheet = services.weighout_sheet(
+            recipes=recipes,
+            volume_ml=data.validated_data["volume_ml"],
+            concentration=data.validated_data["concentration"] or None,
+        )
         sheet["recipes"] = [dict(r, recipe=r["recipe"].pk) for r in sheet["recipes"]]
         return Response(sheet)

@@ -5,6 +5,7 @@ one repeated word, and real scenes, in English and Korean. A junk case passes wh
 it did not understand it *and* its confidence is below the lowest quartile of the suite's real
 scenes' confidence; a real scene passes when it is understood. Nothing is trained or tuned on it.
 """
+
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -38,6 +39,9 @@ def suite_score(engine, rows):
         for lang in sorted({lg for lg, _ in items}):
             caps[cap][lang] = round(float(np.mean([ok for lg, ok in items if lg == lang])), 4)
     y = [c["expect"] == "scene" for c in cases]
-    return {"real_confidence_q1": round(q1, 4),
-            "auroc": round(float(roc_auc_score(y, [c["confidence"] for c in cases])), 4),
-            "capabilities": caps, "cases": cases}
+    return {
+        "real_confidence_q1": round(q1, 4),
+        "auroc": round(float(roc_auc_score(y, [c["confidence"] for c in cases])), 4),
+        "capabilities": caps,
+        "cases": cases,
+    }

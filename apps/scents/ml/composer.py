@@ -9,6 +9,7 @@ Hard constraints (checked by `recipe_check`, which every composed recipe passes 
 The composer is deterministic: same profile, master and preferences -> same formula.
 Preferences (from feedback, see feedback.py) re-rank materials inside a family and scale their dose.
 """
+
 import math
 from dataclasses import dataclass
 
@@ -22,9 +23,20 @@ SCALE = 100  # integer hundredths of a percent: 100 % == 10000
 DISLIKE_CUTOFF = -0.5
 
 HEAVINESS = {
-    "Citrus": 0.0, "Water": 0.1, "Green": 0.2, "Aromatic": 0.25, "Fruity": 0.3, "Floral": 0.5,
-    "Soft Floral": 0.55, "Woods": 0.7, "Mossy Woods": 0.7, "Floral Amber": 0.7, "Dry Woods": 0.8,
-    "Woody Amber": 0.8, "Soft Amber": 0.85, "Amber": 0.95,
+    "Citrus": 0.0,
+    "Water": 0.1,
+    "Green": 0.2,
+    "Aromatic": 0.25,
+    "Fruity": 0.3,
+    "Floral": 0.5,
+    "Soft Floral": 0.55,
+    "Woods": 0.7,
+    "Mossy Woods": 0.7,
+    "Floral Amber": 0.7,
+    "Dry Woods": 0.8,
+    "Woody Amber": 0.8,
+    "Soft Amber": 0.85,
+    "Amber": 0.95,
 }
 SEASON_FAMILIES = {
     "spring": ("Floral", "Green", "Soft Floral", "Fruity"),
@@ -88,6 +100,7 @@ def _score(m, prefs):
 @dataclass(frozen=True)
 class _Index:
     """A master's materials grouped once (by family, by tier, name -> names it clashes with)."""
+
     master: object
     by_family: dict
     by_tier: dict
@@ -199,10 +212,16 @@ def _fill_tiers(chosen, p, master, prefs):
         # Why the gap term: potent materials (caps of 0.5-2 %) close a tier's shortfall slowly;
         # preferring materials that can fill it keeps the formula short.
         room = _tier_room(chosen, master)
-        gap = max(1.0, master.tier_bounds[tier][0] + 1.0 - room[tier], 101.0 - sum(room.values()),
-                  _desired_tiers(chosen, p)[tier] - room[tier])
-        options = sorted(_index(master).by_tier[tier],
-                         key=lambda m: (-(weight[m.family] + 0.3 * min(m.max_percent, gap) / gap), m.name))
+        gap = max(
+            1.0,
+            master.tier_bounds[tier][0] + 1.0 - room[tier],
+            101.0 - sum(room.values()),
+            _desired_tiers(chosen, p)[tier] - room[tier],
+        )
+        options = sorted(
+            _index(master).by_tier[tier],
+            key=lambda m: (-(weight[m.family] + 0.3 * min(m.max_percent, gap) / gap), m.name),
+        )
         pick = _pick_first(options, chosen, master, prefs)
         if pick is None:
             raise ComposeError(f"no compatible {tier} material left")
@@ -249,8 +268,11 @@ def _spread_fillers(chosen, p, master, prefs):
 def _drop_weakest(chosen, needy_tier, master):
     """Make room for a filler: drop the lowest-capacity material whose tier stays satisfied."""
     room = _tier_room(chosen, master)
-    spare = [m for m in chosen if m.tier != needy_tier
-             and room[m.tier] - m.max_percent >= master.tier_bounds[m.tier][0] + 1.0]
+    spare = [
+        m
+        for m in chosen
+        if m.tier != needy_tier and room[m.tier] - m.max_percent >= master.tier_bounds[m.tier][0] + 1.0
+    ]
     spare = spare or [m for m in chosen if m.tier == needy_tier]
     if not spare:
         raise ComposeError("cannot reach the tier bounds within the material limit")
@@ -298,8 +320,9 @@ def _amounts(chosen, p, master, prefs):
     count = {}
     for m in chosen:
         count[m.family] = count.get(m.family, 0) + 1
-    target = np.array([max(weight[m.family], 0.01) / count[m.family]
-                       * math.exp(0.5 * prefs.get(m.name, 0.0)) for m in chosen])
+    target = np.array(
+        [max(weight[m.family], 0.01) / count[m.family] * math.exp(0.5 * prefs.get(m.name, 0.0)) for m in chosen]
+    )
     tiers = np.array([TIERS.index(m.tier) for m in chosen])
     floor = np.array([_floor(m) for m in chosen])
     cap = np.array([m.max_percent for m in chosen])
@@ -372,7 +395,7 @@ def recipe_check(lines, master):
             problems.append(f"{t} tier at {share} % is outside {low}-{high} %")
     clash = _index(master).clash
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             if b in clash.get(a, ()):
                 problems.append(f"{a} and {b} are declared incompatible")
     return problems

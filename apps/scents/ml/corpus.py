@@ -12,6 +12,7 @@ What never goes in: texts of the validation / test archetypes (their core wordin
 out of everything, even of the offline text) and the hand-written quality set, so the held-out
 metrics and the quality figure stay honest.
 """
+
 import csv
 import gzip
 import json
@@ -83,12 +84,29 @@ def _reviews(path, column, n, rng, max_chars=120, skip=0):
     return rng.sample(pool, min(n, len(pool)))
 
 
-def distil_corpus(*, train_keys, exclude_keys, handwritten_texts=(), seed=0, per_archetype=60,
-                  concept_seeds=4, per_concept=40, base_per_archetype=40, recombined=3000, data_dir=None, tmdb_keywords=2500,
-                  tmdb_sentences=2500, nsmc=2500, imdb=1500, nsmc_more=8000):
+def distil_corpus(
+    *,
+    train_keys,
+    exclude_keys,
+    handwritten_texts=(),
+    seed=0,
+    per_archetype=60,
+    concept_seeds=4,
+    per_concept=40,
+    base_per_archetype=40,
+    recombined=3000,
+    data_dir=None,
+    tmdb_keywords=2500,
+    tmdb_sentences=2500,
+    nsmc=2500,
+    imdb=1500,
+    nsmc_more=8000,
+):
     """Deduplicated, shuffled list of texts (see the module docstring)."""
     rng = random.Random(seed)
-    texts = _generated(train_keys, seed, per_archetype, concept_seeds, per_concept, base_per_archetype) + _recombined(recombined, seed + 7)
+    texts = _generated(train_keys, seed, per_archetype, concept_seeds, per_concept, base_per_archetype) + _recombined(
+        recombined, seed + 7
+    )
     if data_dir:
         data = Path(data_dir)
         if (data / "tmdb" / "movies.jsonl").exists():
@@ -100,8 +118,9 @@ def distil_corpus(*, train_keys, exclude_keys, handwritten_texts=(), seed=0, per
         if nsmc_more and (data / "nsmc" / "reviews.tsv.gz").exists():
             # More Korean words: Korean is where the student lags its teacher most (validation
             # archetypes), and NSMC is the only broad Korean text here. Reviews further down the file.
-            texts += _reviews(data / "nsmc" / "reviews.tsv.gz", "text", nsmc_more, random.Random(seed + 3),
-                              skip=200_000)
+            texts += _reviews(
+                data / "nsmc" / "reviews.tsv.gz", "text", nsmc_more, random.Random(seed + 3), skip=200_000
+            )
     forbidden = _forbidden_phrases(exclude_keys, handwritten_texts)
     seen, out = set(), []
     for text in texts:

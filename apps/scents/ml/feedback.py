@@ -6,6 +6,7 @@ the recipe's overall rating (1-5, centred on 3) nudges every material in it. A p
 uses preferences to rank materials inside a family, to scale doses, and skips materials below
 composer.DISLIKE_CUTOFF when an alternative exists.
 """
+
 import hashlib
 import json
 
@@ -22,8 +23,7 @@ def preferences_from_feedback(rows):
             score = 0.5 * rating + (1.0 if name in liked else 0.0) - (1.0 if name in disliked else 0.0)
             total[name] = total.get(name, 0.0) + score
             votes[name] = votes.get(name, 0) + 1
-    return {name: round(max(-1.0, min(1.0, total[name] / (votes[name] + PRIOR))), 4)
-            for name in sorted(total)}
+    return {name: round(max(-1.0, min(1.0, total[name] / (votes[name] + PRIOR))), 4) for name in sorted(total)}
 
 
 def preferences_version(prefs):

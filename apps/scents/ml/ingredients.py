@@ -3,6 +3,7 @@
 The JSON file is the source of truth: a data migration copies it into the Ingredient table,
 and the composer reads it (or rows converted by `material_from_row`) without the ORM.
 """
+
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,8 +75,12 @@ def master_validate(doc: dict) -> list:
         if not row.get("max_source"):
             problems.append(f"{name}: max_percent has no source")
         ifra = row.get("ifra")
-        if ifra and row["max_percent"] > ifra["limit_finished_percent"] / 0.25 + 1e-9 \
-                and "constituent" not in ifra["standard"] and "Methyl eugenol" not in ifra["standard"]:
+        if (
+            ifra
+            and row["max_percent"] > ifra["limit_finished_percent"] / 0.25 + 1e-9
+            and "constituent" not in ifra["standard"]
+            and "Methyl eugenol" not in ifra["standard"]
+        ):
             problems.append(f"{name}: max_percent exceeds the IFRA limit at parfum strength")
         if row.get("allergen") != bool(row.get("allergens")):
             problems.append(f"{name}: allergen flag disagrees with the allergen list")
@@ -91,9 +96,14 @@ def master_validate(doc: dict) -> list:
 def master_from_document(doc: dict) -> Master:
     materials = tuple(
         Material(
-            name=r["name"], cas=r["cas"], family=r["family"], tier=r["tier"],
-            max_percent=float(r["max_percent"]), typical_percent=float(r["typical_percent"]),
-            volatility_hours=float(r["volatility_hours"]), cost_tier=int(r["cost_tier"]),
+            name=r["name"],
+            cas=r["cas"],
+            family=r["family"],
+            tier=r["tier"],
+            max_percent=float(r["max_percent"]),
+            typical_percent=float(r["typical_percent"]),
+            volatility_hours=float(r["volatility_hours"]),
+            cost_tier=int(r["cost_tier"]),
             allergen=bool(r["allergen"]),
         )
         for r in doc["ingredients"]

@@ -1,4 +1,5 @@
 """Scene -> recipe, end to end (pure: no ORM). Used by services, jobs and the batch command."""
+
 import json
 import threading
 from collections import OrderedDict
@@ -73,7 +74,7 @@ class ScentEngine:
         for j, i in enumerate(todo):
             res = self._result(profiles[j], float(conf[j]), bool(understood[j]), keys[i])
             if explain:
-                res["explanation"] = self.explain(emb[j:j + 1], cleaned[i], texts[j], res["understood"])
+                res["explanation"] = self.explain(emb[j : j + 1], cleaned[i], texts[j], res["understood"])
             self._cache_put((slot, keys[i]), res)
             results[i] = res
 
@@ -82,8 +83,10 @@ class ScentEngine:
 
     def explain(self, emb, clean, text, understood=True):
         # Words of a text that did not read as a scene explain nothing: none are offered.
-        return {"words": self.model.explain_words(text) if understood else [],
-                "fields": self.model.explain_fields(emb, [clean], [text])}
+        return {
+            "words": self.model.explain_words(text) if understood else [],
+            "fields": self.model.explain_fields(emb, [clean], [text]),
+        }
 
     def _result(self, profile, confidence, understood, key):
         lines = composer.compose(profile, self.master, self.prefs)
@@ -91,9 +94,14 @@ class ScentEngine:
         return {
             "recipe": {
                 "ingredients": [
-                    {"name": ln.material.name, "cas": ln.material.cas, "family": ln.material.family,
-                     "tier": ln.material.tier, "percent": round(ln.percent, 2),
-                     "max_percent": ln.material.max_percent}
+                    {
+                        "name": ln.material.name,
+                        "cas": ln.material.cas,
+                        "family": ln.material.family,
+                        "tier": ln.material.tier,
+                        "percent": round(ln.percent, 2),
+                        "max_percent": ln.material.max_percent,
+                    }
                     for ln in lines
                 ],
                 "families": composer.family_shares(lines),

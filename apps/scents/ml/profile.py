@@ -12,6 +12,7 @@ ensemble agreement (1 - mean Jensen-Shannon divergence to the mean), probability
 two families, similarity of the scene to the nearest training group (novel scenes are riskier),
 and the share of the scene's words the lexical part has learned (gibberish and unknown words).
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,13 +177,17 @@ class ProfileModel:
             diff = base - self.predict_members(emb, [without], texts).mean(axis=0)[0]
             k = int(diff.argmax())
             if diff[k] > 0.005:
-                out.append({"field": name, "value": value, "family": FAMILIES[k],
-                            "weight": round(float(diff[k]), 3)})
+                out.append({"field": name, "value": value, "family": FAMILIES[k], "weight": round(float(diff[k]), 3)})
         return out
 
     def to_arrays(self):
-        arrays = {"calib_w": self.calib_w, "calib_b": np.array([self.calib_b]),
-                  "emb_mean": self.emb_mean, "emb_scale": self.emb_scale, "centroids": self.centroids}
+        arrays = {
+            "calib_w": self.calib_w,
+            "calib_b": np.array([self.calib_b]),
+            "emb_mean": self.emb_mean,
+            "emb_scale": self.emb_scale,
+            "centroids": self.centroids,
+        }
         for k, m in enumerate(self.members):
             for key, val in m.items():
                 arrays[f"m{k}_{key}"] = val
@@ -198,10 +203,19 @@ class ProfileModel:
         while f"m{k}_W1" in arrays:
             members.append({key: arrays[f"m{k}_{key}"] for key in ("W1", "b1", "W2", "b2", "L")})
             k += 1
-        student = {key[len("student_"):]: val for key, val in arrays.items() if key.startswith("student_")}
-        check = {key[len("check_"):]: val for key, val in arrays.items() if key.startswith("check_")}
-        return cls(members, arrays["calib_w"], float(arrays["calib_b"][0]), version,
-                   arrays["emb_mean"], arrays["emb_scale"], arrays["centroids"], student or None, check or None)
+        student = {key[len("student_") :]: val for key, val in arrays.items() if key.startswith("student_")}
+        check = {key[len("check_") :]: val for key, val in arrays.items() if key.startswith("check_")}
+        return cls(
+            members,
+            arrays["calib_w"],
+            float(arrays["calib_b"][0]),
+            version,
+            arrays["emb_mean"],
+            arrays["emb_scale"],
+            arrays["centroids"],
+            student or None,
+            check or None,
+        )
 
 
 def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-3):
@@ -221,8 +235,9 @@ def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-
         flat.extend(ids.tolist()), weights.extend(w.tolist())
         offsets.append(offsets[-1] + len(ids))
     flat_t, w_t, off_t = torch.tensor(flat, dtype=torch.long), torch.tensor(weights), torch.tensor(offsets)
-    mlp = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], hidden),
-                              torch.nn.ReLU(), torch.nn.Linear(hidden, N_FAM))
+    mlp = torch.nn.Sequential(
+        torch.nn.Dropout(0.1), torch.nn.Linear(X.shape[1], hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, N_FAM)
+    )
     lexl = torch.nn.EmbeddingBag(LEX_DIM, N_FAM, mode="sum")
     torch.nn.init.zeros_(lexl.weight)
     opt = torch.optim.AdamW([*mlp.parameters(), *lexl.parameters()], lr=lr, weight_decay=1e-4)
@@ -230,7 +245,7 @@ def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-
     for _ in range(epochs):
         perm = torch.randperm(n, generator=gen)
         for start in range(0, n, 64):
-            b = perm[start:start + 64]
+            b = perm[start : start + 64]
             bags = [(off_t[i].item(), off_t[i + 1].item()) for i in b.tolist()]
             ids = torch.cat([flat_t[s:e] for s, e in bags])
             ws = torch.cat([w_t[s:e] for s, e in bags])
@@ -244,8 +259,10 @@ def train_member(emb, fmat, lex, targets, *, seed, hidden=128, epochs=40, lr=2e-
     mlp.eval()
     lin1, lin2 = mlp[1], mlp[3]
     return {
-        "W1": lin1.weight.detach().numpy().T.copy(), "b1": lin1.bias.detach().numpy().copy(),
-        "W2": lin2.weight.detach().numpy().T.copy(), "b2": lin2.bias.detach().numpy().copy(),
+        "W1": lin1.weight.detach().numpy().T.copy(),
+        "b1": lin1.bias.detach().numpy().copy(),
+        "W2": lin2.weight.detach().numpy().T.copy(),
+        "b2": lin2.bias.detach().numpy().copy(),
         "L": lexl.weight.detach().numpy().copy(),
     }
 
@@ -256,8 +273,7 @@ def train_ensemble(emb, fields, texts, targets, *, members=5, seed=0, epochs=40)
     z = ((emb - mean) / scale).astype(np.float32)
     fmat = fields_matrix(fields)
     lex = [lex_ids(t) for t in texts]
-    out = [train_member(z, fmat, lex, targets, seed=seed + 1000 * k, epochs=epochs)
-           for k in range(members)]
+    out = [train_member(z, fmat, lex, targets, seed=seed + 1000 * k, epochs=epochs) for k in range(members)]
     return ProfileModel(out, np.zeros(0), 0.0, "dev", mean, scale)
 
 
@@ -277,7 +293,10 @@ def fit_calibration(model, emb, fields, texts, targets):
     feats = model.confidence_features(probs, emb, texts)
     hits = top2_hits(probs.mean(axis=0), targets)
     if hits.min() == hits.max():
-        model.calib_w, model.calib_b = np.zeros(feats.shape[1]), float(np.log((hits.mean() + 0.01) / (1.01 - hits.mean())))
+        model.calib_w, model.calib_b = (
+            np.zeros(feats.shape[1]),
+            float(np.log((hits.mean() + 0.01) / (1.01 - hits.mean()))),
+        )
         return model
     clf = LogisticRegression(C=1.0).fit(feats, hits)
     model.calib_w, model.calib_b = clf.coef_[0].astype(np.float64), float(clf.intercept_[0])

@@ -13,12 +13,15 @@ The threshold on P(scene) is the one that maximises TPR + TNR on other seeds of 
 (validation archetypes, new scene-like sentences and junk); the held-out junk and the behavioural
 suite never take part. Confidence = P(scene) x P(leading family in the recipe's top two | scene).
 """
+
 import re
 
 import numpy as np
 
-NOT_A_SCENE = ("This did not read as a scene — add what you see, hear and smell "
-               "(the place, the weather, the time, what is in the air).")
+NOT_A_SCENE = (
+    "This did not read as a scene — add what you see, hear and smell "
+    "(the place, the weather, the time, what is in the air)."
+)
 N_COMPONENTS = 32
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -66,8 +69,11 @@ def scene_check_fit(encoder, *, scenes, scene_like, junk, val_scenes, val_junk):
     # Standardised first: e5 vectors share one large direction and tiny per-axis spreads.
     mean, scale = emb.mean(axis=0), emb.std(axis=0) + 1e-3
     pca = PCA(N_COMPONENTS, random_state=0).fit((emb - mean) / scale)
-    arrays = {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
-              "components": pca.components_.astype(np.float32)}
+    arrays = {
+        "mean": mean.astype(np.float32),
+        "scale": scale.astype(np.float32),
+        "components": pca.components_.astype(np.float32),
+    }
     y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
     clf = LogisticRegression(C=1.0, max_iter=3000).fit(scene_features(arrays, emb, pos + neg, words), y)
     arrays.update(w=clf.coef_[0].astype(np.float32), b=clf.intercept_.astype(np.float32))
@@ -78,21 +84,28 @@ def scene_check_fit(encoder, *, scenes, scene_like, junk, val_scenes, val_junk):
     score = [np.mean(p[yv == 1] >= c) + np.mean(p[yv == 0] < c) for c in cuts]
     threshold = float(cuts[int(np.argmax(score))])
     arrays["threshold"] = np.array([threshold], dtype=np.float32)
-    dev = {"fit_scenes": len(pos), "fit_junk": len(neg), "threshold": round(threshold, 3),
-           "dev_auroc": round(float(roc_auc_score(yv, p)), 4),
-           "dev_scenes_understood": round(float(np.mean(p[yv == 1] >= threshold)), 4),
-           "dev_junk_understood": round(float(np.mean(p[yv == 0] >= threshold)), 4)}
+    dev = {
+        "fit_scenes": len(pos),
+        "fit_junk": len(neg),
+        "threshold": round(threshold, 3),
+        "dev_auroc": round(float(roc_auc_score(yv, p)), 4),
+        "dev_scenes_understood": round(float(np.mean(p[yv == 1] >= threshold)), 4),
+        "dev_junk_understood": round(float(np.mean(p[yv == 0] >= threshold)), 4),
+    }
     return arrays, dev
 
 
 def _embed(encoder, texts):
-    return np.concatenate([encoder.encode_uncached(texts[s:s + 512]) for s in range(0, len(texts), 512)])
+    return np.concatenate([encoder.encode_uncached(texts[s : s + 512]) for s in range(0, len(texts), 512)])
 
 
 def reliability(conf, outcome, bins=10):
     """Brier score and expected calibration error (equal-width bins) of probabilities."""
     conf, outcome = np.asarray(conf, dtype=float), np.asarray(outcome, dtype=float)
     idx = np.minimum((conf * bins).astype(int), bins - 1)
-    ece = sum(abs(conf[idx == b].mean() - outcome[idx == b].mean()) * np.mean(idx == b)
-              for b in range(bins) if np.any(idx == b))
+    ece = sum(
+        abs(conf[idx == b].mean() - outcome[idx == b].mean()) * np.mean(idx == b)
+        for b in range(bins)
+        if np.any(idx == b)
+    )
     return {"brier": round(float(np.mean((conf - outcome) ** 2)), 4), "ece": round(float(ece), 4)}

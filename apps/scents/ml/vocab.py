@@ -3,20 +3,55 @@
 The 14 families are the subfamilies of Michael Edwards' Fragrance Wheel, in wheel order
 (so neighbours on the wheel are neighbours in the list).
 """
+
 FAMILIES = (
-    "Floral", "Soft Floral", "Floral Amber", "Soft Amber", "Amber", "Woody Amber", "Woods",
-    "Mossy Woods", "Dry Woods", "Aromatic", "Citrus", "Water", "Green", "Fruity",
+    "Floral",
+    "Soft Floral",
+    "Floral Amber",
+    "Soft Amber",
+    "Amber",
+    "Woody Amber",
+    "Woods",
+    "Mossy Woods",
+    "Dry Woods",
+    "Aromatic",
+    "Citrus",
+    "Water",
+    "Green",
+    "Fruity",
 )
 FAMILY_INDEX = {name: i for i, name in enumerate(FAMILIES)}
 TIERS = ("top", "heart", "base")
 
 GENRES = (
-    "action", "adventure", "animation", "comedy", "crime", "documentary", "drama", "family",
-    "fantasy", "history", "horror", "music", "mystery", "romance", "science fiction", "thriller",
-    "war", "western",
+    "action",
+    "adventure",
+    "animation",
+    "comedy",
+    "crime",
+    "documentary",
+    "drama",
+    "family",
+    "fantasy",
+    "history",
+    "horror",
+    "music",
+    "mystery",
+    "romance",
+    "science fiction",
+    "thriller",
+    "war",
+    "western",
 )
 MOODS = (
-    "romantic", "tense", "melancholic", "joyful", "eerie", "nostalgic", "triumphant", "serene",
+    "romantic",
+    "tense",
+    "melancholic",
+    "joyful",
+    "eerie",
+    "nostalgic",
+    "triumphant",
+    "serene",
     "mysterious",
 )
 TIMES_OF_DAY = ("dawn", "morning", "noon", "afternoon", "dusk", "night")

@@ -1,4 +1,5 @@
 """Embed the words of finished analyses' scenes for search by meaning (backfill)."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,8 +9,10 @@ from apps.core.models import Job
 
 
 class Command(BaseCommand):
-    help = ("Store the text embedding of every scene of finished analyses that has none "
-            "(--all: recompute them all), optionally for one user's analyses only.")
+    help = (
+        "Store the text embedding of every scene of finished analyses that has none "
+        "(--all: recompute them all), optionally for one user's analyses only."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--user", help="only this username's analyses")
@@ -24,5 +27,4 @@ class Command(BaseCommand):
         total = 0
         for analysis in analyses.iterator():
             total += scene_embeddings_update(analysis=analysis, missing_only=not all)
-        self.stdout.write(f"{total} scene{'s' if total != 1 else ''} embedded "
-                          f"in {analyses.count()} analyses.")
+        self.stdout.write(f"{total} scene{'s' if total != 1 else ''} embedded " f"in {analyses.count()} analyses.")

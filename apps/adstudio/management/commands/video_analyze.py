@@ -1,4 +1,5 @@
 """Run the whole analysis pipeline for a user, in this process, and print the analysis id."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -45,5 +46,4 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{source} is not a file.")
         upload = SimpleUploadedFile(path.name, path.read_bytes())
-        return services.video_create_from_upload(owner=owner, upload=upload,
-                                                 title=title or path.stem)
+        return services.video_create_from_upload(owner=owner, upload=upload, title=title or path.stem)

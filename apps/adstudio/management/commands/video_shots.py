@@ -3,6 +3,7 @@
 One command for any number of videos (files, or folders of them), so start-up is paid once;
 ``--jobs`` videos are read at a time, in forked worker processes (one per CPU core by default).
 """
+
 import json
 import multiprocessing
 import os
@@ -15,22 +16,25 @@ from apps.adstudio.video.detect import shots_from_file
 from apps.adstudio.video.ffmpeg import FFmpegError
 from apps.adstudio.video.probe import VideoRejected, video_probe
 
-VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts",
-                  ".wmv", ".flv"}
+VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".wmv", ".flv"}
 
 
 class Command(BaseCommand):
-    help = ("Detect shots (cuts, dissolves, fades) in videos and write one JSON per video: "
-            '{"fps", "frames", "shots": [[first_frame, last_frame], ...]} (inclusive).')
+    help = (
+        "Detect shots (cuts, dissolves, fades) in videos and write one JSON per video: "
+        '{"fps", "frames", "shots": [[first_frame, last_frame], ...]} (inclusive).'
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--input", required=True, nargs="+",
-                            help="video files and/or folders (their video files, not recursive)")
-        parser.add_argument("--output", required=True,
-                            help="for one video: a JSON file or '-' (stdout); for several: a "
-                                 "folder that gets NAME.json per video")
-        parser.add_argument("--jobs", type=int, default=0,
-                            help="videos read at a time (default 0: one per CPU core)")
+        parser.add_argument(
+            "--input", required=True, nargs="+", help="video files and/or folders (their video files, not recursive)"
+        )
+        parser.add_argument(
+            "--output",
+            required=True,
+            help="for one video: a JSON file or '-' (stdout); for several: a " "folder that gets NAME.json per video",
+        )
+        parser.add_argument("--jobs", type=int, default=0, help="videos read at a time (default 0: one per CPU core)")
 
     def handle(self, *args, input, output, jobs, **options):
         if jobs < 0:
@@ -52,13 +56,14 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(result))
                 continue
             _write(target, result)
-            self.stdout.write(f"{video}: {len(result['shots'])} shots in {result['frames']} "
-                              f"frames -> {target}")
+            self.stdout.write(f"{video}: {len(result['shots'])} shots in {result['frames']} " f"frames -> {target}")
         if failed and single:
             raise CommandError(failed[0].split(": ", 1)[1])
         if failed:
-            raise CommandError(f"{len(failed)} of {len(videos)} videos were not read "
-                               "(the others were written):\n" + "\n".join(failed))
+            raise CommandError(
+                f"{len(failed)} of {len(videos)} videos were not read "
+                "(the others were written):\n" + "\n".join(failed)
+            )
 
 
 def _results(videos: list[Path], workers: int):
@@ -85,11 +90,9 @@ def _videos(inputs: list[str]) -> list[Path]:
     for name in inputs:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
             if not found:
-                raise CommandError(
-                f"{path} has no video files ({', '.join(sorted(VIDEO_SUFFIXES))}).")
+                raise CommandError(f"{path} has no video files ({', '.join(sorted(VIDEO_SUFFIXES))}).")
             videos += found
         elif path.is_file():
             videos.append(path)
@@ -110,8 +113,9 @@ def _targets(videos: list[Path], output: Path, *, single: bool) -> list[Path]:
     seen: dict[Path, Path] = {}
     for video, target in zip(videos, targets):
         if target in seen:
-            raise CommandError(f"{seen[target]} and {video} would both write {target}; "
-                               "rename one or run them separately.")
+            raise CommandError(
+                f"{seen[target]} and {video} would both write {target}; " "rename one or run them separately."
+            )
         seen[target] = video
     output.mkdir(parents=True, exist_ok=True)
     return targets

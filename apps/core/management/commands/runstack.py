@@ -8,6 +8,7 @@ is started again after a back-off (1 s, doubling); one that keeps dying within
 FAST_CRASH_SECONDS of its start is given up on, loudly, while the others keep serving.
 Ctrl-C (or SIGTERM) stops the children, then the embedded services.
 """
+
 import os
 import secrets
 import signal
@@ -75,11 +76,13 @@ class Command(BaseCommand):
             password_file.parent.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
-            self.stdout.write(self.style.SUCCESS(f"Admin login created: {username} / {password}"
-                                                 f" (saved in {password_file})"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Admin login created: {username} / {password}" f" (saved in {password_file})")
+            )
         elif password_file.exists():
-            self.stdout.write(f"Admin login: {username} / {password_file.read_text().strip()}"
-                              f" (from {password_file})")
+            self.stdout.write(
+                f"Admin login: {username} / {password_file.read_text().strip()}" f" (from {password_file})"
+            )
         else:
             self.stdout.write(f"Admin login: {username} (exists; password unchanged)")
 
@@ -91,10 +94,12 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("show max_connections")
             limit = int(cursor.fetchone()[0])
-        summary = (f"Database connections: at most {bound} (web {gunicorn_conf.workers} processes x "
-                   f"({gunicorn_conf.threads} threads + warm-up), workers {workers} (video "
-                   f"{settings.JOB_WORKERS_VIDEO} x {VIDEO_WORKER_CONNECTIONS}), supervisor 1) of "
-                   f"Postgres' max_connections {limit}")
+        summary = (
+            f"Database connections: at most {bound} (web {gunicorn_conf.workers} processes x "
+            f"({gunicorn_conf.threads} threads + warm-up), workers {workers} (video "
+            f"{settings.JOB_WORKERS_VIDEO} x {VIDEO_WORKER_CONNECTIONS}), supervisor 1) of "
+            f"Postgres' max_connections {limit}"
+        )
         if bound > limit * 3 // 4:  # leave room for admin sessions, psql, a second checkout
             raise CommandError(f"{summary}: lower WEB_WORKERS, WEB_THREADS or JOB_WORKERS_VIDEO.")
         self.stdout.write(summary + ".")
@@ -102,8 +107,16 @@ class Command(BaseCommand):
     def children(self, host: str, port: int) -> list[Child]:
         """The web server, then the workers: one per queue, JOB_WORKERS_VIDEO for `video`."""
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        web = [sys.executable, "-m", "gunicorn", "--config", gunicorn_conf.__file__,
-               "--bind", f"{host}:{port}", "cinescent.wsgi:application"]
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            gunicorn_conf.__file__,
+            "--bind",
+            f"{host}:{port}",
+            "cinescent.wsgi:application",
+        ]
         children = [Child("web", web)]
         for queue in settings.JOB_QUEUES:
             count = settings.JOB_WORKERS_VIDEO if queue == "video" else 1
@@ -117,15 +130,16 @@ class Command(BaseCommand):
         children = self.children(host, port)
         for child in children:
             self._spawn(child)
-        self.stdout.write(self.style.SUCCESS(
-            f"CineScent is up: http://{host}:{port}/  (health: /healthz, API: /api/docs/, "
-            f"admin: /admin/). Press Ctrl-C to stop."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"CineScent is up: http://{host}:{port}/  (health: /healthz, API: /api/docs/, "
+                f"admin: /admin/). Press Ctrl-C to stop."
+            )
+        )
         return children
 
     def _spawn(self, child: Child) -> None:
-        env = dict(os.environ, DATABASE_URL=settings.DATABASE_URL, REDIS_URL=settings.REDIS_URL,
-                   PYTHONUNBUFFERED="1")
+        env = dict(os.environ, DATABASE_URL=settings.DATABASE_URL, REDIS_URL=settings.REDIS_URL, PYTHONUNBUFFERED="1")
         # Own session: Ctrl-C reaches only this supervisor, which then stops the children
         # in order (web first, then workers finish their current job).
         child.process = subprocess.Popen(child.command, env=env, start_new_session=True)
@@ -167,15 +181,19 @@ class Command(BaseCommand):
         how = _exit_text(code)
         if child.fast_exits >= FAST_CRASH_LIMIT:
             child.given_up = True
-            self.stderr.write(self.style.ERROR(
-                f"{child.name} exited with {how}: {child.fast_exits} times in a row, each within "
-                f"{FAST_CRASH_SECONDS:.0f} s of its start. Giving up on {child.name}; the rest keeps "
-                f"serving. Fix the error above, then restart `make run`."))
+            self.stderr.write(
+                self.style.ERROR(
+                    f"{child.name} exited with {how}: {child.fast_exits} times in a row, each within "
+                    f"{FAST_CRASH_SECONDS:.0f} s of its start. Giving up on {child.name}; the rest keeps "
+                    f"serving. Fix the error above, then restart `make run`."
+                )
+            )
             return
-        delay = RESTART_FIRST_DELAY * 2 ** child.fast_exits
+        delay = RESTART_FIRST_DELAY * 2**child.fast_exits
         child.restart_at = now + delay
-        self.stderr.write(self.style.WARNING(
-            f"{child.name} exited with {how} after {lived:.0f} s; restarting it in {delay:.0f} s."))
+        self.stderr.write(
+            self.style.WARNING(f"{child.name} exited with {how} after {lived:.0f} s; restarting it in {delay:.0f} s.")
+        )
 
     def _stop(self, children: list[Child]) -> None:
         self.stdout.write("Stopping…")

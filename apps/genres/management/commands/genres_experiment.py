@@ -8,6 +8,7 @@ Without ``--now`` the run is enqueued as a job on the ``ml`` queue (watch it on 
 with ``--now`` the same job runs in this process (its log is printed when it ends). ``--deploy`` (needs ``--now``) copies the chosen head to
 ``models_store/`` and writes its manifest entry; ``best`` = the run's validation pick.
 """
+
 import json
 
 import torch
@@ -24,8 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--data", help="shared JSONL folder/file or an MM-IMDb folder")
-        parser.add_argument("--import-results", metavar="RESULTS_JSON",
-                            help="store a bench run's results.json as a finished experiment instead of training")
+        parser.add_argument(
+            "--import-results",
+            metavar="RESULTS_JSON",
+            help="store a bench run's results.json as a finished experiment instead of training",
+        )
         parser.add_argument("--heads", nargs="+", default=list(HEAD_KINDS), choices=HEAD_KINDS)
         parser.add_argument("--name", default="")
         parser.add_argument("--seed", type=int, default=13)
@@ -54,9 +58,16 @@ class Command(BaseCommand):
             torch.set_num_threads(opts["threads"])
         try:
             train = json.loads(opts["train"])
-            experiment = experiment_create(user=None, name=opts["name"] or f"heads: {' '.join(opts['heads'])}",
-                                           data_path=opts["data"], heads=opts["heads"], seed=opts["seed"],
-                                           limit=opts["limit"], train=train, enqueue=not opts["now"])
+            experiment = experiment_create(
+                user=None,
+                name=opts["name"] or f"heads: {' '.join(opts['heads'])}",
+                data_path=opts["data"],
+                heads=opts["heads"],
+                seed=opts["seed"],
+                limit=opts["limit"],
+                train=train,
+                enqueue=not opts["now"],
+            )
         except (ApplicationError, ValueError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from exc
         if not opts["now"]:

@@ -6,6 +6,7 @@ Input lines ``{"id", "plot", "poster"}``; output lines in the same order ``{"id"
 "scores", "model_version"}``. A missing or unreadable poster is treated as absent (noted in
 ``notes``); a line that is not JSON gets an ``error`` line so counts always match.
 """
+
 import time
 from pathlib import Path
 
@@ -49,4 +50,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{counts['predicted']} predicted, {counts['errors']} bad lines, {counts['without_poster']} without a "
             f"poster, {counts['without_plot']} without a plot; model {loaded.version}; {seconds:.1f}s "
-            f"({rate:.1f} movies/s) -> {opts['output']}")
+            f"({rate:.1f} movies/s) -> {opts['output']}"
+        )

@@ -60,9 +60,11 @@ class Command(BaseCommand):
                 out.close()
         seconds = time.perf_counter() - started
         opinion = opinion_model_get()
-        self.stderr.write(f"scored {counts['rows']} rows ({counts['errors']} errors) in {seconds:.2f}s, "
-                          f"{counts['rows'] / max(seconds, 1e-9):.0f} rows/s, model {predictor.version}"
-                          + (f" + {opinion.version}" if opinion else " (no opinion detector)"))
+        self.stderr.write(
+            f"scored {counts['rows']} rows ({counts['errors']} errors) in {seconds:.2f}s, "
+            f"{counts['rows'] / max(seconds, 1e-9):.0f} rows/s, model {predictor.version}"
+            + (f" + {opinion.version}" if opinion else " (no opinion detector)")
+        )
 
     @staticmethod
     def _items(rows):

@@ -11,8 +11,10 @@ from apps.movies.ml import cli
 
 
 class Command(BaseCommand):
-    help = ("Train the Korean or English sentiment + rating model, print validation and held-out "
-            "metrics, and write models_store/movies-sentiment-<lang>.npz with its manifest entry.")
+    help = (
+        "Train the Korean or English sentiment + rating model, print validation and held-out "
+        "metrics, and write models_store/movies-sentiment-<lang>.npz with its manifest entry."
+    )
 
     def add_arguments(self, parser):
         cli.add_arguments(parser)

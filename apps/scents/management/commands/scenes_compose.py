@@ -7,6 +7,7 @@ One output line per input line, in order:
 A line that cannot be composed (bad JSON, empty description, unknown genre...) gets
   {"id", "error": {"field", "detail"}} so nothing is silently dropped.
 """
+
 import json
 import multiprocessing
 import time
@@ -39,8 +40,16 @@ def _parse(lineno, raw):
 
 def _compose_chunk(cleaned):
     results = _WORKER_ENGINE.compose_many(cleaned, explain=False)
-    return [{"recipe": r["recipe"], "confidence": r["confidence"], "understood": r["understood"],
-             "notice": r["notice"], "model_version": r["model_version"]} for r in results]
+    return [
+        {
+            "recipe": r["recipe"],
+            "confidence": r["confidence"],
+            "understood": r["understood"],
+            "notice": r["notice"],
+            "model_version": r["model_version"],
+        }
+        for r in results
+    ]
 
 
 class Command(BaseCommand):
@@ -49,8 +58,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True)
         parser.add_argument("--output", required=True)
-        parser.add_argument("--workers", type=int, default=1,
-                            help="processes composing in parallel (forked: they share the loaded model)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes composing in parallel (forked: they share the loaded model)",
+        )
 
     def handle(self, *args, **opts):
         global _WORKER_ENGINE
@@ -68,7 +81,7 @@ class Command(BaseCommand):
         good = [i for i, (_, clean, err) in enumerate(parsed) if err is None]
         workers = max(1, opts["workers"])
         size = CHUNK if workers == 1 else max(1, min(CHUNK, -(-len(good) // (4 * workers))))
-        chunks = [[parsed[i][1] for i in good[s:s + size]] for s in range(0, len(good), size)]
+        chunks = [[parsed[i][1] for i in good[s : s + size]] for s in range(0, len(good), size)]
         composed = self._run(chunks, workers)
         results = dict(zip(good, [r for chunk in composed for r in chunk]))
         with open(opts["output"], "w", encoding="utf-8") as out:
@@ -78,9 +91,11 @@ class Command(BaseCommand):
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         # CPU seconds of this process (children excluded): on a shared machine wall time mostly
         # measures the neighbours; scenes per CPU-second is what one free core would do.
-        self.stderr.write(f"{len(good)} composed, {len(parsed) - len(good)} refused, "
-                          f"{elapsed:.2f} s, {len(good) / max(elapsed, 1e-9):.1f} scenes/s, "
-                          f"cpu {cpu:.2f} s")
+        self.stderr.write(
+            f"{len(good)} composed, {len(parsed) - len(good)} refused, "
+            f"{elapsed:.2f} s, {len(good) / max(elapsed, 1e-9):.1f} scenes/s, "
+            f"cpu {cpu:.2f} s"
+        )
 
     def _run(self, chunks, workers):
         if workers <= 1 or len(chunks) <= 1:

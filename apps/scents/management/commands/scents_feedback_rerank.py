@@ -1,4 +1,5 @@
 """python manage.py scents_feedback_rerank: rebuild material preferences from all feedback."""
+
 import json
 
 from django.core.management.base import BaseCommand

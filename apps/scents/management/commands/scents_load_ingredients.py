@@ -1,4 +1,5 @@
 """python manage.py scents_load_ingredients: upsert the curated master from its JSON file."""
+
 from django.core.management.base import BaseCommand
 
 from apps.scents.services import ingredient_master_load
