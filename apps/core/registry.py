@@ -3,6 +3,12 @@
 `ml_model_get(name)` loads a model once per process (the `ml` worker keeps it warm between jobs),
 checks the artifact's sha256 against the manifest on first load, and reloads when the manifest's
 version for that name changes. ML code stays pure: loaders get a path and the manifest entry.
+
+Every model is registered once, in its app's ``AppConfig.ready``, with a :class:`ModelSpec`: the
+loader as a dotted path (imported on first use, so start-up stays free of torch), the artifact
+format the code reads, and the one command that rebuilds the artifact from the shared data. Each
+"cannot load" message names that command. A manifest entry records the format its artifact was
+written in (``"format"``; entries from before formats were recorded are format 1).
 """
 
 import hashlib
@@ -15,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 MANIFEST_NAME = "MANIFEST.json"
 
@@ -31,13 +38,46 @@ class LoadedModel:
     entry: dict
 
 
-_LOADERS: dict[str, Callable[[Path, dict], Any]] = {}
+@dataclass(frozen=True)
+class ModelSpec:
+    """How the code reads one kind of artifact.
+
+    ``loader``: ``"package.module.function"`` (or a callable) taking the artifact path and the
+    manifest entry; ``format``: the artifact format that loader reads; ``train``: the command that
+    rebuilds the artifact from the shared data alone.
+    """
+
+    loader: str | Callable[[Path, dict], Any]
+    format: int
+    train: str
+
+    def load(self, path: Path, entry: dict) -> Any:
+        loader = import_string(self.loader) if isinstance(self.loader, str) else self.loader
+        return loader(path, entry)
+
+
+_SPECS: dict[str, ModelSpec] = {}
+_TASK_SPECS: dict[str, ModelSpec] = {}
 _CACHE: dict[str, LoadedModel] = {}
 _LOCK = threading.Lock()
 
 
-def ml_model_register(name: str, loader: Callable[[Path, dict], Any]) -> None:
-    _LOADERS[name] = loader
+def ml_model_register(name: str, loader: str | Callable[[Path, dict], Any], *, format: int, train: str) -> None:
+    """Register the model ``name`` (call it from the owning app's ``AppConfig.ready``)."""
+    _SPECS[name] = ModelSpec(loader, format, train)
+
+
+def ml_task_register(task: str, loader: str | Callable[[Path, dict], Any], *, format: int, train: str) -> None:
+    """Register a loader for every manifest entry whose ``"task"`` is ``task`` (several models of
+    one kind side by side, such as genre models kept for comparison)."""
+    _TASK_SPECS[task] = ModelSpec(loader, format, train)
+
+
+def ml_model_spec(name: str, entry: dict | None = None) -> ModelSpec | None:
+    spec = _SPECS.get(name)
+    if spec is None and entry is not None:
+        spec = _TASK_SPECS.get(entry.get("task", ""))
+    return spec
 
 
 def manifest_path(store: Path | None = None) -> Path:
@@ -87,7 +127,9 @@ def file_sha256(path: Path) -> str:
 def ml_model_entry(name: str) -> dict:
     entry = manifest_read()["models"].get(name)
     if entry is None:
-        raise ModelUnavailable(f"model {name!r} is not in {manifest_path()}; train it first")
+        spec = ml_model_spec(name)
+        how = f"run `{spec.train}`" if spec else "train it first"
+        raise ModelUnavailable(f"model {name!r} is not in {manifest_path()}; {how}")
     return entry
 
 
@@ -106,15 +148,21 @@ def ml_model_get(name: str) -> LoadedModel:
 
 
 def _load(name: str, entry: dict) -> LoadedModel:
-    loader = _LOADERS.get(name)
-    if loader is None:
+    spec = ml_model_spec(name, entry)
+    if spec is None:
         raise ModelUnavailable(f"no loader registered for model {name!r}")
+    rebuild = f"rebuild it with `{spec.train}`"
+    found = entry.get("format", 1)
+    if found != spec.format:
+        raise ModelUnavailable(
+            f"artifact for {name!r} is in format {found}, and this code reads format {spec.format}; {rebuild}"
+        )
     path = Path(settings.MODELS_STORE) / entry["path"]
     if not path.exists():
-        raise ModelUnavailable(f"artifact for {name!r} is missing: {path}")
+        raise ModelUnavailable(f"artifact for {name!r} is missing: {path}; {rebuild}")
     if path.is_file() and file_sha256(path) != entry["sha256"]:
-        raise ModelUnavailable(f"artifact for {name!r} does not match its manifest sha256")
-    return LoadedModel(name=name, version=entry["version"], obj=loader(path, entry), entry=entry)
+        raise ModelUnavailable(f"artifact for {name!r} does not match its manifest sha256; {rebuild}")
+    return LoadedModel(name=name, version=entry["version"], obj=spec.load(path, entry), entry=entry)
 
 
 def ml_models_loaded() -> list[str]:

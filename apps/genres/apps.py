@@ -11,6 +11,15 @@ class GenresConfig(AppConfig):
     movie_page_templates = {"links": "genres/_movie_link.html", "panels": "genres/_movie_panel.html"}
 
     def ready(self):
+        from apps.core.registry import ml_task_register
+
+        # Every manifest entry with "task": "genres" (the deployed model and any kept for comparison).
+        ml_task_register(
+            "genres",
+            "apps.genres.services.suggestions.predictor_load",
+            format=1,
+            train="python manage.py train_genres --data ../shared/data/genres",
+        )
         from apps.genres.admin import movie_admin_extend
 
         movie_admin_extend()

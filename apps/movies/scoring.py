@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from apps.core.registry import ModelUnavailable, ml_model_get, ml_model_register
+from apps.core.registry import ModelUnavailable, ml_model_get
 from apps.movies.ml.opinion import OpinionArtifactError, OpinionModel, load_opinion_model
 from apps.movies.ml.sentiment import POSITIVE, LanguageModel, Prediction, SentimentPredictor, load_language_model
 
@@ -34,11 +34,6 @@ def _opinion_loader(path: Path, entry: dict) -> OpinionModel:
         return load_opinion_model(path)
     except OpinionArtifactError as exc:
         raise ModelUnavailable(str(exc)) from exc
-
-
-for _name in MODEL_NAMES.values():
-    ml_model_register(_name, _loader)
-ml_model_register(OPINION_NAME, _opinion_loader)
 
 
 @dataclass(frozen=True)

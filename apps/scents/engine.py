@@ -13,7 +13,7 @@ from django.core.cache import cache
 from redis.exceptions import RedisError
 
 from apps.core.errors import ApplicationError
-from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
+from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get
 from apps.scents.ml.ingredients import Master, Material
 from apps.scents.ml.pipeline import (
     PREFERENCES_NAME,
@@ -26,8 +26,14 @@ from apps.scents.ml.vocab import TIERS
 
 logger = logging.getLogger(__name__)
 
-ml_model_register(PROFILE_MODEL_NAME, lambda path, entry: profile_model_load(path, entry["version"]))
-ml_model_register(PREFERENCES_NAME, lambda path, entry: preferences_load(path))
+
+def profile_loader(path, entry):
+    return profile_model_load(path, entry["version"])
+
+
+def preferences_loader(path, entry):
+    return preferences_load(path)
+
 
 _LOCK = threading.Lock()
 _ENGINE = {"key": None, "engine": None}

@@ -25,7 +25,7 @@ from apps.accounts.selectors import user_is_curator
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.core.models import Job
-from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get, ml_model_register
+from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get
 from apps.movies.cache import catalog_changed
 from apps.genres.ml.images import MAX_POSTER_BYTES
 from apps.movies.models import Movie
@@ -43,7 +43,7 @@ SUGGESTIONS_SHOWN = 5  # top genres stored per request (above threshold or not)
 EXPLAINED = 3  # of which this many get a Grad-CAM image and word attributions
 
 
-def _load_predictor(path: Path, entry: dict) -> GenrePredictor:
+def predictor_load(path: Path, entry: dict) -> GenrePredictor:
     from apps.genres.ml.predictor import GenrePredictor  # torch: only where a model is used
 
     predictor = GenrePredictor.load(path)
@@ -63,7 +63,6 @@ def genre_model_get(name: str | None = None):
     if name not in known:
         listed = ", ".join(known) or "none; run genres_experiment --deploy first"
         raise ApplicationError(f"Unknown genre model {name!r}. Available: {listed}.", code="unknown_model", status=404)
-    ml_model_register(name, _load_predictor)
     try:
         return ml_model_get(name)
     except ModelUnavailable as exc:
