@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy when CONTENT_SECURITY_POLICY is set
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, no extra server
+    "apps.core.page_cache.AnonymousPageCacheMiddleware",  # visitors' cached pages, before sessions & CSRF
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "apps.core.api.middleware.InputGuardMiddleware",  # 413 / 400 before the CSRF check reads the body

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 class Versions:
     tag: str  # the versions joined: part of every key and ETag built on them
     modified: int  # Unix time (s) of the latest bump among them
+    names: tuple[str, ...] = ()  # the version names they are of
 
 
 def _version_key(name: str) -> str:
@@ -52,7 +53,11 @@ def _versions(keys: list[str], found: dict) -> Versions | None:
     if any(k not in found for k in keys):
         return None
     values = [int(found[k]) for k in keys]
-    return Versions(tag=".".join(f"{v:x}" for v in values), modified=max(values) // 10**9)
+    return Versions(
+        tag=".".join(f"{v:x}" for v in values),
+        modified=max(values) // 10**9,
+        names=tuple(k.removeprefix(_version_key("")) for k in keys),
+    )
 
 
 def _bump(names: tuple[str, ...]) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.ratelimit import ratelimited
 from apps.accounts.selectors import user_is_curator
 from apps.core.cache import cached
+from apps.core.page_cache import page_cacheable
 from apps.core.errors import ApplicationError
 from apps.core.selectors import job_get_for_user
 from apps.movies.selectors import movie_get
@@ -41,12 +42,13 @@ def index(request):
     query = request.GET.get("q", "").strip()
     if request.user.is_authenticated or query:
         return render(request, "scents/scene_list.html", {**_scenes_page(request, query), "query": query})
-    table, _ = cached(
+    table, versions = cached(
         "scents:index",
         [SCENES],
         sorted(request.GET.lists()),
         lambda: render_to_string("scents/_scene_table.html", {**_scenes_page(request, query), "request": request}),
     )
+    page_cacheable(request, versions)
     return render(request, "scents/scene_list.html", {"scenes_html": table, "query": query})
 
 
@@ -410,9 +412,10 @@ def ingredient_list(request):
     if request.GET.get("q", "").strip():
         table = _ingredient_table(request)
     else:
-        table, _ = cached(
+        table, versions = cached(
             "scents:ingredients", [INGREDIENTS], sorted(request.GET.lists()), lambda: _ingredient_table(request)
         )
+        page_cacheable(request, versions)
     return render(request, "scents/ingredient_list.html", {"table": table})
 
 

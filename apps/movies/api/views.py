@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from apps.core.api.permissions import IsCurator
 from apps.core.api.serializers import JobOutputSerializer
 from apps.core.cache import cached, not_modified, validators_set
+from apps.core.page_cache import page_cacheable
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
@@ -69,6 +70,7 @@ def _cached_read(request, name: str, version_names, build) -> Response:
         return Response(build())
     parts = (request.scheme, request.get_host(), request.get_full_path())
     data, versions = cached(name, version_names, parts, build)
+    page_cacheable(request._request, versions)
     unchanged = not_modified(request, versions, parts)
     return validators_set(Response(data) if unchanged is None else unchanged, versions, parts)
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core.cache import cached
+from apps.core.page_cache import page_cacheable
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import selectors, services
@@ -39,7 +40,10 @@ def movie_list(request):
     if query:
         catalog = _catalog_html(request, query)
     else:
-        catalog, _ = cached("movies:catalog", [CATALOG], sorted(params.lists()), lambda: _catalog_html(request, query))
+        catalog, versions = cached(
+            "movies:catalog", [CATALOG], sorted(params.lists()), lambda: _catalog_html(request, query)
+        )
+        page_cacheable(request, versions)  # a visitor's whole page
     return render(request, "movies/movie_list.html", {"catalog": catalog})
 
 
@@ -145,12 +149,14 @@ def movie_detail(request, pk, review_form=None, status=200):
     """The movie page: the shared part read-cached per movie version, then the viewer's own
     (their review and form, edit rights) read for each request."""
     sort, page = _review_sort(request), _int_or_none(request.GET.get("page"))
-    shared, _ = cached(
+    shared, versions = cached(
         "movies:page",
         [movie_version(pk), GENRES],
         (pk, sort["review_sort"], page),
         lambda: _movie_shared(pk, sort["review_sort"], page),
     )
+    if review_form is None:
+        page_cacheable(request, versions)  # a visitor's whole page: no review, form or rights of theirs
     movie = shared["movie"]
     mine = selectors.review_of(movie=movie, user=request.user)
     if mine and mine.pk in shared["review_ids"]:  # their own review on this page: its controls are theirs
