@@ -3,7 +3,9 @@
     nice -n 10 .venv/bin/python bench/movies_genres_experiment.py /work/shared/data/genres \
         --heads text image early late attention cross gmu --out var/genres/exp1 [--limit N] [--threads 1]
 
-Writes ``<out>/results.json`` and one predictor artifact per head (``<out>/<kind>.pt``).
+Writes ``<out>/results.json`` and one predictor artifact per head (``<out>/<kind>.pt``). Measurements
+only: the deployed model is built by ``manage.py train_genres`` (a research run's head can be deployed
+from the research page or ``manage.py genres_experiment --deploy``).
 """
 
 import argparse
@@ -34,21 +36,8 @@ def main():
     ap.add_argument("--split-seed", type=int, default=None, help="seed of the 70/15/15 split (default: --seed)")
     ap.add_argument("--train", default="{}", help="JSON TrainConfig overrides")
     ap.add_argument("--head", default="{}", help="JSON head overrides (hidden, dropout, d_model)")
-    ap.add_argument(
-        "--deploy",
-        default="",
-        help="after the run, deploy KIND (or 'best' = validation pick) " "to models_store/ with a manifest entry",
-    )
-    ap.add_argument(
-        "--from-results",
-        action="store_true",
-        help="skip training: reuse <out>/results.json of an earlier run of the same command (to deploy)",
-    )
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    if args.from_results:
-        deploy(json.loads((Path(args.out) / "results.json").read_text()), args)
-        return
     t0 = time.time()
     config = {
         "heads": args.heads,
@@ -80,32 +69,6 @@ def main():
         "train s:",
         {k: m["train_seconds"] for k, m in res["models"].items()},
     )
-    if args.deploy:
-        deploy(res, args)
-
-
-def deploy(res, args):
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinescent.settings")
-    django.setup()
-    from apps.genres.services.experiments import genre_model_deploy
-
-    kind = res["summary"]["deploy_candidate"] if args.deploy == "best" else args.deploy
-    m = res["models"][kind]
-    metrics = {s: {k: v for k, v in row.items() if not isinstance(v, dict)} for s, row in m["metrics"].items()}
-    command = " ".join(["python", *[a for a in sys.argv if a != "--from-results"]])
-    entry = genre_model_deploy(
-        artifact_path=m["artifact"],
-        kind=kind,
-        version=m["version"],
-        metrics=metrics,
-        dataset=res["data"],
-        command=command,
-    )
-    print(f"deployed {kind} -> models_store/{entry['path']} ({entry['version']}, sha256 {entry['sha256'][:12]})")
 
 
 if __name__ == "__main__":

@@ -33,9 +33,9 @@ import torch
 from apps.genres.ml.data import assign_splits, label_matrix, load_dataset
 from apps.genres.ml.encoders import EncoderSpec
 from apps.genres.ml.features import features_load_or_extract
-from apps.genres.ml.metrics import thresholds_tune
+from apps.genres.ml.metrics import halvings, macro_f1, thresholds_tune
 from apps.genres.ml.predictor import GenrePredictor
-from apps.genres.ml.train import batch_slice, feature_tensors
+from apps.genres.ml.train import logits_of
 
 
 def val_both(data, split_seed: int):
@@ -43,34 +43,6 @@ def val_both(data, split_seed: int):
     feats = features_load_or_extract(records, EncoderSpec(), Path("var/cache/genres"))
     val = [r for r in assign_splits(records, seed=split_seed)["val"] if r.pattern == "both"]
     return feats.rows([r.id for r in val]), label_matrix(val)
-
-
-@torch.no_grad()
-def logits_of(head, feats, batch_size: int = 256) -> np.ndarray:
-    head.eval()
-    t = feature_tensors(feats)
-    n = len(t["has_text"])
-    return torch.cat([head(batch_slice(t, slice(s, s + batch_size))) for s in range(0, n, batch_size)]).numpy()
-
-
-def macro_f1(y: np.ndarray, p: np.ndarray, th: np.ndarray) -> float:
-    """Macro-F1 over genres present in ``y`` (as metrics_compute / sklearn with zero_division=0)."""
-    present = y.sum(0) > 0
-    pred = p >= th
-    tp = (pred & (y > 0)).sum(0)
-    f1 = 2 * tp / np.maximum(pred.sum(0) + y.sum(0), 1)
-    return float(f1[present].mean())
-
-
-def halvings(n: int, repeats: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(repeats):
-        perm = rng.permutation(n)
-        a = np.zeros(n, dtype=bool)
-        a[perm[: n // 2]] = True
-        out.extend([(a, ~a), (~a, a)])
-    return out
 
 
 def score(y, probs, splits, shrink: float) -> float:

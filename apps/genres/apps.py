@@ -12,14 +12,10 @@ class GenresConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import ml_task_register
+        from apps.genres.ml.suggest import load
 
         # Every manifest entry with "task": "genres" (the deployed model and any kept for comparison).
-        ml_task_register(
-            "genres",
-            "apps.genres.services.suggestions.predictor_load",
-            format=1,
-            train="python manage.py train_genres --data ../shared/data/genres",
-        )
+        ml_task_register("genres", "apps.genres.ml.suggest.load.load", format=load.FORMAT, train=load.TRAIN)
         from apps.genres.admin import movie_admin_extend
 
         movie_admin_extend()

@@ -17,6 +17,7 @@ from apps.core.registry import manifest_write_entry
 from apps.genres.ml.encoders import EncoderSpec
 from apps.genres.ml.heads import head_build
 from apps.genres.ml.predictor import artifact_save
+from apps.genres.ml.suggest.load import FORMAT, TRAIN
 from apps.genres.ml.vocab import IMDB_GENRES
 from apps.genres.models import Experiment, GenreSuggestion
 from tests.movies.factories import MovieFactory
@@ -148,7 +149,8 @@ def test_suggesting_without_a_deployed_model_is_a_clear_error(empty_models_store
     api = APIClient()
     api.force_authenticate(curator)
     resp = api.post(reverse("genres-api:genre_suggestions", args=[MovieFactory().pk]))
-    assert resp.status_code == 404 and "Unknown genre model" in resp.json()["detail"]
+    detail = resp.json()["detail"]
+    assert resp.status_code == 404 and "Unknown genre model" in detail and f"run `{TRAIN}` first" in detail
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,6 +233,7 @@ def test_genres_experiment_runs_on_the_mmimdb_fixture_deploys_and_shows_on_the_r
     manifest = json.loads((settings.MODELS_STORE / "MANIFEST.json").read_text())
     entry = manifest["models"]["movies-genres"]
     assert entry["task"] == "genres" and "--deploy" in entry["command"] and len(entry["sha256"]) == 64
+    assert entry["format"] == FORMAT
     client.force_login(curator)
     page = client.get(reverse("genres:research"))
     assert page.status_code == 200 and b"Runs side by side" in page.content

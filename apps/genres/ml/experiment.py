@@ -75,11 +75,11 @@ def experiment_run(config: dict, *, data_path, cache_root, out_dir, progress=Non
         records, spec, Path(cache_root), progress=lambda d, t, note="": progress(0, len(cfg["heads"]), note)
     )
     data = {name: split_data(feats, recs) for name, recs in splits.items()}
-    results = {"config": cfg, "data": _data_summary(data_path, splits), "models": {}}
+    results = {"config": cfg, "data": data_summary(data_path, splits), "models": {}}
     heads = {}
     for k, kind in enumerate(cfg["heads"]):
         progress(k, len(cfg["heads"]), f"training {kind} head")
-        heads[kind], fit, train_s = _train_one(kind, cfg, data)
+        heads[kind], fit, train_s = train_one(kind, cfg, data)
         results["models"][kind] = evaluate_save(
             kind, heads[kind], fit, train_s, spec, data, Path(out_dir), version_prefix
         )
@@ -110,7 +110,8 @@ def split_data(feats, recs):
     }
 
 
-def _data_summary(path, splits) -> dict:
+def data_summary(path, splits) -> dict:
+    """The data set's path, vocabulary and per-split counts by modality pattern (for results and manifests)."""
     out = {"path": str(path), "vocabulary": list(IMDB_GENRES)}
     for name, recs in splits.items():
         patterns = [r.pattern for r in recs]
@@ -118,7 +119,9 @@ def _data_summary(path, splits) -> dict:
     return out
 
 
-def _train_one(kind: str, cfg: dict, data: dict):
+def train_one(kind: str, cfg: dict, data: dict):
+    """Build head ``kind`` as ``cfg`` (a normalised config) says, seeded, and train it on ``data["train"]``
+    with early stopping on ``data["val"]``; returns (head, fit history, seconds)."""
     train, val = data["train"], data["val"]
     torch.manual_seed(cfg["seed"])
     head = head_build(
@@ -182,7 +185,8 @@ def evaluate_save(kind, head, fit, train_s, spec, data, out_dir: Path, prefix: s
     }
 
 
-def _hide_poster(feats: FeatureSet, rows: np.ndarray) -> FeatureSet:
+def posters_hidden(feats: FeatureSet, rows: np.ndarray) -> FeatureSet:
+    """The features of ``rows`` (bool per row) with their posters hidden: plot-only predictions."""
     sub = feats.rows([i for i, keep in zip(feats.ids, rows) if keep])
     sub.has_image = np.zeros(len(sub.ids), dtype=bool)
     return sub
@@ -198,13 +202,13 @@ def _plot_only(head, data, table: dict, metrics: dict, min_rows: int = 60) -> No
         return
     y_val = val["y"][vb]
     local = thresholds_tune(
-        y_val, predict_probs(head, _hide_poster(val["feats"], vb)), min_pos=3, shrink=THRESHOLD_SHRINK
+        y_val, predict_probs(head, posters_hidden(val["feats"], vb)), min_pos=3, shrink=THRESHOLD_SHRINK
     )
     few = y_val.sum(0) < 3
     local[few] = np.asarray(table["all"], dtype=np.float32)[few]
     table["text"] = local.tolist()
     if tb.any():
-        p = predict_probs(head, _hide_poster(test["feats"], tb))
+        p = predict_probs(head, posters_hidden(test["feats"], tb))
         metrics["test_plot_only"] = metrics_compute(test["y"][tb], p, np.tile(local, (len(p), 1)), IMDB_GENRES)
 
 

@@ -113,3 +113,32 @@ def thresholds_for(table: dict, pattern: str) -> np.ndarray:
 def thresholds_apply(table: dict, patterns) -> np.ndarray:
     """Row-wise thresholds (N, G) for the given modality patterns."""
     return np.stack([thresholds_for(table, p) for p in patterns]) if len(patterns) else np.zeros((0, len(table["all"])))
+
+
+def macro_f1(y: np.ndarray, p: np.ndarray, th: np.ndarray) -> float:
+    """Macro-F1 over genres present in ``y`` (as metrics_compute / sklearn with zero_division=0), fast."""
+    present = y.sum(0) > 0
+    pred = p >= th
+    tp = (pred & (y > 0)).sum(0)
+    f1 = 2 * tp / np.maximum(pred.sum(0) + y.sum(0), 1)
+    return float(f1[present].mean())
+
+
+def halvings(n: int, repeats: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``repeats`` random halvings of ``n`` rows, each used both ways: (tune rows, score rows) pairs.
+    The same seed gives the same halvings, so candidates scored on them are compared paired."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(repeats):
+        perm = rng.permutation(n)
+        a = np.zeros(n, dtype=bool)
+        a[perm[: n // 2]] = True
+        out.extend([(a, ~a), (~a, a)])
+    return out
+
+
+def metrics_line(m: dict) -> str:
+    """One subset's headline figures on one line ("-" where a figure is undefined, e.g. AUC of one movie)."""
+    cols = (("macro-F1", "f1_macro"), ("micro-F1", "f1_micro"), ("mAP", "map_macro"), ("AUC", "roc_auc_macro"))
+    shown = (f"{label} {'-' if m.get(key) is None else format(m[key], '.4f')}" for label, key in cols)
+    return "  ".join(shown) + f"  n={m.get('n')}"

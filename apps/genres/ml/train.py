@@ -83,6 +83,16 @@ def predict_probs(head: GenreHead, feats: FeatureSet | dict, batch_size: int = 2
     return torch.cat(out).numpy() if out else np.zeros((0, head.config["n_genres"]), dtype=np.float32)
 
 
+@torch.no_grad()
+def logits_of(head: GenreHead, feats: FeatureSet | dict, batch_size: int = 256) -> np.ndarray:
+    """The head's logits for every row (float32; an ensemble's members are averaged on this scale)."""
+    head.eval()
+    t = feature_tensors(feats)
+    n = len(t["has_text"])
+    out = [head(batch_slice(t, slice(s, s + batch_size))) for s in range(0, n, batch_size)]
+    return torch.cat(out).numpy() if out else np.zeros((0, head.config["n_genres"]), dtype=np.float32)
+
+
 def _map(y: np.ndarray, p: np.ndarray) -> float:
     from sklearn.metrics import average_precision_score
 

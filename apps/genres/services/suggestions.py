@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -28,27 +27,15 @@ from apps.core.models import Job
 from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get
 from apps.movies.cache import catalog_changed
 from apps.genres.ml.images import MAX_POSTER_BYTES
+from apps.genres.ml.suggest.load import TRAIN
 from apps.movies.models import Movie
 from apps.genres.models import GenreSuggestion
 from apps.movies.services.vocabulary import genre_canonical_name, genre_get_or_create, genre_lookup
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from apps.genres.ml.predictor import GenrePredictor
 
 logger = logging.getLogger(__name__)
 
 SUGGESTIONS_SHOWN = 5  # top genres stored per request (above threshold or not)
 EXPLAINED = 3  # of which this many get a Grad-CAM image and word attributions
-
-
-def predictor_load(path: Path, entry: dict) -> GenrePredictor:
-    from apps.genres.ml.predictor import GenrePredictor  # torch: only where a model is used
-
-    predictor = GenrePredictor.load(path)
-    predictor.manifest_entry = entry
-    return predictor
 
 
 def genre_model_names() -> list[str]:
@@ -61,7 +48,7 @@ def genre_model_get(name: str | None = None):
     name = name or settings.GENRES_MODEL_NAME
     known = genre_model_names()
     if name not in known:
-        listed = ", ".join(known) or "none; run genres_experiment --deploy first"
+        listed = ", ".join(known) or f"none; run `{TRAIN}` first"
         raise ApplicationError(f"Unknown genre model {name!r}. Available: {listed}.", code="unknown_model", status=404)
     try:
         return ml_model_get(name)
