@@ -526,7 +526,7 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
 
 def _encoder_part(cfg: TrainConfig, log) -> tuple[dict, object]:
     """(config for ``meta.encoder``, model): the encoder fine-tuned on the SST-2 training
-    phrases, its epoch chosen on the SST-2 validation sentences (:mod:`.sst2`)."""
+    phrases, its epoch chosen on the SST-2 validation sentences (:mod:`apps.movies.ml.sst2`)."""
     settings = cfg.setting("encoder")
     train, valid = sst2.split_phrases(sst2.read_phrases(cfg.sst2_path))
     train = sst2.training_subset(train, settings.get("phrases"))
