@@ -34,8 +34,8 @@ from sklearn.metrics import log_loss
 
 from apps.core.ml.student_encoder import StudentEncoder, student_arrays
 from apps.movies.management.commands.train_opinion import django_po_files
-from apps.movies.ml.opinion import ENCODE_CHARS, RULES, clean, feature_blocks
-from apps.movies.ml.opinion_train import (
+from apps.movies.ml.opinion.model import ENCODE_CHARS, RULES, clean, feature_blocks
+from apps.movies.ml.opinion.train import (
     C_GRID,
     NONE,
     Paths,

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from apps.movies.ml.behaviour import pass_rate, suite_read, suite_score
-from apps.movies.ml.sentiment import SentimentPredictor, load_language_model
+from apps.movies.ml.sentiment.model import SentimentPredictor, load_language_model
 
 SUITES = ROOT / "tests" / "fixtures" / "behaviour"
 

@@ -23,7 +23,7 @@ from sklearn.preprocessing import normalize as unit_rows
 
 from apps.movies.ml import data
 from apps.movies.ml.features import Featurizer, normalize
-from apps.movies.ml.train import DEFAULTS, _ridge_fit, protocol_rows
+from apps.movies.ml.sentiment.train import DEFAULTS, _ridge_fit, protocol_rows
 
 
 def main():

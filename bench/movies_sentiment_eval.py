@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from apps.movies.ml import data, sst2
 from apps.movies.ml.features import normalize
 from apps.movies.ml.metrics import accuracy
-from apps.movies.ml.sentiment import load_language_model
-from apps.movies.ml.train import evaluate
+from apps.movies.ml.sentiment.model import load_language_model
+from apps.movies.ml.sentiment.train import evaluate
 
 
 def main():

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from apps.movies.ml import data
-from apps.movies.ml.sentiment import SentimentPredictor, load_language_model
+from apps.movies.ml.sentiment.model import SentimentPredictor, load_language_model
 
 
 def main():

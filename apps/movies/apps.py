@@ -8,24 +8,11 @@ class MoviesConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import ml_model_register
+        from apps.movies.ml.opinion import load as opinion
+        from apps.movies.ml.sentiment import load as sentiment
 
-        data = "../shared/data"
-        ml_model_register(
-            "movies-sentiment-en",
-            "apps.movies.scoring._loader",
-            format=1,
-            train=f"python manage.py train_sentiment --lang en --data {data}/imdb_reviews/train.tsv.gz "
-            f"--sst2 {data}/sst2/train.tsv",
-        )
-        ml_model_register(
-            "movies-sentiment-ko",
-            "apps.movies.scoring._loader",
-            format=1,
-            train=f"python manage.py train_sentiment --lang ko --data {data}/nsmc/reviews.tsv.gz",
-        )
-        ml_model_register(
-            "movies-opinion",
-            "apps.movies.scoring._opinion_loader",
-            format=1,
-            train=f"python manage.py train_opinion --data {data}",
-        )
+        for lang, name in sentiment.NAMES.items():
+            ml_model_register(
+                name, "apps.movies.ml.sentiment.load.load", format=sentiment.FORMAT, train=sentiment.TRAIN[lang]
+            )
+        ml_model_register(opinion.NAME, "apps.movies.ml.opinion.load.load", format=opinion.FORMAT, train=opinion.TRAIN)

@@ -1,5 +1,5 @@
-"""Glue between the pure sentiment code and the app: registry names, loading, warm-up, and the
-one place that turns model outputs into what a review shows (:func:`review_score`).
+"""Glue between the pure sentiment code and the app: the deployed models, warm-up, and the one
+place that turns model outputs into what a review shows (:func:`review_score`).
 
 Both language models are separate artifacts in models_store/ (``movies-sentiment-ko`` and
 ``movies-sentiment-en``); the registry caches each per process and reloads it when its manifest
@@ -12,28 +12,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from apps.core.registry import ModelUnavailable, ml_model_get
-from apps.movies.ml.opinion import OpinionArtifactError, OpinionModel, load_opinion_model
-from apps.movies.ml.sentiment import POSITIVE, LanguageModel, Prediction, SentimentPredictor, load_language_model
+from apps.movies.ml.opinion.load import NAME as OPINION_NAME
+from apps.movies.ml.opinion.model import OpinionModel
+from apps.movies.ml.sentiment.load import NAMES as MODEL_NAMES
+from apps.movies.ml.sentiment.model import POSITIVE, Prediction, SentimentPredictor
 
 logger = logging.getLogger(__name__)
 
-MODEL_NAMES = {"ko": "movies-sentiment-ko", "en": "movies-sentiment-en"}
-OPINION_NAME = "movies-opinion"
 NO_OPINION = "none"
-
-
-def _loader(path: Path, entry: dict) -> LanguageModel:
-    return load_language_model(path)
-
-
-def _opinion_loader(path: Path, entry: dict) -> OpinionModel:
-    try:
-        return load_opinion_model(path)
-    except OpinionArtifactError as exc:
-        raise ModelUnavailable(str(exc)) from exc
 
 
 @dataclass(frozen=True)

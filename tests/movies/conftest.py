@@ -10,10 +10,9 @@ import shutil
 import pytest
 from django.conf import settings
 
-from apps.core.registry import manifest_read
-from apps.movies.ml.opinion import encoder_artifact
-from apps.movies.ml.store import manifest_write
-from apps.movies.ml.train import TrainConfig, train_sentiment
+from apps.core.registry import manifest_read, manifest_write_entry
+from apps.movies.ml.opinion.model import encoder_artifact
+from apps.movies.ml.sentiment.train import TrainConfig, train_sentiment
 from tests.movies.test_sentiment_ml import FIXTURES, TINY, TINY_KO
 
 
@@ -30,7 +29,7 @@ def tiny_store(tmp_path_factory):
             overrides=TINY_KO if lang == "ko" else TINY,
         )
         entry = train_sentiment(cfg, log=lambda message: None)
-        manifest_write(store, entry.pop("name"), entry)
+        manifest_write_entry(entry.pop("name"), entry, store=store)
     return store
 
 
@@ -47,10 +46,10 @@ def tiny_store_with_opinion(tiny_store, tmp_path_factory):
     store = tmp_path_factory.mktemp("models_store_opinion")
     for name, entry in manifest_read(tiny_store)["models"].items():
         shutil.copy(tiny_store / entry["path"], store / entry["path"])
-        manifest_write(store, name, entry)
+        manifest_write_entry(name, entry, store=store)
     entry = manifest_read(settings.MODELS_STORE)["models"]["movies-opinion"]
     shutil.copy(settings.MODELS_STORE / entry["path"], store / entry["path"])
-    manifest_write(store, "movies-opinion", entry)
+    manifest_write_entry("movies-opinion", entry, store=store)
     encoder = encoder_artifact(store / entry["path"]).name
     (store / encoder).symlink_to(settings.MODELS_STORE / encoder)
     return store

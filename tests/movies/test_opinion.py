@@ -20,12 +20,12 @@ from django.urls import reverse
 
 from apps.core.ml import text_encoder
 from apps.core.ml.student_encoder import student_arrays, student_digest
-from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get
+from apps.core.registry import ModelUnavailable, manifest_read, manifest_write_entry, ml_model_get
 from apps.movies import scoring, selectors
 from apps.movies.ml.data import read_reviews, split_of
-from apps.movies.ml.opinion import encoder_artifact
-from apps.movies.ml.opinion_train import NAME, Paths, examples
-from apps.movies.ml.store import manifest_write
+from apps.movies.ml.opinion.model import encoder_artifact
+from apps.movies.ml.opinion.load import FORMAT, NAME
+from apps.movies.ml.opinion.train import Paths, examples
 from apps.movies.models import Review
 from apps.movies.services import review_create, reviews_rescore
 from tests.movies.factories import MovieFactory, ReviewFactory
@@ -63,7 +63,7 @@ def test_label_and_rating_agree_on_real_reviews(use_models_store, tmp_path):
     for name, entry in manifest_read(settings.MODELS_STORE)["models"].items():
         if name.startswith("movies-sentiment-"):
             (tmp_path / entry["path"]).symlink_to(settings.MODELS_STORE / entry["path"])
-            manifest_write(tmp_path, name, entry)
+            manifest_write_entry(name, entry, store=tmp_path)
     use_models_store(tmp_path)
     texts = read_reviews(FIXTURES / "nsmc_sample.tsv").texts + read_reviews(FIXTURES / "imdb_sample.tsv").texts
     scores = scoring.review_score(texts)
@@ -163,7 +163,7 @@ def test_the_migration_moves_stored_ratings_to_their_labels_side():
     assert after == [Decimal("5.0"), Decimal("2.0"), Decimal("5.0"), Decimal("8.1"), None]
 
 
-def test_train_opinion_on_tiny_data_writes_an_artifact_the_app_loads(tmp_path, use_models_store):
+def test_train_opinion_on_tiny_data_records_its_command_and_format_and_the_app_loads_it(tmp_path, use_models_store):
     data = tmp_path / "data"
     for folder, name, source in (
         ("imdb_reviews", "train.tsv.gz", "imdb_sample.tsv"),
@@ -178,7 +178,8 @@ def test_train_opinion_on_tiny_data_writes_an_artifact_the_app_loads(tmp_path, u
     call_command("train_opinion", data=str(data), out=str(store), scale=0.01)
     entry = manifest_read(store)["models"][NAME]
     metrics = entry["metrics"]["test"]
-    assert entry["command"].startswith("python manage.py train_opinion") and 0 <= metrics["recall"] <= 1
+    assert entry["command"] == f"python manage.py train_opinion --data {data} --out {store} --scale 0.01"
+    assert entry["format"] == FORMAT and 0 <= metrics["recall"] <= 1
     assert {"imdb_abstain", "nsmc_abstain", "mash_ko_recall", "facts_en_recall"} <= set(metrics)
     encoder = encoder_artifact(store / entry["path"])
     (store / encoder.name).symlink_to(settings.MODELS_STORE / encoder.name)
@@ -202,7 +203,7 @@ def _store_beside(tiny_store_with_opinion, tmp_path, student: dict | None):
     store.mkdir()
     for name, entry in manifest_read(tiny_store_with_opinion)["models"].items():
         shutil.copy(tiny_store_with_opinion / entry["path"], store / entry["path"])
-        manifest_write(store, name, entry)
+        manifest_write_entry(name, entry, store=store)
     if student is not None:
         np.savez(encoder_artifact(store / "movies-opinion.npz"), **{f"student_{k}": v for k, v in student.items()})
     return store

@@ -6,14 +6,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from apps.core.registry import manifest_write_entry
 from apps.movies.ml import data
 from apps.movies.ml.calibrate import median_map_fit
 from apps.movies.ml.features import FeatureSpec, normalize
 from apps.movies.ml.lang import detect_language
 from apps.movies.ml.metrics import expected_calibration_error
-from apps.movies.ml.sentiment import SentimentPredictor, load_language_model
-from apps.movies.ml.store import manifest_write
-from apps.movies.ml.train import TrainConfig, train_sentiment
+from apps.movies.ml.sentiment.model import SentimentPredictor, load_language_model
+from apps.movies.ml.sentiment.train import TrainConfig, train_sentiment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "movies"
 TINY = {"features": FeatureSpec(word_bits=14, char_bits=14), "vocab_size": 400, "max_len": 48}
@@ -106,7 +106,7 @@ def test_training_writes_an_artifact_with_a_complete_manifest_entry(tiny_models)
     assert entry["data"]["sha256"] == data.file_sha256(FIXTURES / "nsmc_sample.tsv")
     assert {"accuracy", "ece", "rating_mae", "rating_spearman"} <= entry["metrics"]["test"].keys()
     assert entry["command"] == "test ko"
-    manifest_write(out, "movies-sentiment-ko", {**entry})
+    manifest_write_entry("movies-sentiment-ko", {**entry}, store=out)
     manifest = json.loads((out / "MANIFEST.json").read_text())
     assert manifest["models"]["movies-sentiment-ko"]["version"] == entry["version"]
 
@@ -144,8 +144,8 @@ def test_predictor_routes_and_scores_odd_inputs(tiny_models):
 def test_refitting_the_tables_keeps_the_weights_and_writes_a_new_version(tiny_models, tmp_path):
     import shutil
 
-    from apps.movies.ml.sentiment import load_arrays
-    from apps.movies.ml.train import refit_tables
+    from apps.movies.ml.sentiment.model import load_arrays
+    from apps.movies.ml.sentiment.train import refit_tables
 
     out, entries = tiny_models
     shutil.copy(out / entries["ko"]["path"], tmp_path / entries["ko"]["path"])
@@ -182,8 +182,8 @@ def test_the_korean_ridges_are_cross_fitted_on_validation(tiny_models):
     """The shipped ridges saw train + validation; each validation review's ridge signals (on
     which the blend and calibration are fitted) come from a fit that left its half out; the
     network signals and the test signals are the shipped model's own."""
-    from apps.movies.ml.sentiment import load_arrays
-    from apps.movies.ml.train import _linear_heads, _split_signals
+    from apps.movies.ml.sentiment.model import load_arrays
+    from apps.movies.ml.sentiment.train import _linear_heads, _split_signals
 
     out, entries = tiny_models
     path = out / entries["ko"]["path"]
@@ -206,8 +206,8 @@ def test_the_korean_ridges_are_cross_fitted_on_validation(tiny_models):
 
 
 def test_refitting_the_linear_parts_keeps_the_networks(tiny_models, tmp_path):
-    from apps.movies.ml.sentiment import load_arrays
-    from apps.movies.ml.train import refit_tables
+    from apps.movies.ml.sentiment.model import load_arrays
+    from apps.movies.ml.sentiment.train import refit_tables
 
     before_path, folder = _copy_of_tiny_ko(tiny_models, tmp_path)
     # Same recipe: the linear weights come back the same (training is deterministic).
@@ -229,7 +229,7 @@ def test_refitting_the_linear_parts_keeps_the_networks(tiny_models, tmp_path):
 
 
 def test_refitting_the_linear_parts_of_another_recipe_is_refused(tiny_models, tmp_path):
-    from apps.movies.ml.train import refit_tables
+    from apps.movies.ml.sentiment.train import refit_tables
 
     before_path, folder = _copy_of_tiny_ko(tiny_models, tmp_path)
     other = {**TINY_KO, "features": FeatureSpec(word_bits=13, char_bits=14)}
@@ -247,7 +247,7 @@ def test_the_korean_model_blends_a_ridge_rating_regressor_into_its_sentiment(tin
 
 
 def test_the_korean_model_adds_a_morpheme_ridge_and_a_morpheme_network_with_int8_weights(tiny_models):
-    from apps.movies.ml.sentiment import load_arrays
+    from apps.movies.ml.sentiment.model import load_arrays
 
     out, entries = tiny_models
     model = load_language_model(out / entries["ko"]["path"])
@@ -483,7 +483,7 @@ def tiny_english_encoder(tmp_path_factory):
 
 def test_english_training_with_sst2_ships_only_the_adapter_and_head_of_the_encoder(tiny_english_encoder):
     from apps.movies.ml.encoder import base_sha256
-    from apps.movies.ml.sentiment import load_arrays
+    from apps.movies.ml.sentiment.model import load_arrays
 
     out, entry = tiny_english_encoder
     arrays = load_arrays(out / entry["path"])
@@ -504,7 +504,7 @@ def test_english_training_with_sst2_ships_only_the_adapter_and_head_of_the_encod
 def test_the_english_model_scores_a_text_alone_as_in_a_batch_and_refits_its_tables(tiny_english_encoder, tmp_path):
     import shutil
 
-    from apps.movies.ml.train import refit_tables
+    from apps.movies.ml.sentiment.train import refit_tables
 
     out, entry = tiny_english_encoder
     model = load_language_model(out / entry["path"])
@@ -540,7 +540,7 @@ def test_the_english_encoder_runs_in_bfloat16_and_scores_a_text_alone_as_in_a_ba
 
 
 def test_an_adapter_trained_on_other_base_weights_is_refused(tiny_english_encoder):
-    from apps.movies.ml.sentiment import LanguageModel, load_arrays
+    from apps.movies.ml.sentiment.model import LanguageModel, load_arrays
 
     out, entry = tiny_english_encoder
     arrays = load_arrays(out / entry["path"])

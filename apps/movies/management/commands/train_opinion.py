@@ -1,15 +1,14 @@
-"""python manage.py train_opinion [--data ../shared/data] [--out models_store] [--encoder models_store/scents-profile.npz]"""
+"""python manage.py train_opinion --data ../shared/data [--out models_store] [--encoder models_store/scents-profile.npz]"""
 
-import shlex
-import sys
 from pathlib import Path
 
 import django
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.movies.ml.opinion_train import Paths, train_opinion
-from apps.movies.ml.store import manifest_write
+from apps.core.registry import manifest_write_entry
+from apps.movies.management.training import command_line
+from apps.movies.ml.opinion.train import Paths, train_opinion
 
 
 def django_po_files() -> list[Path]:
@@ -28,7 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--data",
-            default="../shared/data",
+            required=True,
             help="folder with imdb_reviews/, nsmc/, sst2/ and tmdb/ (see its README)",
         )
         parser.add_argument("--out", default=str(settings.MODELS_STORE), help="artifact folder")
@@ -73,10 +72,10 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 scale=options["scale"],
                 max_abstain=options["max_abstain"],
-                command="python manage.py train_opinion " + shlex.join(sys.argv[2:]),
+                command=command_line(self, "train_opinion", options),
                 log=lambda message: self.stdout.write(message),
             )
         except ValueError as exc:  # e.g. an --encoder artifact that ships no student
             raise CommandError(str(exc)) from exc
         if not options["no_manifest"]:
-            manifest_write(out, entry.pop("name"), entry)
+            manifest_write_entry(entry.pop("name"), entry, store=out)

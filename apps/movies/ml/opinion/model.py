@@ -35,7 +35,8 @@ import numpy as np
 from apps.core.ml.quant import vector_load
 from apps.core.ml.student_encoder import StudentEncoder, features, student_arrays, student_digest
 
-FORMAT = 2
+from .load import FORMAT, TRAIN
+
 # The encoder and the n-grams read the start of a review: a long IMDB review costs no more than
 # a short one, and its first lines say whether it is a review.
 ENCODE_CHARS = 256
@@ -227,7 +228,7 @@ def _meta(arrays) -> dict:
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     if meta.get("format") != FORMAT:
         raise OpinionArtifactError(
-            f"opinion artifact format {meta.get('format')!r}, this code reads {FORMAT}: " "run manage.py train_opinion"
+            f"opinion artifact format {meta.get('format')!r}, this code reads {FORMAT}: run `{TRAIN}`"
         )
     return meta
 
@@ -252,12 +253,12 @@ def load_opinion_model(path: str | Path) -> OpinionModel:
     if not student:
         raise OpinionArtifactError(
             f"the opinion detector reads the student encoder in {source}, which is missing "
-            "or has none: deploy that artifact or run manage.py train_opinion"
+            f"or has none: deploy that artifact or run `{TRAIN}`"
         )
     if student_digest(student) != spec["digest"]:
         raise OpinionArtifactError(
             f"the student encoder in {source} is not the one the opinion detector was "
             f"trained on (digest {student_digest(student)}, expected {spec['digest']}): "
-            "run manage.py train_opinion"
+            f"run `{TRAIN}`"
         )
     return OpinionModel(arrays, StudentEncoder(student, cache_size=0))

@@ -1,4 +1,4 @@
-"""Training the "no opinion" detector (:mod:`apps.movies.ml.opinion`) from real data and rules.
+"""Training the "no opinion" detector (:mod:`.model`) from real data and rules.
 
 Opinions: IMDB and NSMC reviews, SST-2 sentences and short phrases (the subjective side of Pang
 & Lee's 2004 subjectivity task, rebuilt from what is here). No opinion:
@@ -33,10 +33,10 @@ import numpy as np
 from apps.core.ml.quant import vector_load, vector_quantise
 from apps.core.ml.student_encoder import StudentEncoder, student_arrays, student_digest
 
-from . import data
-from .opinion import (
+from .. import data
+from .load import FORMAT, NAME
+from .model import (
     ENCODE_CHARS,
-    FORMAT,
     RULES,
     OpinionModel,
     clean,
@@ -47,7 +47,6 @@ from .opinion import (
     tokens,
 )
 
-NAME = "movies-opinion"
 OPINION, NONE = 1, 0
 # Opinions and non-opinions drawn per source and split (train, valid, test).
 SIZES = {
@@ -505,6 +504,7 @@ def train_opinion(
     return {
         "name": NAME,
         "version": version,
+        "format": FORMAT,
         "path": path.name,
         "sha256": data.file_sha256(path),
         "size_bytes": path.stat().st_size,

@@ -3,7 +3,7 @@
 An artifact is one ``.npz`` file (no pickle: ``allow_pickle=False``) holding the hashed n-gram
 weights (float16, or int8 + scales), the optional convolutional model, optional extra ridge
 weights and networks (Korean: over Kiwi morphemes), the optional encoder adapter (English: LoRA
-on MiniLM, see :mod:`.encoder`), the blend and calibration tables, and a JSON ``meta`` record
+on MiniLM, see :mod:`apps.movies.ml.encoder`), the blend and calibration tables, and a JSON ``meta`` record
 (language, version, feature specs, metrics).
 """
 
@@ -17,9 +17,9 @@ import numpy as np
 
 from apps.core.ml.quant import vector_load
 
-from .features import FeatureSpec, Featurizer, normalize
-from .lang import EN, KO, detect_language
-from .neural import conv_from_bytes, conv_predict
+from ..features import FeatureSpec, Featurizer, normalize
+from ..lang import EN, KO, detect_language
+from ..neural import conv_from_bytes, conv_predict
 
 POSITIVE, NEGATIVE = "positive", "negative"
 
@@ -99,7 +99,7 @@ class LanguageModel:
         ]
         self.encoder = None
         if "enc_state" in arrays:
-            from .encoder import encoder_from_bytes
+            from ..encoder import encoder_from_bytes
 
             self.encoder = encoder_from_bytes(self.meta["encoder"], bytes(arrays["enc_state"]))
         self.n_signals = signal_count(self.meta)
@@ -127,7 +127,7 @@ class LanguageModel:
         logit and the linear logit each times :func:`length_gate`]."""
         morph = None
         if self.needs_morphemes and texts:
-            from .morph import morphemes
+            from ..morph import morphemes
 
             morph = morphemes(texts)
         x = self.featurizer.transform(texts, normalized=True, morphemes=morph)
@@ -153,7 +153,7 @@ class LanguageModel:
                 out[:, col], out[:, col + 1] = conv_predict(tokenizer, net, inputs, max_len=max_len)
             col += 2
         if self.encoder is not None and texts:
-            from .encoder import encoder_predict
+            from ..encoder import encoder_predict
 
             gate = length_gate(texts)
             out[:, col] = encoder_predict(*self.encoder, texts, max_len=int(self.meta["encoder"]["max_len"]))

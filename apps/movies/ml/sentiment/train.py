@@ -1,4 +1,5 @@
-"""Training of one language's sentiment + rating model (called by ``manage.py train_sentiment``).
+"""Training of one language's sentiment + rating model (``manage.py train_sentiment``): every part
+(linear parts, networks, English encoder, blend and calibration tables) from the data alone.
 
 Deterministic: the split hashes review ids, SGD and torch use fixed seeds, and the BPE
 vocabulary depends only on the training texts.
@@ -19,13 +20,14 @@ from sklearn.preprocessing import normalize as sk_normalize
 
 from apps.core.ml.quant import vector_quantise
 
-from . import calibrate, data, sst2
-from .features import FeatureSpec, Featurizer, normalize
-from .metrics import accuracy, expected_calibration_error, log_loss, rating_metrics
-from .encoder import DEFAULT_CONFIG as ENCODER_CONFIG
-from .encoder import base_sha256, encoder_to_bytes, encoder_train
-from .neural import conv_to_bytes, conv_train
-from .sentiment import LanguageModel, signal_count
+from .. import calibrate, data, sst2
+from ..encoder import DEFAULT_CONFIG as ENCODER_CONFIG
+from ..encoder import base_sha256, encoder_to_bytes, encoder_train
+from ..features import FeatureSpec, Featurizer, normalize
+from ..metrics import accuracy, expected_calibration_error, log_loss, rating_metrics
+from ..neural import conv_to_bytes, conv_train
+from .load import FORMAT, NAMES
+from .model import LanguageModel, load_arrays, signal_count
 
 # Protocols from the issue: NSMC 1-4 negative / 9-10 positive; IMDB <=4 / >=7.
 PROTOCOLS = {"ko": (4, 9), "en": (4, 7)}
@@ -486,7 +488,7 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
     texts = {name: [normalize(t) for t in part.texts] for name, part in parts.items()}
     morph = {name: None for name in parts}
     if _morphemes_needed(cfg):
-        from .morph import morphemes
+        from ..morph import morphemes
 
         morph = {name: morphemes(texts[name]) for name in parts}
         log(f"[{lang}] Kiwi morphemes, {time.time() - started:.0f}s")
@@ -524,7 +526,7 @@ def train_sentiment(cfg: TrainConfig, *, log=print) -> dict:
 
 def _encoder_part(cfg: TrainConfig, log) -> tuple[dict, object]:
     """(config for ``meta.encoder``, model): the encoder fine-tuned on the SST-2 training
-    phrases, its epoch chosen on the SST-2 validation sentences (:mod:`.sst2`)."""
+    phrases, its epoch chosen on the SST-2 validation sentences (:mod:`apps.movies.ml.sst2`)."""
     settings = cfg.setting("encoder")
     train, valid = sst2.split_phrases(sst2.read_phrases(cfg.sst2_path))
     train = sst2.training_subset(train, settings.get("phrases"))
@@ -618,12 +620,14 @@ def _finish(cfg, arrays, meta, parts, signals, reviews, started, log) -> dict:
     meta["metrics"] = metrics
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     cfg.out_dir.mkdir(parents=True, exist_ok=True)
-    name = f"movies-sentiment-{lang}"
+    name = NAMES[lang]
     path = cfg.out_dir / f"{name}.npz"
     np.savez_compressed(path, **arrays)
     return {
         "name": name,
         "version": meta["version"],
+        "format": FORMAT,
+        **({"weights_from": meta["weights_from"]} if "weights_from" in meta else {}),
         "path": path.name,
         "sha256": data.file_sha256(path),
         "size_bytes": path.stat().st_size,
@@ -651,15 +655,14 @@ def refit_tables(cfg: TrainConfig, *, refit_linear: bool = False, log=print) -> 
     With ``refit_linear`` the linear parts are fitted again too, with the current recipe
     (cross-fitted where it says so); the networks are kept.
 
-    Used when only the table-fitting or linear code changed, so the slow network training is
-    not repeated. ``meta.weights_from`` names the artifact whose networks (and, without
-    ``refit_linear``, linear weights) were kept.
+    A development shortcut for when only the table-fitting or linear code changed, so the slow
+    network training is not repeated: the result depends on an earlier artifact, so
+    ``meta.weights_from`` and the manifest entry's ``weights_from`` name the artifact whose
+    networks (and, without ``refit_linear``, linear weights) were kept. :func:`train_sentiment`
+    rebuilds every part from the data.
     """
-    from .sentiment import load_arrays
-
     started = time.time()
-    name = f"movies-sentiment-{cfg.lang}"
-    arrays = load_arrays(cfg.out_dir / f"{name}.npz")
+    arrays = load_arrays(cfg.out_dir / f"{NAMES[cfg.lang]}.npz")
     meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     previous = meta["version"]
     meta["version"] = f"{cfg.lang}-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -694,7 +697,7 @@ def artifact_signals(
             raise ValueError("the artifact's linear features differ from the current recipe: train it again")
         morph = {name: None for name in parts}
         if _morphemes_needed(cfg):
-            from .morph import morphemes
+            from ..morph import morphemes
 
             morph = {name: morphemes(texts[name]) for name in (data.TRAIN, data.VALID)}
         heads, halves = _linear_heads(cfg, parts, texts, morph, log, crossfit=crossfit, shipped=refit_linear)

@@ -1,0 +1,1 @@
+"""The "no opinion" detector: ``train.py`` builds it, ``load.py`` reads it."""
