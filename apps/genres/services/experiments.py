@@ -294,7 +294,7 @@ def genre_model_deploy(
     *, artifact_path, kind: str, version: str, metrics: dict, dataset: dict, command: str, name: str | None = None
 ) -> dict:
     """Copy a genre head artifact into ``models_store/<name>.pt`` and write its manifest entry."""
-    from apps.genres.ml.predictor import file_sha256
+    from apps.core.ml.files import file_sha256
 
     name = name or settings.GENRES_MODEL_NAME
     store = Path(settings.MODELS_STORE)
