@@ -1,8 +1,5 @@
 from django.apps import AppConfig
 
-# The one command that rebuilds the deployed profile model from the shared data.
-TRAIN_PROFILE = "python manage.py train_scents --distil-data ../shared/data"
-
 
 class ScentsConfig(AppConfig):
     name = "apps.scents"
@@ -17,7 +14,7 @@ class ScentsConfig(AppConfig):
             "scents-profile",
             "apps.scents.ml.profile.load.load",
             format=FORMAT,
-            train=TRAIN_PROFILE,
+            train="python manage.py train_scents --distil-data ../shared/data",
         )
         ml_model_register(
             "scents-preferences",
