@@ -20,7 +20,8 @@ SUITE = ROOT / "tests" / "fixtures" / "behaviour" / "scents.jsonl"
 
 def main():
     from apps.scents.ml.behaviour import suite_load, suite_score
-    from apps.scents.ml.pipeline import ScentEngine, profile_model_load
+    from apps.scents.ml.pipeline import ScentEngine
+    from apps.scents.ml.profile.load import profile_model_load
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--artifact", default=str(ROOT / "models_store" / "scents-profile.npz"))

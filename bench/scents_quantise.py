@@ -22,7 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.scents.ml.pipeline import profile_model_load
+from apps.scents.ml.profile.load import profile_model_load
 from apps.scents.ml.scenarios import concept_scenarios, scenarios_generate
 from apps.scents.ml.student import StudentEncoder, student_quantise
 

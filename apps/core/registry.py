@@ -11,7 +11,6 @@ format the code reads, and the one command that rebuilds the artifact from the s
 written in (``"format"``; entries from before formats were recorded are format 1).
 """
 
-import hashlib
 import json
 import os
 import tempfile
@@ -22,6 +21,8 @@ from typing import Any, Callable
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from apps.core.ml.files import file_sha256
 
 MANIFEST_NAME = "MANIFEST.json"
 
@@ -114,14 +115,6 @@ def manifest_write_entry(name: str, entry: dict, *, store: Path | None = None) -
             handle.write("\n")
         os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; workers may run as another user
         os.replace(tmp, path)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def ml_model_entry(name: str) -> dict:

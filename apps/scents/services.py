@@ -13,10 +13,10 @@ from django.db import transaction
 from apps.accounts.selectors import user_is_curator
 from apps.core.cache import cache_bump
 from apps.core.errors import ApplicationError
+from apps.core.ml.text_encoder import ENCODER_NAME, encoder_shared
 from apps.scents import engine as engine_mod
 from apps.scents.cache import INGREDIENTS, SCENES
 from apps.scents.formula import FormulaLine, formula_derived, formula_problems, percent_units
-from apps.scents.ml.encoder import ENCODER_NAME, encoder_shared
 from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
 from apps.scents.ml.pipeline import PREFERENCES_NAME
 from apps.scents.ml.text import SceneInputError, model_text, scene_input_clean
@@ -405,7 +405,8 @@ def preferences_rebuild(*, command="python manage.py scents_feedback_rerank") ->
 
     Later recipes use them (new model_version, so cached recipes are not reused). Returns the entry.
     """
-    from apps.core.registry import file_sha256, manifest_write_entry
+    from apps.core.ml.files import file_sha256
+    from apps.core.registry import manifest_write_entry
 
     rows = list(feedback_rows())
     prefs = preferences_from_feedback(rows)

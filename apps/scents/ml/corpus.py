@@ -15,6 +15,7 @@ metrics and the quality figure stay honest.
 
 import csv
 import gzip
+import inspect
 import json
 import random
 import re
@@ -131,6 +132,28 @@ def distil_corpus(
         out.append(text)
     rng.shuffle(out)
     return out
+
+
+# distil_corpus's size arguments (corpus_scaled shrinks them).
+SIZE_ARGS = (
+    "per_archetype",
+    "concept_seeds",
+    "per_concept",
+    "base_per_archetype",
+    "recombined",
+    "tmdb_keywords",
+    "tmdb_sentences",
+    "nsmc",
+    "imdb",
+    "nsmc_more",
+)
+
+
+def corpus_scaled(scale):
+    """distil_corpus's size arguments, each its default times ``scale`` (at least 1): the tiny
+    corpus tests train on."""
+    params = inspect.signature(distil_corpus).parameters
+    return {name: max(1, round(params[name].default * scale)) for name in SIZE_ARGS}
 
 
 def corpus_vocabulary(texts, *, min_count=2):

@@ -31,3 +31,9 @@ def preferences_version(prefs):
         return "nofb"
     blob = json.dumps(prefs, sort_keys=True).encode("utf-8")
     return "fb" + hashlib.sha256(blob).hexdigest()[:8]
+
+
+def preferences_load(path, entry):
+    """The registry's loader of ``models_store/scents-preferences.json`` (``scents_feedback_rerank``)."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)["preferences"]

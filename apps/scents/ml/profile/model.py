@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import LEX_DIM, lexical_tokens
-from .vocab import FAMILIES, FIELDS
+from ..text import LEX_DIM, lexical_tokens
+from ..vocab import FAMILIES, FIELDS
 
 N_FAM = len(FAMILIES)
 FIELD_SLOTS = [(name, value) for name, values in FIELDS.items() for value in values]
@@ -76,7 +76,7 @@ class ProfileModel:
         if not self.student:
             return None
         if getattr(self, "_student_encoder", None) is None:
-            from .student import StudentEncoder
+            from ..student import StudentEncoder
 
             self._student_encoder = StudentEncoder(self.student)
         return self._student_encoder
@@ -129,7 +129,7 @@ class ProfileModel:
         """(P(scene) (n,), understood (n,) bool): does each text read as a scene (scene_check.py)."""
         if not self.scene_check:
             return np.ones(len(texts)), np.ones(len(texts), dtype=bool)
-        from .scene_check import scene_probability
+        from ..scene_check import scene_probability
 
         p = scene_probability(self.scene_check, emb, texts, self.text_encoder().words or {})
         return p, p >= self.scene_check["threshold"][0]

