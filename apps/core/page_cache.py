@@ -30,6 +30,8 @@ from apps.core.cache import Versions, _version_key, _versions
 logger = logging.getLogger(__name__)
 
 _ATTR = "_page_cache_versions"
+_NAMES: dict[str, tuple[str, ...]] = {}  # page key -> the version names it was stored with (per process)
+_NAMES_KEPT = 10_000
 _KEPT_HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -88,12 +90,22 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _lookup(request, key: str) -> HttpResponse | None:
-        stored = cache.get(key)
+        # The version names a URL's page depends on do not change between reads, so once a
+        # process has seen them the page and its versions come in one round trip.
+        names = _NAMES.get(key)
+        keys = [_version_key(n) for n in names] if names else []
+        found = cache.get_many([key, *keys])
+        stored = found.get(key)
         if stored is None:
             return None
         names, tag, status, headers, content = stored
         keys = [_version_key(n) for n in names]
-        versions = _versions(keys, cache.get_many(keys))
+        if len(_NAMES) >= _NAMES_KEPT:
+            _NAMES.clear()
+        _NAMES[key] = names
+        if any(k not in found for k in keys):
+            found.update(cache.get_many([k for k in keys if k not in found]))
+        versions = _versions(keys, found)
         if versions is None or versions.tag != tag:
             return None
         response = HttpResponse(content, status=status)

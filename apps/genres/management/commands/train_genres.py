@@ -12,31 +12,17 @@ their defaults left out); ``--out DIR`` makes DIR the store: a candidate, the de
 """
 
 import json
-import shlex
 
 import torch
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
+from apps.core.management.training import command_line
 from apps.genres.ml.metrics import metrics_line
 from apps.genres.ml.suggest.crossfit import SOURCES
 from apps.genres.ml.suggest.train import REPORTED, Recipe
 
 RECIPE = Recipe()
-# Options in the order the recorded command lists them, with their defaults.
-DEFAULTS = {
-    "out": "",
-    "name": "",
-    "seeds": RECIPE.seeds,
-    "kinds": RECIPE.kinds,
-    "folds": RECIPE.folds,
-    "fold_seed": RECIPE.fold_seed,
-    "split_seed": RECIPE.split_seed,
-    "thresholds": RECIPE.thresholds,
-    "shrink": RECIPE.shrink,
-    "train": "{}",
-    "threads": 1,
-}
 
 
 class Command(BaseCommand):
@@ -93,7 +79,7 @@ class Command(BaseCommand):
             result, entry = genre_model_train(
                 data_path=opts["data"],
                 recipe=recipe,
-                command=command_line(opts),
+                command=command_line(self, "train_genres", opts),
                 store=opts["out"] or None,
                 name=opts["name"] or None,
                 progress=self.stdout.write,
@@ -104,14 +90,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{subset:>14}: {metrics_line(result['metrics'][subset])}")
         where = opts["out"] or "MODELS_STORE"
         self.stdout.write(f"Wrote {entry['path']} and its manifest entry to {where} (version {entry['version']}).")
-
-
-def command_line(opts: dict) -> str:
-    """The command as it ran, options at their defaults left out (so the default recipe reads as
-    ``python manage.py train_genres --data ../shared/data/genres``)."""
-    parts = ["python", "manage.py", "train_genres", "--data", opts["data"]]
-    for key, default in DEFAULTS.items():
-        value = opts[key]
-        if value != default:
-            parts += [f"--{key.replace('_', '-')}", *map(str, value if isinstance(value, list) else [value])]
-    return shlex.join(parts)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.registry import manifest_write_entry
-from apps.movies.management.training import command_line
+from apps.core.management.training import command_line
 from apps.movies.ml.opinion.train import Paths, train_opinion
 
 

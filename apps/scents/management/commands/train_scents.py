@@ -6,20 +6,20 @@ scene check.
 """
 
 import json
-import shlex
 from datetime import datetime, timezone
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.management.training import command_line
 from apps.core.registry import manifest_read, manifest_write_entry
 from apps.scents.ml.corpus import corpus_scaled
 from apps.scents.ml.pipeline import PROFILE_MODEL_NAME
 from apps.scents.ml.profile.load import FORMAT
 from apps.scents.ml.profile.train import refit_scene_check, train_scents
 
-# The options that shape the artifact, with their defaults: the manifest's command names the others.
+# Defaults of the options that shape the artifact.
 SHAPING = {
     "distil_data": "",
     "encoder": "student",
@@ -109,7 +109,7 @@ class Command(BaseCommand):
             "path": out.name,
             "sha256": digest,
             "metrics": metrics,
-            "command": self._command(opts),
+            "command": command_line(self, "train_scents", opts, ignore=("emb_cache", "metrics_out")),
             "encoder": metrics["encoder"],
             "data": self._data_note(opts),
             "created_at": datetime.now(timezone.utc).isoformat(),
@@ -150,16 +150,6 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps({"version": version, "scene_check": check}, ensure_ascii=False))
-
-    @staticmethod
-    def _command(opts):
-        """The command that rebuilds this artifact: the shaping options that differ from their defaults
-        (so a default run records exactly ``python manage.py train_scents --distil-data ../shared/data``)."""
-        words = ["python", "manage.py", "train_scents"]
-        for name, default in SHAPING.items():
-            if opts[name] != default and opts[name] not in (None, ""):
-                words += [f"--{name.replace('_', '-')}", str(opts[name])]
-        return shlex.join(words)
 
     @staticmethod
     def _data_note(opts):
