@@ -3,14 +3,20 @@ through the moodboard services on the owner's behalf (their limits hold), the pi
 read-only, deleting a video or an analysis takes its files along, and the full-resolution frame is
 stored by a POST only (the API's GET sends it without storing it)."""
 
+import os
+import socket
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.adstudio import services
 from apps.adstudio.models import Analysis, Moodboard, Shot, Video
 from apps.adstudio.services.storage import workspace
+from apps.core.models import Job
 from tests.adstudio.factories import analysis_started
 from tests.adstudio.test_board_finish import board, done  # noqa: F401 (fixtures)
 
@@ -177,3 +183,16 @@ def test_the_api_gives_the_full_frame_on_a_get_and_stores_nothing(board, media, 
     services.shot_frame_full(owner=board.owner, shot=shot)  # the page's "Full size" button stores it
     again = api.get(url)
     assert b"".join(again.streaming_content) == response.content  # the same frame, now from storage
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analysis_whose_job_runs_is_kept_until_its_worker_is_gone(admin_client, done):
+    keyframes = set(done.shots.values_list("keyframe", flat=True))
+    live = {"worker_pid": os.getpid(), "worker_host": socket.gethostname(), "heartbeat_at": timezone.now()}
+    Job.objects.filter(pk=done.job_id).update(status=Job.Status.RUNNING, **live)
+    url = reverse("admin:adstudio_analysis_delete", args=[done.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403  # it would store files afterwards
+    assert Analysis.objects.filter(pk=done.pk).exists() and _stored(keyframes) == keyframes
+    Job.objects.filter(pk=done.job_id).update(worker_pid=None, heartbeat_at=timezone.now() - timedelta(hours=1))
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302  # a dead worker's job has ended
+    assert not Analysis.objects.filter(pk=done.pk).exists() and _stored(keyframes) == set()

@@ -7,14 +7,18 @@ from django.db import transaction
 from apps.adstudio.models import Analysis, Shot, Video
 from apps.adstudio.services.storage import stored_files, workspace
 from apps.core.errors import ApplicationError
-from apps.core.jobs import job_cancel
+from apps.core.jobs import job_cancel, job_recover_dead
 from apps.core.models import Job
 
 
 def analysis_delete(*, analysis: Analysis) -> None:
     """Delete an analysis with its shots, scenes, tags, board items and Notion exports, then its
     keyframes and full-size frames that no other analysis's shots use. A queued job is cancelled.
-    Raises ApplicationError (409) while its job runs: it would store files after the deletion."""
+    Raises ApplicationError (409) while its job runs (on a live worker): it would store files after
+    the deletion."""
+    if analysis.job_id:  # a job whose worker died reads as ended first
+        job_recover_dead(queryset=Job.objects.filter(pk=analysis.job_id))
+        analysis.job.refresh_from_db()
     if analysis.job_id and analysis.job.status == Job.Status.RUNNING:
         raise ApplicationError(
             f"{analysis} is running: delete it once its job has ended.", code="analysis_running", status=409
