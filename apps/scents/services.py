@@ -548,7 +548,11 @@ def _incompatibility_save(pair: IngredientIncompatibility) -> IngredientIncompat
         raise ApplicationError(
             "A material cannot be incompatible with itself: choose two different materials.", extra={"field": "second"}
         )
-    reverse = IngredientIncompatibility.objects.filter(first_id=pair.second_id, second_id=pair.first_id).first()
+    reverse = (
+        IngredientIncompatibility.objects.filter(first_id=pair.second_id, second_id=pair.first_id)
+        .exclude(pk=pair.pk)
+        .first()
+    )
     if reverse:
         raise ApplicationError(
             f"{pair.first} and {pair.second} are already declared incompatible ({reverse.reason}).",

@@ -143,3 +143,18 @@ def test_feedback_liking_a_material_outside_its_recipe_is_a_form_error_in_the_ad
     assert f"Not in this recipe: {stray.name}" in " ".join(response.context["adminform"].form.errors["liked"])
     feedback.refresh_from_db()
     assert feedback.rating == 4 and not feedback.liked.exists()
+
+
+def test_a_pair_declared_again_in_the_other_order_is_refused_in_the_admin_and_a_pair_may_swap_sides(
+    curator_client, master
+):
+    pair = IngredientIncompatibility.objects.select_related("first", "second").first()
+    again = {"first": pair.second_id, "second": pair.first_id, "reason": "again"}
+    response = curator_client.post(reverse("admin:scents_ingredientincompatibility_add"), again)
+    assert response.status_code == 200
+    assert "already declared incompatible" in " ".join(response.context["adminform"].form.errors["second"])
+    assert IngredientIncompatibility.objects.filter(first=pair.second, second=pair.first).count() == 0
+    response = curator_client.post(reverse("admin:scents_ingredientincompatibility_change", args=[pair.pk]), again)
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert (pair.first_id, pair.second_id, pair.reason) == (again["first"], again["second"], "again")
