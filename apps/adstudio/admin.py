@@ -32,7 +32,9 @@ class PipelineRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Video)
-class VideoAdmin(PipelineRecordAdmin):
+class VideoAdmin(PipelineRecordAdmin, ServiceAdmin):
+    """Deletes through video_delete: its analyses and its files go too."""
+
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("id", "title", "owner", "duration", "width", "height", "created_at")
     search_fields = ("title", "source_url", "content_hash")
@@ -45,6 +47,9 @@ class VideoAdmin(PipelineRecordAdmin):
         (the owner watches it on the analysis page)."""
         return video.file.name or "—"
 
+    def service_delete(self, request, video):
+        services.video_delete(video=video)
+
 
 class ShotInline(admin.TabularInline):
     model = Shot
@@ -55,12 +60,17 @@ class ShotInline(admin.TabularInline):
 
 
 @admin.register(Analysis)
-class AnalysisAdmin(PipelineRecordAdmin):
+class AnalysisAdmin(PipelineRecordAdmin, ServiceAdmin):
+    """Deletes through analysis_delete: its keyframes and full-size frames go too."""
+
     list_display = ("id", "video", "owner", "provider", "status", "created_at")
     list_select_related = ("video", "owner", "job")
     list_filter = ("job__status", "provider")  # the state is the job's
     readonly_fields = ("job", "status", "error", "reused_from", "model_version", "summary")
     inlines = [ShotInline]
+
+    def service_delete(self, request, analysis):
+        services.analysis_delete(analysis=analysis)
 
 
 @admin.register(SceneGroup)

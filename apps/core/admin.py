@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseRedirect
 
 from apps.core.errors import ApplicationError
 from apps.core.models import Job, JobLog
@@ -23,6 +24,13 @@ class ServiceAdmin(admin.ModelAdmin):
             request.admin_refusal = exc
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ApplicationError as exc:  # a list edit refused: Django rolled back every row of the page
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, "admin_refusal", None)
@@ -40,11 +48,16 @@ class ServiceAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
-        """Each changed inline through ``inline_change(request, stored, inline_form)`` (returns the
-        object saved), each deleted one through ``inline_delete(request, stored)``; ``stored`` is the
-        row as in the database. Inlines of a ServiceAdmin add nothing."""
+        """Each inline row filled in through ``inline_add(request, parent, inline_form)``, each changed
+        one through ``inline_change(request, stored, inline_form)`` (both return the object saved),
+        each deleted one through ``inline_delete(request, stored)``; ``stored`` is the row as in the
+        database."""
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline in formset.forms:
+            if inline.instance.pk is None:  # an empty row, or one filled in to add
+                if inline.has_changed() and inline not in formset.deleted_forms:
+                    formset.new_objects.append(self.inline_add(request, form.instance, inline))
+                continue
             stored = type(inline.instance)._default_manager.get(pk=inline.instance.pk)
             if inline in formset.deleted_forms:
                 self.inline_delete(request, stored)

@@ -25,8 +25,19 @@ def movie_admin_extend(site=admin.site) -> None:
     movie_admin.actions = [*(movie_admin.actions or []), suggest_genres]
 
 
+class ResultAdmin(admin.ModelAdmin):
+    """Rows the genre jobs write: admins look (and may delete), never add or edit; experiments start
+    from the research page, suggestions are decided by the accept / reject actions (their services)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Experiment)
-class ExperimentAdmin(admin.ModelAdmin):
+class ExperimentAdmin(ResultAdmin):
     list_display = ["pk", "name", "status", "created_by", "created_at"]
     list_select_related = ["job", "created_by"]
     list_filter = ["job__status"]  # the state is the job's
@@ -67,7 +78,7 @@ def reject_suggestions(modeladmin, request, queryset):
 
 
 @admin.register(GenreSuggestion)
-class GenreSuggestionAdmin(admin.ModelAdmin):
+class GenreSuggestionAdmin(ResultAdmin):
     list_display = ["movie", "genre_name", "score", "above_threshold", "status", "model_version", "created_at"]
     list_filter = ["status", "above_threshold", "genre_name"]
     search_fields = ["movie__title", "genre_name"]

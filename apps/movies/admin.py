@@ -7,11 +7,9 @@ from django.db import models
 from django.db.models import Count
 
 from apps.core.admin import ServiceAdmin
-from apps.core.cache import BumpOnWriteAdmin
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
 from apps.movies import services
-from apps.movies.cache import CATALOG, GENRES
 from apps.movies.forms import LinesField
 from apps.movies.models import Genre, GenreAlias, Movie, Review
 from apps.movies.services.posters import poster_image_check
@@ -38,8 +36,10 @@ def genres_merge(modeladmin, request, queryset):
 
 
 @admin.register(Genre)
-class GenreAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
-    """The one genre list: each genre with its other spellings (aliases) and its number of movies."""
+class GenreAdmin(ServiceAdmin):
+    """The one genre list: each genre with its other spellings (aliases) and its number of movies.
+    Saves through genre_create / genre_update and the alias services, so a name is checked against
+    every spelling and every page shows the change at once."""
 
     list_display = ["name", "slug", "alias_names", "movie_count"]
     search_fields = ["name", "aliases__name"]
@@ -50,8 +50,23 @@ class GenreAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("movies", distinct=True)).prefetch_related("aliases")
 
-    def cache_names(self, genre):
-        return [CATALOG, GENRES]
+    def service_save(self, request, form, stored):
+        data = form.cleaned_data
+        if stored:
+            return services.genre_update(genre=stored, name=data["name"], slug=data["slug"])
+        return services.genre_create(name=data["name"], slug=data["slug"])
+
+    def service_delete(self, request, genre):
+        services.genre_delete(genre=genre)
+
+    def inline_add(self, request, genre, inline):
+        return services.genre_alias_add(genre=genre, name=inline.cleaned_data["name"])
+
+    def inline_change(self, request, alias, inline):
+        return services.genre_alias_rename(alias=alias, name=inline.cleaned_data["name"])
+
+    def inline_delete(self, request, alias):
+        services.genre_alias_delete(alias=alias)
 
     @admin.display(description="aliases")
     def alias_names(self, genre):

@@ -5,7 +5,7 @@ from django.contrib import admin
 from apps.core.admin import ServiceAdmin
 from apps.core.cache import BumpOnWriteAdmin
 from apps.scents import services
-from apps.scents.cache import INGREDIENTS, SCENES
+from apps.scents.cache import SCENES
 from apps.scents.models import (
     CostTier,
     Feedback,
@@ -25,7 +25,10 @@ class IncompatibilityInline(admin.TabularInline):
 
 
 @admin.register(Ingredient)
-class IngredientAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
+class IngredientAdmin(ServiceAdmin):
+    """Saves through the ingredient services: a material is held to the master's rules, the
+    ingredient page shows the change at once and the composer uses it from the next recipe."""
+
     list_display = [
         "name",
         "cas",
@@ -42,14 +45,41 @@ class IngredientAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
     search_fields = ["name", "cas", "notes"]
     inlines = [IncompatibilityInline]
 
-    def cache_names(self, ingredient):
-        return [INGREDIENTS]
+    def service_save(self, request, form, stored):
+        if stored:  # what the curator changed (a list edit's form also holds the row's id)
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            return services.ingredient_update(ingredient=stored, **changes)
+        return services.ingredient_create(**form.cleaned_data)
+
+    def service_delete(self, request, ingredient):
+        services.ingredient_delete(ingredient=ingredient)
+
+    def inline_add(self, request, ingredient, inline):
+        data = inline.cleaned_data
+        return services.ingredient_incompatibility_create(
+            first=ingredient, second=data["second"], reason=data["reason"]
+        )
+
+    def inline_change(self, request, pair, inline):
+        data = inline.cleaned_data
+        return services.ingredient_incompatibility_update(pair=pair, second=data["second"], reason=data["reason"])
+
+    def inline_delete(self, request, pair):
+        services.ingredient_incompatibility_delete(pair=pair)
 
 
 @admin.register(IngredientIncompatibility)
-class IngredientIncompatibilityAdmin(admin.ModelAdmin):
+class IngredientIncompatibilityAdmin(ServiceAdmin):
     list_display = ["first", "second", "reason"]
     autocomplete_fields = ["first", "second"]
+
+    def service_save(self, request, form, stored):
+        if stored:
+            return services.ingredient_incompatibility_update(pair=stored, **form.cleaned_data)
+        return services.ingredient_incompatibility_create(**form.cleaned_data)
+
+    def service_delete(self, request, pair):
+        services.ingredient_incompatibility_delete(pair=pair)
 
 
 class SourceFilter(admin.SimpleListFilter):
@@ -127,15 +157,46 @@ class RecipeAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
 
 
 @admin.register(CostTier)
-class CostTierAdmin(admin.ModelAdmin):
-    """Curators' buying prices per cost tier: recipes show their cost per kg from these."""
+class CostTierAdmin(ServiceAdmin):
+    """Curators' buying prices per cost tier: recipes show their cost per kg from these. The five
+    tiers are fixed (an empty price leaves a tier unpriced): priced, never added or deleted."""
 
     list_display = ["tier", "price_per_kg", "updated_at"]
     list_editable = ["price_per_kg"]
+    readonly_fields = ["tier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def service_save(self, request, form, stored):
+        return services.cost_tier_price_set(cost_tier=stored, price_per_kg=form.cleaned_data["price_per_kg"])
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ServiceAdmin):
+    """Saves through feedback_submit on the user's behalf (a recipe they can see, materials of that
+    recipe, the comment limit), deletes through feedback_delete."""
+
     list_display = ["recipe", "user", "rating", "created_at"]
     list_filter = ["rating"]
     raw_id_fields = ["recipe", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["recipe", "user"] if obj else [])]
+
+    def service_save(self, request, form, stored):
+        data = form.cleaned_data
+        return services.feedback_submit(
+            recipe=stored.recipe if stored else data["recipe"],
+            user=stored.user if stored else data["user"],
+            rating=data["rating"],
+            liked=data["liked"],
+            disliked=data["disliked"],
+            comment=data["comment"],
+        )
+
+    def service_delete(self, request, feedback):
+        services.feedback_delete(feedback=feedback)

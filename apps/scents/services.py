@@ -18,13 +18,39 @@ from apps.scents import engine as engine_mod
 from apps.scents.cache import INGREDIENTS, SCENES
 from apps.scents.formula import FormulaLine, formula_derived, formula_problems, percent_units
 from apps.scents.ml.feedback import preferences_from_feedback, preferences_version
+from apps.scents.ml.ingredients import master_document, master_validate
 from apps.scents.ml.pipeline import PREFERENCES_NAME
 from apps.scents.ml.text import SceneInputError, model_text, scene_input_clean
 from apps.scents.ml.vocab import CONCENTRATIONS, TIERS
-from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
+from apps.scents.models import (
+    CostTier,
+    Feedback,
+    Ingredient,
+    IngredientIncompatibility,
+    Recipe,
+    RecipeIngredient,
+    Scene,
+)
 from apps.scents.selectors import feedback_rows, incompatibility_reasons, recipe_formula, scene_get
 
 SCENE_FIELDS = ("description", "genre", "mood", "time_of_day", "weather", "season", "place")
+INGREDIENT_FIELDS = (
+    "name",
+    "cas",
+    "family",
+    "tier",
+    "descriptors",
+    "volatility_hours",
+    "typical_percent",
+    "max_percent",
+    "max_source",
+    "ifra",
+    "allergen",
+    "allergens",
+    "cost_tier",
+    "natural",
+    "notes",
+)
 FEEDBACK_COMMENT_MAX_CHARS = 2000
 WEIGHOUT_MAX = 50
 
@@ -400,6 +426,11 @@ def feedback_submit(*, recipe: Recipe, user, rating, liked=(), disliked=(), comm
     return feedback
 
 
+def feedback_delete(*, feedback: Feedback) -> None:
+    """Delete one verdict; preference rebuilds (``preferences_rebuild``) no longer count it."""
+    feedback.delete()
+
+
 def preferences_rebuild(*, command="python manage.py scents_feedback_rerank") -> dict:
     """Recompute material preferences from all feedback and publish them in the manifest.
 
@@ -432,33 +463,15 @@ def preferences_rebuild(*, command="python manage.py scents_feedback_rerank") ->
 
 def ingredient_master_load(*, apps_registry=None, doc=None) -> int:
     """Upsert the curated master (data migration and `scents_load_ingredients`). Returns the row count."""
-    from apps.scents.ml.ingredients import master_document, master_validate
-
     doc = doc or master_document()
     problems = master_validate(doc)
     if problems:
         raise ApplicationError("The ingredient file is inconsistent: " + "; ".join(problems[:5]))
     Ing = apps_registry.get_model("scents", "Ingredient") if apps_registry else Ingredient
-    Pair = apps_registry.get_model("scents", "IngredientIncompatibility") if apps_registry else None
-    from apps.scents.models import IngredientIncompatibility
-
-    Pair = Pair or IngredientIncompatibility
-    fields = (
-        "cas",
-        "family",
-        "tier",
-        "descriptors",
-        "volatility_hours",
-        "typical_percent",
-        "max_percent",
-        "max_source",
-        "ifra",
-        "allergen",
-        "allergens",
-        "cost_tier",
-        "natural",
-        "notes",
+    Pair = (
+        apps_registry.get_model("scents", "IngredientIncompatibility") if apps_registry else IngredientIncompatibility
     )
+    fields = INGREDIENT_FIELDS[1:]  # all but the name a row is found by
     by_name = {}
     for row in doc["ingredients"]:
         values = {k: row[k] for k in fields}
@@ -471,6 +484,98 @@ def ingredient_master_load(*, apps_registry=None, doc=None) -> int:
         )
     cache_bump(INGREDIENTS)
     return len(by_name)
+
+
+# --- the ingredient master, as curators edit it ------------------------------------------
+
+
+def ingredient_create(**fields) -> Ingredient:
+    """A new material of the master, checked by the master's rules (``_ingredient_save``)."""
+    return _ingredient_save(Ingredient(**fields))
+
+
+def ingredient_update(*, ingredient: Ingredient, **changes) -> Ingredient:
+    """Change a material (``active``: withdraw it from or return it to the composer), checked by the
+    master's rules (``_ingredient_save``)."""
+    for name, value in changes.items():
+        setattr(ingredient, name, value)
+    return _ingredient_save(ingredient)
+
+
+@transaction.atomic
+def _ingredient_save(ingredient: Ingredient) -> Ingredient:
+    """Save a material that keeps the rules the curated file is held to (CAS check digit, typical <= max
+    dose, IFRA ceiling, allergen flag...) and make the ingredient page read afresh; the composer's
+    master version is a hash of the active rows, so the next recipe uses the change. Raises
+    ApplicationError naming each broken rule."""
+    try:
+        problems = master_validate(
+            {"ingredients": [{f: getattr(ingredient, f) for f in INGREDIENT_FIELDS}], "incompatibilities": []}
+        )
+    except (KeyError, TypeError):  # an IFRA entry of another shape
+        problems = ['the IFRA entry needs a "standard" and a "limit_finished_percent"']
+    if problems:
+        raise ApplicationError(f"The ingredient master does not allow this: {'; '.join(problems)}.")
+    ingredient.full_clean()
+    ingredient.save()
+    cache_bump(INGREDIENTS)
+    return ingredient
+
+
+@transaction.atomic
+def ingredient_delete(*, ingredient: Ingredient) -> None:
+    """Delete a material no recipe uses (the database protects used ones: withdraw those), with its
+    incompatibilities."""
+    ingredient.delete()
+    cache_bump(INGREDIENTS)
+
+
+def ingredient_incompatibility_create(*, first: Ingredient, second: Ingredient, reason: str):
+    """Declare two materials incompatible (``_incompatibility_save``)."""
+    return _incompatibility_save(IngredientIncompatibility(first=first, second=second, reason=reason))
+
+
+def ingredient_incompatibility_update(*, pair: IngredientIncompatibility, **changes):
+    """Change a declared pair or its reason (``_incompatibility_save``)."""
+    for name, value in changes.items():
+        setattr(pair, name, value)
+    return _incompatibility_save(pair)
+
+
+def _incompatibility_save(pair: IngredientIncompatibility) -> IngredientIncompatibility:
+    """Save a pair of two different materials, declared once in either order; the composer never
+    puts them together from its next recipe on (the pair is part of its master version)."""
+    if pair.first_id == pair.second_id:
+        raise ApplicationError(
+            "A material cannot be incompatible with itself: choose two different materials.", extra={"field": "second"}
+        )
+    reverse = (
+        IngredientIncompatibility.objects.filter(first_id=pair.second_id, second_id=pair.first_id)
+        .exclude(pk=pair.pk)
+        .first()
+    )
+    if reverse:
+        raise ApplicationError(
+            f"{pair.first} and {pair.second} are already declared incompatible ({reverse.reason}).",
+            extra={"field": "second"},
+        )
+    pair.full_clean()
+    pair.save()
+    return pair
+
+
+def ingredient_incompatibility_delete(*, pair: IngredientIncompatibility) -> None:
+    """Let the composer put the two materials together again."""
+    pair.delete()
+
+
+def cost_tier_price_set(*, cost_tier: CostTier, price_per_kg: Decimal | None) -> CostTier:
+    """Set the buying price per kg of one cost tier (None: not priced); recipe costs use it at once.
+    The five tiers are fixed: they are priced, never added or deleted."""
+    cost_tier.price_per_kg = price_per_kg
+    cost_tier.full_clean()
+    cost_tier.save(update_fields=["price_per_kg", "updated_at"])
+    return cost_tier
 
 
 def production_sheet(*, recipe: Recipe, volume_ml, concentration=None) -> dict:

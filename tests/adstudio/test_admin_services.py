@@ -1,14 +1,23 @@
 """Writes in the ad studio go through services and never happen on a GET: the admin saves boards
 through the moodboard services on the owner's behalf (their limits hold), the pipeline's own rows are
-read-only, and the full-resolution frame (decoded and stored on first request) is made by a POST."""
+read-only, deleting a video or an analysis takes its files along, and the full-resolution frame is
+stored by a POST only (the API's GET sends it without storing it)."""
+
+import os
+import socket
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from apps.adstudio import services
-from apps.adstudio.models import Video
+from apps.adstudio.models import Analysis, Moodboard, Shot, Video
 from apps.adstudio.services.storage import workspace
+from apps.core.models import Job
+from tests.adstudio.factories import analysis_started
 from tests.adstudio.test_board_finish import board, done  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +120,79 @@ def test_the_full_size_buttons_download_the_frame_in_a_browser(page, live_server
         page.click("#lightbox [data-lightbox-download] button")
     for download in (button.value, lightbox.value):
         assert download.suggested_filename.endswith(".png") and download.failure() is None
+
+
+def _stored(names) -> set:
+    return {name for name in names if default_storage.exists(name)}
+
+
+def _tree(folder) -> set:
+    return {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_video_deleted_in_the_admin_takes_its_analysis_and_their_files_along(admin_client, done):
+    video, shot = done.video, done.shots.first()
+    files = {video.file.name, *done.shots.values_list("keyframe", flat=True)}
+    files.add(services.shot_frame_full(owner=done.owner, shot=shot))
+    assert _stored(files) == files
+    response = admin_client.post(reverse("admin:adstudio_video_delete", args=[video.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Video.objects.filter(pk=video.pk).exists() and not Analysis.objects.filter(pk=done.pk).exists()
+    assert _stored(files) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_analyses_deleted_together_in_the_admin_take_their_files_but_not_keyframes_a_reuse_shows(
+    admin_client, user, media, clips, run_jobs
+):
+    path, _ = clips("cuts", 63, seconds=6)
+    first = analysis_started(user, path)
+    run_jobs()
+    second = analysis_started(user, path)
+    run_jobs()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.reused_from_id == first.pk  # its shots show the first's keyframes
+    keyframes = set(first.shots.values_list("keyframe", flat=True))
+    first_full = services.shot_frame_full(owner=user, shot=first.shots.first())
+    second_full = services.shot_frame_full(owner=user, shot=second.shots.first())
+    changelist = reverse("admin:adstudio_analysis_changelist")
+    delete = {"action": "delete_selected", "post": "yes"}
+    assert admin_client.post(changelist, {**delete, "_selected_action": [first.pk]}).status_code == 302
+    assert not Analysis.objects.filter(pk=first.pk).exists()
+    assert _stored({*keyframes, first_full, second_full}) == {*keyframes, second_full}
+    assert admin_client.post(changelist, {**delete, "_selected_action": [second.pk]}).status_code == 302
+    assert not Analysis.objects.exists() and _stored({*keyframes, second_full}) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_gives_the_full_frame_on_a_get_and_stores_nothing(board, media, other_user):
+    shot = board.items.first().shot
+    url = f"/api/adstudio/shots/{shot.pk}/frame.png"
+    api, stranger = APIClient(), APIClient()
+    api.force_authenticate(board.owner)
+    stranger.force_authenticate(other_user)
+    rows = [list(model.objects.values_list("pk", "updated_at")) for model in (Video, Analysis, Shot, Moodboard)]
+    files = _tree(media)
+    assert stranger.get(url).status_code == 404
+    response = api.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert _tree(media) == files
+    assert [list(model.objects.values_list("pk", "updated_at")) for model in (Video, Analysis, Shot, Moodboard)] == rows
+    services.shot_frame_full(owner=board.owner, shot=shot)  # the page's "Full size" button stores it
+    again = api.get(url)
+    assert b"".join(again.streaming_content) == response.content  # the same frame, now from storage
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analysis_whose_job_runs_is_kept_until_its_worker_is_gone(admin_client, done):
+    keyframes = set(done.shots.values_list("keyframe", flat=True))
+    live = {"worker_pid": os.getpid(), "worker_host": socket.gethostname(), "heartbeat_at": timezone.now()}
+    Job.objects.filter(pk=done.job_id).update(status=Job.Status.RUNNING, **live)
+    url = reverse("admin:adstudio_analysis_delete", args=[done.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403  # it would store files afterwards
+    assert Analysis.objects.filter(pk=done.pk).exists() and _stored(keyframes) == keyframes
+    Job.objects.filter(pk=done.job_id).update(worker_pid=None, heartbeat_at=timezone.now() - timedelta(hours=1))
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302  # a dead worker's job has ended
+    assert not Analysis.objects.filter(pk=done.pk).exists() and _stored(keyframes) == set()

@@ -1,6 +1,7 @@
 """Curators' admin writes go through the same services as the pages and the API: a corrected review
 text is scored again, a poster URL is fetched by the guarded poster job, a deleted movie takes its
-poster file along, and a refused change is a form error that writes nothing."""
+poster file along, a genre name is checked against every spelling and shows at once, and a refused
+change is a form error that writes nothing."""
 
 from decimal import Decimal
 
@@ -13,8 +14,10 @@ from PIL import Image
 from apps.accounts.services import user_make_curator
 from apps.core.models import Job
 from apps.core.net import UNREACHABLE
-from apps.movies.models import Movie, Review
+from apps.movies.models import Genre, Movie, Review
 from apps.movies.scoring import review_score
+from apps.movies.services import genre_alias_add, genre_get_or_create
+from apps.movies.services.vocabulary import genre_lookup
 from tests.movies.factories import MovieFactory, ReviewFactory
 from tests.movies.test_jobs_and_commands import poster_server  # noqa: F401 (fixture)
 
@@ -173,3 +176,40 @@ def test_a_movie_deleted_in_the_admin_takes_its_poster_file_along(curator_client
     assert response.status_code == 302
     assert not Movie.objects.filter(pk=movie.pk).exists()
     assert not default_storage.exists(name)
+
+
+ALIASES = {
+    "aliases-TOTAL_FORMS": "0",
+    "aliases-INITIAL_FORMS": "0",
+    "aliases-MIN_NUM_FORMS": "0",
+    "aliases-MAX_NUM_FORMS": "1000",
+}
+
+
+def test_a_genre_added_in_the_admin_in_other_letters_than_an_existing_one_is_refused(curator_client):
+    genre_get_or_create(name="Drama")
+    response = curator_client.post(reverse("admin:movies_genre_add"), {"name": "drama", "slug": "drama-2", **ALIASES})
+    assert response.status_code == 200
+    assert "already the genre Drama" in " ".join(response.context["adminform"].form.errors["name"])
+    assert list(Genre.objects.values_list("name", flat=True)) == ["Drama"]
+
+
+def test_a_genre_added_in_the_admin_under_another_spelling_gets_the_catalogs_name_and_aliases(curator_client):
+    response = curator_client.post(reverse("admin:movies_genre_add"), {"name": "Sci-Fi", "slug": "sci-fi", **ALIASES})
+    assert response.status_code == 302
+    genre = Genre.objects.get()
+    assert genre.name == "Science Fiction" and "Sci-Fi" in genre.aliases.values_list("name", flat=True)
+    assert genre_get_or_create(name="science-fiction") == genre
+
+
+def test_aliases_are_added_respelled_and_removed_in_the_admin_through_the_vocabulary(curator_client):
+    genre = genre_get_or_create(name="Film-Noir")
+    alias = genre_alias_add(genre=genre, name="Noir")
+    url = reverse("admin:movies_genre_change", args=[genre.pk])
+    form = {"name": genre.name, "slug": genre.slug, **ALIASES, "aliases-INITIAL_FORMS": "1", "aliases-0-id": alias.pk}
+    form |= {"aliases-0-genre": genre.pk, "aliases-0-name": "Neo-noir", "aliases-TOTAL_FORMS": "2"}
+    response = curator_client.post(url, {**form, "aliases-1-genre": genre.pk, "aliases-1-name": "  Film   Noir "})
+    assert response.status_code == 302
+    assert genre_lookup("neo-noir") == genre_lookup("film noir") == genre and genre_lookup("Noir") is None
+    response = curator_client.post(url, {**form, "aliases-0-DELETE": "on", "aliases-TOTAL_FORMS": "1"})
+    assert response.status_code == 302 and genre_lookup("Neo-noir") is None

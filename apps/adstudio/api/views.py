@@ -107,14 +107,19 @@ class ShotKeyframeApi(_Private, APIView):
 
 
 class ShotFrameApi(_Private, APIView):
-    """The shot's keyframe at the video's own resolution (PNG; decoded from the stored source on
-    the first request; 409 when the source is gone)."""
+    """The shot's keyframe at the video's own resolution (PNG): the copy stored by the page's "Full
+    size" button, else decoded from the stored source for this answer alone (a GET stores nothing);
+    409 when the source is gone."""
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request, pk):
         shot = selectors.shot_get(user=request.user, pk=pk)
-        name = services.shot_frame_full(owner=request.user, shot=shot)
-        return file_response(request, name, private=True, content_type="image/png")
+        stored = services.shot_frame_full_stored(owner=request.user, shot=shot)
+        if stored:
+            return file_response(request, stored, private=True, content_type="image/png")
+        response = HttpResponse(services.shot_frame_full_png(owner=request.user, shot=shot), content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"  # as file_response marks a private file
+        return response
 
 
 class ShotScentApi(_Private, APIView):

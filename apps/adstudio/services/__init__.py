@@ -2,7 +2,8 @@
 
 Split by entity: videos (sources, uploads, downloads), analyses (the pipeline job and saving its
 results), moodboards (items, order, notes, collage, PDF, share links), frames (full-resolution
-keyframes), moments (a shot or a board composed into a scent), notion (settings and exports).
+keyframes), moments (a shot or a board composed into a scent), notion (settings and exports), removal
+(videos and analyses deleted with their files).
 """
 
 from apps.adstudio.services.analyses import (  # noqa: F401
@@ -12,7 +13,7 @@ from apps.adstudio.services.analyses import (  # noqa: F401
     analysis_start,
     analysis_start_from_upload,
 )
-from apps.adstudio.services.frames import shot_frame_full  # noqa: F401
+from apps.adstudio.services.frames import shot_frame_full, shot_frame_full_png, shot_frame_full_stored  # noqa: F401
 from apps.adstudio.services.moments import moodboard_scent_compose, shot_scent_compose  # noqa: F401
 from apps.adstudio.services.moodboards import (  # noqa: F401
     moodboard_collage_render,
@@ -27,6 +28,7 @@ from apps.adstudio.services.moodboards import (  # noqa: F401
     moodboard_unshare,
     moodboard_update,
 )
+from apps.adstudio.services.removal import analysis_delete, video_delete  # noqa: F401
 from apps.adstudio.services.notion import (  # noqa: F401
     notion_export_run,
     notion_export_start,

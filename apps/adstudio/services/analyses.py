@@ -18,7 +18,7 @@ from apps.adstudio.models import Analysis, Provider, SceneGroup, Shot, Tag, Vide
 from apps.adstudio.pipeline import STAGES, PipelineOptions, video_analyse
 from apps.adstudio.providers import ProviderError, providers_enabled
 from apps.adstudio.services.search import scene_embeddings_update
-from apps.adstudio.services.storage import local_path, workspace
+from apps.adstudio.services.storage import local_path, stored_files, workspace
 from apps.adstudio.services.videos import video_create_from_upload, video_fetch
 from apps.adstudio.video.probe import VideoRejected
 from apps.core.errors import ApplicationError
@@ -109,10 +109,8 @@ def analysis_finished(job: Job) -> None:
             reused_from=None, model_version="", frames=None, fps=None, summary={}
         )
     # Only this analysis's own folder: a reused analysis points at its source's keyframes.
-    folder = workspace(analysis.owner_id, "analyses", str(analysis.pk))
-    if default_storage.exists(folder):
-        for name in default_storage.listdir(folder)[1]:
-            default_storage.delete(f"{folder}/{name}")
+    for name in stored_files(workspace(analysis.owner_id, "analyses", str(analysis.pk))):
+        default_storage.delete(name)
 
 
 def analyses_recover(*, owner) -> int:

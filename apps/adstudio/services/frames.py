@@ -3,8 +3,9 @@
 The analysis stores each keyframe at most ``pipeline.KEYFRAME_MAX_WIDTH`` (640) px wide, as a
 JPEG: enough for pages, tags and collages. "Full resolution" is the source video's own frame
 size: the same frame (same index, same passthrough frame numbering as the analysis) decoded from
-the stored source on the first request, kept as a lossless PNG beside the keyframe and served
-from storage afterwards.
+the stored source when the owner first downloads it (a POST), kept as a lossless PNG beside the
+keyframe and served from storage afterwards. The API's GET sends the stored PNG, or one decoded for
+that answer alone: a GET stores nothing.
 """
 
 import io
@@ -20,20 +21,46 @@ from apps.adstudio.video.ffmpeg import FFmpegError, frames_read
 from apps.core.errors import ApplicationError
 
 
-def shot_frame_full(*, owner, shot: Shot) -> str:
-    """The storage name of the shot's keyframe at the video's resolution (PNG), decoding it from
-    the source now if it was not yet. Raises ApplicationError: 404 for another user's shot,
-    409 when the source is no longer stored or the frame cannot be decoded from it."""
+def _own(owner, shot: Shot) -> None:
     if shot.analysis.owner_id != owner.pk:
         raise ApplicationError("Shot not found.", code="not_found", status=404)
-    name = workspace(owner.pk, "analyses", str(shot.analysis_id), f"shot-{shot.index:04d}-full.png")
-    if default_storage.exists(name):
-        return name
+
+
+def _name(shot: Shot) -> str:
+    return workspace(shot.analysis.owner_id, "analyses", str(shot.analysis_id), f"shot-{shot.index:04d}-full.png")
+
+
+def shot_frame_full_stored(*, owner, shot: Shot) -> str | None:
+    """The storage name of the shot's full-resolution PNG when it is stored, else None. Raises
+    ApplicationError (404) for another user's shot."""
+    _own(owner, shot)
+    return _name(shot) if default_storage.exists(_name(shot)) else None
+
+
+def shot_frame_full(*, owner, shot: Shot) -> str:
+    """The storage name of the shot's keyframe at the video's resolution (PNG), decoding and storing
+    it now if it was not yet (a POST's work: never call it for a GET). Raises ApplicationError as
+    ``shot_frame_full_png``."""
+    stored = shot_frame_full_stored(owner=owner, shot=shot)
+    if stored:
+        return stored
+    name = _name(shot)
+    saved = default_storage.save(name, ContentFile(shot_frame_full_png(owner=owner, shot=shot)))
+    if saved != name:  # another request stored it meanwhile: keep one copy
+        default_storage.delete(saved)
+    return name
+
+
+def shot_frame_full_png(*, owner, shot: Shot) -> bytes:
+    """The shot's keyframe at the video's resolution as PNG bytes, decoded from the source now;
+    nothing is stored. Raises ApplicationError: 404 for another user's shot, 409 when the source
+    is no longer stored or the frame cannot be decoded from it."""
+    _own(owner, shot)
     video = shot.analysis.video
     stored = bool(video.file) and default_storage.exists(video.file.name)
     if not (stored and video.width and video.height):
         raise ApplicationError(
-            "The source video is not stored, so only the preview keyframe " "exists.", code="source_missing", status=409
+            "The source video is not stored, so only the preview keyframe exists.", code="source_missing", status=409
         )
     try:
         with (
@@ -49,7 +76,4 @@ def shot_frame_full(*, owner, shot: Shot) -> str:
         raise ApplicationError("The source video ends before this frame.", code="frame_unreadable", status=409)
     out = io.BytesIO()
     Image.fromarray(frame).save(out, format="PNG")
-    saved = default_storage.save(name, ContentFile(out.getvalue()))
-    if saved != name:  # another request stored it meanwhile: keep one copy
-        default_storage.delete(saved)
-    return name
+    return out.getvalue()

@@ -14,6 +14,13 @@ def workspace(user_id: int, *parts: str) -> str:
     return "/".join(["adstudio", str(int(user_id)), *parts])
 
 
+def stored_files(folder: str) -> list[str]:
+    """The storage names of the files directly in ``folder`` (none when it does not exist)."""
+    if not default_storage.exists(folder):
+        return []
+    return [f"{folder}/{name}" for name in default_storage.listdir(folder)[1]]
+
+
 def sha256_of(name: str) -> str:
     digest = hashlib.sha256()
     with default_storage.open(name, "rb") as handle:

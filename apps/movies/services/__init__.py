@@ -14,14 +14,28 @@ from apps.movies.services.catalog import (
     reviews_rescore,
 )
 from apps.movies.services.posters import movie_poster_fetch
-from apps.movies.services.vocabulary import genre_alias_add, genre_get_or_create, genre_merge
+from apps.movies.services.vocabulary import (
+    genre_alias_add,
+    genre_alias_delete,
+    genre_alias_rename,
+    genre_create,
+    genre_delete,
+    genre_get_or_create,
+    genre_merge,
+    genre_update,
+)
 
 __all__ = [
     "EDITORS_ONLY",
     "MOVIE_FIELDS",
     "genre_alias_add",
+    "genre_alias_delete",
+    "genre_alias_rename",
+    "genre_create",
+    "genre_delete",
     "genre_get_or_create",
     "genre_merge",
+    "genre_update",
     "movie_create",
     "movie_delete",
     "movie_details_fill",

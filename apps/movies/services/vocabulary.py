@@ -44,15 +44,26 @@ def genre_lookup(name: str) -> Genre | None:
 def genre_get_or_create(*, name: str) -> Genre:
     """The genre called ``name`` or having it as an alias (case-insensitive), created when new under
     the catalog's spelling with its known aliases. Raises ApplicationError for an empty name."""
+    return genre_lookup(name) or _genre_new(name=name)
+
+
+def genre_create(*, name: str, slug: str = "") -> Genre:
+    """A new genre as genre_get_or_create makes it (the catalog's spelling, its known aliases), under
+    ``slug`` when given. Raises ApplicationError: 409 when the name is already a genre's name or alias
+    in any spelling, 400 for an empty name or a slug in use."""
+    existing = genre_lookup(name)
+    if existing:
+        raise _genre_exists(name, existing)
+    return _genre_new(name=name, slug=slug)
+
+
+def _genre_new(*, name: str, slug: str = "") -> Genre:
     name = _tidy(name)
     if not name:
         raise ApplicationError("A genre needs a name.", code="invalid_genre")
-    existing = genre_lookup(name)
-    if existing:
-        return existing
     canonical = genre_canonical_name(name)
     with transaction.atomic():
-        genre = Genre(name=canonical, slug=_slug_free(canonical))
+        genre = Genre(name=canonical, slug=slug or _slug_free(canonical))
         instance_clean(genre)
         genre.save()
         for alias in KNOWN_ALIASES.get(canonical, ()):
@@ -60,6 +71,38 @@ def genre_get_or_create(*, name: str) -> Genre:
                 GenreAlias(genre=genre, name=alias).save()
         catalog_changed()
     return genre
+
+
+def _genre_exists(name: str, genre: Genre) -> ApplicationError:
+    return ApplicationError(
+        f"“{_tidy(name)}” is already the genre {genre} (its name or an alias): edit that genre, or merge.",
+        code="genre_exists",
+        status=409,
+        extra={"field": "name"},
+    )
+
+
+def genre_update(*, genre: Genre, name: str, slug: str) -> Genre:
+    """Rename ``genre`` and set its slug; every page shows the new name at once. Raises
+    ApplicationError: 409 when another genre has the name (in any case) or has it as an alias, 400
+    for a slug in use."""
+    name = _tidy(name)
+    other = genre_find(name=name)
+    if other and other.pk != genre.pk:
+        raise _genre_exists(name, other)
+    genre.name, genre.slug = name, slug
+    with transaction.atomic():
+        instance_clean(genre)
+        genre.save()
+        catalog_changed(genres=True)
+    return genre
+
+
+def genre_delete(*, genre: Genre) -> None:
+    """Delete ``genre`` and its aliases: its movies no longer show it, its suggestions keep the name."""
+    with transaction.atomic():
+        genre.delete()
+        catalog_changed(genres=True)
 
 
 def _slug_free(name: str) -> str:
@@ -77,10 +120,32 @@ def genre_alias_add(*, genre: Genre, name: str) -> GenreAlias:
     name = _tidy(name)
     taken = GenreAlias.objects.filter(name__iexact=name).select_related("genre").first()
     if taken and taken.genre_id != genre.pk:
-        raise ApplicationError(f"“{name}” is already an alias of {taken.genre}.", code="alias_taken", status=409)
+        raise _alias_taken(name, taken)
+    return taken or _alias_save(GenreAlias(genre=genre, name=name))
+
+
+def genre_alias_rename(*, alias: GenreAlias, name: str) -> GenreAlias:
+    """Spell ``alias`` as ``name``. Raises ApplicationError when that is another alias or a genre's name."""
+    name = _tidy(name)
+    taken = GenreAlias.objects.filter(name__iexact=name).exclude(pk=alias.pk).select_related("genre").first()
     if taken:
-        return taken
-    alias = GenreAlias(genre=genre, name=name)
+        raise _alias_taken(name, taken)
+    alias.name = name
+    return _alias_save(alias)
+
+
+def genre_alias_delete(*, alias: GenreAlias) -> None:
+    """Remove one spelling of a genre: looking that name up no longer finds the genre."""
+    with transaction.atomic():
+        alias.delete()
+        catalog_changed(genres=True)
+
+
+def _alias_taken(name: str, taken: GenreAlias) -> ApplicationError:
+    return ApplicationError(f"“{name}” is already an alias of {taken.genre}.", code="alias_taken", status=409)
+
+
+def _alias_save(alias: GenreAlias) -> GenreAlias:
     with transaction.atomic():
         instance_clean(alias)
         alias.save()
