@@ -2,7 +2,7 @@
 
 The labelled set below is hand-made: twelve scenes described in English the way a provider
 describes them, and for each a Korean and an English query a user might type. It is the set
-MEANING_FLOOR and MEANING_MARGIN were chosen on (a development set); bench/adstudio_search.py
+MEANING_MARGIN was chosen on (a development set); bench/adstudio_search.py
 reports recall on analyses of real videos that nobody tuned on.
 """
 
