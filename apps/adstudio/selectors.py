@@ -1,7 +1,9 @@
 """Reads for the Ad studio. Every selector takes the requesting user and returns only what
 that user owns (anonymous users own nothing)."""
 
+import operator
 import re
+from functools import reduce
 
 import cv2
 import numpy as np
@@ -9,9 +11,10 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, OuterRef, Prefetch, Q, Subquery, TextField, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Lower
 from pgvector.django import CosineDistance
 
+from apps.adstudio.ml.terms import terms_find
 from apps.adstudio.models import (
     Analysis,
     Moodboard,
@@ -141,21 +144,45 @@ LITERAL_BOOST = 0.1
 
 def _by_meaning(scenes, text: str):
     """``scenes`` close in meaning to ``text`` or matching it literally, best first (``score``:
-    cosine similarity + LITERAL_BOOST for a literal match)."""
+    cosine similarity + ``boost``). The boost is LITERAL_BOOST for a full-text match, or that
+    share of it for the query's vocabulary phrases a scene has (``ml/terms.py``: "눈 오는 장면"
+    names the tag *snow* in any language; a scene with half of a query's phrases gets half)."""
     vector = encoder_shared().encode([text], query=True)[0].tolist()
     nearest = _nearest(scenes, vector)
     best = max((similarity for _, similarity in nearest), default=0.0)
     close = [pk for pk, similarity in nearest if similarity >= best - MEANING_MARGIN]
     literal = _literal(scenes, text)
+    terms = [_having(phrase) for phrase in terms_find(text)]
+    share = LITERAL_BOOST / max(1, len(terms))
+    term_boost = sum((Case(When(having, then=Value(share)), default=Value(0.0)) for having in terms), Value(0.0))
     return (
-        scenes.filter(Q(pk__in=close) | Q(pk__in=literal))
+        scenes.filter(reduce(operator.or_, terms, Q(pk__in=close) | Q(pk__in=literal)))
         .annotate(
             similarity=Value(1.0) - CosineDistance("text_embedding", vector),
-            boost=Case(When(pk__in=literal, then=Value(LITERAL_BOOST)), default=Value(0.0)),
+            boost=Greatest(Case(When(pk__in=literal, then=Value(LITERAL_BOOST)), default=Value(0.0)), term_boost),
         )
         .annotate(score=Coalesce("similarity", Value(best - MEANING_MARGIN)) + F("boost"))
         .order_by("-score", "analysis_id", "index")
     )
+
+
+def _having(phrase) -> Q:
+    """Scenes that have one of a query phrase's terms: a tag of that name (vocabulary tags and
+    colour words are tags), or a shot whose attribute (scale, camera, light) or palette says it."""
+    names = [term.value for term in phrase if term.kind in ("tag", "colour")]
+    said = [
+        Q(attributes__palette__contains=[{"name": term.value}])
+        if term.kind == "colour"
+        else Q(**{f"attributes__{term.kind}": term.value})
+        for term in phrase
+        if term.kind != "tag"
+    ]
+    having = []
+    if names:
+        having.append(Q(pk__in=Tag.objects.annotate(lower=Lower("name")).filter(lower__in=names).values("scene_id")))
+    if said:
+        having.append(Q(pk__in=Shot.objects.filter(reduce(operator.or_, said)).exclude(scene=None).values("scene_id")))
+    return reduce(operator.or_, having)
 
 
 def _nearest(scenes, vector) -> list[tuple[int, float]]:

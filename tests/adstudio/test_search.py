@@ -2,7 +2,7 @@
 
 The labelled set below is hand-made: twelve scenes described in English the way a provider
 describes them, and for each a Korean and an English query a user might type. It is the set
-MEANING_FLOOR and MEANING_MARGIN were chosen on (a development set); bench/adstudio_search.py
+MEANING_MARGIN was chosen on (a development set); bench/adstudio_search.py
 reports recall on analyses of real videos that nobody tuned on.
 """
 
@@ -147,7 +147,7 @@ def test_the_search_api_takes_a_colour_and_refuses_a_bad_one(api_user, library):
     assert response.status_code == 400 and "hex value" in response.json()["detail"]
 
 
-def test_a_scenes_text_holds_its_description_then_new_tags_and_shot_attribute_words(user, library):
+def test_a_scenes_text_holds_its_description_then_new_tags_and_shot_attribute_words_then_korean_names(user, library):
     scene = library[0]
     scene.shots.create(
         analysis=scene.analysis,
@@ -170,7 +170,10 @@ def test_a_scenes_text_holds_its_description_then_new_tags_and_shot_attribute_wo
     text = scene_text(scene)
     # "mountain" is in the description and "snow" a tag already: each is said once.
     assert text.startswith(f"{SCENES[0][0]} Tags: people, snow. Shots: ")
-    assert sorted(text.split("Shots: ")[1].rstrip(".").split(", ")) == ["day", "handheld", "wide"]
+    shots, korean = text.split("Shots: ")[1].split(". ")
+    assert sorted(shots.split(", ")) == ["day", "handheld", "wide"]
+    # Then the Korean names of the vocabulary's words among them (tags and attributes alike).
+    assert sorted(korean.rstrip(".").split(", ")) == sorted(["사람", "눈", "와이드 숏", "핸드헬드", "낮"])
 
 
 def test_an_analysis_stores_scene_vectors_and_a_reused_one_copies_them(user, media, clips, run_jobs):

@@ -27,6 +27,43 @@ DAY_MIN = 0.3
 _SIDE = 96  # the subject is measured on a copy this wide
 _EDGE = 60.0  # Sobel magnitude (Lab, blurred) that separates regions
 
+# Korean names of the attribute words (and of the palette's colour words, ``look.colour_name``)
+# and the words, English and Korean, a user may type for each; read by search (``ml/terms.py``)
+# like the tags' ``vocabulary.WORDS``. 푸른 is blue or green, so it is listed under both.
+WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "scale": {
+        "close-up": ("클로즈업", "closeup, close up, close shot, extreme close-up, detail shot, 근접 촬영, 근접"),
+        "medium": ("미디엄 숏", "medium shot, mid shot, waist shot, 미디엄, 미디엄숏, 바스트 숏, 바스트숏"),
+        "wide": ("와이드 숏", "wide shot, long shot, establishing shot, full shot, 와이드, 롱 숏, 롱숏, 풀숏, 원경"),
+    },
+    "camera": {
+        "static": ("고정 카메라", "still camera, fixed camera, locked-off, tripod, 고정, 고정된, 정지, 삼각대"),
+        "pan": ("패닝", "panning, pans, 팬, 좌우 이동"),
+        "tilt": ("틸트", "tilting, tilts, 상하 이동"),
+        "zoom": ("줌", "zooming, zoom in, zoom out, 줌인, 줌아웃, 확대"),
+        "handheld": ("핸드헬드", "hand-held, shaky, shaking camera, 들고 찍은, 흔들리는"),
+    },
+    "light": {
+        "day": ("낮", "daytime, daylight, sunlight, sunny, 주간, 대낮, 햇빛, 햇살"),
+        "night": ("밤", "nighttime, 야간, 한밤"),
+        "dark": ("어두운", "dim, gloomy, shadowy, darkness, 어둠, 어둑한, 캄캄한, 깜깜한"),
+    },
+    "colour": {
+        "black": ("검은색", "검은, 검정, 검정색, 까만, 까만색, 흑색"),
+        "white": ("흰색", "흰, 하얀, 하얀색, 하양, 백색"),
+        "grey": ("회색", "gray, 잿빛, 회색빛"),
+        "red": ("빨간색", "빨간, 빨강, 붉은, 붉은색, 적색"),
+        "orange": ("주황색", "주황, 주황빛, 오렌지색, 오렌지빛"),
+        "yellow": ("노란색", "노란, 노랑, 황색, 노랗게"),
+        "green": ("초록색", "초록, 녹색, 푸른, 초록빛"),
+        "cyan": ("청록색", "청록, 하늘색"),
+        "blue": ("파란색", "파란, 파랑, 푸른, 청색, 남색, 파란빛"),
+        "purple": ("보라색", "violet, 보라, 자주색, 보랏빛"),
+        "pink": ("분홍색", "분홍, 핑크, 분홍빛"),
+        "brown": ("갈색", "갈색빛, 밤색, 고동색"),
+    },
+}
+
 
 def subject_area(img: np.ndarray) -> float:
     """Share of the frame taken by the largest region the background does not reach.

@@ -380,6 +380,70 @@ VOCABULARY: tuple[VocabularyTag, ...] = (
 )
 KIND = {t.name: t.kind for t in VOCABULARY}
 
+# Each tag's Korean name and the words (English and Korean, comma-separated) a user may type for
+# it, written once for this closed vocabulary from what each tag's rules cover (the ImageNet
+# classes above, the measurements). Search reads them (``ml/terms.py``): a scene's searchable
+# text carries the Korean name beside the English one, and a query word listed here matches the
+# tag literally. Left out on purpose: one-syllable Korean words with a common other meaning
+# (새 bird/new, 배 boat/pear, 차 car/tea, 개 dog/counter, 말 horse/speech).
+WORDS: dict[str, tuple[str, str]] = {
+    "people": (
+        "사람",
+        "person, human, man, woman, men, women, girl, boy, child, children, kid, character, figure, "
+        "인물, 남자, 여자, 소녀, 소년, 아이, 어린이, 아기, 노인, 할머니, 할아버지, 주인공, 캐릭터, 인간, 여성, 남성",
+    ),
+    "faces": ("얼굴", "face, portrait, expression, facial, 표정, 초상"),
+    "crowd": ("군중", "audience, many people, group of people, 관중, 인파, 무리, 청중, 많은 사람"),
+    "vehicles": (
+        "차량",
+        "vehicle, car, truck, bus, train, boat, ship, plane, airplane, aircraft, bicycle, bike, motorcycle, "
+        "tram, 자동차, 트럭, 버스, 기차, 열차, 보트, 선박, 비행기, 자전거, 오토바이, 전차, 탈것",
+    ),
+    "animals": (
+        "동물",
+        "animal, creature, wildlife, dog, puppy, cat, bird, fish, horse, rabbit, bunny, squirrel, deer, bear, "
+        "wolf, fox, monkey, insect, butterfly, snake, 짐승, 야생동물, 강아지, 고양이, 물고기, 토끼, 다람쥐, "
+        "사슴, 곰, 늑대, 여우, 원숭이, 곤충, 나비, 뱀, 조류",
+    ),
+    "food": (
+        "음식",
+        "meal, dish, dinner, lunch, breakfast, fruit, vegetable, bread, eating, cooking, "
+        "식사, 요리, 과일, 채소, 빵, 저녁 식사, 점심, 아침 식사",
+    ),
+    "nature": (
+        "자연",
+        "landscape, forest, woods, tree, grass, meadow, field, plant, flower, leaves, mountain, valley, "
+        "cliff, countryside, garden, 풍경, 숲, 나무, 풀, 초원, 들판, 풀밭, 식물, 꽃, 나뭇잎, 산, 계곡, 절벽, "
+        "시골, 정원",
+    ),
+    "city": (
+        "도시",
+        "street, town, urban, building, road, downtown, architecture, 거리, 시내, 도심, 건물, 도로, 마을, "
+        "골목, 빌딩",
+    ),
+    "interior": (
+        "실내",
+        "indoors, indoor, inside, room, house, home, hall, kitchen, bedroom, 내부, 방, 집 안, 거실, 부엌, 침실",
+    ),
+    "water": (
+        "물",
+        "sea, ocean, lake, river, beach, wave, pool, underwater, shore, 바다, 호수, 강, 해변, 바닷가, 파도, "
+        "수영장, 물속, 해안",
+    ),
+    "sky": ("하늘", "cloud, sunset, horizon, 구름, 노을, 지평선, 창공"),
+    "night": ("밤", "nighttime, midnight, moonlight, 야간, 한밤, 한밤중, 야경, 달빛"),
+    "fire": (
+        "불",
+        "flame, burning, blaze, candle, torch, explosion, 불꽃, 화염, 촛불, 횃불, 불길, 폭발, 불타는, 화재",
+    ),
+    "snow": ("눈", "snowy, snowfall, blizzard, winter, ice, frost, 눈보라, 설원, 겨울, 얼음, 눈밭, 설경"),
+    "text on screen": (
+        "화면 글자",
+        "text, title, caption, subtitle, credits, words, letters, writing, logo, "
+        "자막, 글자, 글씨, 문자, 텍스트, 제목, 타이틀, 크레딧, 로고",
+    ),
+}
+
 
 @lru_cache(maxsize=4)
 def _groups(names: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:

