@@ -313,6 +313,9 @@ MODELS_STORE = env_path("MODELS_STORE", BASE_DIR / "models_store")
 ML_WARMUP: list[str] = []
 # Functions web processes call in the background at start (models used inside requests).
 WEB_WARMUP: list[str] = []
+# Functions the `video` worker calls before it forks its first work horse: they build models
+# (never run them) that every horse then shares instead of loading them for each video.
+VIDEO_PRELOAD: list[str] = ["apps.adstudio.ml.vision.image_model_get", "apps.adstudio.ml.faces.cascade_load"]
 
 LOGGING = {
     "version": 1,

@@ -112,10 +112,24 @@ class MLWorker(_RecoveringMixin, SimpleWorker):
 class VideoWorker(_RecoveringMixin, Worker):
     """Forks a work horse per job.
 
-    Never build a torch model in this parent process (no ML_WARMUP here): a forked child of a
-    parent that has run torch's thread pool hangs on its first prediction. Importing torch is
-    fine; each horse loads the models it needs.
+    Never run a torch model in this parent process (no ML_WARMUP here): a forked child of a
+    parent that has run torch's thread pool hangs on its first prediction. The models listed in
+    settings.VIDEO_PRELOAD are built here once, on one thread and without a forward pass, so
+    every horse inherits them (copy-on-write) instead of loading them again for each video.
     """
+
+    def bootstrap(self, *args, **kwargs):
+        result = super().bootstrap(*args, **kwargs)
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            warm_up(settings.VIDEO_PRELOAD)
+        finally:
+            torch.set_num_threads(threads)
+            connections.close_all()
+        return result
 
     def fork_work_horse(self, job, queue):
         connections.close_all()

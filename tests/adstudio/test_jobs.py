@@ -285,6 +285,24 @@ def _kill_work_horse(job_pk):
         connection.close()
 
 
+def test_the_video_worker_builds_its_models_before_forking_and_its_horses_analyse_with_them(
+    user, media, clips, run_jobs
+):
+    """The worker process builds the image model and the face cascade once (settings.VIDEO_PRELOAD:
+    one thread, no forward pass), and a forked horse then analyses a video with them, not hanging."""
+    from apps.adstudio.ml import faces, vision
+
+    vision._MODEL = None  # as in a freshly started worker
+    faces.cascade_load.cache_clear()
+    path, _ = clips("cuts", 39, seconds=3)
+    analysis = analysis_started(user, path)
+    run_jobs(["video"], forking=True)
+    assert vision._MODEL is not None and faces.cascade_load.cache_info().currsize == 1
+    analysis = _refresh(analysis)
+    assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
+    assert analysis.shots.count() >= 2
+
+
 def test_cancelling_a_queued_analysis_reads_cancelled(user, api_user, media, clips, run_jobs, admin_client):
     path, _ = clips("cuts", 39, seconds=3)
     analysis = analysis_started(user, path)
