@@ -11,7 +11,7 @@ encoder it reads from the scents artifact is missing or was retrained), every re
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from apps.core.registry import ModelUnavailable, ml_model_get
 from apps.movies.ml.opinion.load import NAME as OPINION_NAME
@@ -37,14 +37,7 @@ class ReviewScore:
     model_version: str
 
     def as_dict(self) -> dict:
-        return {
-            "label": self.label,
-            "p_positive": self.p_positive,
-            "rating": self.rating,
-            "p_opinion": self.p_opinion,
-            "language": self.language,
-            "model_version": self.model_version,
-        }
+        return asdict(self)
 
 
 def predictor_get() -> SentimentPredictor:

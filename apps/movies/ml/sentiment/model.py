@@ -10,7 +10,7 @@ on MiniLM, see :mod:`apps.movies.ml.encoder`), the blend and calibration tables,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +33,7 @@ class Prediction:
     model_version: str
 
     def as_dict(self) -> dict:
-        return {
-            "label": self.label,
-            "p_positive": self.p_positive,
-            "rating": self.rating,
-            "language": self.language,
-            "model_version": self.model_version,
-        }
+        return asdict(self)
 
 
 def signal_count(meta: dict) -> int:
