@@ -1,12 +1,13 @@
 """Five users submit the same cut-heavy video at once: each analysis's wall time, submit to done.
 
-    .venv/bin/python bench/adstudio_concurrent.py --video-workers 1 2
+    .venv/bin/python bench/adstudio_concurrent.py --video-workers 1 2 [--preload on off]
 
 For each count the real stack starts (`manage.py runstack --no-demo`, JOB_WORKERS_VIDEO set, its
 own embedded PostgreSQL + Redis in a temporary folder and port); five users sign up over the API,
 then five threads released together each POST the file to /api/adstudio/analyses/ (`local`
 provider) and the job rows' `finished_at` give each job's seconds from its submit. The stack is
-stopped (SIGTERM) before the next count. The clip (synthetic, ~64 cuts in 124 s, 640x360, 24 fps,
+stopped (SIGTERM) before the next count. ``--preload off`` runs with VIDEO_PRELOAD="" (each work
+horse loads the image model itself), ``on`` with the default (the worker builds it before forking). The clip (synthetic, ~64 cuts in 124 s, 640x360, 24 fps,
 from video/synth.py) is made once under var/bench/. `uptime` is printed around each run: on a
 shared machine compare counts only from the same run.
 """
@@ -52,7 +53,7 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def stack_start(var_dir: Path, port: int, video_workers: int) -> subprocess.Popen:
+def stack_start(var_dir: Path, port: int, video_workers: int, preload: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
     env.update(
         CINESCENT_VAR_DIR=str(var_dir),
@@ -60,6 +61,9 @@ def stack_start(var_dir: Path, port: int, video_workers: int) -> subprocess.Pope
         JOB_WORKERS_VIDEO=str(video_workers),
         PYTHONUNBUFFERED="1",
     )
+    env.pop("VIDEO_PRELOAD", None)
+    if preload == "off":
+        env["VIDEO_PRELOAD"] = ""
     log = (var_dir / "stack.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runstack", "--no-demo"],
@@ -142,16 +146,17 @@ def wait_done(base: str, keys: list[str], jobs: list[tuple[float, int]]) -> list
     return [done[job_id] for _, job_id in jobs]
 
 
-def run(video_workers: int, data: bytes, index: int) -> None:
+def run(video_workers: int, preload: str, data: bytes, index: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-stack-") as tmp:
         port = free_port()
-        process = stack_start(Path(tmp), port, video_workers)
+        process = stack_start(Path(tmp), port, video_workers, preload)
         try:
             base = f"http://127.0.0.1:{port}"
             keys = tokens(base, index)
-            print(f"JOB_WORKERS_VIDEO={video_workers}  before: {uptime()}", flush=True)
+            label = f"JOB_WORKERS_VIDEO={video_workers} preload {preload}"
+            print(f"{label}  before: {uptime()}", flush=True)
             results = wait_done(base, keys, submit_all(base, keys, data))
-            print(f"JOB_WORKERS_VIDEO={video_workers}  after:  {uptime()}")
+            print(f"{label}  after:  {uptime()}")
             times = sorted(seconds for seconds, _, _ in results)
             print(
                 f"  submit -> done, s: {times}  (median {statistics.median(times)}, last {times[-1]}); "
@@ -167,10 +172,12 @@ def run(video_workers: int, data: bytes, index: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--video-workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--preload", nargs="+", choices=["on", "off"], default=["on"])
     args = parser.parse_args()
     data = clip().read_bytes()
-    for index, count in enumerate(args.video_workers):
-        run(count, data, index)
+    runs = [(count, preload) for count in args.video_workers for preload in args.preload]
+    for index, (count, preload) in enumerate(runs):
+        run(count, preload, data, index)
 
 
 if __name__ == "__main__":

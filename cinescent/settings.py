@@ -315,7 +315,10 @@ ML_WARMUP: list[str] = []
 WEB_WARMUP: list[str] = []
 # Functions the `video` worker calls before it forks its first work horse: they build models
 # (never run them) that every horse then shares instead of loading them for each video.
-VIDEO_PRELOAD: list[str] = ["apps.adstudio.ml.vision.image_model_get", "apps.adstudio.ml.faces.cascade_load"]
+# VIDEO_PRELOAD="" turns it off (each horse then loads its own; less memory held by the worker).
+VIDEO_PRELOAD = env_list(
+    "VIDEO_PRELOAD", ["apps.adstudio.ml.vision.image_model_get", "apps.adstudio.ml.faces.cascade_load"]
+)
 
 LOGGING = {
     "version": 1,
