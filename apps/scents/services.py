@@ -293,10 +293,7 @@ def recipe_version_create(*, recipe: Recipe, user, lines, concentration=None, no
     `extra["problems"]`); an unchanged formula is refused. Model fields (profile, confidence,
     explanation) are the edited recipe's: they describe the scene, not the edit.
     """
-    if recipe.scene.owner_id != user.pk and not user_is_curator(user):
-        raise ApplicationError(
-            "Only the scene's owner (or a curator) may edit its recipes.", code="permission_denied", status=403
-        )
+    _recipe_writable(recipe, user)
     concentration = concentration or recipe.concentration
     if concentration not in CONCENTRATIONS:
         raise ApplicationError(
@@ -344,6 +341,22 @@ def recipe_version_create(*, recipe: Recipe, user, lines, concentration=None, no
     )
     cache_bump(SCENES)  # its recipe count
     return new
+
+
+@transaction.atomic
+def recipe_delete(*, recipe: Recipe, user) -> None:
+    """Delete a recipe with its feedback and, for a composed recipe, the versions edited from it (the
+    scene's owner or a curator)."""
+    _recipe_writable(recipe, user)
+    recipe.delete()
+    cache_bump(SCENES)  # its recipe count
+
+
+def _recipe_writable(recipe: Recipe, user) -> None:
+    if recipe.scene.owner_id != user.pk and not user_is_curator(user):
+        raise ApplicationError(
+            "Only the scene's owner (or a curator) may edit its recipes.", code="permission_denied", status=403
+        )
 
 
 def weighout_sheet(*, recipes, volume_ml, concentration=None) -> dict:
