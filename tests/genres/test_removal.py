@@ -1,6 +1,6 @@
 """Genre files go with their rows: a suggestion's heat map when the suggestion is deleted in the admin
 or goes with its movie (deleted on the site or in the admin, by the movies app, which does not know
-this app), an experiment's work folder and example heat maps when the experiment is deleted; a
+this app) or is replaced by a new prediction, an experiment's work folder and example heat maps when the experiment is deleted; a
 running experiment is kept until its job has ended."""
 
 import os
@@ -18,6 +18,8 @@ from apps.core.jobs import job_create
 from apps.core.models import Job
 from apps.genres.models import Experiment, GenreSuggestion
 from apps.genres.services.experiments import experiment_work_dir
+from apps.genres.services.suggestions import genre_suggestions_generate
+from tests.genres.test_genres_product import _movie_with_poster, genre_model, genre_store  # noqa: F401 (fixtures)
 from tests.movies.factories import MovieFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # files go on commit
@@ -64,6 +66,16 @@ def test_a_movie_deleted_on_the_site_or_in_the_admin_takes_its_suggestions_heat_
     assert response.status_code == 302
     assert _stored(maps.values()) == {maps[kept]}
     assert list(GenreSuggestion.objects.values_list("movie", flat=True)) == [kept.pk]
+
+
+def test_a_new_prediction_replaces_the_pending_suggestions_and_their_heat_maps(genre_model):
+    movie = _movie_with_poster()
+    genre_suggestions_generate(movie=movie)
+    first = {row.heatmap.name for row in GenreSuggestion.objects.filter(movie=movie) if row.heatmap}
+    assert first and _stored(first) == first
+    genre_suggestions_generate(movie=movie)
+    second = {row.heatmap.name for row in GenreSuggestion.objects.filter(movie=movie) if row.heatmap}
+    assert second and not first & second and _stored(first | second) == second
 
 
 def _finished_experiment(user) -> Experiment:
