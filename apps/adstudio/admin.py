@@ -74,16 +74,26 @@ class AnalysisAdmin(PipelineRecordAdmin, ServiceAdmin):
 
 
 @admin.register(SceneGroup)
-class SceneGroupAdmin(PipelineRecordAdmin):
+class SceneGroupAdmin(PipelineRecordAdmin, ServiceAdmin):
+    """Deletes through scene_group_delete: its tags go, its shots stay without a scene."""
+
     list_display = ("id", "analysis", "index", "start", "end")
     exclude = ("embedding",)
 
+    def service_delete(self, request, scene):
+        services.scene_group_delete(scene=scene)
+
 
 @admin.register(Tag)
-class TagAdmin(PipelineRecordAdmin):
+class TagAdmin(PipelineRecordAdmin, ServiceAdmin):
+    """Deletes through tag_delete: the scene's words are embedded again without the tag."""
+
     list_display = ("name", "kind", "source", "confidence", "analysis")
     list_filter = ("kind", "source")
     search_fields = ("name",)
+
+    def service_delete(self, request, tag):
+        services.tag_delete(tag=tag)
 
 
 class ItemInline(admin.TabularInline):

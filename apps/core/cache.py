@@ -121,26 +121,3 @@ def validators_set(response, versions: Versions | None, parts):
         response["Last-Modified"] = http_date(versions.modified)
         response["Cache-Control"] = "no-cache"
     return response
-
-
-class BumpOnWriteAdmin:
-    """ModelAdmin mixin: every admin write (the form, its inlines, list edits, the delete action)
-    bumps the versions that the subclass's ``cache_names(obj)`` lists for each object written."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        cache_bump(*self.cache_names(obj))
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        cache_bump(*self.cache_names(form.instance))
-
-    def delete_model(self, request, obj):
-        names = self.cache_names(obj)
-        super().delete_model(request, obj)
-        cache_bump(*names)
-
-    def delete_queryset(self, request, queryset):
-        names = [name for obj in queryset for name in self.cache_names(obj)]
-        super().delete_queryset(request, queryset)
-        cache_bump(*names)

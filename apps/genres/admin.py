@@ -3,8 +3,10 @@ to the movie admin from its own side (the movies app does not know about genres)
 
 from django.contrib import admin, messages
 
+from apps.core.admin import ServiceAdmin
 from apps.core.errors import ApplicationError
 from apps.genres.models import Experiment, GenreSuggestion
+from apps.genres.services import removal
 from apps.genres.services import suggestions as genre_services
 from apps.movies.models import Movie
 
@@ -25,9 +27,10 @@ def movie_admin_extend(site=admin.site) -> None:
     movie_admin.actions = [*(movie_admin.actions or []), suggest_genres]
 
 
-class ResultAdmin(admin.ModelAdmin):
-    """Rows the genre jobs write: admins look (and may delete), never add or edit; experiments start
-    from the research page, suggestions are decided by the accept / reject actions (their services)."""
+class ResultAdmin(ServiceAdmin):
+    """Rows the genre jobs write: admins look and delete (through the removal services, so their files
+    go too), never add or edit; experiments start from the research page, suggestions are decided by
+    the accept / reject actions (their services)."""
 
     def has_add_permission(self, request):
         return False
@@ -54,6 +57,9 @@ class ExperimentAdmin(ResultAdmin):
         "summary",
         "examples",
     ]
+
+    def service_delete(self, request, experiment):
+        removal.experiment_delete(experiment=experiment)
 
 
 def _decide(modeladmin, request, queryset, service, verb):
@@ -85,3 +91,6 @@ class GenreSuggestionAdmin(ResultAdmin):
     raw_id_fields = ["movie", "job"]
     readonly_fields = ["explanation", "decided_by", "decided_at"]
     actions = [accept_suggestions, reject_suggestions]
+
+    def service_delete(self, request, suggestion):
+        removal.genre_suggestion_delete(suggestion=suggestion)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class GenresConfig(AppConfig):
@@ -12,10 +13,14 @@ class GenresConfig(AppConfig):
 
     def ready(self):
         from apps.core.registry import ml_task_register
+        from apps.genres.admin import movie_admin_extend
         from apps.genres.ml.suggest import load
+        from apps.genres.models import GenreSuggestion
+        from apps.genres.services.removal import suggestion_heatmap_remove
 
         # Every manifest entry with "task": "genres" (the deployed model and any kept for comparison).
         ml_task_register("genres", "apps.genres.ml.suggest.load.load", format=load.FORMAT, train=load.TRAIN)
-        from apps.genres.admin import movie_admin_extend
-
         movie_admin_extend()
+        # However a suggestion goes (with its movie, which the movies app deletes without knowing this
+        # app, or replaced by a new prediction), its heat map goes too.
+        post_delete.connect(suggestion_heatmap_remove, sender=GenreSuggestion, dispatch_uid="genres.suggestion_heatmap")

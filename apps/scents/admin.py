@@ -3,9 +3,7 @@
 from django.contrib import admin
 
 from apps.core.admin import ServiceAdmin
-from apps.core.cache import BumpOnWriteAdmin
 from apps.scents import services
-from apps.scents.cache import SCENES
 from apps.scents.models import (
     CostTier,
     Feedback,
@@ -140,20 +138,22 @@ class RecipeIngredientInline(admin.TabularInline):
 
 
 @admin.register(Recipe)
-class RecipeAdmin(BumpOnWriteAdmin, admin.ModelAdmin):
-    """Read-only: recipes come from the composer, and versions from the recipe editor, which both
-    guarantee the hard constraints."""
+class RecipeAdmin(ServiceAdmin):
+    """View and delete (through recipe_delete): recipes come from the composer, and versions from the
+    recipe editor, which both guarantee the hard constraints."""
 
     list_display = ["scene", "version", "concentration", "confidence", "understood", "model_version", "created_at"]
     list_filter = ["understood", "concentration", "model_version"]
     inlines = [RecipeIngredientInline]
-    readonly_fields = [f.name for f in Recipe._meta.fields]
 
     def has_add_permission(self, request):
         return False
 
-    def cache_names(self, recipe):
-        return [SCENES]  # the scene list's recipe counts
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def service_delete(self, request, recipe):
+        services.recipe_delete(recipe=recipe, user=request.user)
 
 
 @admin.register(CostTier)

@@ -1,12 +1,14 @@
 """Writes in the ad studio go through services and never happen on a GET: the admin saves boards
 through the moodboard services on the owner's behalf (their limits hold), the pipeline's own rows are
 read-only, deleting a video or an analysis takes its files along, and the full-resolution frame is
-stored by a POST only (the API's GET sends it without storing it)."""
+stored by a POST only (the API's GET sends it without storing it); a deleted tag leaves its scene's words
+and search vector."""
 
 import os
 import socket
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -14,8 +16,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.adstudio import services
-from apps.adstudio.models import Analysis, Moodboard, Shot, Video
+from apps.adstudio.models import Analysis, Moodboard, SceneGroup, Shot, Tag, Video
+from apps.adstudio.services.search import scene_text
 from apps.adstudio.services.storage import workspace
+from apps.core.ml.text_encoder import encoder_shared
 from apps.core.models import Job
 from tests.adstudio.factories import analysis_started
 from tests.adstudio.test_board_finish import board, done  # noqa: F401 (fixtures)
@@ -196,3 +200,25 @@ def test_an_analysis_whose_job_runs_is_kept_until_its_worker_is_gone(admin_clien
     Job.objects.filter(pk=done.job_id).update(worker_pid=None, heartbeat_at=timezone.now() - timedelta(hours=1))
     assert admin_client.post(url, {"post": "yes"}).status_code == 302  # a dead worker's job has ended
     assert not Analysis.objects.filter(pk=done.pk).exists() and _stored(keyframes) == set()
+
+
+def _words(scene_pk) -> tuple[str, np.ndarray]:
+    """The scene's words as search reads them now, and its stored vector."""
+    scene = SceneGroup.objects.prefetch_related("tags", "shots").get(pk=scene_pk)
+    return scene_text(scene), np.array(scene.text_embedding)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tags_deleted_in_the_admin_leave_their_scenes_words_and_vector(admin_client, done):
+    tag = Tag.objects.filter(analysis=done, kind="colour").select_related("scene").first()
+    before, vector = _words(tag.scene_id)
+    assert tag.name in before and np.allclose(vector, encoder_shared().encode([before])[0], atol=1e-5)
+    assert admin_client.post(reverse("admin:adstudio_tag_delete", args=[tag.pk]), {"post": "yes"}).status_code == 302
+    after, vector = _words(tag.scene_id)
+    assert after != before and np.allclose(vector, encoder_shared().encode([after])[0], atol=1e-5)
+    rest = list(tag.scene.tags.values_list("pk", flat=True))
+    selected = {"action": "delete_selected", "post": "yes", "_selected_action": rest}
+    assert admin_client.post(reverse("admin:adstudio_tag_changelist"), selected).status_code == 302
+    words, vector = _words(tag.scene_id)
+    assert not Tag.objects.filter(scene=tag.scene_id).exists() and words != after
+    assert np.allclose(vector, encoder_shared().encode([words])[0], atol=1e-5)

@@ -1,17 +1,22 @@
 """Curators' admin writes go through the scents services: a scene's new words are embedded again (so
 similar-scene search finds the scene by what it now says), bad words are a form error; a material is
 held to the master's rules, a pair to two different materials, feedback to its recipe's materials,
-and the five cost tiers are priced, never deleted."""
+the five cost tiers are priced, never deleted, and a recipe is deleted by its scene's owner or a curator
+only."""
 
 from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.services import user_make_curator
+from apps.core.errors import ApplicationError
 from apps.scents import services
-from apps.scents.models import CostTier, Ingredient, IngredientIncompatibility, Scene
+from apps.scents.models import CostTier, Feedback, Ingredient, IngredientIncompatibility, Recipe, Scene
+from tests.scents.test_editing import _nudge
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +163,31 @@ def test_a_pair_declared_again_in_the_other_order_is_refused_in_the_admin_and_a_
     assert response.status_code == 302
     pair.refresh_from_db()
     assert (pair.first_id, pair.second_id, pair.reason) == (again["first"], again["second"], "again")
+
+
+def test_a_recipe_is_deleted_in_the_admin_by_a_curator_not_by_staff_who_may_only_use_the_admin(
+    curator_client, master, user, staff_user
+):
+    scene = services.scene_create(owner=user, description="Lavender fields in Provence at noon")
+    recipe = services.recipe_compose(scene_pk=scene.pk, user=user)
+    version = services.recipe_version_create(recipe=recipe, user=user, lines=_nudge(recipe))
+    services.feedback_submit(recipe=recipe, user=user, rating=4)
+    url = reverse("admin:scents_recipe_delete", args=[recipe.pk])
+    staff = Client()  # neither the scene's owner nor a curator, though the admin lets them delete what goes with it
+    deleting = ["view_recipe", "delete_recipe", "delete_recipeingredient", "delete_feedback"]
+    staff_user.user_permissions.add(*Permission.objects.filter(content_type__app_label="scents", codename__in=deleting))
+    staff.force_login(staff_user)
+    assert staff.post(url, {"post": "yes"}).status_code == 403
+    assert Recipe.objects.filter(pk=recipe.pk).exists()
+    assert curator_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Recipe.objects.filter(pk__in=[recipe.pk, version.pk]).exists() and not Feedback.objects.exists()
+
+
+def test_the_scenes_owner_may_delete_its_recipes_and_nobody_else(master, user, other_user):
+    scene = services.scene_create(owner=user, description="Lavender fields in Provence at noon", is_private=False)
+    recipe = services.recipe_compose(scene_pk=scene.pk, user=other_user)  # a public scene: anyone composes
+    with pytest.raises(ApplicationError, match="owner \\(or a curator\\) may edit its recipes") as refused:
+        services.recipe_delete(recipe=recipe, user=other_user)
+    assert refused.value.status == 403 and Recipe.objects.filter(pk=recipe.pk).exists()
+    services.recipe_delete(recipe=recipe, user=user)
+    assert not Recipe.objects.filter(pk=recipe.pk).exists()

@@ -3,7 +3,7 @@
 Split by entity: videos (sources, uploads, downloads), analyses (the pipeline job and saving its
 results), moodboards (items, order, notes, collage, PDF, share links), frames (full-resolution
 keyframes), moments (a shot or a board composed into a scent), notion (settings and exports), removal
-(videos and analyses deleted with their files).
+(videos and analyses deleted with their files), scenes (scenes and tags deleted, search text kept true).
 """
 
 from apps.adstudio.services.analyses import (  # noqa: F401
@@ -29,6 +29,7 @@ from apps.adstudio.services.moodboards import (  # noqa: F401
     moodboard_update,
 )
 from apps.adstudio.services.removal import analysis_delete, video_delete  # noqa: F401
+from apps.adstudio.services.scenes import scene_group_delete, tag_delete  # noqa: F401
 from apps.adstudio.services.notion import (  # noqa: F401
     notion_export_run,
     notion_export_start,

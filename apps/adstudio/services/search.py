@@ -35,6 +35,12 @@ def scene_text(scene: SceneGroup) -> str:
     return " ".join(part for part in parts if part)
 
 
+def scene_vector(scene: SceneGroup) -> list[float] | None:
+    """The scene's words (``scene_text``) embedded; None for a scene with no words."""
+    text = scene_text(scene)
+    return encoder_shared().encode([text])[0].tolist() if text else None
+
+
 def scene_embeddings_update(*, analysis: Analysis, missing_only: bool = False) -> int:
     """Embed the words of the analysis's scenes into ``text_embedding`` (all of them, or only
     those without one) and return how many were written. A scene with no words keeps none.

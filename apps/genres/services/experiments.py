@@ -82,7 +82,8 @@ def experiment_create(
     return experiment
 
 
-def _work_dir(experiment: Experiment) -> Path:
+def experiment_work_dir(experiment: Experiment) -> Path:
+    """The experiment's own folder under ``GENRES_WORK_DIR``: its weights and results."""
     return Path(settings.GENRES_WORK_DIR) / "experiments" / str(experiment.pk)
 
 
@@ -96,7 +97,7 @@ def experiment_execute(*, experiment: Experiment, progress) -> dict:
             experiment.config,
             data_path=experiment.dataset["path"],
             cache_root=Path(settings.GENRES_WORK_DIR) / "cache",
-            out_dir=_work_dir(experiment),
+            out_dir=experiment_work_dir(experiment),
             progress=progress,
             version_prefix=f"genres-exp{experiment.pk}",
         )
@@ -111,7 +112,7 @@ def experiment_execute(*, experiment: Experiment, progress) -> dict:
 def experiment_finished(job: Job) -> None:
     """The experiment job's on_finish: a run that did not succeed keeps no partial weights."""
     if job.status != Job.Status.SUCCEEDED and job.target is not None:
-        shutil.rmtree(_work_dir(job.target), ignore_errors=True)
+        shutil.rmtree(experiment_work_dir(job.target), ignore_errors=True)
 
 
 def _results_store(experiment: Experiment, results: dict) -> None:
