@@ -5,6 +5,7 @@ from apps.core.api.serializers import InputSerializer
 from apps.movies.models import Movie
 from apps.scents.ml.scene_check import NOT_A_SCENE
 from apps.scents.models import Feedback, Ingredient, Recipe, RecipeIngredient, Scene
+from apps.scents.services.ingredients import INGREDIENT_FIELDS
 
 # Why CharField (not ChoiceField) for the vocabularies: the service validates them and its message
 # lists the allowed values, the same for pages, API and the batch command.
@@ -101,25 +102,7 @@ class WeighoutInputSerializer(InputSerializer):
 class IngredientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ingredient
-        fields = [
-            "id",
-            "name",
-            "cas",
-            "family",
-            "tier",
-            "descriptors",
-            "volatility_hours",
-            "typical_percent",
-            "max_percent",
-            "max_source",
-            "ifra",
-            "allergen",
-            "allergens",
-            "cost_tier",
-            "natural",
-            "notes",
-            "active",
-        ]
+        fields = ["id", *INGREDIENT_FIELDS, "active"]
 
 
 class SceneSerializer(serializers.ModelSerializer):
