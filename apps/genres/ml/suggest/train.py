@@ -7,8 +7,9 @@ cross-fitted on 4 folds of the training split (seed 13) for out-of-fold predicti
 thresholds per modality pattern tuned on out-of-fold + validation predictions and pulled a quarter of
 the way toward one shared threshold. Why this recipe (chosen on validation only): ``ml/README.md``.
 
-The shipped artifact was built by the older chain of bench runs with this same recipe (its manifest
-``command``); each head is seeded on its own, so training them in one process gives the same heads.
+The shipped artifact was first built by a chain of bench runs with this same recipe (its manifest
+entry's ``built_by``); each head is seeded on its own, so training them in one process gives the same
+heads, and ``train_genres`` rebuilt it exactly (2026-12-06; the entry's ``reproduced``).
 """
 
 from __future__ import annotations
