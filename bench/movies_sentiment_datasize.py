@@ -23,7 +23,9 @@ from sklearn.preprocessing import normalize as unit_rows
 
 from apps.movies.ml import data
 from apps.movies.ml.features import Featurizer, normalize
-from apps.movies.ml.sentiment.train import DEFAULTS, _ridge_fit, protocol_rows
+from apps.movies.ml.sentiment.linear import _ridge_fit
+from apps.movies.ml.sentiment.recipe import DEFAULTS
+from apps.movies.ml.sentiment.tables import protocol_rows
 
 
 def main():

@@ -25,7 +25,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from apps.movies.ml import data
 from apps.movies.ml.features import normalize
 from apps.movies.ml.sentiment.model import LanguageModel, load_arrays
-from apps.movies.ml.sentiment.train import TrainConfig, artifact_signals, protocol_rows
+from apps.movies.ml.sentiment.tables import protocol_rows
+from apps.movies.ml.sentiment.train import TrainConfig, artifact_signals
 
 
 def signal_names(model) -> dict[int, str]:
