@@ -4,19 +4,16 @@ and the Postgres connection bound that counts them."""
 import io
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 
 import psutil
 import pytest
-from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
 from apps.core.management.commands import runstack
+from tests.stack import free_port, runstack_start, wait_until
 
 
 def _connection_summary() -> str:
@@ -48,43 +45,14 @@ def _video_workers(stack: subprocess.Popen) -> list[psutil.Process]:
     return found
 
 
-def _wait_until(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
-
-
 def test_runstack_keeps_every_video_worker_running_and_restarts_a_killed_one(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
-    env.update(
-        CINESCENT_VAR_DIR=str(tmp_path),
-        CINESCENT_PORT=str(port),
-        JOB_WORKERS_VIDEO="2",
-        WEB_WORKERS="1",
-        PYTHONUNBUFFERED="1",
-    )
     log = tmp_path / "stack.log"
-    with log.open("w") as out:
-        stack = subprocess.Popen(
-            [sys.executable, "manage.py", "runstack", "--no-demo"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    stack = runstack_start(tmp_path, free_port(), log, JOB_WORKERS_VIDEO="2", WEB_WORKERS="1")
     try:
-        first = _wait_until(lambda: len(_video_workers(stack)) == 2 and _video_workers(stack), 240, "two video workers")
+        first = wait_until(lambda: len(_video_workers(stack)) == 2 and _video_workers(stack), 240, "two video workers")
         assert "video 2 x 3" in log.read_text()
         first[0].kill()
-        _wait_until(
+        wait_until(
             lambda: {w.pid for w in _video_workers(stack)} - {w.pid for w in first},
             60,
             "a new video worker in place of the killed one",

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,18 +35,9 @@ from apps.core.models import Job
 from apps.scents import services as scent_services
 from apps.scents.models import Recipe, Scene
 from cinescent import embedded
+from tests.stack import free_port, runstack_start, wait_until
 
 ADMIN_PASSWORD = "stack-test-admin-password"
-
-
-def _wait_until(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s")
 
 
 # --- Redis down: refuse before anything is saved (test run's Redis, no stack) ----------------
@@ -158,7 +148,7 @@ def test_a_part_that_keeps_crashing_at_start_is_given_up_on_clearly_while_the_re
     for child in (broken, steady):
         command._spawn(child)
     try:
-        _wait_until(lambda: [command._tend(c) for c in (broken, steady)] and broken.given_up, 30, "given up")
+        wait_until(lambda: [command._tend(c) for c in (broken, steady)] and broken.given_up, 30, "given up")
         assert steady.process.poll() is None and not steady.given_up
         assert err.getvalue().count("worker-broken exited with code 3 after 0 s; restarting it") == 4
         assert "5 times in a row" in err.getvalue() and "Giving up on worker-broken" in err.getvalue()
@@ -232,38 +222,17 @@ class Stack:
         return {job["id"] for job in body["results"]}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("stack")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CINESCENT_TEST_DB_NAME")}
-    env.update(
-        CINESCENT_VAR_DIR=str(var_dir),
-        CINESCENT_PORT=str(port),
-        NET_ALLOW_LOOPBACK="true",
-        CINESCENT_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        WEB_WORKERS="2",
-        PYTHONUNBUFFERED="1",
-    )
+    port = free_port()
     log = var_dir / "stack.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "runstack", "--no-demo"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = runstack_start(
+        var_dir, port, log, NET_ALLOW_LOOPBACK="true", CINESCENT_ADMIN_PASSWORD=ADMIN_PASSWORD, WEB_WORKERS="2"
+    )
     running = Stack(var_dir, port, process, log)
     try:
-        _wait_until(lambda: process.poll() is not None or running.healthy(), 240, "stack healthy")
+        wait_until(lambda: process.poll() is not None or running.healthy(), 240, "stack healthy")
         assert process.poll() is None, running.log()[-5000:]
         yield running
         _stop_and_check(running)  # after the module's tests: the supervisor was rewritten
@@ -284,7 +253,7 @@ def _stop_and_check(stack: Stack) -> None:
             p for p in psutil.process_iter(["cmdline"]) if str(stack.var_dir) in " ".join(p.info["cmdline"] or [])
         ]
 
-    _wait_until(embedded_services_gone, 30, "embedded Postgres and Redis stopped")
+    wait_until(embedded_services_gone, 30, "embedded Postgres and Redis stopped")
 
 
 def _burst(port: int, path: str, concurrency: int) -> list[int]:
@@ -329,8 +298,8 @@ def test_a_killed_video_worker_is_restarted_while_the_site_keeps_serving(stack):
     for _ in range(5):
         assert stack.request("GET", "/movies/")[0] == 200
     # Several video workers may run: wait for one started after the kill, not for another old one.
-    _wait_until(lambda: {worker.pid for worker in stack.workers("video")} - before, 60, "a new video worker")
-    _wait_until(stack.healthy, 60, "/healthz 200 with every queue served")
+    wait_until(lambda: {worker.pid for worker in stack.workers("video")} - before, 60, "a new video worker")
+    wait_until(stack.healthy, 60, "/healthz 200 with every queue served")
     assert stack.process.poll() is None
     assert "worker-video exited with signal SIGKILL" in stack.log()
 
@@ -377,12 +346,12 @@ def test_a_job_whose_work_horse_is_killed_is_errored_at_once_and_its_analysis_sa
     assert _SlowVideo.hit.wait(90), "the work horse never started the download"
     assert job_id in stack.job_ids("running")
     # The video worker that took the job is the one with a work horse.
-    worker = _wait_until(
+    worker = wait_until(
         lambda: next((w for w in stack.workers("video") if w.children()), None), 30, "the video worker running the job"
     )
     horse = worker.children()[0]
     horse.kill()
-    _wait_until(lambda: job_id in stack.job_ids("errored"), 15, "the job marked errored")
+    wait_until(lambda: job_id in stack.job_ids("errored"), 15, "the job marked errored")
     status, body = stack.request("GET", f"/api/adstudio/analyses/{analysis['id']}/", auth=True)
     assert status == 200 and body["status"] == "failed", body
     assert worker.is_running() and stack.healthy()
@@ -398,8 +367,8 @@ def test_after_redis_restarts_empty_healthz_recovers_within_30_s_and_a_new_job_r
     time.sleep(8)  # long enough for the workers' reconnect back-off to grow
     embedded.redis_url(redis_dir)
     started = time.monotonic()
-    _wait_until(stack.healthy, 30, "/healthz 200 after Redis returned")
+    wait_until(stack.healthy, 30, "/healthz 200 after Redis returned")
     assert time.monotonic() - started < 30
     status, job = stack.request("POST", "/api/core/jobs/system-check/", {"delay": 0}, auth=True)
     assert status == 202, job
-    _wait_until(lambda: job["id"] in stack.job_ids("succeeded"), 30, "the new job succeeded")
+    wait_until(lambda: job["id"] in stack.job_ids("succeeded"), 30, "the new job succeeded")
