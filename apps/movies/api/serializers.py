@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
 from apps.movies.models import Genre, Movie, Review
-from apps.movies.services.catalog import PLOT_MAX_CHARS
+from apps.movies.services.catalog import MOVIE_FIELDS, PLOT_MAX_CHARS
 
 
 class GenreSerializer(serializers.ModelSerializer):
@@ -33,15 +33,7 @@ class MovieSerializer(serializers.ModelSerializer):
         model = Movie
         fields = [
             "id",
-            "title",
-            "original_title",
-            "tagline",
-            "release_date",
-            "director",
-            "runtime_minutes",
-            "plot",
-            "original_language",
-            "production_companies",
+            *MOVIE_FIELDS,
             "genres",
             "poster",
             "poster_url",
