@@ -99,13 +99,10 @@ class AnonymousPageCacheMiddleware:
         if stored is None:
             return None
         names, tag, status, headers, content = stored
-        keys = [_version_key(n) for n in names]
         if len(_NAMES) >= _NAMES_KEPT:
             _NAMES.clear()
         _NAMES[key] = names
-        if any(k not in found for k in keys):
-            found.update(cache.get_many([k for k in keys if k not in found]))
-        versions = _versions(keys, found)
+        versions = _versions([_version_key(n) for n in names], found)  # reads what was not asked for
         if versions is None or versions.tag != tag:
             return None
         response = HttpResponse(content, status=status)
