@@ -9,6 +9,9 @@ balanced protocol accuracy (NSMC 1-4 vs 9-10, IMDB <=4 vs >=7), ECE and log loss
 probability, rating MAE and Spearman against the true 1-10 ratings of every test review.
 ``--sst2 FILE``: accuracy on every sentence of an SST-2 file instead (the dev set: read it once,
 at the end; it chooses nothing). Accuracies come with their standard error, sqrt(a(1-a)/n).
+``--baseline STORE``: also score that folder's artifact on the same rows and give the accuracy
+gain with its paired standard error (sd of the per-row difference / sqrt(n)), the noise a
+replacement artifact must beat.
 """
 
 import argparse
@@ -26,6 +29,7 @@ from apps.movies.ml import data, sst2
 from apps.movies.ml.features import normalize
 from apps.movies.ml.metrics import accuracy
 from apps.movies.ml.sentiment.model import load_language_model
+from apps.movies.ml.sentiment.tables import protocol_rows
 from apps.movies.ml.sentiment.train import evaluate
 
 
@@ -37,12 +41,14 @@ def main():
     source.add_argument("--sst2", help="an SST-2 file (label, sentence), scored whole")
     parser.add_argument("--store", default="models_store")
     parser.add_argument("--split", default=data.TEST, choices=[data.TEST, data.VALID])
+    parser.add_argument("--baseline", default=None, help="another artifact folder, compared row by row")
     args = parser.parse_args()
     model = load_language_model(Path(args.store) / f"movies-sentiment-{args.lang}.npz")
     started = time.time()
     if args.sst2:
         phrases = sst2.read_phrases(args.sst2)
-        acc = accuracy(model.predict_arrays([normalize(t) for t in phrases.texts])[0], phrases.labels)
+        texts, y, rows = [normalize(t) for t in phrases.texts], phrases.labels, slice(None)
+        acc = accuracy(model.predict_arrays(texts)[0], y)
         result = {
             "model_version": model.version,
             "file": args.sst2,
@@ -52,8 +58,21 @@ def main():
         }
     else:
         part = data.split_reviews(data.read_reviews(args.data))[args.split]
+        texts = [normalize(t) for t in part.texts]
+        y, rows = protocol_rows(part, args.lang)
         result = {"model_version": model.version, "split": args.split, **evaluate(model, part, args.lang)}
         result["accuracy_se"] = _se(result["accuracy"], result["n_balanced"])
+    if args.baseline:
+        baseline = load_language_model(Path(args.baseline) / f"movies-sentiment-{args.lang}.npz")
+        right = [(m.predict_arrays(texts)[0][rows] >= 0.5).astype(int) == y[rows] for m in (model, baseline)]
+        diff = right[0].astype(float) - right[1].astype(float)
+        result["baseline"] = {
+            "model_version": baseline.version,
+            "accuracy": round(float(right[1].mean()), 4),
+            "gain": round(float(diff.mean()), 4),
+            "paired_se": round(float(diff.std(ddof=1) / math.sqrt(len(diff))), 4),
+            "rows_changed": {"fixed": int((diff > 0).sum()), "broken": int((diff < 0).sum())},
+        }
     result["seconds"] = round(time.time() - started, 1)
     print(json.dumps(result, indent=2))
 

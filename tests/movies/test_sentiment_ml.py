@@ -9,7 +9,7 @@ import pytest
 from apps.core.registry import manifest_write_entry
 from apps.movies.ml import data
 from apps.movies.ml.calibrate import median_map_fit
-from apps.movies.ml.features import FeatureSpec, normalize
+from apps.movies.ml.features import Featurizer, FeatureSpec, negation_tokens, normalize
 from apps.movies.ml.lang import detect_language
 from apps.movies.ml.metrics import expected_calibration_error
 from apps.movies.ml.sentiment.model import SentimentPredictor, load_language_model
@@ -280,7 +280,37 @@ def test_a_feature_spec_round_trips_and_old_specs_load_without_morphemes():
     assert FeatureSpec.from_dict(spec.as_dict()) == spec
     old = {"word_ngrams": [1, 2], "char_ngrams": [1, 5], "word_bits": 12, "char_bits": 12}
     loaded = FeatureSpec.from_dict(old)
-    assert not loaded.uses_morphemes and loaded.words and loaded.chars
+    assert not loaded.uses_morphemes and loaded.words and loaded.chars and not loaded.negation
+    marked = FeatureSpec(negation=True)
+    assert FeatureSpec.from_dict(marked.as_dict()) == marked
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the story was not boring at all.", ["the", "story", "was", "not", "neg_boring", "neg_at", "neg_all"]),
+        # the scope ends at punctuation and at a contrast word; "n't" and "never" open one
+        (
+            "i wasn't bored, but the end was dull!",
+            ["i", "wasn't", "neg_bored", "but", "the", "end", "was", "dull", "!"],
+        ),
+        ("never dull. great cast", ["never", "neg_dull", "great", "cast"]),
+        ("good film?", ["good", "film", "?"]),
+    ],
+)
+def test_negation_marking_prefixes_the_words_in_a_negations_scope(text, expected):
+    assert negation_tokens(text) == expected
+
+
+def test_negation_marking_changes_only_the_negated_word_features():
+    plain = Featurizer(FeatureSpec(word_ngrams=(1, 1), word_bits=16, chars=False))
+    marked = Featurizer(FeatureSpec(word_ngrams=(1, 1), word_bits=16, chars=False, negation=True))
+    boring, not_boring = plain.transform(["boring", "not boring"]), marked.transform(["boring", "not boring"])
+    # without marking "not boring" holds the feature of "boring"; with it, it does not
+    assert set(boring[0].indices) <= set(boring[1].indices)
+    assert not set(not_boring[0].indices) & set(not_boring[1].indices) - set(marked.transform(["not"])[0].indices)
+    # a text without a negation gets the same features either way
+    assert (plain.transform(["a fine film!"]) != marked.transform(["a fine film!"])).nnz == 0
 
 
 def test_int8_weight_vectors_round_trip_within_half_a_step():

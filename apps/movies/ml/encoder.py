@@ -121,12 +121,14 @@ def encoder_train(
     lr: float = 5e-4,
     seed: int = 13,
     valid: tuple[list[str], np.ndarray] | None = None,
+    on_epoch=None,
     log=print,
 ):
     """Train the adapter and head on 0/1 ``labels``; returns (tokenizer, model).
 
     With ``valid`` the epoch with the best validation accuracy is kept. AdamW with a linear
-    warm-up (6 % of steps) and linear decay, batches of similar length.
+    warm-up (6 % of steps) and linear decay, batches of similar length. ``on_epoch(epoch,
+    tokenizer, model)`` is called after each epoch (benches score every epoch with it).
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -154,6 +156,8 @@ def encoder_train(
                     f"  encoder epoch {epoch + 1} step {step} loss {loss_sum / (step + 1):.4f} "
                     f"({time.time() - started:.0f}s)"
                 )
+        if on_epoch is not None:
+            on_epoch(epoch + 1, tokenizer, model)
         if valid is not None:
             score = float(
                 ((encoder_predict(tokenizer, model, valid[0], max_len=config["max_len"]) > 0) == (valid[1] == 1)).mean()

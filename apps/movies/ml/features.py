@@ -18,6 +18,33 @@ MAX_CHARS = 5000  # longer reviews are cut; the first 5,000 characters carry the
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _REPEATS = re.compile(r"(.)\1{3,}")
 _SPACES = re.compile(r"\s+")
+_WORD_TOKENS = re.compile(r"(?u)[\w']+|[!?]")
+# Negation scope (Das & Chen 2001; Pang, Lee & Vaithyanathan 2002): the words after a negation
+# cue, up to the next punctuation mark or contrast word, are marked ("not boring at all" ->
+# "not neg_boring neg_at neg_all"), so "boring" negated gets a weight of its own instead of
+# counting as "boring".
+_SCOPE_TOKENS = re.compile(r"(?u)[\w']+|[!?.,;:()\-]")
+_NEGATIONS = frozenset("not no never nothing none nobody nowhere neither nor without hardly barely cannot".split())
+_SCOPE_ENDS = frozenset("! ? . , ; : ( ) - but however although though yet whereas".split())
+NEGATED = "neg_"
+
+
+def negation_tokens(text: str) -> list[str]:
+    """Word tokens (as the plain word features see them: words and ``!`` / ``?``) with the
+    words inside a negation's scope prefixed with ``neg_``."""
+    out, negated = [], False
+    for token in _SCOPE_TOKENS.findall(text):
+        if token in _SCOPE_ENDS:
+            negated = False
+            if token in ("!", "?"):
+                out.append(token)
+            elif token.isalpha():
+                out.append(token)
+            continue
+        out.append(NEGATED + token if negated else token)
+        if token in _NEGATIONS or token.endswith("n't"):
+            negated = True
+    return out
 
 
 def normalize(text: str) -> str:
@@ -47,6 +74,8 @@ class FeatureSpec:
     morph_bits: int = 20
     words: bool = True
     chars: bool = True
+    # Word n-grams over :func:`negation_tokens` instead of plain word tokens.
+    negation: bool = False
 
     @property
     def uses_morphemes(self) -> bool:
@@ -64,6 +93,8 @@ class FeatureSpec:
             "morph_bits": self.morph_bits,
             "words": self.words,
             "chars": self.chars,
+            # only when set: artifacts from before the option keep the same spec
+            **({"negation": True} if self.negation else {}),
         }
 
     @classmethod
@@ -79,6 +110,7 @@ class FeatureSpec:
             morph_bits=int(data.get("morph_bits", 20)),
             words=bool(data.get("words", True)),
             chars=bool(data.get("chars", True)),
+            negation=bool(data.get("negation", False)),
         )
 
 
@@ -99,9 +131,14 @@ class Featurizer:
             norm=None,
             dtype=np.float32,
         )
+        tokens = (
+            dict(tokenizer=negation_tokens, token_pattern=None)
+            if spec.negation
+            else dict(token_pattern=_WORD_TOKENS.pattern)
+        )
         self.word = HashingVectorizer(
             analyzer="word",
-            token_pattern=r"(?u)[\w']+|[!?]",
+            **tokens,
             ngram_range=spec.word_ngrams,
             n_features=2**spec.word_bits,
             **common,
