@@ -222,3 +222,28 @@ def test_tags_deleted_in_the_admin_leave_their_scenes_words_and_vector(admin_cli
     words, vector = _words(tag.scene_id)
     assert not Tag.objects.filter(scene=tag.scene_id).exists() and words != after
     assert np.allclose(vector, encoder_shared().encode([words])[0], atol=1e-5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analysis_summary_follows_scenes_and_tags_deleted_in_the_admin(admin_client, done):
+    summary = Analysis.objects.get(pk=done.pk).summary
+    scenes = SceneGroup.objects.filter(analysis=done).count()
+    assert summary["scenes"] == scenes and summary["top_tags"]
+    top = summary["top_tags"][0]
+    for tag in Tag.objects.filter(analysis=done, name=top):
+        assert (
+            admin_client.post(reverse("admin:adstudio_tag_delete", args=[tag.pk]), {"post": "yes"}).status_code == 302
+        )
+    after = Analysis.objects.get(pk=done.pk).summary
+    # the others keep their places (a tag ranked below them may move up into the twelve)
+    assert top not in after["top_tags"] and after["top_tags"][: len(summary["top_tags"]) - 1] == summary["top_tags"][1:]
+    assert {k: v for k, v in after.items() if k != "top_tags"} == {k: v for k, v in summary.items() if k != "top_tags"}
+    scene = SceneGroup.objects.filter(analysis=done).first()
+    assert (
+        admin_client.post(reverse("admin:adstudio_scenegroup_delete", args=[scene.pk]), {"post": "yes"}).status_code
+        == 302
+    )
+    after = Analysis.objects.get(pk=done.pk).summary
+    assert after["scenes"] == scenes - 1 and after["shots"] == summary["shots"]
+    kept = set(Tag.objects.filter(analysis=done, confidence__isnull=False).values_list("name", flat=True))
+    assert set(after["top_tags"]) <= kept
