@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from apps.movies.ml import sst2
-from apps.movies.ml.encoder import DEFAULT_CONFIG, encoder_predict, encoder_train
+from apps.movies.ml.encoder import DEFAULT_CONFIG, encoder_train
 from apps.movies.ml.features import normalize
 
 
@@ -44,18 +44,15 @@ def main():
     train, valid = sst2.split_phrases(sst2.read_phrases(args.sst2))
     train = sst2.training_subset(train, args.phrases)
     config = {**DEFAULT_CONFIG, "rank": args.rank, "alpha": args.alpha, "max_len": 128}
-    valid_texts = [normalize(t) for t in valid.texts]
     epochs = []
-
-    def scored(epoch, tokenizer, model, seconds):
-        logits = encoder_predict(tokenizer, model, valid_texts, max_len=config["max_len"])
-        correct = (logits > 0) == (valid.labels == 1)
-        accuracy = float(correct.mean())
-        se = float(np.sqrt(accuracy * (1 - accuracy) / len(correct)))
-        epochs.append({"epoch": epoch, "valid_accuracy": round(accuracy, 4), "se": round(se, 4), "seconds": seconds})
-        print(f"epoch {epoch}: validation accuracy {accuracy:.4f} ± {se:.4f} ({seconds:.0f} s)", flush=True)
-
     started = time.time()
+
+    def scored(epoch, accuracy):
+        se = float(np.sqrt(accuracy * (1 - accuracy) / len(valid)))
+        seconds = round(time.time() - started)
+        epochs.append({"epoch": epoch, "valid_accuracy": round(accuracy, 4), "se": round(se, 4), "seconds": seconds})
+        print(f"epoch {epoch}: validation accuracy {accuracy:.4f} ± {se:.4f} ({seconds} s)", flush=True)
+
     encoder_train(
         [normalize(t) for t in train.texts],
         train.labels,
@@ -64,7 +61,8 @@ def main():
         batch_size=args.batch_size,
         lr=args.lr,
         seed=args.seed,
-        on_epoch=lambda epoch, tokenizer, model: scored(epoch, tokenizer, model, round(time.time() - started)),
+        valid=([normalize(t) for t in valid.texts], valid.labels),
+        on_epoch=scored,
         log=lambda line: print(line, flush=True),
     )
     result = {"settings": {**vars(args), "train_phrases": len(train), "valid_sentences": len(valid)}, "epochs": epochs}

@@ -48,7 +48,8 @@ def main():
     if args.sst2:
         phrases = sst2.read_phrases(args.sst2)
         texts, y, rows = [normalize(t) for t in phrases.texts], phrases.labels, slice(None)
-        acc = accuracy(model.predict_arrays(texts)[0], y)
+        p = model.predict_arrays(texts)[0]
+        acc = accuracy(p, y)
         result = {
             "model_version": model.version,
             "file": args.sst2,
@@ -60,11 +61,13 @@ def main():
         part = data.split_reviews(data.read_reviews(args.data))[args.split]
         texts = [normalize(t) for t in part.texts]
         y, rows = protocol_rows(part, args.lang)
-        result = {"model_version": model.version, "split": args.split, **evaluate(model, part, args.lang)}
+        signals = model.signals(texts)
+        p = model.from_signals(signals)[0]
+        result = {"model_version": model.version, "split": args.split, **evaluate(model, part, args.lang, signals)}
         result["accuracy_se"] = _se(result["accuracy"], result["n_balanced"])
     if args.baseline:
         baseline = load_language_model(Path(args.baseline) / f"movies-sentiment-{args.lang}.npz")
-        right = [(m.predict_arrays(texts)[0][rows] >= 0.5).astype(int) == y[rows] for m in (model, baseline)]
+        right = [(q[rows] >= 0.5).astype(int) == y[rows] for q in (p, baseline.predict_arrays(texts)[0])]
         diff = right[0].astype(float) - right[1].astype(float)
         result["baseline"] = {
             "model_version": baseline.version,

@@ -238,12 +238,15 @@ def _tag_rows(analysis, scenes: list[SceneGroup], data: list[dict]) -> list[Tag]
     return rows
 
 
+TOP_TAGS = 12  # the summary's top tags: each vocabulary tag at its best confidence over the scenes
+
+
 def _summary(result: dict) -> dict:
     tags: dict[str, float] = {}
     for sc in result["scenes"]:
         for name, p in sc["labels"]:
             tags[name] = max(tags.get(name, 0.0), p)
-    top = sorted(tags.items(), key=lambda kv: -kv[1])[:12]
+    top = sorted(tags.items(), key=lambda kv: -kv[1])[:TOP_TAGS]
     first = result["scenes"][0] if result["scenes"] else {}
     return {
         "shots": len(result["shots"]),

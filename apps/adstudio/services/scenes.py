@@ -7,9 +7,8 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 
 from apps.adstudio.models import Analysis, SceneGroup, Tag
+from apps.adstudio.services.analyses import TOP_TAGS
 from apps.adstudio.services.search import scene_vector
-
-TOP_TAGS = 12  # as many as the summary an analysis is stored with
 
 
 def tag_delete(*, tag: Tag) -> None:

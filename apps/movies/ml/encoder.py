@@ -127,8 +127,8 @@ def encoder_train(
     """Train the adapter and head on 0/1 ``labels``; returns (tokenizer, model).
 
     With ``valid`` the epoch with the best validation accuracy is kept. AdamW with a linear
-    warm-up (6 % of steps) and linear decay, batches of similar length. ``on_epoch(epoch,
-    tokenizer, model)`` is called after each epoch (benches score every epoch with it).
+    warm-up (6 % of steps) and linear decay, batches of similar length. With ``valid``,
+    ``on_epoch(epoch, accuracy)`` is given each epoch's validation accuracy (benches report them).
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -156,13 +156,13 @@ def encoder_train(
                     f"  encoder epoch {epoch + 1} step {step} loss {loss_sum / (step + 1):.4f} "
                     f"({time.time() - started:.0f}s)"
                 )
-        if on_epoch is not None:
-            on_epoch(epoch + 1, tokenizer, model)
         if valid is not None:
             score = float(
                 ((encoder_predict(tokenizer, model, valid[0], max_len=config["max_len"]) > 0) == (valid[1] == 1)).mean()
             )
             log(f"  encoder epoch {epoch + 1}: validation accuracy {score:.4f} ({time.time() - started:.0f}s)")
+            if on_epoch is not None:
+                on_epoch(epoch + 1, score)
             if score > best[0]:
                 best = (score, copy.deepcopy(_trained_state(model)), epoch + 1)
     if best[1] is not None:

@@ -36,9 +36,7 @@ def negation_tokens(text: str) -> list[str]:
     for token in _SCOPE_TOKENS.findall(text):
         if token in _SCOPE_ENDS:
             negated = False
-            if token in ("!", "?"):
-                out.append(token)
-            elif token.isalpha():
+            if token in ("!", "?") or token.isalpha():  # kept as plain word features keep them
                 out.append(token)
             continue
         out.append(NEGATED + token if negated else token)
