@@ -43,3 +43,26 @@ def test_the_lite0_key_mapping_covers_every_block():
         "classifier.bias": 3,
         "bn1.running_mean": 4,
     }
+
+
+def test_folding_the_batchnorms_keeps_lite0s_outputs_and_leaves_none_behind():
+    import numpy as np
+    import torch
+
+    from apps.core.ml.efficientnet import batchnorm_fold, lite0_load
+
+    # A real-looking input: smooth gradients and a bright disc, scaled to [-1, 1] as the model reads it.
+    y, x = np.mgrid[0:224, 0:224] / 224.0
+    disc = ((x - 0.6) ** 2 + (y - 0.4) ** 2 < 0.04).astype(float)
+    image = np.stack([x, y, 0.5 * x + disc], 0) * 2 - 1
+    batch = torch.tensor(np.stack([image, -image]), dtype=torch.float32)
+    plain, folded = lite0_load(), lite0_load()
+    from timm.layers import BatchNormAct2d  # after lite0_load, which imports timm the safe way
+
+    assert batchnorm_fold(folded) == 49
+    assert not any(isinstance(m, BatchNormAct2d | torch.nn.BatchNorm2d) for m in folded.modules())
+    with torch.inference_mode():
+        before, after = plain(batch), folded(batch)
+    assert before.argmax(-1).tolist() == after.argmax(-1).tolist()
+    assert torch.allclose(before, after, atol=1e-3), (before - after).abs().max()
+    assert batchnorm_fold(folded) == 0  # nothing left to fold: a second call changes nothing
