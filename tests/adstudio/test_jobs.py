@@ -288,16 +288,22 @@ def _kill_work_horse(job_pk):
 def test_the_video_worker_builds_its_models_before_forking_and_its_horses_analyse_with_them(
     user, media, clips, run_jobs
 ):
-    """The worker process builds the image model and the face cascade once (settings.VIDEO_PRELOAD:
-    one thread, no forward pass), and a forked horse then analyses a video with them, not hanging."""
+    """The worker process builds the image model and the face cascade once and embeds the words
+    scenes are searched by (settings.VIDEO_PRELOAD: one thread, no torch forward pass), and a forked
+    horse then analyses a video with them, not hanging."""
     from apps.adstudio.ml import faces, vision
+    from apps.adstudio.services.search import vocabulary_words
+    from apps.core.ml import text_encoder
 
     vision._MODEL = None  # as in a freshly started worker
     faces.cascade_load.cache_clear()
+    text_encoder._SHARED = None
     path, _ = clips("cuts", 39, seconds=3)
     analysis = analysis_started(user, path)
     run_jobs(["video"], forking=True)
     assert vision._MODEL is not None and faces.cascade_load.cache_info().currsize == 1
+    cached = {text for _, text in text_encoder.encoder_shared()._cache}
+    assert set(vocabulary_words()) <= cached
     analysis = _refresh(analysis)
     assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
     assert analysis.shots.count() >= 2

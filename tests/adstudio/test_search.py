@@ -6,14 +6,16 @@ MEANING_MARGIN was chosen on (a development set); bench/adstudio_search.py
 reports recall on analyses of real videos that nobody tuned on.
 """
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from apps.adstudio import selectors
-from apps.adstudio.models import Analysis, SceneGroup, Tag, Video
+from apps.adstudio.models import Analysis, Provider, SceneGroup, Tag, Video
 from apps.adstudio.services.analyses import JOB_KIND
-from apps.adstudio.services.search import scene_embeddings_update, scene_text
+from apps.adstudio.services.search import scene_embeddings_update, scene_vector, scene_words
+from apps.core.ml.text_encoder import encoder_shared
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_create
 from apps.core.models import Job
@@ -73,9 +75,10 @@ QUERIES_EN = [
 
 @pytest.fixture
 def library(user):
-    """The labelled scenes in one finished analysis of ``user``, embedded by the real service."""
+    """The labelled scenes in one finished analysis of ``user``, embedded by the real service. Their
+    descriptions are written the way a language model provider writes them."""
     video = Video.objects.create(owner=user, title="Reel")
-    analysis = Analysis.objects.create(owner=user, video=video)
+    analysis = Analysis.objects.create(owner=user, video=video, provider=Provider.OPENAI)
     analysis.job = job_create(kind=JOB_KIND, user=user, target=analysis, status=Job.Status.SUCCEEDED)
     analysis.save()
     scenes = []
@@ -147,7 +150,7 @@ def test_the_search_api_takes_a_colour_and_refuses_a_bad_one(api_user, library):
     assert response.status_code == 400 and "hex value" in response.json()["detail"]
 
 
-def test_a_scenes_text_holds_its_description_then_new_tags_and_shot_attribute_words_then_korean_names(user, library):
+def test_a_scenes_words_are_its_description_tags_shot_attribute_words_and_korean_names_each_once(user, library):
     scene = library[0]
     scene.shots.create(
         analysis=scene.analysis,
@@ -167,13 +170,25 @@ def test_a_scenes_text_holds_its_description_then_new_tags_and_shot_attribute_wo
             "weather": "snow",
         },
     )
-    text = scene_text(scene)
-    # "mountain" is in the description and "snow" a tag already: each is said once.
-    assert text.startswith(f"{SCENES[0][0]} Tags: people, snow. Shots: ")
-    shots, korean = text.split("Shots: ")[1].split(". ")
-    assert sorted(shots.split(", ")) == ["day", "handheld", "wide"]
-    # Then the Korean names of the vocabulary's words among them (tags and attributes alike).
-    assert sorted(korean.rstrip(".").split(", ")) == sorted(["사람", "눈", "와이드 숏", "핸드헬드", "낮"])
+    words = scene_words(scene)
+    # The description first; "snow" is a tag and the shot's weather: said once.
+    assert words[0] == SCENES[0][0] and len(words) == len({w.lower() for w in words})
+    assert set(words[1:]) == {
+        "snow",
+        "people",
+        "mountain",
+        "wide",
+        "handheld",
+        "day",
+        "눈",
+        "사람",
+        "와이드 숏",
+        "핸드헬드",
+        "낮",
+    }
+    # The vector is the mean of the words' own vectors, L2-normalised.
+    mean = np.mean(encoder_shared().encode(words), axis=0)
+    assert np.allclose(scene_vector(scene), mean / np.linalg.norm(mean), atol=1e-6)
 
 
 def test_an_analysis_stores_scene_vectors_and_a_reused_one_copies_them(user, media, clips, run_jobs):

@@ -39,18 +39,24 @@ def _unique(items) -> list[str]:
     return out
 
 
+def _level(value: float, low: float, high: float, words: tuple[str, str, str]) -> str:
+    """words[0] below ``low``, words[2] above ``high``, words[1] between."""
+    return words[0] if value < low else words[2] if value > high else words[1]
+
+
+LIGHT, PACE = ("dark", "balanced", "bright"), ("calm", "steady", "energetic")
+COLOUR, CONTRAST = ("muted", "natural", "vivid"), ("soft", "medium-contrast", "high-contrast")
+# Every mood and style this provider can say (search embeds them once per process).
+PHRASES = [f"{a}, {b}" for a in LIGHT for b in PACE] + [f"{a} colour, {b}" for a in COLOUR for b in CONTRAST]
+
+
 def _mood(m: dict) -> str:
-    light = "bright" if m.get("brightness", 0) > 0.6 else "dark" if m.get("brightness", 0) < 0.3 else "balanced"
-    pace = "energetic" if m.get("motion", 0) > 0.5 else "calm" if m.get("motion", 0) < 0.15 else "steady"
-    return f"{light}, {pace}"
+    return f"{_level(m.get('brightness', 0), 0.3, 0.6, LIGHT)}, {_level(m.get('motion', 0), 0.15, 0.5, PACE)}"
 
 
 def _style(m: dict) -> str:
-    colour = "vivid" if m.get("saturation", 0) > 0.55 else "muted" if m.get("saturation", 0) < 0.25 else "natural"
-    contrast = (
-        "high-contrast" if m.get("contrast", 0) > 0.55 else "soft" if m.get("contrast", 0) < 0.25 else "medium-contrast"
-    )
-    return f"{colour} colour, {contrast}"
+    colour = _level(m.get("saturation", 0), 0.25, 0.55, COLOUR)
+    return f"{colour} colour, {_level(m.get('contrast', 0), 0.25, 0.55, CONTRAST)}"
 
 
 def _describe(scene, mood, style, objects, colours, metrics) -> str:

@@ -15,8 +15,10 @@ def tag_delete(*, tag: Tag) -> None:
     """Delete a tag and store its scene's words embedded again without it, so search by meaning finds
     the scene by what it still says (a scene left with no words keeps no vector). The words are
     embedded before anything is written: a failure changes nothing."""
-    scene = SceneGroup.objects.prefetch_related(Prefetch("tags", queryset=Tag.objects.exclude(pk=tag.pk)), "shots").get(
-        pk=tag.scene_id
+    scene = (
+        SceneGroup.objects.select_related("analysis")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.exclude(pk=tag.pk)), "shots")
+        .get(pk=tag.scene_id)
     )
     scene.text_embedding = scene_vector(scene)
     with transaction.atomic():

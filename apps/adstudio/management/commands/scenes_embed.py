@@ -1,7 +1,7 @@
 """Embed the words of finished analyses' scenes for search by meaning (backfill).
 
 ``--all`` re-embeds every scene: run it once after a release that changes a scene's searchable
-words (``services/search.py:scene_text`` or the vocabulary's names in ``ml/``), since stored
+words (``services/search.py:scene_words`` or the vocabulary's names in ``ml/``), since stored
 vectors keep the words they were made from (rows carry no version of their text).
 """
 
