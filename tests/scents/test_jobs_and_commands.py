@@ -100,10 +100,17 @@ def test_scenes_compose_with_two_workers_gives_the_same_lines(master, tmp_path):
     ]
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    call_command("scenes_compose", "--input", str(src), "--output", str(one))
+    call_command("scenes_compose", "--input", str(src), "--output", str(one), "--workers", "1")
     call_command("scenes_compose", "--input", str(src), "--output", str(two), "--workers", "2")
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
     assert len(one.read_text(encoding="utf-8").splitlines()) == len(rows)
+
+
+def test_scenes_compose_uses_every_core_only_for_big_inputs(settings):
+    from apps.scents.management.commands.scenes_compose import PARALLEL_FROM, workers_default
+
+    settings.CPU_CORES = 4
+    assert [workers_default(n) for n in (1, PARALLEL_FROM - 1, PARALLEL_FROM, 5000)] == [1, 1, 4, 4]
 
 
 @pytest.mark.django_db
