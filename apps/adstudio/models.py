@@ -79,8 +79,11 @@ class SceneGroup(BaseModel):
     reading = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True, default="")
     embedding = VectorField(dimensions=EMBED_DIM, null=True, blank=True)
-    # The scene's description, tags and attributes as one text, embedded for search by meaning.
+    # The scene's words (description, tags, attribute words) embedded for search by meaning, and
+    # which way of embedding them made it (services/search.py:TEXT_VERSION; 0: one sentence per
+    # scene, before versions were kept). `scenes_embed` re-embeds scenes of another version.
     text_embedding = VectorField(dimensions=TEXT_DIM, null=True, blank=True)
+    text_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["analysis", "index"]

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from apps.adstudio import services
 from apps.adstudio.models import Analysis, Moodboard, SceneGroup, Shot, Tag, Video
-from apps.adstudio.services.search import scene_words
+from apps.adstudio.services.search import TEXT_VERSION, scene_words
 from apps.adstudio.services.storage import workspace
 from apps.core.ml.text_encoder import encoder_shared
 from apps.core.models import Job
@@ -222,6 +222,7 @@ def test_tags_deleted_in_the_admin_leave_their_scenes_words_and_vector(admin_cli
     assert admin_client.post(reverse("admin:adstudio_tag_delete", args=[tag.pk]), {"post": "yes"}).status_code == 302
     after, vector = _words(tag.scene_id)
     assert after != before and np.allclose(vector, _embedded(after), atol=1e-5)
+    assert SceneGroup.objects.get(pk=tag.scene_id).text_version == TEXT_VERSION
     rest = list(tag.scene.tags.values_list("pk", flat=True))
     selected = {"action": "delete_selected", "post": "yes", "_selected_action": rest}
     assert admin_client.post(reverse("admin:adstudio_tag_changelist"), selected).status_code == 302

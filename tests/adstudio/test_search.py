@@ -210,3 +210,20 @@ def test_the_backfill_command_embeds_scenes_that_have_no_vector(user, library, c
     assert "2 scenes embedded" in capsys.readouterr().out
     assert not SceneGroup.objects.filter(text_embedding=None).exists()
     assert _rank(user, "눈 속의 싸움", library[0]) == 1
+
+
+def test_the_backfill_command_embeds_again_the_scenes_an_older_release_embedded_another_way(user, library, capsys):
+    from apps.adstudio.services.search import TEXT_VERSION
+
+    stale, current = library[0], library[1]
+    other = list(SceneGroup.objects.get(pk=library[5].pk).text_embedding)
+    # An older release's vector (another version), and a current one that must be left as it is.
+    SceneGroup.objects.filter(pk=stale.pk).update(text_embedding=other, text_version=TEXT_VERSION - 1)
+    SceneGroup.objects.filter(pk=current.pk).update(text_embedding=other)
+    call_command("scenes_embed", user=user.username)
+    assert "1 scene embedded" in capsys.readouterr().out
+    stale, current = (SceneGroup.objects.select_related("analysis").get(pk=s.pk) for s in (stale, current))
+    assert stale.text_version == TEXT_VERSION
+    assert np.allclose(stale.text_embedding, scene_vector(stale), atol=1e-6)
+    assert np.allclose(current.text_embedding, other)
+    assert _rank(user, "눈 속의 싸움", library[0]) == 1

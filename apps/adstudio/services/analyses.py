@@ -84,7 +84,7 @@ def analysis_run(*, analysis: Analysis, progress) -> dict:
             result = _compute(analysis, progress)
             progress(TOTAL_STAGES - 1, TOTAL_STAGES, "Saving shots, scenes and tags")
             _save_results(analysis, result)
-        scene_embeddings_update(analysis=analysis, missing_only=True)  # copied ones are kept
+        scene_embeddings_update(analysis=analysis, stale_only=True)  # copied ones are kept if current
     except USER_ERRORS as exc:
         raise JobFailed(str(exc)) from exc
     progress(TOTAL_STAGES, TOTAL_STAGES, "Done")

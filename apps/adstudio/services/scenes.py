@@ -8,7 +8,7 @@ from django.db.models import Max, Prefetch
 
 from apps.adstudio.models import Analysis, SceneGroup, Tag
 from apps.adstudio.services.analyses import TOP_TAGS
-from apps.adstudio.services.search import scene_vector
+from apps.adstudio.services.search import TEXT_VERSION, scene_vector
 
 
 def tag_delete(*, tag: Tag) -> None:
@@ -20,10 +20,10 @@ def tag_delete(*, tag: Tag) -> None:
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.exclude(pk=tag.pk)), "shots")
         .get(pk=tag.scene_id)
     )
-    scene.text_embedding = scene_vector(scene)
+    scene.text_embedding, scene.text_version = scene_vector(scene), TEXT_VERSION
     with transaction.atomic():
         tag.delete()
-        scene.save(update_fields=["text_embedding", "updated_at"])
+        scene.save(update_fields=["text_embedding", "text_version", "updated_at"])
         _summary_refresh(scene.analysis_id)
 
 

@@ -16,6 +16,7 @@ When the words change (this module, or the vocabulary's names), stored vectors a
 """
 
 import numpy as np
+from django.db.models import Q
 
 from apps.adstudio.ml.attributes import WORDS as ATTRIBUTE_WORDS
 from apps.adstudio.ml.terms import korean_name
@@ -26,6 +27,11 @@ from apps.core.ml.text_encoder import encoder_shared
 
 # Providers whose description only restates the scene's tags (see providers/local.py).
 DESCRIPTION_FROM_TAGS = {Provider.LOCAL}
+# Stored with each vector (SceneGroup.text_version). Raise it whenever a scene's words or the way
+# they are embedded change: `manage.py scenes_embed` then re-embeds every scene of another version,
+# so one library never ranks vectors made two ways against each other. 0: one sentence per scene;
+# 1: the words' vectors averaged.
+TEXT_VERSION = 1
 
 
 def scene_words(scene: SceneGroup) -> list[str]:
@@ -63,22 +69,20 @@ def scene_vector(scene: SceneGroup) -> list[float] | None:
     return scene_vectors([scene])[0]
 
 
-def scene_embeddings_update(*, analysis: Analysis, missing_only: bool = False) -> int:
-    """Embed the words of the analysis's scenes into ``text_embedding`` (all of them, or only
-    those without one) and return how many were written. A scene with no words keeps none.
-    One UPDATE for all rows, so a failure leaves the old vectors as they were."""
+def scene_embeddings_update(*, analysis: Analysis, stale_only: bool = False) -> int:
+    """Embed the words of the analysis's scenes into ``text_embedding`` (all of them, or only the
+    stale ones: without a vector, or with one of another ``TEXT_VERSION``) and return how many were
+    written. A scene with no words keeps none. One UPDATE for all rows, so a failure leaves the old
+    vectors as they were."""
     scenes = SceneGroup.objects.filter(analysis=analysis).select_related("analysis").prefetch_related("tags", "shots")
-    if missing_only:
-        scenes = scenes.filter(text_embedding=None)
+    if stale_only:
+        scenes = scenes.filter(Q(text_embedding=None) | ~Q(text_version=TEXT_VERSION))
     scenes = list(scenes)
-    written = []
     for scene, vector in zip(scenes, scene_vectors(scenes)):
-        if vector is not None:
-            scene.text_embedding = vector
-            written.append(scene)
-    if written:
-        SceneGroup.objects.bulk_update(written, ["text_embedding"])
-    return len(written)
+        scene.text_embedding, scene.text_version = vector, TEXT_VERSION
+    if scenes:
+        SceneGroup.objects.bulk_update(scenes, ["text_embedding", "text_version"])
+    return sum(scene.text_embedding is not None for scene in scenes)
 
 
 def vocabulary_words() -> list[str]:

@@ -1,8 +1,10 @@
 """Embed the words of finished analyses' scenes for search by meaning (backfill).
 
-``--all`` re-embeds every scene: run it once after a release that changes a scene's searchable
-words (``services/search.py:scene_words`` or the vocabulary's names in ``ml/``), since stored
-vectors keep the words they were made from (rows carry no version of their text).
+Without ``--all`` it embeds the stale scenes: those with no vector, or with one made another way
+(``SceneGroup.text_version`` other than ``services/search.py:TEXT_VERSION``). A release that changes
+a scene's words or how they are embedded raises TEXT_VERSION, and this command (run after
+``migrate`` by the compose file's `migrate` service and by `runstack`) brings every library to it.
+``--all`` re-embeds every scene (after a change to the vocabulary's names in ``ml/``, say).
 """
 
 from django.contrib.auth import get_user_model
@@ -15,8 +17,8 @@ from apps.core.models import Job
 
 class Command(BaseCommand):
     help = (
-        "Store the text embedding of every scene of finished analyses that has none "
-        "(--all: recompute them all, after the searchable words changed), optionally for one user's "
+        "Store the text embedding of every scene of finished analyses that has none or one made "
+        "another way (an older TEXT_VERSION; --all: recompute them all), optionally for one user's "
         "analyses only."
     )
 
@@ -32,5 +34,5 @@ class Command(BaseCommand):
             analyses = analyses.filter(owner__username=user)
         total = 0
         for analysis in analyses.iterator():
-            total += scene_embeddings_update(analysis=analysis, missing_only=not all)
+            total += scene_embeddings_update(analysis=analysis, stale_only=not all)
         self.stdout.write(f"{total} scene{'s' if total != 1 else ''} embedded " f"in {analyses.count()} analyses.")

@@ -55,6 +55,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_demo=False, **options):
         call_command("migrate", interactive=False, verbosity=1)
+        for command in settings.STARTUP_COMMANDS:  # upkeep after migrating (settings say which)
+            call_command(command)
         if not settings.DEBUG:  # with debug on, whitenoise serves static files from the app folders
             call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo:
