@@ -11,8 +11,9 @@ encoder's cache; a video worker warms it before forking (``words_preload``). Emb
 scene's text as one sentence was 28 % of an analysis's CPU time (4.1 of 14.5 s for a 124 s clip
 with 47 scenes); now it is a few milliseconds. The local provider's description is a sentence
 built from those same words (plus a shot count and a duration), so it is left out of the vector.
-When the words change (this module, or the vocabulary's names), stored vectors are refreshed with
-``manage.py scenes_embed --all``.
+Each vector is stored with ``TEXT_VERSION``; when this module changes what or how it embeds, raise
+it and ``manage.py scenes_embed`` (run after ``migrate``) embeds the older vectors again. A change
+to the vocabulary's names alone needs ``scenes_embed --all``.
 """
 
 import numpy as np
