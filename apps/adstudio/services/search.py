@@ -33,6 +33,8 @@ DESCRIPTION_FROM_TAGS = {Provider.LOCAL}
 # so one library never ranks vectors made two ways against each other. 0: one sentence per scene;
 # 1: the words' vectors averaged.
 TEXT_VERSION = 1
+# Scenes whose vector is missing or was made another way (what `scenes_embed` embeds again).
+STALE = Q(text_embedding=None) | ~Q(text_version=TEXT_VERSION)
 
 
 def scene_words(scene: SceneGroup) -> list[str]:
@@ -77,7 +79,7 @@ def scene_embeddings_update(*, analysis: Analysis, stale_only: bool = False) -> 
     vectors as they were."""
     scenes = SceneGroup.objects.filter(analysis=analysis).select_related("analysis").prefetch_related("tags", "shots")
     if stale_only:
-        scenes = scenes.filter(Q(text_embedding=None) | ~Q(text_version=TEXT_VERSION))
+        scenes = scenes.filter(STALE)
     scenes = list(scenes)
     for scene, vector in zip(scenes, scene_vectors(scenes)):
         scene.text_embedding, scene.text_version = vector, TEXT_VERSION

@@ -10,8 +10,8 @@ a scene's words or how they are embedded raises TEXT_VERSION, and this command (
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.adstudio.models import Analysis
-from apps.adstudio.services.search import scene_embeddings_update
+from apps.adstudio.models import Analysis, SceneGroup
+from apps.adstudio.services.search import STALE, scene_embeddings_update
 from apps.core.models import Job
 
 
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             if not get_user_model().objects.filter(username=user).exists():
                 raise CommandError(f"No user named {user!r}.")
             analyses = analyses.filter(owner__username=user)
+        if not all:  # one query when nothing is stale: runstack and the compose file run this at every start
+            analyses = analyses.filter(pk__in=SceneGroup.objects.filter(STALE).values("analysis_id"))
         total = 0
         for analysis in analyses.iterator():
             total += scene_embeddings_update(analysis=analysis, stale_only=not all)

@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
@@ -32,8 +33,6 @@ _WORKER_ENGINE = None
 
 def workers_default(scenes: int) -> int:
     """Processes for ``scenes`` scenes when --workers is not given."""
-    from django.conf import settings
-
     return settings.CPU_CORES if scenes >= PARALLEL_FROM else 1
 
 
