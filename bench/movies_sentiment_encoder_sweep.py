@@ -1,8 +1,9 @@
-"""The English encoder alone (MiniLM + LoRA + head), trained on SST-2 phrases with one setting;
+"""The English encoder alone (MiniLM, fine-tuned whole or through a LoRA adapter, + head), trained on SST-2 phrases with one setting;
 prints its SST-2 validation accuracy after every epoch.
 
     .venv/bin/python bench/movies_sentiment_encoder_sweep.py --sst2 ../shared/data/sst2/train.tsv \
-        [--phrases 20000] [--epochs 2] [--rank 8] [--alpha 16] [--lr 5e-4] [--threads 1] [--out run.json]
+        [--phrases 20000] [--epochs 2] [--adapter lora|full] [--rank 8] [--alpha 16] [--lr 5e-4]
+        [--threads 1] [--out run.json]
 
 This is how the shipped encoder settings are chosen: on the leak-free validation sentences of
 :func:`apps.movies.ml.sst2.split_phrases`, never on SST-2 dev, the IMDB test split or the
@@ -23,7 +24,7 @@ import numpy as np
 import torch
 
 from apps.movies.ml import sst2
-from apps.movies.ml.encoder import DEFAULT_CONFIG, encoder_train
+from apps.movies.ml.encoder import encoder_config, encoder_train
 from apps.movies.ml.features import normalize
 
 
@@ -32,7 +33,8 @@ def main():
     parser.add_argument("--sst2", required=True)
     parser.add_argument("--phrases", type=int, default=None, help="training phrases (default: all)")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument("--adapter", choices=["lora", "full"], default="lora")
+    parser.add_argument("--rank", type=int, default=8, help="LoRA only")
     parser.add_argument("--alpha", type=int, default=16)
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -43,7 +45,7 @@ def main():
     torch.set_num_threads(args.threads)
     train, valid = sst2.split_phrases(sst2.read_phrases(args.sst2))
     train = sst2.training_subset(train, args.phrases)
-    config = {**DEFAULT_CONFIG, "rank": args.rank, "alpha": args.alpha, "max_len": 128}
+    config = encoder_config({"adapter": args.adapter, "rank": args.rank, "alpha": args.alpha, "max_len": 128})
     epochs = []
     started = time.time()
 

