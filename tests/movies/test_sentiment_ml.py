@@ -497,19 +497,24 @@ def test_sst2_tokens_reach_the_encoder_as_review_text():
     )
 
 
-@pytest.fixture(scope="module")
-def tiny_english_encoder(tmp_path_factory):
-    out = tmp_path_factory.mktemp("models_en")
+def _english_with_encoder(out, overrides: dict) -> dict:
+    """Train the English model with an encoder on the IMDB and SST-2 samples into ``out``."""
     cfg = TrainConfig(
         lang="en",
         data_path=FIXTURES / "imdb_sample.tsv",
         out_dir=out,
         epochs=0,
         command="test en",
-        overrides=TINY_EN_ENCODER,
+        overrides=overrides,
         sst2_path=FIXTURES / "sst2_sample.tsv",
     )
-    return out, train_sentiment(cfg, log=lambda message: None)
+    return train_sentiment(cfg, log=lambda message: None)
+
+
+@pytest.fixture(scope="module")
+def tiny_english_encoder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models_en")
+    return out, _english_with_encoder(out, TINY_EN_ENCODER)
 
 
 def test_english_training_with_sst2_ships_only_the_adapter_and_head_of_the_encoder(tiny_english_encoder):
@@ -594,16 +599,7 @@ def test_a_fully_fine_tuned_encoder_ships_every_weight_but_the_package_word_embe
     from apps.movies.ml.sentiment.model import load_arrays
     from safetensors.torch import load
 
-    cfg = TrainConfig(
-        lang="en",
-        data_path=FIXTURES / "imdb_sample.tsv",
-        out_dir=tmp_path,
-        epochs=0,
-        command="test en full",
-        overrides=TINY_EN_FULL,
-        sst2_path=FIXTURES / "sst2_sample.tsv",
-    )
-    entry = train_sentiment(cfg, log=lambda message: None)
+    entry = _english_with_encoder(tmp_path, TINY_EN_FULL)
     arrays = load_arrays(tmp_path / entry["path"])
     meta = json.loads(bytes(arrays["meta"]).decode())
     assert meta["encoder"]["adapter"] == "full" and meta["encoder"]["base_sha256"] == base_sha256()
