@@ -18,15 +18,19 @@ from apps.core.jobs import job_handler
 def analyse(job, progress):
     """Run the whole pipeline for one Analysis (target); see services.analysis_run.
 
-    settings.JOB_WORKERS_VIDEO work horses run side by side: PyTorch gets this one's share of
-    the cores, so the horses' thread pools do not outnumber the cores (restored afterwards for a
-    process that runs jobs in-process, like the tests)."""
+    settings.JOB_WORKERS_VIDEO work horses run side by side: PyTorch and OpenCV get this one's
+    share of the cores, so the horses' thread pools do not outnumber the cores (restored
+    afterwards for a process that runs jobs in-process, like the tests)."""
     import torch
 
+    from .video.features import cv_threads
+
+    share = max(1, settings.CPU_CORES // settings.JOB_WORKERS_VIDEO)
     before = torch.get_num_threads()
-    torch.set_num_threads(max(1, settings.CPU_CORES // settings.JOB_WORKERS_VIDEO))
+    torch.set_num_threads(share)
     try:
-        return services.analysis_run(analysis=job.target, progress=progress)
+        with cv_threads(share):
+            return services.analysis_run(analysis=job.target, progress=progress)
     finally:
         torch.set_num_threads(before)
 

@@ -69,3 +69,45 @@ def test_an_empty_feature_set_has_no_shots():
         motion=np.zeros(0),
     )
     assert shots_detect(empty) == []
+
+
+def test_detection_runs_opencv_single_threaded_and_gives_the_pool_back(clips):
+    # OpenCV's thread pool costs more than it saves on 128-pixel frames (bench in
+    # features_compute's docstring): the features and the boundary search run at one thread,
+    # and the process's own setting is back afterwards, whatever happens inside.
+    from dataclasses import fields
+
+    import cv2
+
+    from apps.adstudio.video.features import cv_threads, features_compute
+    from apps.adstudio.video.ffmpeg import frames_read
+
+    path, truth = clips("cuts", 11)
+    seen = {"features": set(), "shots": set()}
+
+    def frames():
+        for frame in frames_read(path, width=128, height=72):
+            seen["features"].add(cv2.getNumThreads())
+            yield frame
+
+    class Watched(FrameFeatures):
+        """Features that note OpenCV's thread count whenever the detector reads them."""
+
+        def __getattribute__(self, name):
+            if name in ("gray", "d_hist"):
+                seen["shots"].add(cv2.getNumThreads())
+            return super().__getattribute__(name)
+
+    before = cv2.getNumThreads()
+    with cv_threads(2):
+        features = features_compute(frames(), fps=truth["fps"], scene_colours=False)
+        assert cv2.getNumThreads() == 2
+        watched = Watched(**{f.name: getattr(features, f.name) for f in fields(FrameFeatures)})
+        seen["shots"].clear()  # the constructor's own reads
+        shots = shots_detect(watched)
+        assert cv2.getNumThreads() == 2
+    assert seen == {"features": {1}, "shots": {1}} and len(shots) >= 2
+    assert cv2.getNumThreads() == before
+    with pytest.raises(RuntimeError), cv_threads(1):
+        raise RuntimeError("inside")
+    assert cv2.getNumThreads() == before

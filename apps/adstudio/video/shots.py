@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import STILL, FrameFeatures, _Aligner, bars_box, combine, hist_distance
+from .features import STILL, FrameFeatures, _Aligner, bars_box, combine, cv_threads, hist_distance
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,14 @@ def boundaries_detect(features: FrameFeatures, params: ShotParams = ShotParams()
     """``{first frame of a new shot: Boundary}``, in frame order.
 
     Boundaries closer than ``min_shot`` are one: the first stands, and it is ``via_black``
-    when any of them came from ``detect_fades``.
+    when any of them came from ``detect_fades``. OpenCV runs single-threaded, as in
+    :func:`features_compute`: the thumbnails are too small for its thread pool to pay.
     """
+    with cv_threads(1):
+        return _boundaries_detect(features, params)
+
+
+def _boundaries_detect(features: FrameFeatures, params: ShotParams) -> dict:
     n = features.count
     if n == 0:
         return {}
