@@ -1,5 +1,6 @@
-"""The English encoder alone (MiniLM, fine-tuned whole or through a LoRA adapter, + head), trained on SST-2 phrases with one setting;
-prints its SST-2 validation accuracy after every epoch.
+"""The English encoder alone (MiniLM, fine-tuned whole or through a LoRA adapter, + head),
+trained on SST-2 phrases with one setting; prints its SST-2 validation accuracy after every
+epoch.
 
     .venv/bin/python bench/movies_sentiment_encoder_sweep.py --sst2 ../shared/data/sst2/train.tsv \
         [--phrases 20000] [--epochs 2] [--adapter lora|full] [--rank 8] [--alpha 16] [--lr 5e-4]

@@ -94,7 +94,7 @@ def encoder_build(config: dict):
     a fresh adapter on the frozen base. Full: the base itself, its word embeddings frozen."""
     tokenizer, base = text_model_load()
     if _full(config):
-        base.get_input_embeddings().weight.requires_grad_(False)
+        base.get_parameter(FROZEN).requires_grad_(False)
         return tokenizer, EncoderClassifier(base, config["dropout"])
     from peft import LoraConfig, get_peft_model
 
@@ -268,22 +268,19 @@ def encoder_from_bytes(config: dict, blob: bytes):
         )
     tokenizer, model = encoder_build(config)
     state = {k: v.to(torch.float32) for k, v in load(blob).items()}
-    head = {k[len("head.") :]: v for k, v in state.items() if k.startswith("head.")}
     if _full(config):
         weights = {k[len("encoder.") :]: v for k, v in state.items() if k.startswith("encoder.")}
         missing, unexpected = model.encoder.load_state_dict(weights, strict=False)
         if unexpected or set(missing) - {FROZEN}:
             raise ValueError(f"the English sentiment encoder's weights do not fit the base: {missing or unexpected}")
-        model.head.load_state_dict(head)
-        model.encoder = model.encoder.to(torch.bfloat16)
-        model.eval()
-        return tokenizer, model
-    from peft import set_peft_model_state_dict
+    else:
+        from peft import set_peft_model_state_dict
 
-    set_peft_model_state_dict(
-        model.encoder, {k[len("adapter.") :]: v for k, v in state.items() if k.startswith("adapter.")}
-    )
-    model.head.load_state_dict(head)
-    model.encoder = model.encoder.merge_and_unload().to(torch.bfloat16)
+        set_peft_model_state_dict(
+            model.encoder, {k[len("adapter.") :]: v for k, v in state.items() if k.startswith("adapter.")}
+        )
+        model.encoder = model.encoder.merge_and_unload()
+    model.head.load_state_dict({k[len("head.") :]: v for k, v in state.items() if k.startswith("head.")})
+    model.encoder = model.encoder.to(torch.bfloat16)
     model.eval()
     return tokenizer, model

@@ -63,10 +63,11 @@ DEFAULTS = {
         # head, for two epochs on all 60,014 SST-2 training phrases (the better epoch kept),
         # blended by length with the n-gram model. Chosen on SST-2 validation (encoder alone,
         # SE ~0.013; bench/movies_sentiment_encoder_sweep.py for the LoRA runs, a scratch run
-        # and this command's own run for the whole encoder): the whole encoder at lr 8e-5 gave 0.8602 after one epoch and 0.8835 after two with the word
-        # embeddings trained too, 0.8540 / 0.8851 with them frozen (this recipe), against LoRA
-        # rank 8 at lr 5e-4 (shipped before): 0.8711 / 0.8789; rank 16 at lr 1e-3: 0.8742; one
-        # epoch on 20,000 phrases: 0.8525. ~9 min an epoch at two threads.
+        # and this command's own run for the whole encoder): the whole encoder at lr 8e-5 gave
+        # 0.8602 after one epoch and 0.8835 after two with the word embeddings trained too,
+        # 0.8540 / 0.8851 with them frozen (this recipe), against LoRA rank 8 at lr 5e-4
+        # (shipped before): 0.8711 / 0.8789; rank 16 at lr 1e-3: 0.8742; one epoch on 20,000
+        # phrases: 0.8525. ~9 min an epoch at two threads.
         encoder=dict(adapter="full", dropout=0.1, max_len=128, epochs=2, lr=8e-5, batch_size=32, phrases=None),
     ),
 }
