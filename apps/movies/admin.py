@@ -12,7 +12,9 @@ from apps.core.jobs import job_enqueue
 from apps.movies import services
 from apps.movies.forms import LinesField
 from apps.movies.models import Genre, GenreAlias, Movie, Review
+from apps.movies.selectors import reviews_current
 from apps.movies.services.posters import poster_image_check
+from apps.movies.versions import review_versions_deployed
 
 
 class GenreAliasInline(admin.TabularInline):
@@ -157,6 +159,27 @@ class MovieAdmin(ServiceAdmin):
         services.review_delete(review=review, user=request.user)
 
 
+class ScoredByFilter(admin.SimpleListFilter):
+    """Which model a review's AI fields come from, against the manifest's: after a model update,
+    "an older model" lists what the re-score action (or the start-up job) has yet to bring up to date."""
+
+    title = "scored by"
+    parameter_name = "scored_by"
+
+    def lookups(self, request, model_admin):
+        return [("deployed", "the deployed models"), ("older", "an older model"), ("never", "not scored")]
+
+    def queryset(self, request, queryset):
+        current = reviews_current(review_versions_deployed())
+        if self.value() == "deployed":
+            return queryset.filter(current)
+        if self.value() == "older":
+            return queryset.exclude(current).exclude(model_version="")
+        if self.value() == "never":
+            return queryset.filter(model_version="")
+        return queryset
+
+
 @admin.register(Review)
 class ReviewAdmin(ServiceAdmin):
     """Saves through review_create / review_moderate, so a changed text is scored again."""
@@ -172,7 +195,14 @@ class ReviewAdmin(ServiceAdmin):
         "model_version",
         "created_at",
     ]
-    list_filter = ["sentiment", "language", "user_rating", "model_version", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "sentiment",
+        "language",
+        "user_rating",
+        ScoredByFilter,
+        "model_version",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["text", "movie__title", "author__username"]
     list_select_related = ["movie", "author"]
     autocomplete_fields = ["movie", "author"]

@@ -4,6 +4,7 @@ from apps.core.errors import ApplicationError
 from apps.core.jobs import JobFailed, job_handler
 from apps.core.registry import ModelUnavailable
 from apps.movies.models import Movie, Review
+from apps.movies.selectors import reviews_stale
 from apps.movies.services import movie_poster_fetch, reviews_rescore
 from apps.movies.services.imports import reviews_import
 
@@ -12,15 +13,20 @@ MAX_IMPORT_ROWS = 200_000
 
 @job_handler("movies.reviews_rescore", queue="ml", timeout=3600, label="Review re-scoring")
 def reviews_rescore_job(job, progress):
-    """Score reviews again with the current model: params ``{"review_ids": [...]}`` or
-    ``{"all": true}``. Writes in batches of 500 (each its own transaction). Result: counts.
+    """Score reviews again with the current model: params ``{"review_ids": [...]}``,
+    ``{"all": true}`` or ``{"stale": true}`` (those scored by another model than this worker's, or
+    never scored). Writes in batches of 500 (each its own transaction). Result: counts.
     Raises JobFailed when no sentiment model is trained.
     """
-    if job.params.get("all"):
-        reviews = Review.objects.order_by("pk")
-    else:
-        reviews = Review.objects.filter(pk__in=[int(i) for i in job.params.get("review_ids", [])])
     try:
+        if job.params.get("all"):
+            reviews = Review.objects.order_by("pk")
+        elif job.params.get("stale"):
+            from apps.movies.scoring import review_versions_current  # loads the models
+
+            reviews = reviews_stale(review_versions_current())
+        else:
+            reviews = Review.objects.filter(pk__in=[int(i) for i in job.params.get("review_ids", [])])
         return reviews_rescore(reviews=reviews, progress=progress)
     except ModelUnavailable as exc:
         raise JobFailed(f"No sentiment model is available: {exc}") from exc

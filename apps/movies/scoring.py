@@ -18,6 +18,7 @@ from apps.movies.ml.opinion.load import NAME as OPINION_NAME
 from apps.movies.ml.opinion.model import OpinionModel
 from apps.movies.ml.sentiment.load import NAMES as MODEL_NAMES
 from apps.movies.ml.sentiment.model import POSITIVE, Prediction, SentimentPredictor
+from apps.movies.versions import review_version, review_versions
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def review_score(texts: list[str], *, predictor: SentimentPredictor | None = Non
 
 
 def _review_score(prediction: Prediction, p_opinion: float | None, opinion: OpinionModel | None) -> ReviewScore:
-    version = f"{prediction.model_version}+{opinion.version}" if opinion else prediction.model_version
+    version = review_version(prediction.model_version, opinion.version if opinion else None)
     if opinion is not None and not opinion.has_opinion(p_opinion):
         return ReviewScore(NO_OPINION, None, None, p_opinion, prediction.language, version)
     return ReviewScore(
@@ -101,6 +102,16 @@ def _review_score(prediction: Prediction, p_opinion: float | None, opinion: Opin
         prediction.language,
         version,
     )
+
+
+def review_versions_current() -> dict[str, str]:
+    """Per review language, the ``model_version`` a review scored now gets, from the models this
+    process loads (what a re-score job goes by). Raises ModelUnavailable when no sentiment model
+    is trained."""
+    predictor = predictor_get()
+    opinion = opinion_model_get()
+    sentiment = {lang: model.version for lang, model in predictor.models.items()}
+    return review_versions(sentiment, opinion.version if opinion else None)
 
 
 def warm_up() -> None:

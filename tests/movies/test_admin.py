@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.core.models import Job
+from apps.movies.models import Review
 from tests.movies.factories import MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,21 @@ def test_the_rescore_action_queues_an_ml_job(admin_client):
     assert response.status_code == 302
     job = Job.objects.get(kind="movies.reviews_rescore")
     assert job.queue == "ml" and sorted(job.params["review_ids"]) == sorted(r.pk for r in reviews)
+
+
+def test_the_scored_by_filter_finds_reviews_an_older_model_scored(admin_client, review_models, django_user_model):
+    from apps.movies.services import review_create
+
+    author = django_user_model.objects.create_user("dana", password="pw")
+    review_create(movie=MovieFactory(), author=author, text="current verdict: loved it")
+    old = review_create(movie=MovieFactory(), author=author, text="older verdict: hated it")
+    Review.objects.filter(pk=old.pk).update(model_version="en-20200101000000")
+    ReviewFactory(text="never scored at all")
+    url = reverse("admin:movies_review_changelist")
+    pages = {
+        value: admin_client.get(url, {"scored_by": value}).content.decode() for value in ("deployed", "older", "never")
+    }
+    assert "current verdict" in pages["deployed"] and "older verdict" not in pages["deployed"]
+    assert "older verdict" in pages["older"] and "current verdict" not in pages["older"]
+    assert "never scored" in pages["never"] and "never scored" not in pages["older"]
+    assert "never scored" not in pages["deployed"]

@@ -104,3 +104,25 @@ def test_score_texts_without_saving(api_user, sentiment_models):
 def test_the_openapi_schema_documents_the_movies_api(api_client):
     schema = api_client.get("/api/schema/").content.decode()
     assert "/api/movies/movies/{id}/reviews/" in schema
+
+
+@pytest.mark.django_db(transaction=True)
+def test_curators_queue_a_rescore_of_listed_all_or_stale_reviews_and_others_cannot(api_client, api_user, curator):
+    from rest_framework.test import APIClient
+
+    from apps.core.models import Job
+
+    url = reverse("movies-api:review_rescore")
+    assert api_client.post(url, {"stale": True}, format="json").status_code in (401, 403)
+    assert api_user.post(url, {"stale": True}, format="json").status_code == 403
+    client = APIClient()
+    client.force_authenticate(curator)
+    for body in ({}, {"all": True, "stale": True}, {"review_ids": [1], "all": True}):
+        response = client.post(url, body, format="json")
+        assert response.status_code == 400, body
+        assert "Give one of review_ids, all=true or stale=true." in response.content.decode()
+    assert not Job.objects.exists()  # a refused request queues nothing
+    response = client.post(url, {"stale": True}, format="json")
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.data["id"])
+    assert job.kind == "movies.reviews_rescore" and job.params["stale"] is True and job.user == curator

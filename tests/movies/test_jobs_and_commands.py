@@ -7,6 +7,7 @@ import json
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -212,3 +213,82 @@ def test_the_demo_catalog_loads_once_with_scored_reviews(capsys, sentiment_model
     assert all(r.sentiment in ("positive", "negative") and r.model_version for r in reviews)
     demo.load(stdout=io.StringIO())
     assert Movie.objects.count() == count and Review.objects.count() == 24
+
+
+OLD_VERSION = "en-20200101000000+opinion-20200101000000"  # what an older release's models wrote
+
+
+def _reviews_of_three_kinds(user):
+    """Two reviews the deployed models scored, two an older release's model scored, one never scored."""
+    from apps.movies.services import review_create
+
+    movies = [MovieFactory() for _ in range(5)]
+    current = [
+        review_create(movie=movies[0], author=user, text="정말 재미있는 영화였다"),
+        review_create(movie=movies[1], author=user, text="A wonderful, moving film."),
+    ]
+    old = [
+        review_create(movie=movies[2], author=user, text="Dull and far too long."),
+        review_create(movie=movies[3], author=user, text="최악의 영화"),
+    ]
+    Review.objects.filter(pk__in=[r.pk for r in old]).update(model_version=OLD_VERSION)
+    never = ReviewFactory(movie=movies[4], text="Great cast.")
+    return current, old, never
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reviews_an_older_model_scored_are_queued_once_at_start_up_and_rescored(review_models, user, run_jobs):
+    from apps.movies.scoring import review_versions_current
+    from apps.movies.versions import review_versions_deployed
+
+    current, old, never = _reviews_of_three_kinds(user)
+    # The start-up check reads the manifest only; the job goes by the loaded models: they agree.
+    assert review_versions_deployed() == review_versions_current()
+    assert "reviews_rescore" in settings.STARTUP_COMMANDS
+
+    out = io.StringIO()
+    call_command("reviews_rescore", stdout=out)
+    assert "3 reviews scored by another model than the deployed one (or never) to re-score: job #" in out.getvalue()
+    job = Job.objects.get(kind="movies.reviews_rescore")
+    assert job.params == {"stale": True} and job.queue == "ml" and job.user is None
+
+    again = io.StringIO()
+    call_command("reviews_rescore", stdout=again)  # a second start before the worker got to it
+    assert f"job #{job.pk} (queued) already does it" in again.getvalue()
+    assert Job.objects.filter(kind="movies.reviews_rescore").count() == 1
+
+    scored_at = {r.pk: r.scored_at for r in current}
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error + job.traceback
+    assert job.result["scored"] == 3
+    versions = review_versions_current()
+    for review in [*old, never]:
+        review.refresh_from_db()
+        assert review.model_version == versions[review.language] and review.scored_at is not None
+    for review in current:  # up to date: not written again
+        review.refresh_from_db()
+        assert review.scored_at == scored_at[review.pk]
+
+    done = io.StringIO()
+    call_command("reviews_rescore", stdout=done)
+    assert done.getvalue().strip() == "Every review is scored by the deployed models."
+    assert Job.objects.filter(kind="movies.reviews_rescore").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reviews_rescore_without_a_model_queues_nothing(empty_models_store):
+    ReviewFactory()
+    out = io.StringIO()
+    call_command("reviews_rescore", stdout=out)
+    assert out.getvalue().strip() == "No sentiment model is deployed: reviews stay as they are."
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reviews_rescore_all_queues_every_review(review_models, user):
+    _reviews_of_three_kinds(user)
+    out = io.StringIO()
+    call_command("reviews_rescore", "--all", stdout=out)
+    assert "5 reviews to re-score: job #" in out.getvalue()
+    assert Job.objects.get(kind="movies.reviews_rescore").params == {"all": True}

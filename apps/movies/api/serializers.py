@@ -194,3 +194,8 @@ class ScoreInputSerializer(InputSerializer):
 class RescoreInputSerializer(InputSerializer):
     review_ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100000)
     all = serializers.BooleanField(required=False, default=False)
+    stale = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only the reviews scored by another model than the deployed one, or never scored.",
+    )

@@ -260,7 +260,8 @@ class SentimentScoreApi(APIView):
 
 
 class ReviewRescoreApi(APIView):
-    """Curators: re-score reviews (listed ids, or all) with the current model, as an ml job."""
+    """Curators: re-score reviews (listed ids, all, or the stale ones: scored by another model than
+    the deployed one, or never) with the current model, as an ml job."""
 
     permission_classes = [IsCurator]
 
@@ -268,7 +269,8 @@ class ReviewRescoreApi(APIView):
     def post(self, request):
         data = RescoreInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if not data.validated_data.get("all") and not data.validated_data.get("review_ids"):
-            raise ApplicationError("Give review_ids or all=true.", code="invalid")
+        chosen = [key for key in ("review_ids", "all", "stale") if data.validated_data.get(key)]
+        if len(chosen) != 1:
+            raise ApplicationError("Give one of review_ids, all=true or stale=true.", code="invalid")
         job = job_enqueue(kind="movies.reviews_rescore", user=request.user, params=data.validated_data)
         return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -41,3 +41,11 @@ def detect_language(text: str, *, default: str = EN) -> str:
     if letters == 0:
         return default
     return KO if hangul / letters >= HANGUL_MIN_SHARE else EN
+
+
+def language_route(lang: str, available) -> str:
+    """The language whose model reads a text detected as ``lang`` when ``available`` models
+    exist: its own, else Korean's, else English's (else any)."""
+    if lang not in available:
+        lang = KO if KO in available else EN
+    return lang if lang in available else next(iter(available))

@@ -12,6 +12,8 @@ from apps.movies.selectors.catalog import (
     review_list,
     review_of,
     reviewer_get,
+    reviews_current,
+    reviews_stale,
 )
 
 __all__ = [
@@ -28,4 +30,6 @@ __all__ = [
     "review_list",
     "review_of",
     "reviewer_get",
+    "reviews_current",
+    "reviews_stale",
 ]

@@ -119,6 +119,21 @@ def review_list(*, movie: Movie | None = None, author=None, sentiment: str = "",
     return qs.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["new"]))
 
 
+def reviews_current(versions: dict[str, str]) -> Q:
+    """Reviews scored by the models in ``versions`` (language -> ``model_version``, as
+    ``apps.movies.scoring.review_versions_current`` gives it). Their negation is the stale ones:
+    scored by another release's model, or never scored."""
+    current = Q(pk__in=[])
+    for lang, version in versions.items():
+        current |= Q(language=lang, model_version=version)
+    return current
+
+
+def reviews_stale(versions: dict[str, str]) -> QuerySet:
+    """Reviews a re-score would change the model of (every review when ``versions`` is empty)."""
+    return Review.objects.exclude(reviews_current(versions)).order_by("pk")
+
+
 def reviewer_get(*, pk):
     """An active user whose reviews are listed on their page; Http404 otherwise."""
     person = get_user_model().objects.filter(pk=pk, is_active=True).first()

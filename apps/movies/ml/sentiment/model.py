@@ -18,7 +18,7 @@ import numpy as np
 from apps.core.ml.quant import vector_load
 
 from ..features import FeatureSpec, Featurizer, normalize
-from ..lang import EN, KO, detect_language
+from ..lang import detect_language, language_route
 from ..neural import conv_from_bytes, conv_predict
 
 POSITIVE, NEGATIVE = "positive", "negative"
@@ -208,10 +208,7 @@ class SentimentPredictor:
         return "+".join(f"{lang}:{self.models[lang].version}" for lang in sorted(self.models))
 
     def route(self, text: str) -> str:
-        lang = detect_language(text)
-        if lang not in self.models:
-            lang = KO if KO in self.models else EN
-        return lang if lang in self.models else next(iter(self.models))
+        return language_route(detect_language(text), self.models)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """Score many texts (batched per language). Empty texts must be rejected by the caller."""
