@@ -18,7 +18,7 @@ def analyse(scene: dict, **_: object) -> dict:
     local = scene.get("local", {})
     metrics = local.get("metrics", {})
     objects = [name for name, _ in local.get("labels", []) if name in KIND][:6]
-    colours = _unique(colour_name(c["hex"]) for c in local.get("palette", []))[:5]
+    colours = list(dict.fromkeys(colour_name(c["hex"]) for c in local.get("palette", [])))[:5]
     mood, style = _mood(metrics), _style(metrics)
     return {
         "mood": mood,
@@ -29,14 +29,6 @@ def analyse(scene: dict, **_: object) -> dict:
         "copy_ideas": [],
         "description": _describe(scene, mood, style, objects, colours, metrics),
     }
-
-
-def _unique(items) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
 
 
 def _level(value: float, low: float, high: float, words: tuple[str, str, str]) -> str:
