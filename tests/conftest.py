@@ -1,5 +1,7 @@
 import os
 import shutil
+from pathlib import Path
+from urllib.parse import urlparse
 
 import django_rq
 import pytest
@@ -7,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from cinescent import embedded
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -80,6 +83,16 @@ def use_models_store(settings):
 def empty_models_store(use_models_store, tmp_path):
     """A models store with nothing deployed."""
     return use_models_store(tmp_path)
+
+
+@pytest.fixture
+def redis_down():
+    """The test run's Redis stopped for one test (yields its socket path, which no message may
+    show); started again, same data folder, after it."""
+    data_dir = Path(urlparse(settings.REDIS_URL).path).parent
+    embedded.redis_stop(data_dir)
+    yield urlparse(settings.REDIS_URL).path
+    embedded.redis_url(data_dir)
 
 
 @pytest.fixture

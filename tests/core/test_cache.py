@@ -1,28 +1,14 @@
 """The read caches fail open: with Redis down, the cached pages and API answers are
 built from the database, and writes still succeed (their version bumps are logged and lost)."""
 
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from apps.core.cache import cache_bump, cached
 from apps.movies.services import movie_create, movie_update
-from cinescent import embedded
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_down():
-    """The test run's Redis stopped for one test; started again (same data folder) after it."""
-    data_dir = Path(urlparse(settings.REDIS_URL).path).parent
-    embedded.redis_stop(data_dir)
-    yield
-    embedded.redis_url(data_dir)
 
 
 def test_a_bump_makes_every_value_built_before_it_stale():

@@ -292,3 +292,16 @@ def test_reviews_rescore_all_queues_every_review(review_models, user):
     call_command("reviews_rescore", "--all", stdout=out)
     assert "5 reviews to re-score: job #" in out.getvalue()
     assert Job.objects.get(kind="movies.reviews_rescore").params == {"all": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reviews_rescore_with_redis_down_warns_and_the_start_goes_on(review_models, user, redis_down):
+    _, old, _ = _reviews_of_three_kinds(user)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("reviews_rescore", stdout=out, stderr=err)  # no CommandError: runstack goes on starting
+    assert "3 reviews to re-score, but no job could be queued" in err.getvalue()
+    assert "The job queue is unavailable right now" in err.getvalue() and redis_down not in err.getvalue()
+    assert not Job.objects.exists()
+    assert set(Review.objects.filter(pk__in=[r.pk for r in old]).values_list("model_version", flat=True)) == {
+        OLD_VERSION
+    }

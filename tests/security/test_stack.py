@@ -49,15 +49,6 @@ def master(db):
     scent_services.ingredient_master_load()
 
 
-@pytest.fixture
-def redis_down():
-    """The test run's Redis stopped for one test; started again (same data folder) after it."""
-    data_dir = Path(urlparse(settings.REDIS_URL).path).parent
-    embedded.redis_stop(data_dir)
-    yield urlparse(settings.REDIS_URL).path
-    embedded.redis_url(data_dir)
-
-
 @pytest.mark.django_db
 def test_scene_compose_with_redis_down_saves_the_scene_with_its_recipe(master, client_user, redis_down):
     """Finding 7: Redis down gave a 500 and a scene row without a recipe. Redis only caches

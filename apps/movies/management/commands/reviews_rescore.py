@@ -7,10 +7,11 @@ old model's labels and ratings beside new ones. `runstack` runs it after ``migra
 (settings.STARTUP_COMMANDS), as does the compose file's `migrate` service. It loads no model
 (it compares versions with the manifest); the job itself goes by the models the worker loads.
 Nothing is queued when every review is up to date or such a job is already waiting or running.
-``--all`` queues every review instead.
+When the queue is down it says so on stderr and exits 0, so the site still starts (the reviews
+keep their scores until the next start). ``--all`` queues every review instead.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from apps.core.errors import ApplicationError
 from apps.core.jobs import job_enqueue
@@ -47,8 +48,12 @@ class Command(BaseCommand):
             return
         try:
             job = job_enqueue(kind=KIND, params=params)
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from exc
+        except ApplicationError as exc:  # the queue is down: the site still starts, nothing is lost
+            self.stderr.write(
+                f"{count} {what} to re-score, but no job could be queued: {exc.message} They keep their "
+                "scores until the next start, or until a curator re-scores them."
+            )
+            return
         self.stdout.write(
             f"{count} {what} "
             + ("" if all else "scored by another model than the deployed one (or never) ")
