@@ -111,3 +111,41 @@ def test_detection_runs_opencv_single_threaded_and_gives_the_pool_back(clips):
     with pytest.raises(RuntimeError), cv_threads(1):
         raise RuntimeError("inside")
     assert cv2.getNumThreads() == before
+
+
+def test_detection_decodes_with_one_ffmpeg_decoding_and_filter_thread_and_the_same_pixels(clips):
+    # ffmpeg's scaler slice threads only hand work back and forth on 128-pixel frames (figures
+    # in frames_read's docstring): detection asks for one, and the pixels are what the defaults give.
+    import os
+
+    import psutil
+
+    from apps.adstudio.video.detect import analysis_size, features_from_file
+    from apps.adstudio.video.ffmpeg import frames_read
+    from apps.adstudio.video.probe import video_probe
+
+    path, _ = clips("mixed", 1)
+    info = video_probe(path)
+    seen = []
+
+    def ffmpeg_children():
+        return [(c.cmdline(), c.num_threads()) for c in psutil.Process().children() if "-i" in c.cmdline()]
+
+    def progress(done, total):  # called while ffmpeg is still decoding
+        seen.extend(ffmpeg_children())
+
+    features_from_file(path, fps=info.fps, width=info.width, height=info.height, progress=progress, scene_colours=False)
+    command, threads_one = seen[0]
+    assert command[command.index("-threads") + 1] == "1"
+    assert command[command.index("-filter_threads") + 1] == "1"
+
+    w, h = analysis_size(info.width, info.height)
+    defaults = frames_read(path, width=w, height=h, yuv=True)
+    first = next(defaults)
+    (default_command, threads_default), *_ = ffmpeg_children()
+    assert "-filter_threads" not in default_command
+    if (os.cpu_count() or 1) > 1:  # ffmpeg's default is one thread per core
+        assert threads_one < threads_default
+    ones = list(frames_read(path, width=w, height=h, threads=1, yuv=True))
+    rest = [first, *defaults]
+    assert len(ones) == len(rest) > 100 and all(np.array_equal(a, b) for a, b in zip(ones, rest))

@@ -21,8 +21,8 @@ def features_from_file(
     scene_colours: bool = True,
 ) -> FrameFeatures:
     w, h = analysis_size(width, height)
-    # One decoding thread: the features are computed on another core meanwhile, and frame
-    # threads cost more CPU than they save when the cores are busy.
+    # One decoding thread and one filter thread: the features are computed on another core
+    # meanwhile, and ffmpeg's own threads cost more CPU than they save when the cores are busy.
     frames = frames_read(path, width=w, height=h, threads=1, yuv=True)
     return features_compute(frames, fps=fps, expected=expected, progress=progress, scene_colours=scene_colours)
 
