@@ -170,14 +170,14 @@ class ScoredByFilter(admin.SimpleListFilter):
         return [("deployed", "the deployed models"), ("older", "an older model"), ("never", "not scored")]
 
     def queryset(self, request, queryset):
+        if self.value() == "never":
+            return queryset.filter(model_version="")
+        if self.value() not in ("deployed", "older"):
+            return queryset  # the unfiltered list does not read the manifest
         current = reviews_current(review_versions_deployed())
         if self.value() == "deployed":
             return queryset.filter(current)
-        if self.value() == "older":
-            return queryset.exclude(current).exclude(model_version="")
-        if self.value() == "never":
-            return queryset.filter(model_version="")
-        return queryset
+        return queryset.exclude(current).exclude(model_version="")
 
 
 @admin.register(Review)
