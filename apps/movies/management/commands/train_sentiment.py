@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sst2",
             default=None,
-            help="English: SST-2 train.tsv (label, sentence); adds the fine-tuned MiniLM encoder",
+            help="English: SST-2 train.tsv (label, sentence); adds the fine-tuned encoder (e5-small)",
         )
         parser.add_argument("--out", default=str(settings.MODELS_STORE), help="artifact folder")
         parser.add_argument("--limit", type=int, default=None, help="use only the first N rows")

@@ -3,7 +3,8 @@
 An artifact is one ``.npz`` file (no pickle: ``allow_pickle=False``) holding the hashed n-gram
 weights (float16, or int8 + scales), the optional convolutional model, optional extra ridge
 weights and networks (Korean: over Kiwi morphemes), the optional fine-tuned encoder (English:
-MiniLM's own weights or a LoRA adapter, see :mod:`apps.movies.ml.encoder`), the blend and
+its weights but the word embeddings, or a LoRA adapter, on e5-small or MiniLM; see
+:mod:`apps.movies.ml.encoder`), the blend and
 calibration tables, and a JSON ``meta`` record (language, version, feature specs, metrics).
 """
 

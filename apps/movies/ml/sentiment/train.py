@@ -181,7 +181,8 @@ def _encoder_part(cfg: TrainConfig, log) -> tuple[dict, object]:
     train, valid = sst2.split_phrases(sst2.read_phrases(cfg.sst2_path))
     train = sst2.training_subset(train, settings.get("phrases"))
     log(f"[{cfg.lang}] SST-2: {len(train)} training phrases, {len(valid)} validation sentences")
-    config = {**encoder_config(settings), "base_sha256": base_sha256()}
+    config = encoder_config(settings)
+    config["base_sha256"] = base_sha256(config["base"])
     _, model = encoder_train(
         [normalize(t) for t in train.texts],
         train.labels,
